@@ -1,0 +1,20 @@
+"""Scenario files: the schema, the safe YAML loader with located errors, and the built-ins."""
+
+from . import builtins
+from .actors import Actor, ActorKind
+from .estimates import DISTRIBUTIONS, Choice, EstimateModel, Fixed, Normal, Pert, Triangular, Uniform
+from .issues import CategoricalIssue, ContinuousIssue, IntegerIssue, IssueModel, NumericIssue, OptionIssue, OrdinalIssue
+from .load import load, loads
+from .model import Scenario, Settings
+from .positions import Loss, Monotone, Position, RedLineModel as RedLine
+from .sources import Source, SourceReference
+from .tracks import Qualified, Track, Unanimity, Weighted
+from .warnings import scenario_warnings
+
+__all__ = [
+    "Actor", "ActorKind", "CategoricalIssue", "Choice", "ContinuousIssue", "DISTRIBUTIONS", "EstimateModel",
+    "Fixed", "IntegerIssue", "IssueModel", "Loss", "Monotone", "Normal", "NumericIssue", "OptionIssue",
+    "OrdinalIssue", "Pert", "Position", "Qualified", "RedLine", "Scenario", "Settings", "Source",
+    "SourceReference", "Track", "Triangular", "Unanimity", "Uniform", "Weighted", "builtins", "load",
+    "loads", "scenario_warnings",
+]

@@ -1,0 +1,234 @@
+"""Issues negotiated on a track, in four kinds: categorical, ordinal, integer and continuous.
+
+Each issue carries its status quo (what holds if the track fails) and the positions of
+the actors who care about it, checked here against the issue's options or range.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictInt, StrictStr, model_validator
+
+from ..errors import LocatedValueError
+from .estimates import Estimate, EstimateModel, check_within
+from .ids import Id
+from .positions import Position, RedLineModel
+from .sources import SourceRef
+
+
+class _Issue(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    id: Id
+    title: str | None = None
+    description: str | None = None
+    positions: dict[Id, Position] = Field(default_factory=dict,
+                                          description="Each caring actor's stance, by actor id.")
+    source: SourceRef | None = None
+
+    @property
+    def label(self) -> str:
+        return self.title or self.id
+
+    def _each_position(self, check) -> None:
+        for actor, pos in self.positions.items():
+            try:
+                check(pos)
+            except LocatedValueError as exc:
+                raise LocatedValueError(exc.message, ("positions", actor) + exc.path) from None
+
+
+class _OptionIssue(_Issue):
+    """An issue whose outcome is one of a list of named options."""
+
+    options: list[StrictStr] = Field(min_length=2)
+    status_quo: StrictStr
+
+    @model_validator(mode="after")
+    def _check(self) -> "_OptionIssue":
+        dupes = sorted({o for o in self.options if self.options.count(o) > 1})
+        if dupes:
+            raise LocatedValueError(f"options listed more than once: {', '.join(dupes)}", ("options",))
+        if self.status_quo not in self.options:
+            raise LocatedValueError(f"status quo {self.status_quo!r} is not one of the options "
+                                    f"{self.options}", ("status_quo",))
+        self._each_position(self._check_position)
+        return self
+
+    def _option(self, name: object, path: tuple) -> str:
+        if not isinstance(name, str) or name not in self.options:
+            shown = name if isinstance(name, str) else getattr(name, "nominal", name)
+            raise LocatedValueError(f"{shown!r} names no option of this issue (options: "
+                                    f"{', '.join(self.options)})", path)
+        return name
+
+    def _check_position(self, pos: Position) -> None:
+        if pos.shape == "values":
+            assert pos.values is not None
+            for name in pos.values:
+                self._option(name, ("values", name))
+            missing = [o for o in self.options if o not in pos.values]
+            if missing:
+                raise LocatedValueError(f"the value table lacks options: {', '.join(missing)}", ("values",))
+        elif self.kind == "categorical":
+            raise LocatedValueError(
+                f"a categorical issue needs a value table ('values'), not '{pos.shape}'", (pos.shape,))
+        elif pos.shape == "ideal":
+            self._option(pos.ideal, ("ideal",))
+        elif pos.shape == "points":
+            raise LocatedValueError("'points' is for numeric issues; use a value table", ("points",))
+        for i, line in enumerate(pos.red_lines):
+            if line.relation != "equals" and self.kind == "categorical":
+                raise LocatedValueError(f"'{line.relation}' needs ordered options; categorical red lines "
+                                        "name options", ("red_lines", i, line.relation))
+            self._option(line.threshold, ("red_lines", i, line.relation))
+        if pos.red_lines and not self.allowed(pos.red_lines):
+            raise LocatedValueError("the red lines forbid every option", ("red_lines",))
+
+    def allowed(self, red_lines: list[RedLineModel]) -> list[str]:
+        """Options that break none of ``red_lines`` (nominal thresholds)."""
+        rank = {o: i for i, o in enumerate(self.options)}
+        ok = []
+        for opt in self.options:
+            broken = False
+            for line in red_lines:
+                t = rank[line.threshold]  # type: ignore[index]
+                r = rank[opt]
+                broken |= (line.relation == "equals" and r == t) or (line.relation == "below" and r < t) \
+                    or (line.relation == "above" and r > t)
+            if not broken:
+                ok.append(opt)
+        return ok
+
+    def values_on_grid(self, grid_points: int) -> list[str]:
+        return list(self.options)
+
+
+class CategoricalIssue(_OptionIssue):
+    """Unordered options (a forum's name, a yes/no question)."""
+
+    kind: Literal["categorical"]
+
+
+class OrdinalIssue(_OptionIssue):
+    """Options in order, from low to high (e.g. none < observers < inspection)."""
+
+    kind: Literal["ordinal"]
+
+
+class _NumericIssue(_Issue):
+    unit: str | None = None
+    status_quo: Estimate
+
+    @property
+    def low(self) -> float:
+        return float(self.range[0])  # type: ignore[attr-defined]
+
+    @property
+    def high(self) -> float:
+        return float(self.range[1])  # type: ignore[attr-defined]
+
+    @model_validator(mode="after")
+    def _check(self) -> "_NumericIssue":
+        if not self.low < self.high:
+            raise LocatedValueError(f"range [{self.low:g}, {self.high:g}] must have low < high", ("range",))
+        self._within(self.status_quo, "status quo", ("status_quo",))
+        self._each_position(self._check_position)
+        return self
+
+    def _within(self, est: object, what: str, path: tuple) -> None:
+        if isinstance(est, str):
+            raise LocatedValueError(f"{what} must be a number on this {self.kind} issue, got {est!r}", path)
+        try:
+            check_within(est, self.low, self.high, what)  # type: ignore[arg-type]
+        except ValueError as exc:
+            raise LocatedValueError(f"{exc} (the issue's range)", path) from None
+
+    def _check_position(self, pos: Position) -> None:
+        if pos.shape == "values":
+            raise LocatedValueError(f"a value table is for categorical and ordinal issues; on a "
+                                    f"{self.kind} issue use ideal, monotone or points", ("values",))
+        if pos.shape == "ideal":
+            self._within(pos.ideal, "ideal point", ("ideal",))
+        if pos.shape == "points":
+            assert pos.points is not None
+            for i, (x, _) in enumerate(pos.points):
+                if not self.low <= x <= self.high:
+                    raise LocatedValueError(f"point at {x:g} lies outside the issue's range "
+                                            f"[{self.low:g}, {self.high:g}]", ("points", i))
+        for i, line in enumerate(pos.red_lines):
+            self._within(line.threshold, "red line", ("red_lines", i, line.relation))
+        if pos.red_lines and not self._some_value_allowed(pos.red_lines):
+            raise LocatedValueError("the red lines forbid every value in the range", ("red_lines",))
+
+    def _some_value_allowed(self, red_lines: list[RedLineModel]) -> bool:
+        """Whether any value of the range survives ``red_lines`` (nominal thresholds)."""
+        lo, hi = self.low, self.high
+        banned = set()
+        for line in red_lines:
+            t = line.threshold.nominal  # type: ignore[union-attr]
+            if line.relation == "below":
+                lo = max(lo, t)
+            elif line.relation == "above":
+                hi = min(hi, t)
+            else:
+                banned.add(t)
+        if self.kind == "integer":
+            candidates = range(math.ceil(lo), math.floor(hi) + 1)
+            return any(float(x) not in banned for x in candidates)
+        return lo < hi or (lo == hi and lo not in banned)
+
+    def grid(self, grid_points: int | None) -> list[float]:
+        raise NotImplementedError
+
+
+class IntegerIssue(_NumericIssue):
+    """A whole number in [low, high] (years of a moratorium, number of brigades)."""
+
+    kind: Literal["integer"]
+    range: tuple[StrictInt, StrictInt]
+
+    @model_validator(mode="after")
+    def _whole(self) -> "IntegerIssue":
+        if self.high - self.low > 10_000_000:
+            raise LocatedValueError("range holds more than 10 million integers; use a continuous issue",
+                                    ("range",))
+        sq = self.status_quo
+        if not sq.is_uncertain and float(sq.nominal) != math.floor(sq.nominal):
+            raise LocatedValueError(f"status quo {sq.nominal:g} is not a whole number", ("status_quo",))
+        return self
+
+    def grid(self, grid_points: int | None = None) -> list[float]:
+        return [float(x) for x in range(int(self.low), int(self.high) + 1)]
+
+    def values_on_grid(self, grid_points: int) -> list[float]:
+        return self.grid()
+
+
+class ContinuousIssue(_NumericIssue):
+    """A real number in [low, high], evaluated on a grid of ``grid`` points (a distance in km)."""
+
+    kind: Literal["continuous"]
+    range: tuple[float, float]
+    grid_points: int | None = Field(None, ge=2, le=100_000, alias="grid",
+                                    description="Grid points over the range; default from settings.")
+
+    def grid(self, grid_points: int | None = None) -> list[float]:
+        n = self.grid_points or grid_points or 11
+        step = (self.high - self.low) / (n - 1)
+        return [self.low + i * step for i in range(n)]
+
+    def values_on_grid(self, grid_points: int) -> list[float]:
+        return self.grid(grid_points)
+
+
+Issue = Annotated[
+    Union[CategoricalIssue, OrdinalIssue, IntegerIssue, ContinuousIssue],
+    Discriminator("kind", custom_error_type="issue_kind",
+                  custom_error_message="issue kind must be categorical, ordinal, integer or continuous"),
+]
+OptionIssue = _OptionIssue
+NumericIssue = _NumericIssue
+IssueModel = _Issue

@@ -1,0 +1,119 @@
+"""The validated scenario: sources, actors and tracks, with every cross-reference checked."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..errors import LocatedValueError
+from .actors import Actor, ActorKind
+from .ids import Id
+from .issues import IssueModel
+from .sources import Source, SourceReference
+from .tracks import Track
+
+
+class Settings(BaseModel):
+    """Scenario-wide defaults for analyses."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    grid_points: int = Field(11, ge=2, le=100_000, description="Default grid for continuous issues.")
+
+
+class Scenario(BaseModel):
+    """A whole settlement: who the actors are, which tracks they negotiate, on what, and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int = Field(1, ge=1, le=1, description="Scenario format version.")
+    id: Id
+    title: str = Field(min_length=1)
+    description: str | None = None
+    as_of: str | None = Field(None, description="Date the estimates describe (YYYY-MM-DD).")
+    settings: Settings = Field(default_factory=Settings)
+    sources: list[Source] = Field(default_factory=list)
+    actors: list[Actor] = Field(min_length=2)
+    tracks: list[Track] = Field(min_length=1)
+
+    # ---- look-ups -------------------------------------------------------------
+    def actor(self, actor_id: str) -> Actor:
+        return next(a for a in self.actors if a.id == actor_id)
+
+    def track(self, track_id: str) -> Track:
+        return next(t for t in self.tracks if t.id == track_id)
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+    def issues(self) -> Iterator[tuple[Track, IssueModel]]:
+        for track in self.tracks:
+            for issue in track.issues:
+                yield track, issue
+
+    @property
+    def active_tracks(self) -> list[Track]:
+        """Tracks that are negotiated now (not deferred)."""
+        return [t for t in self.tracks if not t.deferred]
+
+    # ---- cross-references -----------------------------------------------------
+    @model_validator(mode="after")
+    def _references(self) -> "Scenario":
+        _unique([s.id for s in self.sources], "sources", "source id")
+        _unique([a.id for a in self.actors], "actors", "actor id")
+        _unique([t.id for t in self.tracks], "tracks", "track id")
+        _unique_issues(self)
+        actors = {a.id: a for a in self.actors}
+        for i, actor in enumerate(self.actors):
+            for j, member in enumerate(actor.members):
+                if member not in actors:
+                    raise LocatedValueError(f"member {member!r} is not an actor of the scenario",
+                                            ("actors", i, "members", j))
+                if actors[member].kind is not ActorKind.state:
+                    raise LocatedValueError(f"member {member!r} must be a state", ("actors", i, "members", j))
+        for t, track in enumerate(self.tracks):
+            for field_ in ("participants", "veto_players"):
+                for k, actor in enumerate(getattr(track, field_) or []):
+                    if actor not in actors:
+                        raise LocatedValueError(f"{actor!r} is not an actor of the scenario",
+                                                ("tracks", t, field_, k))
+        known = {s.id for s in self.sources}
+        for path, ref in _source_refs(self, ()):
+            if ref.id not in known:
+                raise LocatedValueError(f"source {ref.id!r} is not in the sources list", path)
+        return self
+
+
+def _unique(ids: list[str], where: str, what: str) -> None:
+    seen: set[str] = set()
+    for i, x in enumerate(ids):
+        if x in seen:
+            raise LocatedValueError(f"{what} {x!r} is used twice", (where, i, "id"))
+        seen.add(x)
+
+
+def _unique_issues(scenario: Scenario) -> None:
+    seen: set[str] = set()
+    for t, track in enumerate(scenario.tracks):
+        for j, issue in enumerate(track.issues):
+            if issue.id in seen:
+                raise LocatedValueError(f"issue id {issue.id!r} is used twice (issue ids are unique "
+                                        "across all tracks)", ("tracks", t, "issues", j, "id"))
+            seen.add(issue.id)
+
+
+def _source_refs(node: Any, path: tuple) -> Iterator[tuple[tuple, SourceReference]]:
+    """Every citation in the model, with its field path."""
+    if isinstance(node, SourceReference):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            field_info = type(node).model_fields[name]
+            key = field_info.alias or name
+            yield from _source_refs(getattr(node, name), path + (key,))
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _source_refs(v, path + (k,))
+    elif isinstance(node, (list, tuple)):
+        for i, v in enumerate(node):
+            yield from _source_refs(v, path + (i,))

@@ -1,0 +1,106 @@
+"""An actor's stance on one issue: salience, utility shape, red lines.
+
+Utility shapes: a value table (categorical and ordinal issues, in the actor's own points),
+an ideal point with linear or quadratic loss, a monotone preference, or a piecewise-linear
+curve through given points (numeric issues).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, field_validator, model_validator
+
+from .estimates import Estimate, EstimateModel, check_within
+from .sources import SourceRef
+
+
+class Loss(str, Enum):
+    linear = "linear"
+    quadratic = "quadratic"
+
+
+class Monotone(str, Enum):
+    increasing = "increasing"
+    decreasing = "decreasing"
+
+
+#: A threshold or value on an issue: an option name (categorical, ordinal) or a number.
+IssueValue = Union[StrictStr, Estimate]
+
+
+def _red_line_shorthand(value: Any) -> Any:
+    """A bare option name or number means "never this value"."""
+    return value if isinstance(value, dict) else {"equals": value}
+
+
+class _RedLine(BaseModel):
+    """Values an actor will never accept: exactly one of ``equals``, ``below`` or ``above``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    equals: IssueValue | None = Field(None, description="Never this option or value.")
+    below: IssueValue | None = Field(None, description="Never anything strictly below this.")
+    above: IssueValue | None = Field(None, description="Never anything strictly above this.")
+
+    @model_validator(mode="after")
+    def _one(self) -> "_RedLine":
+        given = [k for k in ("equals", "below", "above") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a red line is one option or number, or {below: x}, or {above: x}")
+        return self
+
+    @property
+    def relation(self) -> str:
+        return next(k for k in ("equals", "below", "above") if getattr(self, k) is not None)
+
+    @property
+    def threshold(self) -> str | EstimateModel:
+        return getattr(self, self.relation)
+
+
+RedLine = Annotated[_RedLine, BeforeValidator(_red_line_shorthand)]
+RedLineModel = _RedLine
+
+
+class Position(BaseModel):
+    """One actor's preferences on one issue."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    salience: Estimate = Field(description="How much the issue matters to the actor (>= 0, any scale).")
+    values: dict[str, Estimate] | None = Field(
+        None, description="Value table: points for every option (categorical, ordinal).")
+    ideal: IssueValue | None = Field(None, description="Ideal point (numeric) or ideal option (ordinal).")
+    loss: Loss = Field(Loss.linear, description="How utility falls with distance from the ideal.")
+    monotone: Monotone | None = Field(None, description="More is better (increasing) or worse (decreasing).")
+    points: list[tuple[float, Estimate]] | None = Field(
+        None, description="Piecewise-linear utility through (value, points) pairs (numeric issues).")
+    red_lines: list[RedLine] = Field(default_factory=list)
+    source: SourceRef | None = Field(None, description="Default source for every estimate here.")
+    estimated: bool = Field(False, description="Default: figures are the analyst's judgement.")
+    note: str | None = None
+
+    @field_validator("salience")
+    @classmethod
+    def _salience(cls, v: EstimateModel) -> EstimateModel:
+        check_within(v, 0, None, "salience")
+        return v
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> "Position":
+        shapes = [k for k in ("values", "ideal", "monotone", "points") if getattr(self, k) is not None]
+        if len(shapes) != 1:
+            found = ", ".join(shapes) if shapes else "none"
+            raise ValueError(
+                f"give exactly one utility shape (values, ideal, monotone or points); found {found}")
+        if self.points is not None:
+            xs = [x for x, _ in self.points]
+            if len(xs) < 2 or any(b <= a for a, b in zip(xs, xs[1:])):
+                raise ValueError("points need at least two (value, points) pairs with increasing values")
+        return self
+
+    @property
+    def shape(self) -> str:
+        return next(k for k in ("values", "ideal", "monotone", "points") if getattr(self, k) is not None)

@@ -1,0 +1,116 @@
+"""Negotiation tracks: who sits, who must consent, the decision rule, and the issues."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, model_validator
+
+from ..errors import LocatedValueError
+from .estimates import Estimate
+from .ids import Id
+from .issues import Issue
+from .sources import SourceRef
+
+
+class Unanimity(BaseModel):
+    """Every veto player must accept (the default: consensus among those who hold a veto)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: Literal["unanimity"] = "unanimity"
+
+
+class Qualified(BaseModel):
+    """Every veto player plus at least ``min_participants`` of all participants must accept."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: Literal["qualified"]
+    min_participants: int = Field(ge=1)
+
+
+class Weighted(BaseModel):
+    """Every veto player, and accepting participants' weights must reach ``threshold``
+    (as in the EU Council's qualified majority)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    kind: Literal["weighted"]
+    weights: dict[Id, float] = Field(min_length=1)
+    threshold: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _reachable(self) -> "Weighted":
+        if any(w < 0 for w in self.weights.values()):
+            raise ValueError("weights must be non-negative")
+        total = sum(self.weights.values())
+        if self.threshold > total:
+            raise LocatedValueError(f"threshold {self.threshold:g} exceeds the total weight {total:g}",
+                                    ("threshold",))
+        return self
+
+
+DecisionRule = Annotated[Union[Unanimity, Qualified, Weighted], Discriminator("kind")]
+
+
+class Track(BaseModel):
+    """A negotiation table: its participants, the veto players of its forum, and its issues."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Id
+    title: str = Field(min_length=1)
+    description: str | None = None
+    forum: str | None = Field(None, description="Where the talks sit (e.g. NATO-Russia Council).")
+    participants: list[Id] = Field(min_length=2)
+    veto_players: list[Id] | None = Field(None, description="Actors whose consent is needed; "
+                                          "default: every participant.")
+    decision_rule: DecisionRule = Field(default_factory=Unanimity)
+    issues: list[Issue] = Field(min_length=1, description="At least one issue.")
+    reservation_values: dict[Id, Estimate] = Field(
+        default_factory=dict, description="No-deal utility in the actor's own points; default: "
+        "the utility of the status quo.")
+    deferred: bool = Field(False, description="Left open on purpose: shown, not analysed.")
+    deferred_reason: str | None = None
+    source: SourceRef | None = None
+
+    @property
+    def vetoes(self) -> list[str]:
+        """The veto players (every participant unless the track names them)."""
+        return list(self.participants if self.veto_players is None else self.veto_players)
+
+    @model_validator(mode="after")
+    def _membership(self) -> "Track":
+        _no_repeats(self.participants, ("participants",), "participant")
+        if self.veto_players is not None:
+            _no_repeats(self.veto_players, ("veto_players",), "veto player")
+            for i, v in enumerate(self.veto_players):
+                if v not in self.participants:
+                    raise LocatedValueError(f"veto player {v!r} is not a participant of the track",
+                                            ("veto_players", i))
+        sits = set(self.participants)
+        for j, issue in enumerate(self.issues):
+            for actor in issue.positions:
+                if actor not in sits:
+                    raise LocatedValueError(f"{actor!r} holds a position but is not a participant of "
+                                            "the track", ("issues", j, "positions", actor))
+        for actor in self.reservation_values:
+            if actor not in sits:
+                raise LocatedValueError(f"{actor!r} is not a participant of the track",
+                                        ("reservation_values", actor))
+        rule = self.decision_rule
+        if isinstance(rule, Qualified) and rule.min_participants > len(self.participants):
+            raise LocatedValueError(f"needs {rule.min_participants} of only {len(self.participants)} "
+                                    "participants", ("decision_rule", "min_participants"))
+        if isinstance(rule, Weighted):
+            for actor in rule.weights:
+                if actor not in sits:
+                    raise LocatedValueError(f"{actor!r} is not a participant of the track",
+                                            ("decision_rule", "weights", actor))
+        return self
+
+
+def _no_repeats(ids: list[str], path: tuple, what: str) -> None:
+    seen: set[str] = set()
+    for i, x in enumerate(ids):
+        if x in seen:
+            raise LocatedValueError(f"{what} {x!r} is listed twice", path + (i,))
+        seen.add(x)
