@@ -1,0 +1,173 @@
+"""The ``multitrack`` command line: list, show, validate, start and analyse scenarios."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Table
+
+from .. import __version__
+from ..errors import MultitrackError, ScenarioError
+from ..progress import ProgressEvent
+from . import terminal
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Analyse negotiated security settlements with many parties and parallel tracks.")
+out = Console()
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+
+DEFAULT_SCENARIO = "european-security"
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(message, markup=False)
+    raise typer.Exit(code)
+
+
+def _load(name: str):
+    from ..scenario import load
+
+    try:
+        return load(name)
+    except ScenarioError as exc:
+        _fail(exc.one_line())
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
+    if version:
+        out.print(f"multitrack {__version__}")
+        raise typer.Exit(0)
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios with a one-line description each."""
+    from ..scenario import builtins
+
+    table = Table(title="Built-in scenarios", title_justify="left")
+    table.add_column("name", style="bold")
+    table.add_column("description")
+    for name in builtins.names():
+        table.add_row(name, builtins.describe(name))
+    out.print(table)
+
+
+@app.command()
+def show(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name or path to a YAML file.")) -> None:
+    """Summarise a scenario: per track who sits, who holds a veto, the issues and every stance."""
+    terminal.show_scenario(out, _load(scenario))
+
+
+@app.command()
+def validate(files: list[str] = typer.Argument(..., help="Scenario files (or built-in names)."),
+             all_problems: bool = typer.Option(False, "--all", help="List every problem, not only the first."),
+             strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors.")) -> None:
+    """Check scenario files; exit status 2 if any is invalid."""
+    from ..scenario import load, scenario_warnings
+
+    failed = False
+    for name in files:
+        try:
+            scenario = load(name)
+        except ScenarioError as exc:
+            failed = True
+            for line in (exc.lines() if all_problems else [exc.one_line()]):
+                err.print(line, markup=False)
+            continue
+        warnings = scenario_warnings(scenario)
+        n_issues = sum(len(t.issues) for t in scenario.tracks)
+        out.print(f"{name}: ok ({len(scenario.actors)} actors, {len(scenario.tracks)} tracks, "
+                  f"{n_issues} issues{f', {len(warnings)} warnings' if warnings else ''})", markup=False)
+        for w in warnings:
+            (err if strict else out).print(f"  warning: {w.render(name)}", markup=False)
+        failed |= strict and bool(warnings)
+    if failed:
+        raise typer.Exit(2)
+
+
+@app.command()
+def init(name: str = typer.Argument(..., help="Scenario id; the file NAME.yaml is written."),
+         force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")) -> None:
+    """Write a commented starter scenario file to edit."""
+    from .starter import starter_text
+
+    path = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
+    scenario_id = path.stem
+    try:
+        text = starter_text(scenario_id)
+    except ValueError as exc:
+        _fail(f"{path}: {exc}")
+    if path.exists() and not force:
+        _fail(f"{path}: already exists; nothing written (use --force to overwrite)")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{path}: cannot write: {exc.strerror}")
+    out.print(f"wrote {path}; edit it, then run: multitrack validate {path}", markup=False)
+
+
+@app.command()
+def analyses() -> None:
+    """List the analyses that ``analyze`` runs."""
+    from ..analysis import available
+
+    table = Table(title="Analyses", title_justify="left")
+    table.add_column("name", style="bold")
+    table.add_column("what it does")
+    for spec in available():
+        table.add_row(spec.name, spec.description)
+    out.print(table)
+
+
+@app.command()
+def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name or path to a YAML file."),
+            out_dir: Optional[Path] = typer.Option(None, "--out", "-o",
+                                                   help="Report folder (default: report-<scenario id>)."),
+            only: Optional[list[str]] = typer.Option(None, "--only", help="Run only these analyses."),
+            quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths written.")) -> None:
+    """Run every analysis and write report.html and results.json."""
+    from ..analysis import run_all
+    from ..report import write_report
+
+    model = _load(scenario)
+    folder = out_dir or Path(f"report-{model.id}")
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(event: ProgressEvent) -> None:
+            if event.task not in tasks:
+                tasks[event.task] = bar.add_task(event.task, total=event.total)
+            bar.update(tasks[event.task], completed=event.done, total=event.total)
+
+        try:
+            results = run_all(model, only=only, progress=progress)
+        except KeyError as exc:
+            _fail(str(exc.args[0]))
+    if not quiet:
+        for name, result in results.items():
+            terminal.show_result(out, name, result, model)
+    try:
+        paths = write_report(folder, model, results)
+    except MultitrackError as exc:
+        _fail(str(exc))
+    for kind, path in paths.items():
+        out.print(f"wrote {path}", markup=False)
+
+
+def main() -> None:
+    """Console entry point: errors of the user's input exit with status 2 and one line."""
+    try:
+        app()
+    except MultitrackError as exc:
+        err.print(str(exc), markup=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("interrupted", markup=False)
+        sys.exit(130)

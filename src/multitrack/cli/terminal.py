@@ -1,0 +1,73 @@
+"""Terminal renderers: rich tables for scenarios and results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ..overview import OverviewResult
+from ..scenario import describe
+from ..scenario.model import Scenario
+
+_STATUS_STYLE = {"open": "green", "blocked": "red", "deferred": "yellow"}
+
+
+def show_scenario(console: Console, scenario: Scenario) -> None:
+    """A summary table per track: who sits, who can veto, each issue and every stance on it."""
+    console.print(f"[bold]{scenario.title}[/bold]  [dim]({scenario.id}"
+                  f"{', as of ' + scenario.as_of if scenario.as_of else ''})[/dim]")
+    actors = Table(title="Actors", show_lines=False)
+    for col in ("id", "name", "kind", "capability", "members"):
+        actors.add_column(col)
+    for a in scenario.actors:
+        actors.add_row(a.id, a.name, a.kind.value, describe.estimate_text(a.capability), ", ".join(a.members))
+    console.print(actors)
+    names = {a.id: a.name for a in scenario.actors}
+    for track in scenario.tracks:
+        title = f"{track.title} [dim]({track.id})[/dim]" + (" [yellow]deferred[/yellow]" if track.deferred else "")
+        table = Table(title=title, show_lines=True, title_justify="left")
+        table.add_column("issue", style="bold")
+        table.add_column("values")
+        table.add_column("status quo")
+        for a in track.participants:
+            table.add_column(names[a] + (" [red](veto)[/red]" if a in track.vetoes else ""))
+        for issue in track.issues:
+            cells = [issue.label, describe.domain_text(issue), describe.status_quo_text(issue)]
+            for a in track.participants:
+                pos = issue.positions.get(a)
+                cells.append(describe.position_text(issue, pos) if pos else "[dim]-[/dim]")
+            table.add_row(*cells)
+        console.print(table)
+        if track.forum:
+            console.print(f"  forum: {track.forum}")
+
+
+def show_overview(console: Console, result: OverviewResult, scenario: Scenario) -> None:
+    table = Table(title="Tracks at a glance", title_justify="left")
+    for col in ("track", "status", "veto players", "outcomes", "finding"):
+        table.add_column(col)
+    for t in result.tracks:
+        status = "deferred" if t.deferred else ("blocked" if t.blocked else "open")
+        table.add_row(t.title, f"[{_STATUS_STYLE[status]}]{status}[/]", ", ".join(t.veto_players),
+                      f"{t.n_outcomes:,}", t.verdict)
+    console.print(table)
+
+
+def show_generic(console: Console, name: str, result: Any) -> None:
+    """Fallback for results without their own terminal renderer: the result's main table."""
+    frame = result.to_frame()
+    table = Table(title=name, title_justify="left")
+    for col in frame.columns:
+        table.add_column(str(col))
+    for row in frame.head(30).itertuples(index=False):
+        table.add_row(*[f"{v:.3g}" if isinstance(v, float) else str(v) for v in row])
+    console.print(table)
+
+
+def show_result(console: Console, name: str, result: Any, scenario: Scenario) -> None:
+    if isinstance(result, OverviewResult):
+        show_overview(console, result, scenario)
+    else:
+        show_generic(console, name, result)

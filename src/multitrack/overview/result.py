@@ -1,0 +1,89 @@
+"""Result records of the track overview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..results import Result
+
+
+@dataclass(frozen=True)
+class IssueRoom:
+    """How much of one issue survives the red lines of the track's veto players."""
+
+    issue_id: str
+    title: str
+    kind: str
+    n_values: int
+    status_quo: str | float
+    open_values: tuple[str | float, ...]
+    blocking_pairs: tuple[tuple[str, str], ...]
+    status_quo_rejected_by: tuple[str, ...]
+
+    @property
+    def n_open(self) -> int:
+        return len(self.open_values)
+
+    @property
+    def blocked(self) -> bool:
+        return not self.open_values
+
+
+@dataclass(frozen=True)
+class TrackOverview(Result):
+    """One track at a glance: who sits, who can veto, and the room its red lines leave."""
+
+    track_id: str
+    title: str
+    forum: str | None
+    deferred: bool
+    participants: tuple[str, ...]
+    veto_players: tuple[str, ...]
+    decision_rule: str
+    n_outcomes: int
+    n_open_outcomes: int
+    issues: tuple[IssueRoom, ...]
+    verdict: str
+
+    @property
+    def share_open(self) -> float:
+        return self.n_open_outcomes / self.n_outcomes if self.n_outcomes else 0.0
+
+    @property
+    def blocked(self) -> bool:
+        return not self.deferred and self.n_open_outcomes == 0
+
+
+@dataclass(frozen=True)
+class OverviewResult(Result):
+    """The per-track overview of a scenario."""
+
+    scenario_id: str
+    tracks: tuple[TrackOverview, ...]
+
+    def track(self, track_id: str) -> TrackOverview:
+        return next(t for t in self.tracks if t.track_id == track_id)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "track": t.track_id, "title": t.title, "forum": t.forum, "deferred": t.deferred,
+                "participants": len(t.participants), "veto_players": ", ".join(t.veto_players),
+                "rule": t.decision_rule, "issues": len(t.issues), "outcomes": t.n_outcomes,
+                "open_outcomes": t.n_open_outcomes, "share_open": t.share_open, "verdict": t.verdict,
+            }
+            for t in self.tracks
+        ]
+
+    def issue_rows(self) -> list[dict[str, Any]]:
+        """One row per issue: its values, the values every veto player's red lines allow, blockers."""
+        return [
+            {
+                "track": t.track_id, "issue": i.issue_id, "kind": i.kind, "values": i.n_values,
+                "open_values": i.n_open, "status_quo": i.status_quo,
+                "blocked_by": "; ".join(f"{a} vs {b}" for a, b in i.blocking_pairs),
+                "status_quo_rejected_by": ", ".join(i.status_quo_rejected_by),
+            }
+            for t in self.tracks for i in t.issues
+        ]

@@ -1,0 +1,65 @@
+"""Write a report folder (report.html, results.json) without losing anything the user had."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import MultitrackError
+from ..scenario.model import Scenario
+from .html import render_html
+
+MARKER = ".multitrack-report"
+
+
+class OutputError(MultitrackError):
+    """The report folder cannot be written safely."""
+
+
+def results_document(scenario: Scenario, results: dict[str, Any]) -> dict[str, Any]:
+    """Everything ``results.json`` holds: the scenario's identity and each analysis's result."""
+    return {
+        "multitrack": __version__,
+        "scenario": {"id": scenario.id, "title": scenario.title, "as_of": scenario.as_of},
+        "analyses": {name: result.to_dict() for name, result in results.items()},
+    }
+
+
+def write_report(folder: str | Path, scenario: Scenario, results: dict[str, Any]) -> dict[str, Path]:
+    """Write ``report.html`` and ``results.json`` into ``folder``.
+
+    The folder may be new, empty, or one multitrack wrote before (it holds a marker file);
+    any other folder is refused so that nothing of the user's is overwritten. Each file is
+    written to a temporary name and renamed, so a crash never leaves half a file.
+    """
+    out = Path(folder)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise OutputError(f"{out}: folder exists and was not written by multitrack; "
+                          "choose another --out folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / MARKER).write_text("This folder is written by multitrack analyze.\n", encoding="utf-8")
+        paths = {"html": out / "report.html", "json": out / "results.json"}
+        _atomic_write(paths["json"], json.dumps(results_document(scenario, results), indent=2,
+                                                ensure_ascii=False, allow_nan=False))
+        _atomic_write(paths["html"], render_html(scenario, results))
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write the report: {exc.strerror or exc}") from None
+    return paths
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

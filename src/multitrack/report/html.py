@@ -1,0 +1,44 @@
+"""The self-contained HTML report: styles and scripts inline, nothing fetched from the network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from .. import __version__
+from ..analysis import available
+from ..scenario import describe
+from ..scenario.model import Scenario
+from . import overview_section  # noqa: F401  (registers its renderer)
+from .sections import render_section
+from .summary import summary_lines
+
+
+@dataclass(frozen=True)
+class RenderedSection:
+    name: str
+    title: str
+    html: Markup
+
+
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("multitrack.report", "templates"),
+                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+
+
+def render_html(scenario: Scenario, results: dict[str, Any], *, generated: datetime | None = None) -> str:
+    """The report as one HTML document."""
+    titles = {spec.name: spec.title for spec in available()}
+    sections = [RenderedSection(name, titles.get(name, name), render_section(result, scenario))
+                for name, result in results.items()]
+    when = (generated or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    return _environment().get_template("report.html.j2").render(
+        scenario=scenario, sections=sections, summary=summary_lines(results), generated=when,
+        version=__version__, describe=describe,
+        actor_names={a.id: a.name for a in scenario.actors},
+        source_numbers={s.id: i + 1 for i, s in enumerate(scenario.sources)},
+    )

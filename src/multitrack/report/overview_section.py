@@ -1,0 +1,53 @@
+"""Report section for the track overview."""
+
+from __future__ import annotations
+
+from markupsafe import escape
+
+from ..overview import OverviewResult, TrackOverview
+from ..scenario.model import Scenario
+from .sections import section_renderer
+
+
+def _fmt(v) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _values(values: tuple, limit: int = 8) -> str:
+    shown = ", ".join(_fmt(v) for v in values[:limit])
+    return shown + (f", … ({len(values)} in all)" if len(values) > limit else "")
+
+
+def _track(t: TrackOverview, scenario: Scenario) -> str:
+    names = {a.id: a.name for a in scenario.actors}
+    status = "deferred" if t.deferred else ("blocked" if t.blocked else "open")
+    rows = []
+    for i in t.issues:
+        blockers = "; ".join(f"{names[a]} vs {names[b]}" for a, b in i.blocking_pairs)
+        rows.append(
+            f"<tr><td>{escape(i.title)}</td><td>{escape(i.kind)}</td><td>{escape(_fmt(i.status_quo))}</td>"
+            f"<td>{escape(_values(i.open_values)) or '<em>none</em>'}</td>"
+            f"<td>{escape(blockers)}</td>"
+            f"<td>{escape(', '.join(names[a] for a in i.status_quo_rejected_by))}</td></tr>")
+    sitting = ", ".join(f"<b>{escape(names[a])}</b>" if a in t.veto_players else escape(names[a])
+                        for a in t.participants)
+    forum = f" · forum: {escape(t.forum)}" if t.forum else ""
+    return (
+        f'<article class="track {status}" id="track-{escape(t.track_id)}">'
+        f'<h3>{escape(t.title)} <span class="badge {status}">{status}</span></h3>'
+        f'<p class="meta">Participants (veto players in bold): {sitting}{forum}. '
+        f'Decision rule: {escape(t.decision_rule)}.</p>'
+        f'<p class="verdict">{escape(t.verdict)}</p>'
+        '<table class="data"><thead><tr><th>Issue</th><th>Kind</th><th>Status quo</th>'
+        '<th>Values every veto player\'s red lines allow</th><th>Red lines that clash</th>'
+        '<th>Status quo breaks a red line of</th></tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table></article>')
+
+
+@section_renderer(OverviewResult)
+def overview_section(result: OverviewResult, scenario: Scenario) -> str:
+    """One card per track with its red-line room, issue by issue."""
+    caption = ("<p class='caption'>For each track: who sits and who must consent, and, issue by issue, "
+               "the values that break no veto player's red line. A track is blocked when some issue "
+               "has no such value.</p>")
+    return caption + "".join(_track(t, scenario) for t in result.tracks)

@@ -1,0 +1,29 @@
+"""Which values of an issue an actor's red lines allow, as boolean masks over the issue's axis."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..scenario.issues import IssueModel
+from ..scenario.positions import RedLineModel
+from .values import as_axis_value
+
+
+def allowed_mask(issue: IssueModel, red_lines: list[RedLineModel], axis: np.ndarray) -> np.ndarray:
+    """True where a value on ``axis`` breaks none of ``red_lines`` (nominal thresholds)."""
+    ok = np.ones(axis.shape, dtype=bool)
+    for line in red_lines:
+        t = as_axis_value(issue, line.threshold)
+        if line.relation == "below":
+            ok &= axis >= t
+        elif line.relation == "above":
+            ok &= axis <= t
+        else:
+            ok &= ~np.isclose(axis, t)
+    return ok
+
+
+def breaks_red_lines(issue: IssueModel, red_lines: list[RedLineModel], value) -> bool:
+    """Whether a single value (option name or number) breaks any of ``red_lines``."""
+    axis = np.asarray([as_axis_value(issue, value)])
+    return not bool(allowed_mask(issue, red_lines, axis)[0])

@@ -1,0 +1,34 @@
+"""The values an issue can take in an analysis: its options, its integers, or a grid."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..scenario.issues import IssueModel, NumericIssue, OptionIssue
+from ..scenario.model import Settings
+
+
+def issue_values(issue: IssueModel, settings: Settings) -> list:
+    """Options (categorical, ordinal), every integer, or the continuous grid."""
+    return issue.values_on_grid(settings.grid_points)  # type: ignore[attr-defined]
+
+
+def issue_axis(issue: IssueModel, settings: Settings) -> np.ndarray:
+    """The issue's values as numbers: option ranks (0, 1, ...) or the numeric values."""
+    if isinstance(issue, OptionIssue):
+        return np.arange(len(issue.options), dtype=float)
+    return np.asarray(issue_values(issue, settings), dtype=float)
+
+
+def as_axis_value(issue: IssueModel, value) -> float:
+    """Map an option name (by rank) or an estimate (by its nominal value) onto the issue's axis."""
+    if isinstance(issue, OptionIssue):
+        return float(issue.options.index(value))
+    assert isinstance(issue, NumericIssue)
+    return float(getattr(value, "nominal", value))
+
+
+def status_quo_value(issue: IssueModel):
+    """The status quo as written: an option name or the nominal number."""
+    sq = issue.status_quo  # type: ignore[attr-defined]
+    return sq if isinstance(sq, str) else float(sq.nominal)
