@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
 def format_path(path: tuple[str | int, ...]) -> str:
@@ -11,8 +14,10 @@ def format_path(path: tuple[str | int, ...]) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
+        elif _PLAIN_KEY.match(str(part)):
             out += f".{part}" if out else str(part)
+        else:  # keys with spaces, line breaks or odd characters are quoted and escaped
+            out += f"[{str(part)!r}]"
     return out or "(top level)"
 
 

@@ -18,8 +18,8 @@ from . import terminal
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Analyse negotiated security settlements with many parties and parallel tracks.")
-out = Console()
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+out = Console(emoji=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 
 DEFAULT_SCENARIO = "european-security"
 
@@ -69,26 +69,30 @@ def validate(files: list[str] = typer.Argument(..., help="Scenario files (or bui
              all_problems: bool = typer.Option(False, "--all", help="List every problem, not only the first."),
              strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors.")) -> None:
     """Check scenario files; exit status 2 if any is invalid."""
-    from ..scenario import load, scenario_warnings
+    from ..scenario import check
 
     failed = False
     for name in files:
         try:
-            scenario = load(name)
+            scenario, warnings = check(name)
         except ScenarioError as exc:
             failed = True
             for line in (exc.lines() if all_problems else [exc.one_line()]):
                 err.print(line, markup=False)
             continue
-        warnings = scenario_warnings(scenario)
         n_issues = sum(len(t.issues) for t in scenario.tracks)
-        out.print(f"{name}: ok ({len(scenario.actors)} actors, {len(scenario.tracks)} tracks, "
-                  f"{n_issues} issues{f', {len(warnings)} warnings' if warnings else ''})", markup=False)
+        counts = ", ".join(_count(n, what) for n, what in [(len(scenario.actors), "actor"), (
+            len(scenario.tracks), "track"), (n_issues, "issue"), (len(warnings), "warning")] if n or what != "warning")
+        out.print(f"{name}: ok ({counts})", markup=False, soft_wrap=True)
         for w in warnings:
-            (err if strict else out).print(f"  warning: {w.render(name)}", markup=False)
+            (err if strict else out).print(f"warning: {w.render(name)}", markup=False, soft_wrap=True)
         failed |= strict and bool(warnings)
     if failed:
         raise typer.Exit(2)
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
 
 
 @app.command()

@@ -4,7 +4,7 @@ from . import builtins
 from .actors import Actor, ActorKind
 from .estimates import DISTRIBUTIONS, Choice, EstimateModel, Fixed, Normal, Pert, Triangular, Uniform
 from .issues import CategoricalIssue, ContinuousIssue, IntegerIssue, IssueModel, NumericIssue, OptionIssue, OrdinalIssue
-from .load import load, loads
+from .load import check, load, loads
 from .model import Scenario, Settings
 from .positions import Loss, Monotone, Position, RedLineModel as RedLine
 from .sources import Source, SourceReference
@@ -15,6 +15,6 @@ __all__ = [
     "Actor", "ActorKind", "CategoricalIssue", "Choice", "ContinuousIssue", "DISTRIBUTIONS", "EstimateModel",
     "Fixed", "IntegerIssue", "IssueModel", "Loss", "Monotone", "Normal", "NumericIssue", "OptionIssue",
     "OrdinalIssue", "Pert", "Position", "Qualified", "RedLine", "Scenario", "Settings", "Source",
-    "SourceReference", "Track", "Triangular", "Unanimity", "Uniform", "Weighted", "builtins", "load",
+    "SourceReference", "Track", "Triangular", "Unanimity", "Uniform", "Weighted", "builtins", "check", "load",
     "loads", "scenario_warnings",
 ]

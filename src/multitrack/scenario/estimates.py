@@ -19,7 +19,7 @@ from .sources import SourceRef
 class _Estimate(BaseModel):
     """Fields every estimate shares: where it comes from and whether it is a judgement."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
     source: SourceRef | None = Field(None, description="Source id, or {id, locator}.")
     estimated: bool | None = Field(
@@ -81,7 +81,7 @@ class Normal(_Estimate):
         if not lo < hi:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
         if not lo <= self.mean <= hi:
-            raise ValueError(f"mean {self.mean} lies outside the truncation bounds [{self.low}, {self.high}]")
+            raise ValueError(f"mean {self.mean:g} lies outside the truncation bounds [{_fmt(lo)}, {_fmt(hi)}]")
         return self
 
     @property

@@ -140,7 +140,8 @@ class _NumericIssue(_Issue):
 
     def _within(self, est: object, what: str, path: tuple) -> None:
         if isinstance(est, str):
-            raise LocatedValueError(f"{what} must be a number on this {self.kind} issue, got {est!r}", path)
+            article = "an" if self.kind == "integer" else "a"
+            raise LocatedValueError(f"{what} must be a number on {article} {self.kind} issue, got {est!r}", path)
         try:
             check_within(est, self.low, self.high, what)  # type: ignore[arg-type]
         except ValueError as exc:
@@ -148,7 +149,7 @@ class _NumericIssue(_Issue):
 
     def _check_position(self, pos: Position) -> None:
         if pos.shape == "values":
-            raise LocatedValueError(f"a value table is for categorical and ordinal issues; on a "
+            raise LocatedValueError(f"a value table is for categorical and ordinal issues; on an "
                                     f"{self.kind} issue use ideal, monotone or points", ("values",))
         if pos.shape == "ideal":
             self._within(pos.ideal, "ideal point", ("ideal",))

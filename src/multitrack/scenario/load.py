@@ -11,11 +11,16 @@ from pydantic import ValidationError
 from ..errors import LocatedValueError, Problem, ScenarioError
 from . import builtins
 from .model import Scenario
+from .warnings import scenario_warnings
 from .yaml_source import SourceMap, YamlDocument, read_yaml
 
 _MESSAGES = {
     "extra_forbidden": "unknown field",
     "missing": "required field is missing",
+    "model_type": "expected a mapping of fields",
+    "model_attributes_type": "expected a mapping of fields",
+    "dict_type": "expected a mapping",
+    "list_type": "expected a list",
 }
 
 
@@ -23,6 +28,18 @@ def load(path_or_name: str | FsPath) -> Scenario:
     """The validated scenario in a file, or the built-in scenario of that name."""
     text, file = _read(path_or_name)
     return loads(text, file)
+
+
+def check(path_or_name: str | FsPath) -> tuple[Scenario, list[Problem]]:
+    """Load like :func:`load`, and also return the scenario's warnings located in the file."""
+    text, file = _read(path_or_name)
+    doc = read_yaml(text, file)
+    scenario = from_document(doc)
+    located = []
+    for w in scenario_warnings(scenario):
+        line, col = doc.source_map.locate(w.path)
+        located.append(Problem(w.message, w.path, line, col))
+    return scenario, located
 
 
 def loads(text: str, file: str | None = None) -> Scenario:
@@ -68,7 +85,14 @@ def _read(path_or_name: str | FsPath) -> tuple[str, str]:
 
 def _problem(err: dict[str, Any], data: Any, source_map: SourceMap) -> Problem:
     """Locate one pydantic error in the YAML: strip union tags, add paths from our own errors."""
-    path = _real_path(err["loc"], data)
+    loc = tuple(err["loc"])
+    if "[key]" in loc:  # a mapping key that is not a valid id
+        cut = loc.index("[key]")
+        key_path = _real_path(loc[:cut], data)
+        line, col = source_map.locate(key_path, key=True)
+        return Problem(f"{key_path[-1]!r} is not a valid id (a letter, then letters, digits, '-' or "
+                       "'_')", key_path[:-1], line, col)
+    path = _real_path(loc, data)
     cause = err.get("ctx", {}).get("error")
     if isinstance(cause, LocatedValueError):
         path = path + cause.path
@@ -84,8 +108,19 @@ def _problem(err: dict[str, Any], data: Any, source_map: SourceMap) -> Problem:
             message = f"{ctx['tag']!r} is not a known {field_} (use {ctx['expected_tags']})"
         elif err["type"] not in _MESSAGES and "input" in err and _is_scalar(err["input"]):
             message += f" (got {err['input']!r})"
-    line, col = source_map.locate(path, key=err["type"] == "extra_forbidden")
+    at_key = err["type"] == "extra_forbidden" or isinstance(_node(data, path), (dict, list))
+    line, col = source_map.locate(path, key=at_key)
     return Problem(message, path, line, col)
+
+
+def _node(data: Any, path: tuple) -> Any:
+    """The input value at ``path`` (None where the path leaves the input)."""
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _real_path(loc: tuple, data: Any) -> tuple:

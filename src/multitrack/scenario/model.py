@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -18,7 +19,8 @@ class Settings(BaseModel):
     """Scenario-wide defaults for analyses."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    grid_points: int = Field(11, ge=2, le=100_000, description="Default grid for continuous issues.")
+    grid_points: int = Field(11, ge=2, le=100_000, alias="grid",
+                             description="Default grid points for continuous issues.")
 
 
 class Scenario(BaseModel):
@@ -30,7 +32,8 @@ class Scenario(BaseModel):
     id: Id
     title: str = Field(min_length=1)
     description: str | None = None
-    as_of: str | None = Field(None, description="Date the estimates describe (YYYY-MM-DD).")
+    as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$",
+                              description="Date the estimates describe (YYYY-MM-DD).")
     settings: Settings = Field(default_factory=Settings)
     sources: list[Source] = Field(default_factory=list)
     actors: list[Actor] = Field(min_length=2)
@@ -59,6 +62,11 @@ class Scenario(BaseModel):
     # ---- cross-references -----------------------------------------------------
     @model_validator(mode="after")
     def _references(self) -> "Scenario":
+        if self.as_of is not None:
+            try:
+                date.fromisoformat(self.as_of)
+            except ValueError:
+                raise LocatedValueError(f"{self.as_of!r} is not a calendar date", ("as_of",)) from None
         _unique([s.id for s in self.sources], "sources", "source id")
         _unique([a.id for a in self.actors], "actors", "actor id")
         _unique([t.id for t in self.tracks], "tracks", "track id")

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, field_validator, model_validator
 
+from ..errors import LocatedValueError
 from .estimates import Estimate, EstimateModel, check_within
 from .sources import SourceRef
 
@@ -98,7 +99,8 @@ class Position(BaseModel):
         if self.points is not None:
             xs = [x for x, _ in self.points]
             if len(xs) < 2 or any(b <= a for a, b in zip(xs, xs[1:])):
-                raise ValueError("points need at least two (value, points) pairs with increasing values")
+                raise LocatedValueError("points need at least two (value, points) pairs with increasing "
+                                        "values", ("points",))
         return self
 
     @property

@@ -39,8 +39,9 @@ class Weighted(BaseModel):
 
     @model_validator(mode="after")
     def _reachable(self) -> "Weighted":
-        if any(w < 0 for w in self.weights.values()):
-            raise ValueError("weights must be non-negative")
+        for actor, w in self.weights.items():
+            if w < 0:
+                raise LocatedValueError(f"weight {w:g} is negative", ("weights", actor))
         total = sum(self.weights.values())
         if self.threshold > total:
             raise LocatedValueError(f"threshold {self.threshold:g} exceeds the total weight {total:g}",
@@ -48,7 +49,11 @@ class Weighted(BaseModel):
         return self
 
 
-DecisionRule = Annotated[Union[Unanimity, Qualified, Weighted], Discriminator("kind")]
+DecisionRule = Annotated[
+    Union[Unanimity, Qualified, Weighted],
+    Discriminator("kind", custom_error_type="rule_kind",
+                  custom_error_message="a decision rule needs kind: unanimity, qualified or weighted"),
+]
 
 
 class Track(BaseModel):
@@ -61,8 +66,9 @@ class Track(BaseModel):
     description: str | None = None
     forum: str | None = Field(None, description="Where the talks sit (e.g. NATO-Russia Council).")
     participants: list[Id] = Field(min_length=2)
-    veto_players: list[Id] | None = Field(None, description="Actors whose consent is needed; "
-                                          "default: every participant.")
+    veto_players: list[Id] | None = Field(
+        None, description="Actors whose consent is needed; default: every participant under "
+        "unanimity, nobody under a qualified or weighted rule.")
     decision_rule: DecisionRule = Field(default_factory=Unanimity)
     issues: list[Issue] = Field(min_length=1, description="At least one issue.")
     reservation_values: dict[Id, Estimate] = Field(
@@ -74,11 +80,17 @@ class Track(BaseModel):
 
     @property
     def vetoes(self) -> list[str]:
-        """The veto players (every participant unless the track names them)."""
-        return list(self.participants if self.veto_players is None else self.veto_players)
+        """The veto players: as listed; if none are listed, every participant under unanimity
+        and nobody under a qualified or weighted rule (where the vote decides)."""
+        if self.veto_players is not None:
+            return list(self.veto_players)
+        return list(self.participants) if isinstance(self.decision_rule, Unanimity) else []
 
     @model_validator(mode="after")
     def _membership(self) -> "Track":
+        if self.deferred_reason is not None and not self.deferred:
+            raise LocatedValueError("deferred_reason is given but the track is not deferred (add "
+                                    "deferred: true)", ("deferred_reason",))
         _no_repeats(self.participants, ("participants",), "participant")
         if self.veto_players is not None:
             _no_repeats(self.veto_players, ("veto_players",), "veto player")

@@ -7,6 +7,7 @@ and every field path maps back to a line and column for error messages.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ _STANDARD_TAGS = {
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 Path = tuple[str | int, ...]
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,13 @@ class _Builder:
         if tag == _TIMESTAMP:
             return str(node.value)  # dates stay text: the schema decides what they mean
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except (ConstructorError, ValueError) as exc:
             raise _fail(self.file, f"cannot read value {node.value!r}: {exc}", node, path) from None
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raise _fail(self.file, "text holds a \\u escape of a lone surrogate, which is not a "
+                        "character; write the character itself or a \\U escape", node, path)
+        return value
 
     def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -99,6 +105,8 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 raise _fail(self.file, "mapping keys must be plain names", key_node, path)
             key = key_node.value
+            if _SURROGATE.search(key):
+                raise _fail(self.file, "a key holds a \\u escape of a lone surrogate", key_node, path)
             if key in out:
                 raise _fail(self.file, f"duplicate key {key!r}", key_node, path + (key,))
             self.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
