@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..analysis import available
-from ..scenario import describe
+from ..scenario import citations, describe
 from ..scenario.model import Scenario
 from . import overview_section  # noqa: F401  (registers its renderer)
 from .sections import render_section
@@ -38,7 +38,7 @@ def render_html(scenario: Scenario, results: dict[str, Any], *, generated: datet
     when = (generated or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     return _environment().get_template("report.html.j2").render(
         scenario=scenario, sections=sections, summary=summary_lines(results), generated=when,
-        version=__version__, describe=describe,
+        version=__version__, describe=describe, cite=citations,
         actor_names={a.id: a.name for a in scenario.actors},
         source_numbers={s.id: i + 1 for i, s in enumerate(scenario.sources)},
     )

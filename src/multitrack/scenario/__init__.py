@@ -6,6 +6,7 @@ from .estimates import DISTRIBUTIONS, Choice, EstimateModel, Fixed, Normal, Pert
 from .issues import CategoricalIssue, ContinuousIssue, IntegerIssue, IssueModel, NumericIssue, OptionIssue, OrdinalIssue
 from .load import check, load, loads
 from .model import Scenario, Settings
+from .provenance import citations, is_estimated, source_of
 from .positions import Loss, Monotone, Position, RedLineModel as RedLine
 from .sources import Source, SourceReference
 from .tracks import Qualified, Track, Unanimity, Weighted
@@ -15,6 +16,6 @@ __all__ = [
     "Actor", "ActorKind", "CategoricalIssue", "Choice", "ContinuousIssue", "DISTRIBUTIONS", "EstimateModel",
     "Fixed", "IntegerIssue", "IssueModel", "Loss", "Monotone", "Normal", "NumericIssue", "OptionIssue",
     "OrdinalIssue", "Pert", "Position", "Qualified", "RedLine", "Scenario", "Settings", "Source",
-    "SourceReference", "Track", "Triangular", "Unanimity", "Uniform", "Weighted", "builtins", "check", "load",
+    "SourceReference", "Track", "Triangular", "Unanimity", "Uniform", "Weighted", "builtins", "check", "citations", "is_estimated", "load", "source_of",
     "loads", "scenario_warnings",
 ]

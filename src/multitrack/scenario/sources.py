@@ -22,6 +22,7 @@ class Source(BaseModel):
     kind: str | None = Field(None, description="op-ed, paper, report, data set, ...")
     url: str | None = None
     locator: str | None = Field(None, description="Default place in the document (page, section).")
+    note: str | None = Field(None, description="A remark on the document (e.g. that it is a copy of another).")
 
     def citation(self) -> str:
         who = f"{self.author} " if self.author else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..errors import Problem
 from .model import Scenario
+from .provenance import citations
 
 
 def scenario_warnings(scenario: Scenario) -> list[Problem]:
@@ -17,7 +18,7 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
                                    "accepts every outcome", ("tracks", t)))
         for j, issue in enumerate(track.issues):
             for actor, pos in issue.positions.items():
-                if pos.source is None and issue.source is None and track.source is None:
+                if not citations(pos, issue, track):
                     out.append(Problem("position cites no source",
                                        ("tracks", t, "issues", j, "positions", actor)))
     return out
