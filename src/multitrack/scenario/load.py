@@ -106,6 +106,9 @@ def _problem(err: dict[str, Any], data: Any, source_map: SourceMap) -> Problem:
             field_ = ctx["discriminator"].strip("'")
             path = path + (field_,)
             message = f"{ctx['tag']!r} is not a known {field_} (use {ctx['expected_tags']})"
+        elif err["type"] == "too_short":
+            ctx = err["ctx"]
+            message = f"needs at least {ctx['min_length']}, found {ctx['actual_length']}"
         elif err["type"] not in _MESSAGES and "input" in err and _is_scalar(err["input"]):
             message += f" (got {err['input']!r})"
     at_key = err["type"] == "extra_forbidden" or isinstance(_node(data, path), (dict, list))

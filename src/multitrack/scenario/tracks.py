@@ -74,6 +74,9 @@ class Track(BaseModel):
     reservation_values: dict[Id, Estimate] = Field(
         default_factory=dict, description="No-deal utility in the actor's own points; default: "
         "the utility of the status quo.")
+    discount_factors: dict[Id, Annotated[float, Field(gt=0, le=1)]] = Field(
+        default_factory=dict, description="Per-round discount factor of a participant in automated "
+        "negotiation, as in Genius (1 = no time pressure).")
     deferred: bool = Field(False, description="Left open on purpose: shown, not analysed.")
     deferred_reason: str | None = None
     source: SourceRef | None = None
@@ -104,10 +107,10 @@ class Track(BaseModel):
                 if actor not in sits:
                     raise LocatedValueError(f"{actor!r} holds a position but is not a participant of "
                                             "the track", ("issues", j, "positions", actor))
-        for actor in self.reservation_values:
-            if actor not in sits:
-                raise LocatedValueError(f"{actor!r} is not a participant of the track",
-                                        ("reservation_values", actor))
+        for field_ in ("reservation_values", "discount_factors"):
+            for actor in getattr(self, field_):
+                if actor not in sits:
+                    raise LocatedValueError(f"{actor!r} is not a participant of the track", (field_, actor))
         rule = self.decision_rule
         if isinstance(rule, Qualified) and rule.min_participants > len(self.participants):
             raise LocatedValueError(f"needs {rule.min_participants} of only {len(self.participants)} "

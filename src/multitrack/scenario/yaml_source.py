@@ -134,6 +134,8 @@ def read_yaml(text: str, file: str | None = None) -> YamlDocument:
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
         what = " ".join(str(exc.problem or exc.context or "syntax error").split())
+        if exc.problem and exc.context and exc.context_mark and exc.context_mark is not mark:
+            what += f" ({' '.join(str(exc.context).split())} at line {exc.context_mark.line + 1})"
         raise ScenarioError([Problem(f"YAML syntax error: {what}", (), line, col)], file) from None
     except (YAMLError, RecursionError) as exc:
         raise ScenarioError([Problem(f"YAML syntax error: {' '.join(str(exc).split())}")], file) from None
