@@ -16,8 +16,8 @@ from typing import Callable, Protocol
 from .progress import ProgressCallback
 from .scenario.model import Scenario
 
-#: Subpackages that render or serve results and never define analyses.
-_FRONT_ENDS = {"cli", "report", "web", "store", "scenario"}
+#: Subpackages that render, serve, store or convert and never define analyses.
+_FRONT_ENDS = {"cli", "report", "web", "store", "scenario", "interop"}
 
 
 class AnalysisResult(Protocol):

@@ -67,7 +67,39 @@ def show_generic(console: Console, name: str, result: Any) -> None:
 
 
 def show_result(console: Console, name: str, result: Any, scenario: Scenario) -> None:
+    from ..space import AgreementSpaceResult
+
     if isinstance(result, OverviewResult):
         show_overview(console, result, scenario)
+    elif isinstance(result, AgreementSpaceResult):
+        show_agreement(console, result, scenario)
     else:
         show_generic(console, name, result)
+
+
+def show_agreement(console: Console, result, scenario: Scenario) -> None:
+    """Per track: can it agree, how many outcomes pass, the Nash compromise, and what blocks."""
+    from ..report.wording import Words, fmt
+
+    words = Words(scenario)
+    table = Table(title="Agreement space per track", title_justify="left", show_lines=True)
+    for col in ("track", "can agree", "outcomes passing", "Nash compromise", "indivisible security"):
+        table.add_column(col)
+    notes = []
+    for t in result.tracks:
+        if t.deferred:
+            table.add_row(t.title, "[yellow]deferred[/]", "", "", "")
+            continue
+        passing = "n/a" if t.n_agreeable is None else f"{t.n_agreeable:,} of {t.n_outcomes:,}"
+        nash = next((s for s in t.solutions if s.concept == "nash"), None)
+        compromise = "; ".join(f"{k}={fmt(v)}" for k, v in nash.outcome.items()) if nash else ""
+        secure = "" if nash is None else ("passes" if nash.indivisible else
+                                          "fails: " + ", ".join(nash.below_status_quo))
+        table.add_row(t.title, "[green]yes[/]" if t.can_agree else "[red]no[/]", passing, compromise, secure)
+        if not t.can_agree:
+            notes.append((t.title, words.diagnosis(t)))
+    console.print(table)
+    for title, sentences in notes:
+        console.print(f"[bold]{title}[/bold]: why no deal")
+        for s in sentences:
+            console.print(f"  - {s}", markup=False)

@@ -6,23 +6,52 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..overview import OverviewResult
+from ..scenario.model import Scenario
+from ..space.result import AgreementSpaceResult, TrackAgreement
+from .wording import Words
 
 
 @dataclass(frozen=True)
 class SummaryLine:
     track_id: str
     title: str
-    status: str
-    text: str
+    status: str          # open | blocked | deferred
+    compromise: str      # the outcome the Nash solution points to, or ""
+    gains: str           # who gains and who loses against the status quo
+    risk: str            # the main risk, in words
 
 
-def summary_lines(results: dict[str, Any]) -> list[SummaryLine]:
-    """Per track: can it agree, and why (from the overview until richer analyses exist)."""
+def summary_lines(results: dict[str, Any], scenario: Scenario) -> list[SummaryLine]:
+    """Per track: can it agree, the compromise it points to, who gains and loses, the main risk."""
+    agreement = next((r for r in results.values() if isinstance(r, AgreementSpaceResult)), None)
+    if agreement is not None:
+        words = Words(scenario)
+        return [_from_agreement(t, words) for t in agreement.tracks]
     overview = next((r for r in results.values() if isinstance(r, OverviewResult)), None)
     if overview is None:
         return []
-    return [
-        SummaryLine(t.track_id, t.title, "deferred" if t.deferred else ("blocked" if t.blocked else "open"),
-                    t.verdict)
-        for t in overview.tracks
-    ]
+    return [SummaryLine(t.track_id, t.title, "deferred" if t.deferred else ("blocked" if t.blocked else "open"),
+                        "", "", t.verdict) for t in overview.tracks]
+
+
+def _from_agreement(t: TrackAgreement, words: Words) -> SummaryLine:
+    if t.deferred:
+        return SummaryLine(t.track_id, t.title, "deferred", "", "", "left open on purpose")
+    if not t.can_agree:
+        sentences = words.diagnosis(t)
+        return SummaryLine(t.track_id, t.title, "blocked", "", "", sentences[0] if sentences else "no deal")
+    nash = next((s for s in t.solutions if s.concept == "nash"), t.solutions[0] if t.solutions else None)
+    if nash is None:
+        return SummaryLine(t.track_id, t.title, "open", "", "", "; ".join(t.unavailable))
+    win, lose = words.gains(nash)
+    gains = (f"gain: {', '.join(win) or 'nobody'}" + (f"; lose: {', '.join(lose)}" if lose else ""))
+    if not nash.indivisible:
+        risk = ("the compromise buys security at the expense of " +
+                ", ".join(words.actors.get(a, a) for a in nash.below_status_quo))
+    elif not t.improves_on_status_quo:
+        risk = "no outcome improves on the status quo for the veto players"
+    elif t.n_agreeable is not None and t.n_agreeable / max(t.n_outcomes, 1) < 0.02:
+        risk = f"a narrow zone: {t.n_agreeable:,} of {t.n_outcomes:,} outcomes pass"
+    else:
+        risk = "none found in the agreement space"
+    return SummaryLine(t.track_id, t.title, "open", words.outcome(nash), gains, risk)

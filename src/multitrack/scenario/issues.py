@@ -217,12 +217,14 @@ class ContinuousIssue(_NumericIssue):
                                     description="Grid points over the range; default from settings.")
 
     def grid(self, grid_points: int | None = None) -> list[float]:
-        n = self.grid_points or grid_points or 11
+        """``grid_points`` evenly spaced values, both ends included (default: the issue's grid)."""
+        n = grid_points or self.grid_points or 11
         step = (self.high - self.low) / (n - 1)
         return [self.low + i * step for i in range(n)]
 
     def values_on_grid(self, grid_points: int) -> list[float]:
-        return self.grid(grid_points)
+        """The issue's own grid, else ``grid_points`` (the scenario's default)."""
+        return self.grid(self.grid_points or grid_points)
 
 
 Issue = Annotated[

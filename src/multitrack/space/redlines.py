@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import numpy as np
 
 from ..scenario.issues import IssueModel
@@ -9,11 +11,16 @@ from ..scenario.positions import RedLineModel
 from .values import as_axis_value
 
 
-def allowed_mask(issue: IssueModel, red_lines: list[RedLineModel], axis: np.ndarray) -> np.ndarray:
-    """True where a value on ``axis`` breaks none of ``red_lines`` (nominal thresholds)."""
+def allowed_mask(issue: IssueModel, red_lines: list[RedLineModel], axis: np.ndarray,
+                 value_of: Callable[[Any], float] | None = None) -> np.ndarray:
+    """True where a value on ``axis`` breaks none of ``red_lines`` (thresholds through ``value_of``,
+    nominal by default)."""
     ok = np.ones(axis.shape, dtype=bool)
     for line in red_lines:
-        t = as_axis_value(issue, line.threshold)
+        threshold = line.threshold
+        if value_of is not None and not isinstance(threshold, str):
+            threshold = value_of(threshold)
+        t = as_axis_value(issue, threshold)
         if line.relation == "below":
             ok &= axis >= t
         elif line.relation == "above":

@@ -1,0 +1,82 @@
+"""Report section for the agreement space of each track."""
+
+from __future__ import annotations
+
+from markupsafe import escape
+
+from ..scenario.model import Scenario
+from ..space.result import AgreementSpaceResult, TrackAgreement
+from .charts import frontier_chart
+from .sections import section_renderer
+from .wording import CONCEPT_NAMES, Words, fmt
+
+
+def _numbers(t: TrackAgreement, words: Words) -> str:
+    if t.n_agreeable is None:
+        counted = "not counted (space too large to enumerate)"
+    else:
+        counted = f"{t.n_agreeable:,} of {t.n_outcomes:,} ({t.n_agreeable / t.n_outcomes:.1%})"
+    indiv = "" if t.n_indivisible is None else f"; {t.n_indivisible:,} of them leave no participant below its status quo"
+    verdict = ("can agree" if t.can_agree and t.improves_on_status_quo else
+               "can agree only on outcomes worth no more than the status quo to the veto players"
+               if t.can_agree else "cannot agree")
+    return (f"<p class='verdict'><b>{escape(verdict.capitalize())}.</b> Outcomes that pass the decision rule: "
+            f"{escape(counted)}{escape(indiv)}. Pareto frontier among "
+            f"{escape(', '.join(words.actors.get(a, a) for a in t.bargainers))}: {len(t.frontier):,} points.</p>")
+
+
+def _solutions(t: TrackAgreement, words: Words) -> str:
+    if not t.solutions:
+        return ""
+    issues = list(t.solutions[0].outcome)
+    head = "".join(f"<th>{escape(words.issues.get(i, i))}</th>" for i in issues)
+    head += "".join(f"<th>{escape(words.actors.get(a, a))}</th>" for a in t.participants)
+    rows = []
+    for s in t.solutions:
+        cells = "".join(f"<td>{escape(fmt(s.outcome[i]))}</td>" for i in issues)
+        for a in t.participants:
+            g = s.gain[a]
+            cls = "gain" if g > 1e-9 else ("loss" if g < -1e-9 else "")
+            cells += f"<td class='{cls}'>{s.utility[a]:.2f} ({g:+.2f})</td>"
+        ok = "passes" if s.indivisible else "fails: " + ", ".join(words.actors.get(a, a) for a in s.below_status_quo)
+        rows.append(f"<tr><td>{escape(CONCEPT_NAMES.get(s.concept, s.concept))}</td>{cells}<td>{escape(ok)}</td></tr>")
+    return ("<div class='scroll'><table class='data'><thead><tr><th>Solution</th>" + head +
+            "<th>Indivisible security</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
+            "<p class='caption'>Each row is one bargaining solution: the outcome issue by issue, then each "
+            "participant's utility on a 0-1 scale over this track and, in brackets, its gain over the "
+            "status quo. The last column says whether the solution leaves any participant worse off than "
+            "without a deal.</p>")
+
+
+def _track(t: TrackAgreement, words: Words) -> str:
+    if t.deferred:
+        return (f"<article class='track deferred' id='agreement-{escape(t.track_id)}'><h3>{escape(t.title)} "
+                "<span class='badge deferred'>deferred</span></h3><p>Left open on purpose; not analysed.</p></article>")
+    status = "open" if t.can_agree else "blocked"
+    parts = [f"<article class='track {status}' id='agreement-{escape(t.track_id)}'>",
+             f"<h3>{escape(t.title)} <span class='badge {status}'>{'can agree' if t.can_agree else 'blocked'}</span></h3>",
+             _numbers(t, words), _solutions(t, words)]
+    chart = frontier_chart(t, words)
+    if chart:
+        what = ("the two veto players' utilities (0-1) on the Pareto frontier of the acceptable outcomes, "
+                "with the status quo and the bargaining solutions" if len(t.bargainers) == 2 else
+                "each Pareto-optimal acceptable outcome as a line across the veto players' utilities (0-1); "
+                "the bargaining solutions are drawn in colour")
+        parts.append(f"<figure>{chart}<figcaption class='caption'>The chart shows {escape(what)}. Hover for "
+                     "values; drag to zoom.</figcaption></figure>")
+    sentences = words.diagnosis(t)
+    if sentences:
+        parts.append("<h4>What blocks a deal</h4><ul>" + "".join(f"<li>{escape(s)}</li>" for s in sentences) + "</ul>")
+    if t.unavailable:
+        parts.append("<p class='meta'>Not computed at this size: " + escape("; ".join(t.unavailable)) + ".</p>")
+    parts.append("</article>")
+    return "".join(parts)
+
+
+@section_renderer(AgreementSpaceResult)
+def agreement_section(result: AgreementSpaceResult, scenario: Scenario) -> str:
+    words = Words(scenario)
+    intro = ("<p class='caption'>An outcome is acceptable to a party when it breaks none of its red lines and is "
+             "worth at least its reservation value (by default, the status quo). A track can agree when some "
+             "outcome passes its forum's decision rule. Utilities are shown on a 0-1 scale over each track.</p>")
+    return intro + "".join(_track(t, words) for t in result.tracks)

@@ -1,0 +1,87 @@
+"""Plain-words sentences about results, shared by the HTML report and the terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..scenario.model import Scenario
+from ..space.result import ConstraintRef, RelaxationRef, SolutionPoint, TrackAgreement
+
+CONCEPT_NAMES = {
+    "nash": "Nash", "weighted_nash": "weighted Nash", "kalai_smorodinsky": "Kalai-Smorodinsky",
+    "egalitarian": "egalitarian", "utilitarian": "utilitarian",
+    "nash_indivisible": "Nash, nobody below the status quo",
+}
+
+
+def fmt(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+class Words:
+    """Names of actors and issues of one scenario, for sentences."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.actors = {a.id: a.name for a in scenario.actors}
+        self.issues = {i.id: i.label for _, i in scenario.issues()}
+        self.units = {i.id: getattr(i, "unit", None) for _, i in scenario.issues()}
+
+    def constraint(self, c: ConstraintRef) -> str:
+        who = self.actors.get(c.actor, c.actor)
+        if c.kind == "reservation":
+            return f"{who}'s reservation value (it prefers no deal to anything worse)"
+        rel = {"equals": "never", "below": "never below", "above": "never above"}[c.relation or "equals"]
+        return f"{who}'s red line on '{self.issues.get(c.issue, c.issue)}' ({rel} {fmt(c.threshold)})"
+
+    def relaxation(self, r: RelaxationRef) -> str:
+        c = r.constraint
+        opened = "" if r.opens_outcomes is None else (
+            f" ({r.opens_outcomes:,} outcome{'s' if r.opens_outcomes != 1 else ''} then pass)")
+        if c.kind == "reservation":
+            return (f"{self.actors.get(c.actor, c.actor)} would have to accept {r.reduction:.3f} less "
+                    f"(on its 0-1 utility scale) than its reservation value to open a deal{opened}.")
+        if c.relation == "equals":
+            return f"Dropping {self.constraint(c)} opens a deal{opened}."
+        unit = self.units.get(c.issue or "")
+        if isinstance(r.move, float) and isinstance(c.threshold, (int, float)):
+            by = f" (by {fmt(r.move)}{' ' + unit if unit else ''})"
+        else:
+            steps = int(round(r.move or 0))
+            by = f" ({steps} step{'s' if steps != 1 else ''})"
+        return f"Moving {self.constraint(c)} to {fmt(r.new_threshold)}{by} opens a deal{opened}."
+
+    def diagnosis(self, t: TrackAgreement) -> list[str]:
+        """Why a track cannot agree, in sentences."""
+        d = t.diagnosis
+        if d is None:
+            return []
+        out = []
+        for s in d.minimal_sets:
+            if len(s) == 1:
+                out.append(f"{_cap(self.constraint(s[0]))} alone blocks a deal: removing it opens one.")
+            else:
+                parts = "; ".join(self.constraint(c) for c in s)
+                out.append(f"These cannot all hold together: {parts} (giving up all of them opens a "
+                           "deal; giving up fewer does not).")
+        if not d.minimal_sets:
+            out.append(f"No set of up to {d.searched_up_to} concessions opens a deal.")
+        elif not d.complete:
+            out.append(f"(Combinations were searched up to {d.searched_up_to} constraints.)")
+        opening = [r for r in d.relaxations if r.opens]
+        out += [self.relaxation(r) for r in opening]
+        if not opening:
+            out.append("No single concession opens a deal on its own.")
+        return out
+
+    def gains(self, s: SolutionPoint) -> tuple[list[str], list[str]]:
+        """Who gains and who loses against the status quo under a solution."""
+        win = [self.actors.get(a, a) for a, g in s.gain.items() if g > 1e-9]
+        lose = [self.actors.get(a, a) for a, g in s.gain.items() if g < -1e-9]
+        return win, lose
+
+    def outcome(self, s: SolutionPoint) -> str:
+        return "; ".join(f"{self.issues.get(k, k)}: {fmt(v)}" for k, v in s.outcome.items())
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,261 @@
+"""The agreement-space analysis of every track: who can accept what, the Pareto frontier, the
+bargaining solutions, the indivisible-security test, and what blocks a deal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..analysis import register
+from ..progress import ProgressCallback, report
+from ..scenario.model import Scenario
+from ..scenario.tracks import Track
+from .acceptance import accepts, no_one_below_status_quo, rule_met
+from .counting import SpaceCounts, count_space
+from .diagnosis import constraints_of, minimal_blocking_sets, smallest_line_move, smallest_reservation_cut
+from .enumeration import DEFAULT_CHUNK
+from .frontier import DEFAULT_MERGE_CAP, Frontier, FrontierTooLarge, agreement_frontier, enumerated_frontier
+from .milp import milp_solve
+from .result import (AgreementSpaceResult, ConstraintRef, Diagnosis, RelaxationRef, SolutionPoint,
+                     TrackAgreement)
+from .solutions import CONCEPTS, choose
+from .track_space import TrackSpace, build_track_space
+
+
+class AgreementConfig(BaseModel):
+    """Settings of the agreement-space analysis."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    grid_points: int | None = Field(None, ge=2, description="Override the grid of continuous issues.")
+    enumeration_limit: int = Field(10**8, ge=1, description="Largest space enumerated outcome by outcome.")
+    chunk_size: int = Field(DEFAULT_CHUNK, ge=1024)
+    merge_cap: int = Field(DEFAULT_MERGE_CAP, ge=1000)
+    max_blocking_set_size: int = Field(3, ge=1)
+    bargaining_power: dict[str, float] | None = Field(
+        None, description="Weights for the weighted Nash solution; default: capability.")
+
+
+@register("agreement", "Agreement space per track", order=10)
+def agreement_space(scenario: Scenario, *, config: AgreementConfig | None = None,
+                    progress: ProgressCallback | None = None) -> AgreementSpaceResult:
+    """Acceptable outcomes, Pareto frontier, bargaining solutions and blocking red lines per track."""
+    config = config or AgreementConfig()
+    out = []
+    for k, track in enumerate(scenario.tracks):
+        report(progress, "agreement space", k, len(scenario.tracks))
+        out.append(analyze_track(scenario, track, config))
+    report(progress, "agreement space", len(scenario.tracks), len(scenario.tracks))
+    return AgreementSpaceResult(scenario.id, tuple(out))
+
+
+def analyze_track(scenario: Scenario, track: Track, config: AgreementConfig | None = None) -> TrackAgreement:
+    """The agreement space of one track."""
+    config = config or AgreementConfig()
+    if track.deferred:
+        return TrackAgreement(track.id, track.title, True, participants=tuple(track.participants))
+    space = build_track_space(scenario, track, grid_points=config.grid_points)
+    engine = _Engine(space, config)
+    unavailable: list[str] = []
+    counts = engine.counts()
+    if counts is None:
+        unavailable.append(f"counts of acceptable outcomes ({space.size:,} outcomes exceed the "
+                           f"enumeration limit of {config.enumeration_limit:,})")
+    frontier = engine.frontier()
+    if frontier is None:
+        unavailable.append("Pareto frontier, Nash, weighted Nash and Kalai-Smorodinsky solutions "
+                           f"({engine.frontier_error})")
+    can_agree = (counts.n_agreeable > 0) if counts else (frontier.size > 0 if frontier else engine.exists())
+    names = space.actors
+    solutions = engine.solutions(frontier, power=_power(space, config)) if can_agree else []
+    secure = engine.secure_solution()
+    if secure is not None:
+        solutions.append(secure)
+    elif counts is None:
+        unavailable.append("Nash solution among outcomes that pass the indivisible-security test")
+    diagnosis = None if can_agree else engine.diagnose()
+    norm_r = space.normalise(space.reservation)
+    norm_sq = space.normalise(space.status_quo_utility)
+    return TrackAgreement(
+        track_id=track.id, title=track.title, deferred=False, participants=names,
+        bargainers=tuple(names[b] for b in space.bargainers), rule=space.rule.kind,
+        n_outcomes=space.size, frontier_method=frontier.method if frontier else None,
+        n_agreeable=counts.n_agreeable if counts else None,
+        accepted_by=dict(zip(names, counts.accepted_by)) if counts else None,
+        n_improving=counts.n_improving if counts else None,
+        n_indivisible=counts.n_indivisible if counts else None,
+        can_agree=can_agree,
+        improves_on_status_quo=(counts.n_improving > 0) if counts else _improves(space, frontier),
+        status_quo={iid: _plain(_sq(issue)) for iid, issue in zip(space.issue_ids, track.issues)},
+        status_quo_utility={a: float(v) for a, v in zip(names, norm_sq)},
+        reservation={a: float(v) for a, v in zip(names, norm_r)},
+        frontier=tuple(tuple(float(x) for x in row) for row in
+                       space.normalise(frontier.utility[list(space.bargainers)], space.bargainers).T)
+        if frontier is not None and frontier.size else (),
+        solutions=tuple(solutions), diagnosis=diagnosis, unavailable=tuple(unavailable),
+    )
+
+
+def _sq(issue) -> Any:
+    sq = issue.status_quo
+    return sq if isinstance(sq, str) else sq.nominal
+
+
+def _plain(v: Any) -> Any:
+    return float(v) if isinstance(v, (np.floating, float)) else v
+
+
+def _power(space: TrackSpace, config: AgreementConfig) -> np.ndarray:
+    bargainers = space.bargainers
+    if config.bargaining_power:
+        return np.array([config.bargaining_power.get(space.actors[b], 0.0) for b in bargainers]) + 1e-300
+    cap = space.capability[list(bargainers)]
+    return cap if cap.sum() > 0 else np.ones(len(bargainers))
+
+
+def _improves(space: TrackSpace, frontier: Frontier | None) -> bool | None:
+    if frontier is None:
+        return None
+    b = list(space.bargainers)
+    return bool(np.any(frontier.utility[b] > space.reservation[b, None] + 1e-9))
+
+
+class _Engine:
+    """Chooses the exact method for each question by the size of the space."""
+
+    def __init__(self, space: TrackSpace, config: AgreementConfig) -> None:
+        self.space = space
+        self.config = config
+        self.enumerable = space.size <= config.enumeration_limit
+        self.frontier_error = ""
+
+    # ---- counts and frontier --------------------------------------------------
+    def counts(self, space: TrackSpace | None = None) -> SpaceCounts | None:
+        space = space or self.space
+        return count_space(space, chunk_size=self.config.chunk_size) if self.enumerable else None
+
+    def frontier(self, space: TrackSpace | None = None) -> Frontier | None:
+        try:
+            return agreement_frontier(space or self.space, chunk_size=self.config.chunk_size,
+                                      enumeration_limit=self.config.enumeration_limit, cap=self.config.merge_cap)
+        except FrontierTooLarge as exc:
+            self.frontier_error = str(exc)
+            return None
+
+    def exists(self, space: TrackSpace | None = None) -> bool:
+        space = space or self.space
+        if space.rule.kind == "unanimity" or self.enumerable:
+            f = self.frontier(space)
+            if f is not None:
+                return f.size > 0
+        return milp_solve(space) is not None
+
+    def best_utility(self, space: TrackSpace, a: int) -> float | None:
+        """a's highest utility over outcomes that pass the rule in ``space``."""
+        f = self.frontier(space)
+        if f is not None and a in f.dims:
+            return float(f.utility[a].max()) if f.size else None
+        if self.enumerable:
+            best = None
+            for chunk_u in _passing_utilities(space, self.config.chunk_size):
+                if chunk_u.size:
+                    m = float(chunk_u[a].max())
+                    best = m if best is None else max(best, m)
+            return best
+        x = milp_solve(space, "feasible")
+        return None if x is None else float(space.utilities_of(x[None, :])[a, 0])
+
+    # ---- solutions ------------------------------------------------------------
+    def solutions(self, frontier: Frontier | None, power: np.ndarray) -> list[SolutionPoint]:
+        space = self.space
+        b = list(space.bargainers)
+        if frontier is None or frontier.size == 0:
+            return self._milp_solutions()
+        u = space.normalise(frontier.utility[b], space.bargainers).T
+        d = space.normalise(space.reservation[b], space.bargainers)
+        return [self._point(c, frontier.index[choose(c, u, d, power)]) for c in CONCEPTS]
+
+    def _milp_solutions(self) -> list[SolutionPoint]:
+        out = []
+        for concept in ("egalitarian", "utilitarian"):
+            x = milp_solve(self.space, concept)
+            if x is not None:
+                out.append(self._point(concept, x))
+        return out
+
+    def secure_solution(self) -> SolutionPoint | None:
+        """Nash solution among the outcomes that pass the rule and leave nobody below its status quo."""
+        space = self.space
+        if not self.enumerable:
+            return None
+
+        def passes(chunk):
+            acc = accepts(space, chunk.utility, chunk.allowed)
+            return rule_met(space, acc) & no_one_below_status_quo(space, chunk.utility)
+
+        f = enumerated_frontier(space, passes, space.bargainers, chunk_size=self.config.chunk_size)
+        if f.size == 0:
+            return None
+        b = list(space.bargainers)
+        u = space.normalise(f.utility[b], space.bargainers).T
+        d = space.normalise(space.reservation[b], space.bargainers)
+        return self._point("nash_indivisible", f.index[choose("nash", u, d)])
+
+    def _point(self, concept: str, index: np.ndarray) -> SolutionPoint:
+        space = self.space
+        raw = space.utilities_of(np.asarray(index)[None, :])[:, 0]
+        norm = space.normalise(raw)
+        gain = norm - space.normalise(space.status_quo_utility)
+        tol = 1e-9 * np.maximum(np.abs(space.u_max), 1.0)
+        below = tuple(a for a, r, s, t in zip(space.actors, raw, space.status_quo_utility, tol) if r < s - t)
+        return SolutionPoint(concept, {k: _plain(v) for k, v in space.outcome(index).items()},
+                             {a: float(x) for a, x in zip(space.actors, norm)},
+                             {a: float(x) for a, x in zip(space.actors, gain)}, below)
+
+    # ---- diagnosis ------------------------------------------------------------
+    def diagnose(self) -> Diagnosis:
+        space = self.space
+        sets, searched, complete = minimal_blocking_sets(space, self.exists,
+                                                         max_size=self.config.max_blocking_set_size)
+        relaxations = []
+        for kind, k in constraints_of(space):
+            if kind == "red_line":
+                rel = smallest_line_move(space, k, self.exists)
+                opened = space.without(moved={k: _axis(space, k, rel.new_threshold)}) if rel.opens and \
+                    rel.new_threshold is not None else space.without(lines=[k])
+            else:
+                rel = smallest_reservation_cut(space, k, self.best_utility)
+                r = space.reservation.copy()
+                if rel.opens:
+                    r[k] -= rel.reduction
+                opened = space.without(reservation=r)
+            counts = self.counts(opened) if rel.opens else None
+            relaxations.append(RelaxationRef(
+                self._ref((kind, k)), rel.opens, _plain(rel.new_threshold), rel.move,
+                rel.reduction_normalised, counts.n_agreeable if counts else None))
+        return Diagnosis(tuple(tuple(self._ref(c) for c in s) for s in sets), searched, complete,
+                         tuple(relaxations))
+
+    def _ref(self, constraint: tuple[str, int]) -> ConstraintRef:
+        kind, k = constraint
+        space = self.space
+        if kind == "reservation":
+            return ConstraintRef(space.actors[k], "reservation")
+        ref = space.red_lines[k]
+        return ConstraintRef(space.actors[ref.actor], "red_line", space.issue_ids[ref.issue], ref.relation,
+                             _plain(ref.threshold))
+
+
+def _axis(space: TrackSpace, k: int, label: Any) -> float:
+    ref = space.red_lines[k]
+    return float(space.axes[ref.issue][list(space.labels[ref.issue]).index(label)])
+
+
+def _passing_utilities(space: TrackSpace, chunk_size: int):
+    from .enumeration import iter_chunks
+
+    for chunk in iter_chunks(space, chunk_size):
+        ok = rule_met(space, accepts(space, chunk.utility, chunk.allowed))
+        yield chunk.utility[:, ok]

@@ -1,0 +1,88 @@
+"""Exact optimisation over spaces too large to enumerate: mixed-integer programming (HiGHS
+through scipy.optimize.milp).
+
+One binary per issue value, one value per issue; red lines fix binaries to 0; reservation
+values are linear constraints because utilities are additive. Under a qualified or weighted
+rule, a binary per non-veto participant says whether it accepts (big-M on its reservation
+value). Objectives: the utilitarian sum, or the egalitarian minimum gain over reservation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from .acceptance import tolerance
+from .track_space import TrackSpace
+
+
+def milp_solve(space: TrackSpace, objective: str = "feasible", *,
+               reservation: np.ndarray | None = None, time_limit: float = 60.0) -> np.ndarray | None:
+    """Value indices (n_issues,) of an outcome that passes the rule and is best for
+    ``objective`` (feasible, utilitarian or egalitarian); None if no outcome passes."""
+    r = space.reservation if reservation is None else reservation
+    tol = tolerance(space)
+    sizes = space.shape
+    offsets = np.concatenate(([0], np.cumsum(sizes)))
+    n_x = int(offsets[-1])
+    vetoes = list(space.rule.vetoes)
+    voters = [a for a in range(space.n_actors) if a not in vetoes] if space.rule.kind != "unanimity" else []
+    n_y = len(voters)
+    n = n_x + n_y + 1  # last variable: t (egalitarian level)
+    utility_rows = np.zeros((space.n_actors, n))
+    ub = np.ones(n)
+    for i, (t, allowed) in enumerate(zip(space.tables, space.allowed)):
+        utility_rows[:, offsets[i]:offsets[i + 1]] = t
+        for a in vetoes:
+            ub[offsets[i]:offsets[i + 1]][~allowed[a]] = 0.0
+    rows, lo, hi = [], [], []
+    for i in range(len(sizes)):  # one value per issue
+        row = np.zeros(n)
+        row[offsets[i]:offsets[i + 1]] = 1
+        rows.append(row), lo.append(1), hi.append(1)
+    for a in vetoes:
+        rows.append(utility_rows[a]), lo.append(r[a] - tol[a]), hi.append(np.inf)
+    for j, p in enumerate(voters):
+        y = n_x + j
+        for i, allowed in enumerate(space.allowed):
+            for v in np.flatnonzero(~allowed[p]):
+                row = np.zeros(n)
+                row[y], row[offsets[i] + v] = 1, 1
+                rows.append(row), lo.append(-np.inf), hi.append(1)
+        big_m = max(0.0, r[p] - space.u_min[p]) + 1.0
+        row = utility_rows[p].copy()
+        row[y] = -big_m
+        rows.append(row), lo.append(r[p] - tol[p] - big_m), hi.append(np.inf)
+    if space.rule.kind == "qualified":
+        row = np.zeros(n)
+        row[n_x:n_x + n_y] = 1
+        rows.append(row), lo.append(space.rule.min_participants - len(vetoes)), hi.append(np.inf)
+    elif space.rule.kind == "weighted":
+        w = space.rule.weights
+        row = np.zeros(n)
+        row[n_x:n_x + n_y] = w[voters]
+        rows.append(row), lo.append(space.rule.threshold - w[vetoes].sum() - 1e-12), hi.append(np.inf)
+    c = np.zeros(n)
+    lb = np.zeros(n)
+    bargainers = list(space.bargainers)
+    span = np.where(space.u_max > space.u_min, space.u_max - space.u_min, 1.0)
+    if objective == "utilitarian":
+        for b in bargainers:
+            c -= utility_rows[b] / span[b]
+    elif objective == "egalitarian":
+        c[-1] = -1
+        lb[-1], ub[-1] = -np.inf, np.inf
+        for b in bargainers:  # (U_b - r_b) / span_b >= t
+            row = utility_rows[b] / span[b]
+            row[-1] = -1
+            rows.append(row), lo.append(r[b] / span[b]), hi.append(np.inf)
+    else:
+        ub[-1] = 0
+    integrality = np.ones(n)
+    integrality[-1] = 0
+    res = milp(c, constraints=LinearConstraint(np.array(rows), lo, hi), integrality=integrality,
+               bounds=Bounds(lb, ub), options={"time_limit": time_limit})
+    if res.x is None or res.status not in (0,):
+        return None
+    x = res.x
+    return np.array([int(np.argmax(x[offsets[i]:offsets[i + 1]])) for i in range(len(sizes))])
