@@ -216,3 +216,14 @@ def test_european_security_every_track_is_judged():
     assert not g.can_agree
     assert any(len(st) == 1 and st[0].actor == "UKR" for st in g.diagnosis.minimal_sets)
     assert math.isclose(sum(1 for _ in result.rows()), len(s.tracks))
+
+
+def test_qualified_rule_above_the_enumeration_limit_uses_milp():
+    text = THREE.replace("RULE", "{kind: qualified, min_participants: 2}")
+    s = multitrack.loads(text)
+    t = analyze_track(s, s.tracks[0], AgreementConfig(enumeration_limit=2))
+    assert t.can_agree and t.n_agreeable is None and t.frontier == ()
+    assert {x.concept for x in t.solutions} == {"egalitarian", "utilitarian"}
+    assert any("Pareto frontier" in u for u in t.unavailable)
+    # the MILP's utilitarian choice is a passing outcome: 2 or 3 (a and b accept), or 1 (a and c)
+    assert t.solution("utilitarian").outcome["v"] in (1.0, 2.0, 3.0)

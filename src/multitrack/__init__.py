@@ -23,9 +23,11 @@ def analyses() -> list[AnalysisSpec]:
     return available()
 
 
-def analyze(scenario: Scenario, *, only: list[str] | None = None, progress=None) -> dict:
-    """Run every analysis (or those in ``only``) and return their results by name."""
-    return run_all(scenario, only=only, progress=progress)
+def analyze(scenario: Scenario, *, only: list[str] | None = None, options: dict | None = None,
+            progress=None) -> dict:
+    """Run every analysis (or those in ``only``) and return their results by name; ``options``
+    gives settings per analysis, e.g. ``{"agreement": {"grid_points": 21}}``."""
+    return run_all(scenario, only=only, options=options, progress=progress)
 
 
 __all__ = ["AnalysisSpec", "MultitrackError", "Scenario", "ScenarioError", "__version__", "analyses",

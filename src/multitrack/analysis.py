@@ -11,8 +11,11 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import Callable, Protocol
+from typing import Any, Callable, Protocol
 
+from pydantic import ValidationError
+
+from .errors import MultitrackError
 from .progress import ProgressCallback
 from .scenario.model import Scenario
 
@@ -37,18 +40,21 @@ class AnalysisSpec:
     description: str
     run: AnalysisFunction
     order: int = 100
+    config: type | None = None  # a pydantic model of the analysis's settings
 
 
 _REGISTRY: dict[str, AnalysisSpec] = {}
 _discovered = False
 
 
-def register(name: str, title: str, order: int = 100) -> Callable[[AnalysisFunction], AnalysisFunction]:
-    """Decorator: make ``func`` discoverable as the analysis ``name``."""
+def register(name: str, title: str, order: int = 100,
+             config: type | None = None) -> Callable[[AnalysisFunction], AnalysisFunction]:
+    """Decorator: make ``func`` discoverable as the analysis ``name``; ``config`` is the pydantic
+    model of its settings, passed to it as ``config=``."""
 
     def wrap(func: AnalysisFunction) -> AnalysisFunction:
         doc = (func.__doc__ or "").strip().splitlines()
-        _REGISTRY[name] = AnalysisSpec(name, title, doc[0] if doc else title, func, order)
+        _REGISTRY[name] = AnalysisSpec(name, title, doc[0] if doc else title, func, order, config)
         return func
 
     return wrap
@@ -75,13 +81,39 @@ def available() -> list[AnalysisSpec]:
     return sorted(_REGISTRY.values(), key=lambda s: (s.order, s.name))
 
 
+class AnalysisOptionError(MultitrackError):
+    """An analysis name or setting that does not exist or has a bad value."""
+
+
+def make_config(spec: AnalysisSpec, options: dict[str, Any] | None) -> Any:
+    """The analysis's config model built from plain options (None when it takes none)."""
+    if spec.config is None:
+        if options:
+            raise AnalysisOptionError(f"analysis {spec.name!r} takes no settings")
+        return None
+    try:
+        return spec.config.model_validate(options or {})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise AnalysisOptionError(f"{spec.name}.{where}: {err['msg']}") from None
+
+
 def run_all(scenario: Scenario, *, only: list[str] | None = None,
+            options: dict[str, dict[str, Any]] | None = None,
             progress: ProgressCallback | None = None) -> dict[str, AnalysisResult]:
-    """Run every available analysis (or those named in ``only``) on ``scenario``."""
+    """Run every available analysis (or those named in ``only``) on ``scenario``; ``options``
+    holds settings per analysis name (validated by each analysis's config model)."""
     specs = available()
+    names = {s.name for s in specs}
+    unknown = sorted(set(only or ()) - names) + sorted(set(options or {}) - names)
+    if unknown:
+        raise AnalysisOptionError(f"unknown analysis: {', '.join(unknown)} (known: {', '.join(sorted(names))})")
     if only is not None:
-        unknown = sorted(set(only) - {s.name for s in specs})
-        if unknown:
-            raise KeyError(f"unknown analysis: {', '.join(unknown)}")
         specs = [s for s in specs if s.name in only]
-    return {spec.name: spec.run(scenario, progress=progress) for spec in specs}
+    results = {}
+    for spec in specs:
+        config = make_config(spec, (options or {}).get(spec.name))
+        kwargs = {"config": config} if spec.config is not None else {}
+        results[spec.name] = spec.run(scenario, progress=progress, **kwargs)
+    return results

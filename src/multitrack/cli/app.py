@@ -124,8 +124,11 @@ def analyses() -> None:
     table = Table(title="Analyses", title_justify="left")
     table.add_column("name", style="bold")
     table.add_column("what it does")
+    table.add_column("settings (--set NAME.SETTING=VALUE)")
     for spec in available():
-        table.add_row(spec.name, spec.description)
+        fields = ", ".join(f"{k} ({v.description or v.annotation})" for k, v in spec.config.model_fields.items()) \
+            if spec.config else ""
+        table.add_row(spec.name, spec.description, fields)
     out.print(table)
 
 
@@ -134,6 +137,8 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
             out_dir: Optional[Path] = typer.Option(None, "--out", "-o",
                                                    help="Report folder (default: report-<scenario id>)."),
             only: Optional[list[str]] = typer.Option(None, "--only", help="Run only these analyses."),
+            setting: Optional[list[str]] = typer.Option(
+                None, "--set", help="An analysis setting, e.g. --set agreement.grid_points=21 (repeatable)."),
             quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths written.")) -> None:
     """Run every analysis and write report.html and results.json."""
     from ..analysis import run_all
@@ -151,9 +156,9 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
             bar.update(tasks[event.task], completed=event.done, total=event.total)
 
         try:
-            results = run_all(model, only=only, progress=progress)
-        except KeyError as exc:
-            _fail(str(exc.args[0]))
+            results = run_all(model, only=only, options=_settings(setting or []), progress=progress)
+        except MultitrackError as exc:
+            _fail(str(exc))
     if not quiet:
         for name, result in results.items():
             terminal.show_result(out, name, result, model)
@@ -163,6 +168,24 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
         _fail(str(exc))
     for kind, path in paths.items():
         out.print(f"wrote {path}", markup=False)
+
+
+def _settings(items: list[str]) -> dict[str, dict[str, object]]:
+    """``analysis.key=value`` strings to options per analysis (values read as YAML scalars)."""
+    from ruamel.yaml import YAML
+
+    out: dict[str, dict[str, object]] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        name, dot, field_ = key.partition(".")
+        if not sep or not dot or not name or not field_:
+            _fail(f"--set {item}: expected ANALYSIS.SETTING=VALUE, e.g. agreement.grid_points=21")
+        try:
+            value = YAML(typ="safe", pure=True).load(raw)
+        except Exception:  # noqa: BLE001 - any YAML problem is a bad value
+            value = raw
+        out.setdefault(name.strip(), {})[field_.strip()] = value
+    return out
 
 
 def main() -> None:

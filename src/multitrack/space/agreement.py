@@ -38,7 +38,7 @@ class AgreementConfig(BaseModel):
         None, description="Weights for the weighted Nash solution; default: capability.")
 
 
-@register("agreement", "Agreement space per track", order=10)
+@register("agreement", "Agreement space per track", order=10, config=AgreementConfig)
 def agreement_space(scenario: Scenario, *, config: AgreementConfig | None = None,
                     progress: ProgressCallback | None = None) -> AgreementSpaceResult:
     """Acceptable outcomes, Pareto frontier, bargaining solutions and blocking red lines per track."""

@@ -16,6 +16,10 @@ from .acceptance import tolerance
 from .track_space import TrackSpace
 
 
+class MilpUnfinished(RuntimeError):
+    """The solver hit its time limit (or failed) before proving its answer."""
+
+
 def milp_solve(space: TrackSpace, objective: str = "feasible", *,
                reservation: np.ndarray | None = None, time_limit: float = 60.0) -> np.ndarray | None:
     """Value indices (n_issues,) of an outcome that passes the rule and is best for
@@ -82,7 +86,9 @@ def milp_solve(space: TrackSpace, objective: str = "feasible", *,
     integrality[-1] = 0
     res = milp(c, constraints=LinearConstraint(np.array(rows), lo, hi), integrality=integrality,
                bounds=Bounds(lb, ub), options={"time_limit": time_limit})
-    if res.x is None or res.status not in (0,):
+    if res.status == 2:  # infeasible: no outcome passes the rule
         return None
+    if res.status != 0 or res.x is None:
+        raise MilpUnfinished(f"HiGHS stopped without a proven optimum ({res.message})")
     x = res.x
     return np.array([int(np.argmax(x[offsets[i]:offsets[i + 1]])) for i in range(len(sizes))])
