@@ -1,6 +1,7 @@
 """Invariants of the agreement-space engine on random spaces, checked against brute force."""
 
 import itertools
+import pytest
 from dataclasses import replace
 
 import numpy as np
@@ -169,3 +170,15 @@ def test_skyline_matches_pairwise_check(k, seed):
     mask = pareto_mask(pts)
     expected = {tuple(p) for p in pts if not any(dominates(q, p) for q in pts)}
     assert {tuple(p) for p in pts[mask]} == expected and mask.sum() == len(expected)
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_pareto_mask_dedupes_equal_points_on_a_large_scale(k):
+    # x*2100 + y*2100 and (x+y)*2100 differ in the last bit (3078.4491658890347 vs
+    # 3078.449165889035), across a 12-decimal rounding boundary: on a points scale they are
+    # one utility vector, and the frontier keeps one of them.
+    x, y = 0.48519097443163506, 0.9807371998012386
+    a, b = x * 2100 + y * 2100, (x + y) * 2100
+    assert a != b
+    pts = np.array([[a] + [500.0] * (k - 1), [b] + [500.0] * (k - 1), [10.0] * k])
+    assert pareto_mask(pts).tolist() == [True, False, False]

@@ -170,6 +170,12 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
         out.print(f"wrote {path}", markup=False)
 
 
+from .interop_commands import export_app, import_app  # noqa: E402
+
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+
+
 def _settings(items: list[str]) -> dict[str, dict[str, object]]:
     """``analysis.key=value`` strings to options per analysis (values read as YAML scalars)."""
     from ruamel.yaml import YAML

@@ -16,13 +16,16 @@ def _numbers(t: TrackAgreement, words: Words) -> str:
         counted = "not counted (space too large to enumerate)"
     else:
         counted = f"{t.n_agreeable:,} of {t.n_outcomes:,} ({t.n_agreeable / t.n_outcomes:.1%})"
-    indiv = "" if t.n_indivisible is None else f"; {t.n_indivisible:,} of them leave no participant below its status quo"
+    indiv = "" if t.n_indivisible is None or not t.n_agreeable else (
+        f"; {t.n_indivisible:,} of them leave no participant below its status quo")
     verdict = ("can agree" if t.can_agree and t.improves_on_status_quo else
                "can agree only on outcomes worth no more than the status quo to the veto players"
                if t.can_agree else "cannot agree")
+    front = "" if not t.frontier else (
+        f" Pareto frontier among {', '.join(words.actors.get(a, a) for a in t.bargainers)}: "
+        f"{len(t.frontier):,} points.")
     return (f"<p class='verdict'><b>{escape(verdict.capitalize())}.</b> Outcomes that pass the decision rule: "
-            f"{escape(counted)}{escape(indiv)}. Pareto frontier among "
-            f"{escape(', '.join(words.actors.get(a, a) for a in t.bargainers))}: {len(t.frontier):,} points.</p>")
+            f"{escape(counted)}{escape(indiv)}.{escape(front)}</p>")
 
 
 def _solutions(t: TrackAgreement, words: Words) -> str:

@@ -14,9 +14,14 @@ from numba import njit
 
 def pareto_mask(points: np.ndarray, *, decimals: int = 12) -> np.ndarray:
     """Boolean mask over the rows of ``points`` (n, k): True for one representative of each
-    distinct undominated utility vector (the first row holding it). Values equal to
-    ``decimals`` places count as equal."""
-    points = np.round(np.asarray(points, dtype=float), decimals) + 0.0  # +0.0: no -0.0
+    distinct undominated utility vector (the first row holding it). Values that agree to
+    ``decimals`` places of their column's largest magnitude count as equal, so sums of
+    points on any scale (0-1 or thousands) are compared with the same relative tolerance."""
+    points = np.asarray(points, dtype=float)
+    if points.size:
+        scale = np.abs(points).max(axis=0)
+        scale[~(scale > 0)] = 1.0
+        points = np.round(points / scale, decimals) + 0.0  # +0.0: no -0.0
     n, k = points.shape
     if n == 0:
         return np.zeros(0, dtype=bool)
