@@ -67,7 +67,11 @@ def test_analyze_refuses_a_foreign_folder(tmp_path):
 
 
 @pytest.mark.parametrize("args", [("show", "no-such-scenario"), ("analyze", "no-such.yaml"),
-                                  ("validate", "no-such.yaml"), ("analyze", "border-talks", "--only", "nope")])
+                                  ("validate", "no-such.yaml"), ("analyze", "border-talks", "--only", "nope"),
+                                  ("compare-designs", "border-talks", "--draws", "5"),
+                                  ("compare-designs", "border-talks", "--workers", "2", "--scheduler", "tcp://x:1"),
+                                  ("compare-designs", "border-talks", "--scheduler", "nonsense::"),
+                                  ("analyze", "border-talks", "--set", "process.chunk_size=zero")])
 def test_bad_arguments_exit_2_with_one_line(args, tmp_path):
     proc = run(*args, cwd=tmp_path)
     assert proc.returncode == 2
@@ -91,3 +95,47 @@ def test_validate_reports_every_file(tmp_path):
     assert proc.returncode == 2
     assert "good.yaml: ok" in proc.stdout
     assert "bad.yaml:" in proc.stderr and ".kind" in proc.stderr
+
+
+def test_compare_designs_answers_in_words_and_writes_json(tmp_path):
+    proc = run("compare-designs", "european-security", "--draws", "200", "--seed", "3", "--json",
+               str(tmp_path / "designs.json"))
+    assert proc.returncode == 0, proc.stderr
+    assert "Do parallel tracks get more tracks agreed than one package? Yes" in proc.stdout
+    doc = json.loads((tmp_path / "designs.json").read_text())
+    assert doc["draws"] == 200 and doc["seed"] == 3
+    assert {d["design"] for d in doc["designs"]} == {"parallel", "linked", "sequential", "package"}
+
+
+def test_checkpoint_from_the_command_line_resumes_and_refuses_garbage(tmp_path):
+    ckpt = tmp_path / "run.ckpt"
+    first = run("compare-designs", "border-talks", "--draws", "300", "--set", "process.chunk_size=100",
+                "--checkpoint", str(ckpt), "--json", str(tmp_path / "a.json"))
+    assert first.returncode == 0, first.stderr and ckpt.exists()
+    again = run("compare-designs", "border-talks", "--draws", "300", "--set", "process.chunk_size=100",
+                "--checkpoint", str(ckpt), "--json", str(tmp_path / "b.json"))
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    garbage = tmp_path / "garbage.ckpt"
+    garbage.write_text("not a checkpoint")
+    bad = run("compare-designs", "border-talks", "--draws", "100", "--checkpoint", str(garbage))
+    assert bad.returncode == 2 and "not a multitrack checkpoint" in bad.stderr and "Traceback" not in bad.stderr
+    assert garbage.read_text() == "not a checkpoint"
+
+
+def test_ctrl_c_keeps_the_finished_draws_and_a_rerun_resumes(tmp_path):
+    import signal
+    import time
+
+    ckpt = tmp_path / "run.ckpt"
+    args = [sys.executable, "-m", "multitrack", "compare-designs", "european-security", "--draws", "20000",
+            "--set", "process.chunk_size=200", "--checkpoint", str(ckpt)]
+    proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 90
+    while not ckpt.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted with" in err and "Traceback" not in err
+    assert ckpt.exists()

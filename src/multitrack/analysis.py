@@ -41,20 +41,22 @@ class AnalysisSpec:
     run: AnalysisFunction
     order: int = 100
     config: type | None = None  # a pydantic model of the analysis's settings
+    parallel: bool = False      # takes ``executor=`` and ``checkpoint=`` (Monte Carlo analyses)
 
 
 _REGISTRY: dict[str, AnalysisSpec] = {}
 _discovered = False
 
 
-def register(name: str, title: str, order: int = 100,
-             config: type | None = None) -> Callable[[AnalysisFunction], AnalysisFunction]:
+def register(name: str, title: str, order: int = 100, config: type | None = None,
+             parallel: bool = False) -> Callable[[AnalysisFunction], AnalysisFunction]:
     """Decorator: make ``func`` discoverable as the analysis ``name``; ``config`` is the pydantic
-    model of its settings, passed to it as ``config=``."""
+    model of its settings, passed to it as ``config=``; a ``parallel`` analysis also receives the
+    run's ``executor=`` and ``checkpoint=`` (a factory of chunk stores, from a fingerprint)."""
 
     def wrap(func: AnalysisFunction) -> AnalysisFunction:
         doc = (func.__doc__ or "").strip().splitlines()
-        _REGISTRY[name] = AnalysisSpec(name, title, doc[0] if doc else title, func, order, config)
+        _REGISTRY[name] = AnalysisSpec(name, title, doc[0] if doc else title, func, order, config, parallel)
         return func
 
     return wrap
@@ -101,9 +103,12 @@ def make_config(spec: AnalysisSpec, options: dict[str, Any] | None) -> Any:
 
 def run_all(scenario: Scenario, *, only: list[str] | None = None,
             options: dict[str, dict[str, Any]] | None = None,
-            progress: ProgressCallback | None = None) -> dict[str, AnalysisResult]:
+            progress: ProgressCallback | None = None, executor: Any = None,
+            checkpoint: Callable[[str], Any] | None = None) -> dict[str, AnalysisResult]:
     """Run every available analysis (or those named in ``only``) on ``scenario``; ``options``
-    holds settings per analysis name (validated by each analysis's config model)."""
+    holds settings per analysis name (validated by each analysis's config model); Monte Carlo
+    analyses run their chunks on ``executor`` (default: in this process) and keep finished
+    chunks in ``checkpoint(fingerprint)`` when given."""
     specs = available()
     names = {s.name for s in specs}
     unknown = sorted(set(only or ()) - names) + sorted(set(options or {}) - names)
@@ -114,6 +119,8 @@ def run_all(scenario: Scenario, *, only: list[str] | None = None,
     results = {}
     for spec in specs:
         config = make_config(spec, (options or {}).get(spec.name))
-        kwargs = {"config": config} if spec.config is not None else {}
+        kwargs: dict[str, Any] = {"config": config} if spec.config is not None else {}
+        if spec.parallel:
+            kwargs.update(executor=executor, checkpoint=checkpoint)
         results[spec.name] = spec.run(scenario, progress=progress, **kwargs)
     return results

@@ -132,6 +132,13 @@ def analyses() -> None:
     out.print(table)
 
 
+_DRAWS = typer.Option(None, "--draws", help="Monte Carlo draws for the uncertainty analyses.")
+_SEED = typer.Option(None, "--seed", help="Root seed: the same seed gives the same results.")
+_WORKERS = typer.Option(1, "--workers", min=1, help="Local worker processes (Dask); 1 runs in this process.")
+_SCHEDULER = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://host:8786.")
+_CHECKPOINT = typer.Option(None, "--checkpoint", help="Keep finished draws in this file; rerun to resume.")
+
+
 @app.command()
 def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name or path to a YAML file."),
             out_dir: Optional[Path] = typer.Option(None, "--out", "-o",
@@ -139,13 +146,64 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
             only: Optional[list[str]] = typer.Option(None, "--only", help="Run only these analyses."),
             setting: Optional[list[str]] = typer.Option(
                 None, "--set", help="An analysis setting, e.g. --set agreement.grid_points=21 (repeatable)."),
+            draws: Optional[int] = _DRAWS, seed: Optional[int] = _SEED, workers: int = _WORKERS,
+            scheduler: Optional[str] = _SCHEDULER, checkpoint: Optional[Path] = _CHECKPOINT,
             quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths written.")) -> None:
     """Run every analysis and write report.html and results.json."""
-    from ..analysis import run_all
     from ..report import write_report
 
     model = _load(scenario)
     folder = out_dir or Path(f"report-{model.id}")
+    results = _run(model, only, _settings(setting or []), draws, seed, workers, scheduler, checkpoint, quiet)
+    if not quiet:
+        for name, result in results.items():
+            terminal.show_result(out, name, result, model)
+    try:
+        paths = write_report(folder, model, results)
+    except MultitrackError as exc:
+        _fail(str(exc))
+    for kind, path in paths.items():
+        out.print(f"wrote {path}", markup=False)
+
+
+@app.command("compare-designs")
+def compare_designs(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name or path to a YAML file."),
+                    setting: Optional[list[str]] = typer.Option(
+                        None, "--set", help="A setting of the process analysis, e.g. --set process.chunk_size=500."),
+                    draws: Optional[int] = _DRAWS, seed: Optional[int] = _SEED, workers: int = _WORKERS,
+                    scheduler: Optional[str] = _SCHEDULER, checkpoint: Optional[Path] = _CHECKPOINT,
+                    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the result as JSON.")) -> None:
+    """Compare parallel tracks, linked tracks, a sequence and one package, and each track's forums,
+    on the same draws of the scenario's uncertain estimates."""
+    import json
+
+    from ..report.files import atomic_write_text
+
+    model = _load(scenario)
+    results = _run(model, ["process"], _settings(setting or []), draws, seed, workers, scheduler, checkpoint,
+                   quiet=False)
+    terminal.show_result(out, "process", results["process"], model)
+    if json_out is not None:
+        try:
+            atomic_write_text(Path(json_out), json.dumps(results["process"].to_dict(), indent=1))
+        except OSError as exc:
+            _fail(f"{json_out}: cannot write: {exc.strerror or exc}")
+        out.print(f"wrote {json_out}", markup=False)
+
+
+def _run(model, only, options, draws, seed, workers, scheduler, checkpoint, quiet):
+    """Run the analyses with a progress bar, on the chosen executor, with an optional checkpoint."""
+    from ..analysis import available, run_all
+    from ..montecarlo import CheckpointFile, RunInterrupted, make_executor
+
+    if scheduler and workers > 1:
+        _fail("give --workers or --scheduler, not both")
+    for spec in available():
+        fields = spec.config.model_fields if spec.parallel and spec.config else {}
+        for key, value in (("draws", draws), ("seed", seed)):
+            if value is not None and key in fields:
+                options.setdefault(spec.name, {}).setdefault(key, value)
+    store = None if checkpoint is None else (lambda fingerprint: CheckpointFile(checkpoint, fingerprint))
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
         tasks: dict[str, int] = {}
@@ -156,18 +214,13 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
             bar.update(tasks[event.task], completed=event.done, total=event.total)
 
         try:
-            results = run_all(model, only=only, options=_settings(setting or []), progress=progress)
+            with make_executor(workers, scheduler) as executor:
+                return run_all(model, only=only, options=options, progress=progress, executor=executor,
+                               checkpoint=store)
+        except RunInterrupted as exc:
+            _fail(str(exc), code=130)
         except MultitrackError as exc:
             _fail(str(exc))
-    if not quiet:
-        for name, result in results.items():
-            terminal.show_result(out, name, result, model)
-    try:
-        paths = write_report(folder, model, results)
-    except MultitrackError as exc:
-        _fail(str(exc))
-    for kind, path in paths.items():
-        out.print(f"wrote {path}", markup=False)
 
 
 from .interop_commands import export_app, import_app  # noqa: E402

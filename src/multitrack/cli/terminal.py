@@ -67,12 +67,15 @@ def show_generic(console: Console, name: str, result: Any) -> None:
 
 
 def show_result(console: Console, name: str, result: Any, scenario: Scenario) -> None:
+    from ..process import ProcessResult
     from ..space import AgreementSpaceResult
 
     if isinstance(result, OverviewResult):
         show_overview(console, result, scenario)
     elif isinstance(result, AgreementSpaceResult):
         show_agreement(console, result, scenario)
+    elif isinstance(result, ProcessResult):
+        show_process(console, result, scenario)
     else:
         show_generic(console, name, result)
 
@@ -103,3 +106,31 @@ def show_agreement(console: Console, result, scenario: Scenario) -> None:
         console.print(f"[bold]{title}[/bold]: why no deal")
         for s in sentences:
             console.print(f"  - {s}", markup=False)
+
+
+def show_process(console: Console, result, scenario: Scenario) -> None:
+    """Designs side by side, each track's chance under each, the forums, and the claims answered."""
+    from ..report.process_words import DESIGN_NAMES, claim_sentence, pct
+    from ..report.wording import Words
+
+    words = Words(scenario)
+    table = Table(title=f"Process designs over {result.draws:,} draws (seed {result.seed}; 95% intervals)",
+                  title_justify="left")
+    table.add_column("track")
+    for d in result.designs:
+        table.add_column(DESIGN_NAMES[d.design])
+    for t in result.tracks:
+        table.add_row(words.tracks.get(t, t), *[pct(d.p_track[t]) for d in result.designs])
+    table.add_row("[bold]tracks agreed (mean)[/]", *[f"{d.mean_agreed.value:.2f}" for d in result.designs])
+    table.add_row("[bold]at least one[/]", *[pct(d.p_any) for d in result.designs])
+    table.add_row("[bold]all[/]", *[pct(d.p_all) for d in result.designs])
+    console.print(table)
+    for fc in result.forums:
+        ft = Table(title=f"Forums for {words.tracks.get(fc.track, fc.track)}", title_justify="left")
+        for col in ("forum", "parties", "agrees", "win-set (share of outcomes)"):
+            ft.add_column(col)
+        for f in fc.forums:
+            ft.add_row(f.title, str(f.parties), pct(f.p_agree), f"{f.winset.value:.1%}")
+        console.print(ft)
+    for claim in result.claims:
+        console.print(f"[bold]{claim.question}[/] {claim_sentence(result, claim, words)}", soft_wrap=True)

@@ -46,15 +46,16 @@ def write_report(folder: str | Path, scenario: Scenario, results: dict[str, Any]
         out.mkdir(parents=True, exist_ok=True)
         (out / MARKER).write_text("This folder is written by multitrack analyze.\n", encoding="utf-8")
         paths = {"html": out / "report.html", "json": out / "results.json"}
-        _atomic_write(paths["json"], json.dumps(results_document(scenario, results), indent=2,
+        atomic_write_text(paths["json"], json.dumps(results_document(scenario, results), indent=2,
                                                 ensure_ascii=False, allow_nan=False))
-        _atomic_write(paths["html"], render_html(scenario, results))
+        atomic_write_text(paths["html"], render_html(scenario, results))
     except OSError as exc:
         raise OutputError(f"{out}: cannot write the report: {exc.strerror or exc}") from None
     return paths
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` so that ``path`` holds either its old content or the whole new text."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     umask = os.umask(0)
     os.umask(umask)

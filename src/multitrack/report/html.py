@@ -13,10 +13,10 @@ from .. import __version__
 from ..analysis import available
 from ..scenario import citations, describe
 from ..scenario.model import Scenario
-from . import agreement_section, overview_section  # noqa: F401  (register their renderers)
+from . import agreement_section, overview_section, process_section  # noqa: F401  (register their renderers)
 from .charts import plotly_script
 from .sections import render_section
-from .summary import summary_lines
+from .summary import summary_findings, summary_lines
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ def render_html(scenario: Scenario, results: dict[str, Any], *, generated: datet
     body_has_charts = any("plotly" in str(s.html) for s in sections)
     return _environment().get_template("report.html.j2").render(
         plotly_js=Markup(plotly_script()) if body_has_charts else None,
-        scenario=scenario, sections=sections, summary=summary_lines(results, scenario), generated=when,
+        scenario=scenario, sections=sections, summary=summary_lines(results, scenario),
+        findings=summary_findings(results, scenario), generated=when,
         version=__version__, describe=describe, cite=citations,
         actor_names={a.id: a.name for a in scenario.actors},
         source_numbers={s.id: i + 1 for i, s in enumerate(scenario.sources)},

@@ -26,7 +26,9 @@ def summary_lines(results: dict[str, Any], scenario: Scenario) -> list[SummaryLi
     agreement = next((r for r in results.values() if isinstance(r, AgreementSpaceResult)), None)
     if agreement is not None:
         words = Words(scenario)
-        return [_from_agreement(t, words) for t in agreement.tracks]
+        lines = [_from_agreement(t, words) for t in agreement.tracks]
+        process = _process(results)
+        return lines if process is None else [_with_uncertainty(line, process) for line in lines]
     overview = next((r for r in results.values() if isinstance(r, OverviewResult)), None)
     if overview is None:
         return []
@@ -55,3 +57,37 @@ def _from_agreement(t: TrackAgreement, words: Words) -> SummaryLine:
     else:
         risk = "none found in the agreement space"
     return SummaryLine(t.track_id, t.title, "open", words.outcome(nash), gains, risk)
+
+
+def _process(results: dict[str, Any]):
+    from ..process.result import ProcessResult
+
+    return next((r for r in results.values() if isinstance(r, ProcessResult)), None)
+
+
+def _with_uncertainty(line: SummaryLine, process) -> SummaryLine:
+    """Add how often the track agrees over the draws of the uncertain estimates."""
+    from dataclasses import replace
+
+    from .process_words import pct
+
+    p = process.design("parallel").p_track.get(line.track_id)
+    if p is None or line.status == "deferred":
+        return line
+    if line.status == "open" and p.value < 0.95:
+        return replace(line, risk=f"{line.risk}; under uncertainty it agrees in only {pct(p)} of draws")
+    if line.status == "blocked" and p.value > 0.05:
+        return replace(line, risk=f"{line.risk}; under uncertainty it still agrees in {pct(p)} of draws")
+    return line
+
+
+def summary_findings(results: dict[str, Any], scenario: Scenario) -> list[tuple[str, str]]:
+    """The process claims answered in words: (question, answer) pairs, when that analysis ran."""
+    process = _process(results)
+    if process is None:
+        return []
+    from .process_section import _question
+    from .process_words import claim_sentence
+
+    words = Words(scenario)
+    return [(_question(process, c, words), claim_sentence(process, c, words)) for c in process.claims]

@@ -25,6 +25,7 @@ class Words:
         self.actors = {a.id: a.name for a in scenario.actors}
         self.issues = {i.id: i.label for _, i in scenario.issues()}
         self.units = {i.id: getattr(i, "unit", None) for _, i in scenario.issues()}
+        self.tracks = {t.id: t.title for t in scenario.tracks}
 
     def constraint(self, c: ConstraintRef) -> str:
         who = self.actors.get(c.actor, c.actor)

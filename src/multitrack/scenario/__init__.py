@@ -9,13 +9,14 @@ from .model import Scenario, Settings
 from .provenance import citations, is_estimated, source_of
 from .positions import Loss, Monotone, Position, RedLineModel as RedLine
 from .sources import Source, SourceReference
-from .tracks import Qualified, Track, Unanimity, Weighted
+from .process import Link, Process
+from .tracks import Forum, MemberGroup, Qualified, Track, Unanimity, Weighted
 from .warnings import scenario_warnings
 
 __all__ = [
     "Actor", "ActorKind", "CategoricalIssue", "Choice", "ContinuousIssue", "DISTRIBUTIONS", "EstimateModel",
-    "Fixed", "IntegerIssue", "IssueModel", "Loss", "Monotone", "Normal", "NumericIssue", "OptionIssue",
-    "OrdinalIssue", "Pert", "Position", "Qualified", "RedLine", "Scenario", "Settings", "Source",
+    "Fixed", "Forum", "IntegerIssue", "IssueModel", "Link", "Loss", "MemberGroup", "Monotone", "Normal", "NumericIssue", "OptionIssue",
+    "OrdinalIssue", "Pert", "Position", "Process", "Qualified", "RedLine", "Scenario", "Settings", "Source",
     "SourceReference", "Track", "Triangular", "Unanimity", "Uniform", "Weighted", "builtins", "check", "citations", "is_estimated", "load", "source_of",
     "loads", "scenario_warnings",
 ]

@@ -12,6 +12,7 @@ from .actors import Actor, ActorKind
 from .ids import Id
 from .issues import IssueModel
 from .sources import Source, SourceReference
+from .process import Process
 from .tracks import Track
 
 
@@ -38,6 +39,8 @@ class Scenario(BaseModel):
     sources: list[Source] = Field(default_factory=list)
     actors: list[Actor] = Field(min_length=2)
     tracks: list[Track] = Field(min_length=1)
+    process: Process = Field(default_factory=Process, description="Sequence, failure penalty and "
+                             "links between tracks, for the process-design comparison.")
 
     # ---- look-ups -------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor:
@@ -85,11 +88,34 @@ class Scenario(BaseModel):
                     if actor not in actors:
                         raise LocatedValueError(f"{actor!r} is not an actor of the scenario",
                                                 ("tracks", t, field_, k))
+        _check_process(self)
         known = {s.id for s in self.sources}
         for path, ref in _source_refs(self, ()):
             if ref.id not in known:
                 raise LocatedValueError(f"source {ref.id!r} is not in the sources list", path)
         return self
+
+
+def _check_process(scenario: Scenario) -> None:
+    tracks = {t.id: t for t in scenario.tracks}
+    path = ("process",)
+    seq = scenario.process.sequence
+    if seq is not None:
+        for i, t in enumerate(seq):
+            if t not in tracks:
+                raise LocatedValueError(f"{t!r} is not a track of the scenario", path + ("sequence", i))
+            if tracks[t].deferred:
+                raise LocatedValueError(f"track {t!r} is deferred, so it has no place in the sequence",
+                                        path + ("sequence", i))
+        if len(set(seq)) != len(seq):
+            raise LocatedValueError("a track is listed twice", path + ("sequence",))
+    for i, link in enumerate(scenario.process.links):
+        for field_ in ("track", "requires"):
+            t = getattr(link, field_)
+            if t not in tracks:
+                raise LocatedValueError(f"{t!r} is not a track of the scenario", path + ("links", i, field_))
+        if link.track == link.requires:
+            raise LocatedValueError("a track cannot require itself", path + ("links", i, "requires"))
 
 
 def _unique(ids: list[str], where: str, what: str) -> None:

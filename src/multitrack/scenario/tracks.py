@@ -56,6 +56,41 @@ DecisionRule = Annotated[
 ]
 
 
+class MemberGroup(BaseModel):
+    """Members of an alliance or organisation modelled as a group: ``count`` members who each
+    take the position of the participant ``like`` with their own independent draws of its
+    uncertain estimates, and (by default) each hold a veto."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Id
+    like: Id
+    count: int = Field(ge=1, le=64)
+    veto: bool = True
+    note: str | None = None
+    source: SourceRef | None = None
+
+
+class Forum(BaseModel):
+    """An alternative table for the same issues: who sits, who holds a veto, the rule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Id
+    title: str = Field(min_length=1)
+    participants: list[Id] = Field(min_length=1)
+    veto_players: list[Id] | None = Field(None, description="Default: every participant under "
+                                          "unanimity, nobody under a qualified or weighted rule.")
+    decision_rule: DecisionRule = Field(default_factory=Unanimity)
+    member_groups: list[MemberGroup] = Field(default_factory=list)
+    note: str | None = None
+    source: SourceRef | None = None
+
+    @property
+    def vetoes(self) -> list[str]:
+        if self.veto_players is not None:
+            return list(self.veto_players)
+        return list(self.participants) if isinstance(self.decision_rule, Unanimity) else []
+
+
 class Track(BaseModel):
     """A negotiation table: its participants, the veto players of its forum, and its issues."""
 
@@ -77,6 +112,8 @@ class Track(BaseModel):
     discount_factors: dict[Id, Annotated[float, Field(gt=0, le=1)]] = Field(
         default_factory=dict, description="Per-round discount factor of a participant in automated "
         "negotiation, as in Genius (1 = no time pressure).")
+    forums: list[Forum] = Field(default_factory=list, description="Alternative forums for the same "
+                                "issues, compared on the same draws.")
     deferred: bool = Field(False, description="Left open on purpose: shown, not analysed.")
     deferred_reason: str | None = None
     source: SourceRef | None = None
@@ -120,7 +157,39 @@ class Track(BaseModel):
                 if actor not in sits:
                     raise LocatedValueError(f"{actor!r} is not a participant of the track",
                                             ("decision_rule", "weights", actor))
+        for f, forum in enumerate(self.forums):
+            _check_forum(forum, sits, ("forums", f))
+        _no_repeats([f.id for f in self.forums], ("forums",), "forum id")
         return self
+
+
+def _check_forum(forum: Forum, sits: set[str], path: tuple) -> None:
+    _no_repeats(forum.participants, path + ("participants",), "participant")
+    for i, a in enumerate(forum.participants):
+        if a not in sits:
+            raise LocatedValueError(f"{a!r} is not a participant of the track, so it has no positions "
+                                    "on its issues", path + ("participants", i))
+    for i, v in enumerate(forum.veto_players or []):
+        if v not in forum.participants:
+            raise LocatedValueError(f"veto player {v!r} is not a participant of the forum",
+                                    path + ("veto_players", i))
+    for g, group in enumerate(forum.member_groups):
+        if group.like not in sits:
+            raise LocatedValueError(f"{group.like!r} is not a participant of the track",
+                                    path + ("member_groups", g, "like"))
+    size = len(forum.participants) + sum(g.count for g in forum.member_groups)
+    if size < 2:
+        raise LocatedValueError("a forum needs at least two parties (participants and group members)",
+                                path + ("participants",))
+    rule = forum.decision_rule
+    if isinstance(rule, Qualified) and rule.min_participants > size:
+        raise LocatedValueError(f"needs {rule.min_participants} of only {size} parties",
+                                path + ("decision_rule", "min_participants"))
+    if isinstance(rule, Weighted):
+        for actor in rule.weights:
+            if actor not in forum.participants:
+                raise LocatedValueError(f"{actor!r} is not a participant of the forum",
+                                        path + ("decision_rule", "weights", actor))
 
 
 def _no_repeats(ids: list[str], path: tuple, what: str) -> None:

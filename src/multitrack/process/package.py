@@ -1,0 +1,182 @@
+"""The single package: one agreement over the union of every track's issues that needs every
+veto player of every track, solved exactly per draw by mixed-integer programming (HiGHS).
+
+Utilities are additive, so an actor's package utility is the sum of its track utilities and its
+package reservation value the sum of its track reservation values: a gain on one track can pay
+for a loss on another. A veto player of any track holds a veto over the whole package, so its
+red lines bind on every issue it holds a position on, including tracks where it had no veto.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..space.milp import milp_solve
+from ..space.track_space import DecisionRuleArrays, TrackSpace
+from .batch_space import RULE_UNANIMITY, BatchSpace, Party
+from .kernel import solve_batch
+
+
+@dataclass(frozen=True)
+class PackageDraws:
+    """Per draw: whether the package is agreed, and what it does on each track."""
+
+    agreed: np.ndarray   # (D,)
+    moved: np.ndarray    # (D, T) the agreed package changes someone's utility on the track
+    gain: np.ndarray     # (D, T, n_actors) raw gain over the status quo on each track (0 if not agreed)
+    span: np.ndarray     # (D, n_actors) each actor's utility range over the package
+
+
+#: Packages with at most this many outcomes are enumerated for all draws at once in compiled
+#: code; larger ones are solved draw by draw with HiGHS.
+ENUMERATION_LIMIT = 200_000
+
+
+def solve_package(spaces: list[BatchSpace], actors: tuple[str, ...], time_limit: float = 60.0,
+                  enumeration_limit: int = ENUMERATION_LIMIT) -> PackageDraws:
+    """Solve the package in every draw of the tracks' batch spaces (their own forums)."""
+    if math.prod(int(n) for s in spaces for n in s.sizes) <= enumeration_limit:
+        return _enumerated(spaces, actors)
+    d_n, t_n = spaces[0].draws, len(spaces)
+    agreed = np.zeros(d_n, dtype=bool)
+    moved = np.zeros((d_n, t_n), dtype=bool)
+    gain = np.zeros((d_n, t_n, len(actors)))
+    span = np.zeros((d_n, len(actors)))
+    for d in range(d_n):
+        space = package_space(spaces, actors, d)
+        span[d] = space.u_max - space.u_min
+        index = _solve_one(space, time_limit)
+        if index is None:
+            continue
+        agreed[d] = True
+        gain[d] = _track_gains(space, spaces, index, d)
+        tol = 1e-9 * np.maximum(np.abs(gain[d]).max(), 1.0)
+        moved[d] = np.any(np.abs(gain[d]) > tol, axis=1)
+    return PackageDraws(agreed, moved, gain, span)
+
+
+def package_batch(spaces: list[BatchSpace], actors: tuple[str, ...]) -> BatchSpace:
+    """The package over all draws as one :class:`BatchSpace` (unanimity of every veto player)."""
+    where = {a: k for k, a in enumerate(actors)}
+    d_n, a_n = spaces[0].draws, len(actors)
+    sizes = np.concatenate([s.sizes for s in spaces])
+    v_max = int(sizes.max())
+    tables = np.zeros((d_n, a_n, len(sizes), v_max))
+    allowed = np.zeros((d_n, a_n, len(sizes), v_max), dtype=bool)
+    reservation, sq = np.zeros((d_n, a_n)), np.zeros((d_n, a_n))
+    veto = np.zeros(a_n, dtype=bool)
+    start = 0
+    for s in spaces:
+        rows = [where[p.name] for p in s.parties]
+        n, v = len(s.sizes), s.tables.shape[3]
+        for i, size in enumerate(s.sizes):
+            allowed[:, :, start + i, :size] = True
+        tables[:, rows, start:start + n, :v] = s.tables
+        allowed[:, rows, start:start + n, :v] = s.allowed
+        reservation[:, rows] += s.reservation
+        sq[:, rows] += s.sq_utility
+        veto[[where[p.name] for p in s.parties if p.veto]] = True
+        start += n
+    return BatchSpace(
+        track_id="package", forum_id="package", parties=tuple(Party(a, a, 0, bool(veto[k])) for k, a in enumerate(actors)),
+        issue_ids=tuple(i for s in spaces for i in s.issue_ids), labels=tuple(l for s in spaces for l in s.labels),
+        tables=tables, allowed=allowed, sizes=sizes, reservation=reservation, sq_utility=sq, veto=veto,
+        rule=RULE_UNANIMITY, min_count=0, weights=np.zeros(a_n), threshold=0.0)
+
+
+def _enumerated(spaces: list[BatchSpace], actors: tuple[str, ...]) -> PackageDraws:
+    """Small packages: every outcome of every draw in compiled code."""
+    batch = package_batch(spaces, actors)
+    result = solve_batch(batch)
+    d_n, t_n = batch.draws, len(spaces)
+    gain = np.zeros((d_n, t_n, len(actors)))
+    where = {a: k for k, a in enumerate(actors)}
+    start = 0
+    hit = result.agreed
+    for k, s in enumerate(spaces):
+        n = len(s.sizes)
+        rows = [where[p.name] for p in s.parties]
+        idx = np.maximum(result.choice[:, start:start + n], 0)
+        u = sum(np.take_along_axis(s.tables[:, :, i, :], idx[:, i][:, None, None], axis=2)[:, :, 0]
+                for i in range(n))
+        gain[:, k, rows] = np.where(hit[:, None], u - s.sq_utility, 0.0)
+        start += n
+    tol = 1e-9 * np.maximum(np.abs(gain).max(axis=(1, 2)), 1.0)
+    moved = hit[:, None] & np.any(np.abs(gain) > tol[:, None, None], axis=2)
+    return PackageDraws(hit, moved, gain, batch.u_max - batch.u_min)
+
+
+def _track_gains(space: TrackSpace, spaces: list[BatchSpace], index: np.ndarray, d: int) -> np.ndarray:
+    """(T, n_actors): each actor's gain over its status quo on each track's issues."""
+    out = np.zeros((len(spaces), space.n_actors))
+    start = 0
+    for k, s in enumerate(spaces):
+        n = len(s.sizes)
+        u = sum(space.tables[start + i][:, index[start + i]] for i in range(n))
+        rows = [space.actors.index(p.name) for p in s.parties]
+        out[k, rows] = u[rows] - s.sq_utility[d]
+        start += n
+    return out
+
+
+def package_space(spaces: list[BatchSpace], actors: tuple[str, ...], d: int) -> TrackSpace:
+    """The package in draw ``d`` as one :class:`TrackSpace` over all actors."""
+    where = {a: k for k, a in enumerate(actors)}
+    n = len(actors)
+    tables, allowed, labels, issue_ids = [], [], [], []
+    reservation, sq = np.zeros(n), np.zeros(n)
+    vetoes: set[int] = set()
+    for s in spaces:
+        rows = [where[p.name] for p in s.parties]
+        reservation[rows] += s.reservation[d]
+        sq[rows] += s.sq_utility[d]
+        vetoes.update(where[p.name] for p in s.parties if p.veto)
+        for i, size in enumerate(s.sizes):
+            t = np.zeros((n, size))
+            m = np.ones((n, size), dtype=bool)
+            t[rows] = s.tables[d, :, i, :size]
+            m[rows] = s.allowed[d, :, i, :size]
+            tables.append(t), allowed.append(m)
+            labels.append(s.labels[i]), issue_ids.append(s.issue_ids[i])
+    return TrackSpace(
+        track_id="package", actors=actors, issue_ids=tuple(issue_ids), labels=tuple(labels),
+        tables=tuple(tables), allowed=tuple(allowed), reservation=reservation, status_quo_utility=sq,
+        status_quo_index=(None,) * len(tables), rule=DecisionRuleArrays("unanimity", tuple(sorted(vetoes))),
+        capability=np.ones(n))
+
+
+def _solve_one(space: TrackSpace, time_limit: float) -> np.ndarray | None:
+    """The egalitarian compromise (value index per issue) if one passes and someone gains; if the
+    best minimum gain is zero, the largest total gain decides whether anyone can gain at all."""
+    if not _may_pass(space):
+        return None
+    for objective in ("egalitarian", "utilitarian"):
+        index = milp_solve(space, objective, time_limit=time_limit)
+        if index is None:
+            return None
+        if _gains(space, space.utilities_of(index)[:, 0]):
+            return index
+    return None
+
+
+def _gains(space: TrackSpace, u: np.ndarray) -> bool:
+    b = list(space.bargainers)
+    tol = 1e-9 * np.maximum(np.maximum(np.abs(space.u_max), np.abs(space.u_min)), 1.0)
+    return bool(np.any(u[b] - space.reservation[b] > tol[b]))
+
+
+def _may_pass(space: TrackSpace) -> bool:
+    """Cheap necessary conditions: every issue keeps a value all veto players allow, and each
+    veto player can reach its reservation value on those values."""
+    vetoes = list(space.rule.vetoes)
+    best = np.zeros(space.n_actors)
+    for t, m in zip(space.tables, space.allowed):
+        ok = np.all(m[vetoes], axis=0) if vetoes else np.ones(t.shape[1], bool)
+        if not ok.any():
+            return False
+        best += t[:, ok].max(axis=1)
+    tol = 1e-9 * np.maximum(np.abs(best), 1.0)
+    return bool(np.all(best[vetoes] >= space.reservation[vetoes] - tol[vetoes]))

@@ -1,0 +1,93 @@
+"""Result records of the process-design analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..results import Result
+from .sensitivity import Driver
+from .stats import Estimate95
+
+
+@dataclass(frozen=True)
+class DesignResult:
+    """One process design over all draws."""
+
+    design: str                               # parallel | linked | sequential | package
+    p_track: dict[str, Estimate95]            # probability that each track is agreed
+    n_agreed_distribution: tuple[float, ...]  # share of draws with 0, 1, ..., T tracks agreed
+    mean_agreed: Estimate95
+    p_any: Estimate95
+    p_all: Estimate95
+    gain: dict[str, Estimate95]               # expected gain over the status quo, share of the actor's range
+    drivers: dict[str, tuple[Driver, ...]]    # per track, and "tracks agreed"
+
+
+@dataclass(frozen=True)
+class DesignComparison:
+    """Parallel tracks against the single package, paired over the same draws."""
+
+    more_tracks: Estimate95         # mean(parallel tracks agreed - package tracks agreed)
+    p_parallel_ahead: Estimate95    # share of draws where parallel gets more tracks agreed
+    p_package_ahead: Estimate95
+    p_package_only: Estimate95      # package agreed while some track alone fails (cross-track trade)
+    p_package_blocked: Estimate95   # package fails while every track alone agrees
+
+
+@dataclass(frozen=True)
+class ClaimTest:
+    """A claim about process put to the draws: the paired estimate and the verdict it supports
+    (yes when the whole 95% interval is above zero, no when it is at or below zero)."""
+
+    claim: str          # short id: parallel-beats-package, bilateral-beats-multilateral:<track>
+    question: str
+    verdict: str        # yes | no | unclear
+    estimate: Estimate95
+    measure: str        # what the estimate is, in words
+
+
+@dataclass(frozen=True)
+class ForumResult:
+    forum: str
+    title: str
+    parties: int
+    bilateral: bool
+    p_agree: Estimate95
+    winset: Estimate95                       # share of the track's outcomes that pass the rule
+    where: dict[str, Any]                    # per issue: mean value (numbers) or most frequent option
+
+
+@dataclass(frozen=True)
+class ForumComparison:
+    track: str
+    forums: tuple[ForumResult, ...]
+    bilateral_minus_multilateral: dict[str, Estimate95]  # "bilateral vs other": paired difference
+
+
+@dataclass(frozen=True)
+class ProcessResult(Result):
+    """Every design and forum on the same draws, with intervals and what drives the results."""
+
+    scenario: str
+    draws: int
+    seed: int
+    chunk_size: int
+    tracks: tuple[str, ...]
+    actors: tuple[str, ...]
+    inputs: tuple[str, ...]
+    designs: tuple[DesignResult, ...]
+    comparison: DesignComparison
+    forums: tuple[ForumComparison, ...]
+    claims: tuple[ClaimTest, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def design(self, name: str) -> DesignResult:
+        return next(d for d in self.designs if d.design == name)
+
+    def rows(self) -> list[dict[str, Any]]:
+        out = []
+        for d in self.designs:
+            for t, p in d.p_track.items():
+                out.append({"design": d.design, "track": t, "p_agree": p.value, "low": p.low, "high": p.high})
+        return out
