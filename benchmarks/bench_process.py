@@ -2,7 +2,7 @@
 workers, the time of 100,000 draws on two cores, and whether one and two workers give the same
 bytes.
 
-    .venv/bin/python benchmarks/bench_process.py [--scenario european-security] [--draws 8000]
+    .venv/bin/python benchmarks/bench_process.py [--scenario european-security] [--draws 20000]
                                                  [--big 100000] [--chunk 1000] [--seed 1]
 
 No peer tool computes this analysis (parallel vs package vs sequence vs linked designs with
@@ -34,7 +34,7 @@ def timed(scenario, config, executor) -> tuple[float, bytes]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", default="european-security")
-    ap.add_argument("--draws", type=int, default=8000, help="draws for the one-core and 1-vs-2-worker timings")
+    ap.add_argument("--draws", type=int, default=20_000, help="draws for the one-core and 1-vs-2-worker timings")
     ap.add_argument("--big", type=int, default=100_000, help="draws for the two-core run (0: skip)")
     ap.add_argument("--chunk", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)

@@ -110,7 +110,7 @@ def show_agreement(console: Console, result, scenario: Scenario) -> None:
 
 def show_process(console: Console, result, scenario: Scenario) -> None:
     """Designs side by side, each track's chance under each, the forums, and the claims answered."""
-    from ..report.process_words import DESIGN_NAMES, claim_sentence, pct
+    from ..report.process_words import DESIGN_NAMES, claim_question, claim_sentence, pct
     from ..report.wording import Words
 
     words = Words(scenario)
@@ -133,4 +133,5 @@ def show_process(console: Console, result, scenario: Scenario) -> None:
             ft.add_row(f.title, str(f.parties), pct(f.p_agree), f"{f.winset.value:.1%}")
         console.print(ft)
     for claim in result.claims:
-        console.print(f"[bold]{claim.question}[/] {claim_sentence(result, claim, words)}", soft_wrap=True)
+        console.print(f"[bold]{claim_question(result, claim, words)}[/] {claim_sentence(result, claim, words)}",
+                      soft_wrap=True)

@@ -64,9 +64,20 @@ class ProcessPlan:
         return [(link.track, link.requires) for link in self.scenario.process.links]
 
 
+#: Draws evaluated together inside a chunk: small enough that a block's arrays stay in cache
+#: when several workers share a machine; results do not depend on it.
+BLOCK = 500
+
+
 def evaluate_chunk(plan: ProcessPlan, task) -> dict[str, np.ndarray]:
-    """Every design and forum on the draws of ``task`` (a ChunkTask)."""
+    """Every design and forum on the draws of ``task`` (a ChunkTask): all the chunk's inputs are
+    drawn first, then evaluated in blocks of draws."""
     matrix = draw_inputs(plan.inputs, task.rng(), task.size, extra=len(plan.blocks))
+    blocks = [_evaluate_block(plan, matrix[k:k + BLOCK]) for k in range(0, task.size, BLOCK)]
+    return {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
+
+
+def _evaluate_block(plan: ProcessPlan, matrix: np.ndarray) -> dict[str, np.ndarray]:
     values = DrawValues(plan.inputs, matrix)
     grid = plan.config.grid_points
     spaces = {t.id: build_batch_space(plan.scenario, t, values, parties_of(t, None, {}), grid_points=grid)

@@ -29,32 +29,42 @@ class Driver:
                 "low_third": self.low_third, "high_third": self.high_third}
 
 
-def drivers(inputs: np.ndarray, outcome: np.ndarray, labels: tuple[str, ...], top: int = 8) -> tuple[Driver, ...]:
+class RankedInputs:
+    """The inputs' ranks, computed once and shared by every outcome whose drivers are sought."""
+
+    def __init__(self, inputs: np.ndarray) -> None:
+        self.n, self.k = inputs.shape
+        ranks = rankdata(inputs, axis=0) if inputs.size else np.zeros(inputs.shape)
+        self.centred = ranks - ranks.mean(axis=0)
+        self.norm = np.sqrt((self.centred ** 2).sum(axis=0))
+        order = rankdata(inputs, axis=0, method="ordinal") if inputs.size else np.zeros(inputs.shape)
+        self.low, self.high = order <= self.n / 3, order > 2 * self.n / 3
+
+    def correlations(self, y: np.ndarray) -> np.ndarray:
+        """Spearman's rho of every input with ``y`` (0 for a constant input)."""
+        ry = rankdata(y)
+        ry = ry - ry.mean()
+        den = self.norm * np.sqrt((ry * ry).sum())
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rho = (ry @ self.centred) / den
+        return np.where(den > 0, rho, 0.0)
+
+
+def drivers(inputs: np.ndarray | RankedInputs, outcome: np.ndarray, labels: tuple[str, ...],
+            top: int = 8) -> tuple[Driver, ...]:
     """The ``top`` inputs (columns of ``inputs``) with the largest absolute rank correlation with
     ``outcome``; none when the outcome does not vary."""
+    ranked = inputs if isinstance(inputs, RankedInputs) else RankedInputs(inputs)
     y = np.asarray(outcome, dtype=float)
-    if inputs.shape[1] == 0 or y.size < 3 or np.ptp(y) == 0:
+    if ranked.k == 0 or y.size < 3 or np.ptp(y) == 0:
         return ()
-    rho = rank_correlations(inputs, y)
+    rho = ranked.correlations(y)
     order = np.argsort(-np.abs(rho), kind="stable")[:top]
-    out = []
-    for k in order:
-        if not np.isfinite(rho[k]) or rho[k] == 0:
-            continue
-        ranks = rankdata(inputs[:, k], method="ordinal")
-        n = len(ranks)
-        low, high = ranks <= n / 3, ranks > 2 * n / 3
-        out.append(Driver(labels[k], float(rho[k]), float(y[low].mean()), float(y[high].mean())))
-    return tuple(out)
+    return tuple(Driver(labels[k], float(rho[k]), float(y[ranked.low[:, k]].mean()),
+                        float(y[ranked.high[:, k]].mean()))
+                 for k in order if np.isfinite(rho[k]) and rho[k] != 0)
 
 
 def rank_correlations(inputs: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Spearman's rho of every column of ``inputs`` with ``y`` (0 for a constant column)."""
-    rx = rankdata(inputs, axis=0)
-    ry = rankdata(y)
-    rx = rx - rx.mean(axis=0)
-    ry = ry - ry.mean()
-    den = np.sqrt((rx * rx).sum(axis=0) * (ry * ry).sum())
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rho = (rx * ry[:, None]).sum(axis=0) / den
-    return np.where(den > 0, rho, 0.0)
+    return RankedInputs(inputs).correlations(np.asarray(y, dtype=float))

@@ -9,7 +9,7 @@ import numpy as np
 from .chunk import ProcessPlan
 from .designs import linked
 from .result import ClaimTest, DesignComparison, DesignResult, ForumComparison, ForumResult, ProcessResult
-from .sensitivity import drivers
+from .sensitivity import RankedInputs, drivers
 from .stats import mean, proportion
 
 DESIGNS = ("parallel", "linked", "sequential", "package")
@@ -20,7 +20,8 @@ def summarise(plan: ProcessPlan, arrays: dict[str, np.ndarray]) -> ProcessResult
     designs = {name: _agreed(plan, arrays, name) for name in DESIGNS}
     gains = {name: _gain(plan, arrays, name, designs[name]) for name in DESIGNS}
     labels = tuple(i.label for i in plan.inputs)
-    results = tuple(_design(name, designs[name], gains[name], track_ids, plan, arrays["inputs"], labels)
+    ranked = RankedInputs(arrays["inputs"])
+    results = tuple(_design(name, designs[name], gains[name], track_ids, plan, ranked, labels)
                     for name in DESIGNS)
     comparison = _compare(designs["parallel"], designs["package"], arrays["package.agreed"])
     forums = tuple(_forums(plan, arrays))

@@ -10,7 +10,7 @@ from ..process.result import DesignResult, ForumComparison, ProcessResult
 from ..process.sensitivity import Driver
 from ..scenario.model import Scenario
 from .charts import _LAYOUT, _html
-from .process_words import DESIGN_NAMES, claim_sentence, forum_landing, pct
+from .process_words import DESIGN_NAMES, claim_question, claim_sentence, forum_landing, pct
 from .sections import section_renderer
 from .wording import Words
 
@@ -41,18 +41,9 @@ def _intro(r: ProcessResult) -> str:
 
 
 def _claims(r: ProcessResult, words: Words) -> str:
-    items = "".join(f"<li><b>{escape(_question(r, c, words))}</b> {escape(claim_sentence(r, c, words))}</li>"
+    items = "".join(f"<li><b>{escape(claim_question(r, c, words))}</b> {escape(claim_sentence(r, c, words))}</li>"
                     for c in r.claims)
     return f"<ul class='findings'>{items}</ul>"
-
-
-def _question(r: ProcessResult, claim, words: Words) -> str:
-    if claim.claim == "parallel-beats-package":
-        return claim.question
-    _, track, b, o = claim.claim.split(":")
-    fc = next(f for f in r.forums if f.track == track)
-    by = {f.forum: f.title for f in fc.forums}
-    return f"On {words.tracks.get(track, track)}, does a bilateral forum ({by[b]}) agree more often than {by[o]}?"
 
 
 def _bar(d: DesignResult, x: list[str], values) -> go.Bar:

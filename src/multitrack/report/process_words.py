@@ -14,7 +14,10 @@ def pct(e: Estimate95) -> str:
     """A probability with its interval: ``62% (58-66%)``."""
     if e.low == e.high == e.value:
         return f"{e.value:.0%}"
-    return f"{e.value:.0%} ({e.low:.0%}-{e.high:.0%})"
+    lo, hi = f"{e.low * 100:.0f}", f"{e.high * 100:.0f}"
+    if lo == hi:  # a narrow interval: one decimal shows it
+        lo, hi = f"{e.low * 100:.1f}", f"{e.high * 100:.1f}"
+    return f"{e.value:.0%} ({lo}-{hi}%)"
 
 
 def num(e: Estimate95, digits: int = 2) -> str:
@@ -23,24 +26,33 @@ def num(e: Estimate95, digits: int = 2) -> str:
     return f"{e.value:.{digits}f} (95% interval {e.low:.{digits}f} to {e.high:.{digits}f})"
 
 
+def claim_question(result: ProcessResult, claim: ClaimTest, words: Words) -> str:
+    """The claim as a question in the scenario's own names."""
+    if claim.claim == "parallel-beats-package":
+        return claim.question
+    _, track, b, o = claim.claim.split(":")
+    fc = next(f for f in result.forums if f.track == track)
+    by = {f.forum: f.title for f in fc.forums}
+    return f"On {words.tracks.get(track, track)}, does {by[b]} agree more often than {by[o]}?"
+
+
 def claim_sentence(result: ProcessResult, claim: ClaimTest, words: Words) -> str:
     """One claim answered in a sentence with its numbers."""
     answer = {"yes": "Yes", "no": "No", "unclear": "Not clear"}[claim.verdict]
     if claim.claim == "parallel-beats-package":
         par, pkg = result.design("parallel"), result.design("package")
-        return (f"{answer}: with parallel tracks {par.mean_agreed.value:.2f} of {len(result.tracks)} tracks are "
-                f"agreed on average, with one package {pkg.mean_agreed.value:.2f}; the difference is "
-                f"{num(claim.estimate)} tracks over {result.draws:,} draws. The package agrees in "
-                f"{pct(pkg.p_any)} of draws; some track agrees on its own in {pct(par.p_any)}.")
+        return (f"{answer}: over {result.draws:,} draws, parallel tracks agree {par.mean_agreed.value:.2f} of "
+                f"{len(result.tracks)} tracks on average and one package {pkg.mean_agreed.value:.2f} (difference "
+                f"{num(claim.estimate)}). The package is agreed in {pct(pkg.p_any)} of draws.")
     _, track, bilateral, other = claim.claim.split(":")
     fc = next(f for f in result.forums if f.track == track)
     by = {f.forum: f for f in fc.forums}
     b, o = by[bilateral], by[other]
-    title = words.tracks.get(track, track)
-    return (f"{answer}: on {title}, {b.title} agree in {pct(b.p_agree)} of draws, {o.title} "
-            f"({o.parties} parties) in {pct(o.p_agree)}; the difference is "
-            f"{claim.estimate.value * 100:+.0f} points (95% interval {claim.estimate.low * 100:+.0f} to "
-            f"{claim.estimate.high * 100:+.0f}). Their win-sets hold {b.winset.value:.1%} and "
+    e = claim.estimate
+    gap = (f"{e.value * 100:+.0f} points" if e.low == e.high else
+           f"{e.value * 100:+.0f} points, 95% interval {e.low * 100:+.0f} to {e.high * 100:+.0f}")
+    return (f"{answer}: the bilateral table agrees in {pct(b.p_agree)} of draws, the other ({o.parties} "
+            f"parties) in {pct(o.p_agree)} ({gap}). Their win-sets hold {b.winset.value:.1%} and "
             f"{o.winset.value:.1%} of the track's outcomes.")
 
 

@@ -86,8 +86,7 @@ def summary_findings(results: dict[str, Any], scenario: Scenario) -> list[tuple[
     process = _process(results)
     if process is None:
         return []
-    from .process_section import _question
-    from .process_words import claim_sentence
+    from .process_words import claim_question, claim_sentence
 
     words = Words(scenario)
-    return [(_question(process, c, words), claim_sentence(process, c, words)) for c in process.claims]
+    return [(claim_question(process, c, words), claim_sentence(process, c, words)) for c in process.claims]
