@@ -49,3 +49,22 @@ def test_text_from_the_scenario_is_escaped(tmp_path, primer_text):
     scenario = multitrack.loads(text)
     html = write_report(tmp_path / "o", scenario, multitrack.analyze(scenario))["html"].read_text()
     assert "<script>alert(1)</script>" not in html
+
+
+def test_markdown_report_with_svg_figures(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "md"
+    proc = subprocess.run([sys.executable, "-m", "multitrack", "analyze", "border-talks", "--format", "md",
+                           "--draws", "200", "--out", str(out), "--quiet"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    text = (out / "report.md").read_text()
+    assert text.startswith("# ") and "## Summary" in text and "## Sources" in text
+    assert "**Can agree.**" in text and "[[1]](#source-1)" in text and '<a id="source-1"></a>' in text
+    figures = sorted((out / "figures").glob("*.svg"))
+    assert figures and all(f.read_bytes().lstrip().startswith(b"<?xml") for f in figures)
+    for f in figures:
+        assert f"figures/{f.name}" in text
+    assert not (out / "report.html").exists() and (out / "results.json").exists()

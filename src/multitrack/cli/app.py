@@ -148,10 +148,14 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
                 None, "--set", help="An analysis setting, e.g. --set agreement.grid_points=21 (repeatable)."),
             draws: Optional[int] = _DRAWS, seed: Optional[int] = _SEED, workers: int = _WORKERS,
             scheduler: Optional[str] = _SCHEDULER, checkpoint: Optional[Path] = _CHECKPOINT,
+            report_format: str = typer.Option("html", "--format", help="Report format: html (one "
+                                              "self-contained file) or md (Markdown with SVG figures)."),
             quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths written.")) -> None:
-    """Run every analysis and write report.html and results.json."""
+    """Run every analysis and write report.html (or report.md) and results.json."""
     from ..report import write_report
 
+    if report_format not in ("html", "md"):
+        _fail(f"--format {report_format}: use html or md")
     model = _load(scenario)
     folder = out_dir or Path(f"report-{model.id}")
     results = _run(model, only, _settings(setting or []), draws, seed, workers, scheduler, checkpoint, quiet)
@@ -159,7 +163,7 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
         for name, result in results.items():
             terminal.show_result(out, name, result, model)
     try:
-        paths = write_report(folder, model, results)
+        paths = write_report(folder, model, results, format=report_format)
     except MultitrackError as exc:
         _fail(str(exc))
     for kind, path in paths.items():

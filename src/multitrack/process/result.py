@@ -11,6 +11,18 @@ from .stats import Estimate95
 
 
 @dataclass(frozen=True)
+class InputInfo:
+    """One uncertain input: its label, its field in the scenario, its distribution in words, and
+    the source it rests on."""
+
+    label: str
+    field: str
+    distribution: str
+    source: str | None = None
+    locator: str | None = None
+
+
+@dataclass(frozen=True)
 class DesignResult:
     """One process design over all draws."""
 
@@ -80,6 +92,7 @@ class ProcessResult(Result):
     comparison: DesignComparison
     forums: tuple[ForumComparison, ...]
     claims: tuple[ClaimTest, ...] = ()
+    input_details: tuple[InputInfo, ...] = ()
     notes: tuple[str, ...] = ()
 
     def design(self, name: str) -> DesignResult:

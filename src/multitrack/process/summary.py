@@ -8,7 +8,7 @@ import numpy as np
 
 from .chunk import ProcessPlan
 from .designs import linked
-from .result import ClaimTest, DesignComparison, DesignResult, ForumComparison, ForumResult, ProcessResult
+from .result import ClaimTest, InputInfo, DesignComparison, DesignResult, ForumComparison, ForumResult, ProcessResult
 from .sensitivity import RankedInputs, drivers
 from .stats import mean, proportion
 
@@ -29,7 +29,7 @@ def summarise(plan: ProcessPlan, arrays: dict[str, np.ndarray]) -> ProcessResult
         scenario=plan.scenario.id, draws=int(arrays["inputs"].shape[0]), seed=plan.config.seed,
         chunk_size=plan.config.chunk_size, tracks=track_ids, actors=plan.actors, inputs=labels,
         designs=results, comparison=comparison, forums=forums, claims=_claims(comparison, forums),
-        notes=_notes(plan))
+        input_details=tuple(_input_info(i) for i in plan.inputs), notes=_notes(plan))
 
 
 def _agreed(plan: ProcessPlan, arrays: dict, name: str) -> np.ndarray:
@@ -136,6 +136,14 @@ def _claims(comparison: DesignComparison, forums: tuple[ForumComparison, ...]) -
                                  f"({pair})?", _verdict(gap), gap,
                                  "probability of agreement, bilateral minus the other forum, same draws"))
     return tuple(out)
+
+
+def _input_info(inp) -> InputInfo:
+    from ..scenario.describe import estimate_text
+
+    src = inp.source
+    return InputInfo(inp.label, inp.field, estimate_text(inp.estimate), src.id if src else None,
+                     src.locator if src else None)
 
 
 def _notes(plan: ProcessPlan) -> tuple[str, ...]:

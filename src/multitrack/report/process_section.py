@@ -87,14 +87,17 @@ def _gain_table(r: ProcessResult, words: Words) -> str:
 
 def _forum(fc: ForumComparison, words: Words) -> str:
     title = words.tracks.get(fc.track, fc.track)
-    x = [f.title for f in fc.forums]
+    y = [_short(f.title) for f in fc.forums][::-1]
+    agree = [f.p_agree for f in fc.forums][::-1]
     fig = go.Figure([
-        go.Bar(name="probability of agreement", x=x, y=[f.p_agree.value for f in fc.forums], marker_color="#4c78a8",
-               error_y=dict(type="data", symmetric=False, array=[f.p_agree.high - f.p_agree.value for f in fc.forums],
-                            arrayminus=[f.p_agree.value - f.p_agree.low for f in fc.forums])),
-        go.Bar(name="win-set (share of outcomes passing)", x=x, y=[f.winset.value for f in fc.forums],
-               marker_color="#9ecae9")])
-    fig.update_layout(**_LAYOUT, barmode="group", yaxis=dict(tickformat=".0%", range=[0, 1.05]))
+        go.Bar(name="probability of agreement", y=y, x=[p.value for p in agree], orientation="h",
+               marker_color="#4c78a8", error_x=dict(type="data", symmetric=False,
+                                                    array=[p.high - p.value for p in agree],
+                                                    arrayminus=[p.value - p.low for p in agree])),
+        go.Bar(name="win-set (share of outcomes passing)", y=y, x=[f.winset.value for f in fc.forums][::-1],
+               orientation="h", marker_color="#9ecae9")])
+    layout = {**_LAYOUT, "height": 140 + 60 * len(y), "margin": dict(l=360, r=20, t=30, b=40)}
+    fig.update_layout(**layout, barmode="group", xaxis=dict(tickformat=".0%", range=[0, 1.05]))
     rows = "".join(f"<tr><td>{escape(f.title)}</td><td>{f.parties}</td><td>{escape(pct(f.p_agree))}</td>"
                    f"<td>{f.winset.value:.1%}</td></tr>" for f in fc.forums)
     landing = "".join(f"<li>{escape(s)}</li>" for s in forum_landing(fc, words))
@@ -119,7 +122,24 @@ def _tornados(r: ProcessResult, words: Words) -> str:
     if not shown:
         parts.append("<p>No outcome varied over the draws: within the ranges the scenario gives, no estimate "
                      "changes whether any track is agreed under any design.</p>")
+    parts.append(_inputs_table(r, {x.input for d in r.designs for ds in d.drivers.values() for x in ds}))
     return "".join(parts)
+
+
+def _inputs_table(r: ProcessResult, shown: set[str]) -> str:
+    """The estimates named in the charts, with their distributions and sources."""
+    rows = []
+    for info in r.input_details:
+        if info.label not in shown:
+            continue
+        cite = (f"<a href='#src-{escape(info.source)}' title='{escape(info.locator or '')}'>{escape(info.source)}</a>"
+                if info.source else "<em>no source</em>")
+        rows.append(f"<tr><td>{escape(info.label)}</td><td>{escape(info.distribution)}</td><td>{cite}</td></tr>")
+    if not rows:
+        return ""
+    return ("<details><summary>The estimates in these charts and their sources</summary><div class='scroll'>"
+            "<table class='data'><thead><tr><th>Estimate</th><th>Distribution</th><th>Source</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div></details>")
 
 
 def _tornado(d: DesignResult, target: str, drivers: tuple[Driver, ...], words: Words) -> str:
@@ -139,6 +159,10 @@ def _tornado(d: DesignResult, target: str, drivers: tuple[Driver, ...], words: W
                f"(rank correlation {top.rank_correlation:+.2f}); with it low the outcome averages "
                f"{top.low_third:.2f}, with it high {top.high_third:.2f}.")
     return _figure(fig, f"tornado-{d.design}-{target}".replace(" ", "-"), caption)
+
+
+def _short(text: str, limit: int = 55) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _figure(fig: go.Figure, div_id: str, caption: str) -> str:

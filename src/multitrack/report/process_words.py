@@ -33,7 +33,12 @@ def claim_question(result: ProcessResult, claim: ClaimTest, words: Words) -> str
     _, track, b, o = claim.claim.split(":")
     fc = next(f for f in result.forums if f.track == track)
     by = {f.forum: f.title for f in fc.forums}
-    return f"On {words.tracks.get(track, track)}, does {by[b]} agree more often than {by[o]}?"
+    return (f"On {words.tracks.get(track, track)}, does the bilateral forum ({by[b]}) agree more often than "
+            f"the forum of {fc_parties(fc, o)} parties ({by[o]})?")
+
+
+def fc_parties(fc: ForumComparison, forum_id: str) -> int:
+    return next(f.parties for f in fc.forums if f.forum == forum_id)
 
 
 def claim_sentence(result: ProcessResult, claim: ClaimTest, words: Words) -> str:

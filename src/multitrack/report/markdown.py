@@ -1,0 +1,177 @@
+"""The report as Markdown with SVG figures, for pasting into documents.
+
+Renderers are looked up by result type like the HTML sections; a result without one is shown
+as a table of its main rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from .. import __version__
+from ..analysis import available
+from ..overview import OverviewResult
+from ..process.result import ProcessResult
+from ..scenario import citations, describe
+from ..scenario.model import Scenario
+from ..space.result import AgreementSpaceResult
+from .process_words import DESIGN_NAMES, claim_question, claim_sentence, forum_landing, pct
+from .static_charts import designs_svg, forum_svg, frontier_svg, tornado_svg
+from .summary import summary_findings, summary_lines
+from .wording import CONCEPT_NAMES, Words, fmt
+
+Figures = dict[str, bytes]
+MdRenderer = Callable[[Any, Scenario, Figures], str]
+_RENDERERS: dict[type, MdRenderer] = {}
+
+
+def md_renderer(result_type: type) -> Callable[[MdRenderer], MdRenderer]:
+    """Decorator: use ``func`` to render results of ``result_type`` as Markdown."""
+    def wrap(func: MdRenderer) -> MdRenderer:
+        _RENDERERS[result_type] = func
+        return func
+    return wrap
+
+
+def render_markdown(scenario: Scenario, results: dict[str, Any], *,
+                    generated: datetime | None = None) -> tuple[str, Figures]:
+    """The report as Markdown, and its figures by file name (``figures/...svg``)."""
+    figures: Figures = {}
+    titles = {spec.name: spec.title for spec in available()}
+    when = (generated or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [f"# {scenario.title}", "",
+             f"multitrack {__version__}, {when}" + (f"; estimates as of {scenario.as_of}" if scenario.as_of else ""),
+             "", _summary(scenario, results)]
+    for name, result in results.items():
+        parts += [f"## {titles.get(name, name)}", "", _section(result, scenario, figures), ""]
+    parts += [_positions(scenario), _sources(scenario)]
+    return "\n".join(parts).rstrip() + "\n", figures
+
+
+def _section(result: Any, scenario: Scenario, figures: Figures) -> str:
+    for cls in type(result).__mro__:
+        if cls in _RENDERERS:
+            return _RENDERERS[cls](result, scenario, figures)
+    return table(result.to_frame().to_dict("records"))
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """A Markdown table of records."""
+    if not rows:
+        return "No rows."
+    head = list(rows[0])
+    out = ["| " + " | ".join(map(_cell, head)) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(_cell(r[k]) for k in head) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def _cell(v: Any) -> str:
+    text = f"{v:.3g}" if isinstance(v, float) else ("" if v is None else str(v))
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _figure(figures: Figures, name: str, svg: bytes | None, caption: str) -> str:
+    if svg is None:
+        return ""
+    path = f"figures/{name}.svg"
+    figures[path] = svg
+    return f"![{caption}]({path})\n\n*{caption}*\n"
+
+
+def _summary(scenario: Scenario, results: dict[str, Any]) -> str:
+    rows = [{"Track": s.title, "Status": s.status, "Compromise": s.compromise, "Gains and losses": s.gains,
+             "Main risk": s.risk} for s in summary_lines(results, scenario)]
+    out = ["## Summary", "", table(rows) if rows else "No per-track results.", ""]
+    for q, a in summary_findings(results, scenario):
+        out.append(f"- **{q}** {a}")
+    return "\n".join(out) + "\n"
+
+
+@md_renderer(OverviewResult)
+def _overview(result: OverviewResult, scenario: Scenario, figures: Figures) -> str:
+    return table([{"Track": t.title, "Veto players": ", ".join(t.veto_players), "Outcomes": f"{t.n_outcomes:,}",
+                   "Finding": t.verdict} for t in result.tracks])
+
+
+@md_renderer(AgreementSpaceResult)
+def _agreement(result: AgreementSpaceResult, scenario: Scenario, figures: Figures) -> str:
+    words = Words(scenario)
+    out = []
+    for t in result.tracks:
+        out += [f"### {t.title}", ""]
+        if t.deferred:
+            out += ["Left open on purpose; not analysed.", ""]
+            continue
+        verdict = ("Can agree" if t.can_agree and t.improves_on_status_quo else
+                   "Can agree only on the status quo" if t.can_agree else "Cannot agree")
+        counted = "not counted" if t.n_agreeable is None else f"{t.n_agreeable:,} of {t.n_outcomes:,}"
+        out += [f"**{verdict}.** Outcomes that pass the decision rule: {counted}.", ""]
+        if t.solutions:
+            out += [table([{"Solution": CONCEPT_NAMES.get(s.concept, s.concept),
+                            "Outcome": words.outcome(s),
+                            **{words.actors.get(a, a): f"{s.utility[a]:.2f} ({s.gain[a]:+.2f})" for a in t.participants},
+                            "Indivisible security": "passes" if s.indivisible else
+                            "fails: " + ", ".join(words.actors.get(a, a) for a in s.below_status_quo)}
+                           for s in t.solutions]), ""]
+        out.append(_figure(figures, f"frontier-{t.track_id}", frontier_svg(t, words),
+                           f"{t.title}: the veto players' utilities (0-1) on the Pareto frontier, with the status "
+                           "quo and the bargaining solutions."))
+        out += [f"- {s}" for s in words.diagnosis(t)] + [""]
+    return "\n".join(out)
+
+
+@md_renderer(ProcessResult)
+def _process(result: ProcessResult, scenario: Scenario, figures: Figures) -> str:
+    words = Words(scenario)
+    out = [f"{result.draws:,} draws of every uncertain estimate (seed {result.seed}); 95% intervals.", ""]
+    out += [f"- **{claim_question(result, c, words)}** {claim_sentence(result, c, words)}" for c in result.claims]
+    rows = [{"Track": words.tracks.get(t, t), **{DESIGN_NAMES[d.design]: pct(d.p_track[t]) for d in result.designs}}
+            for t in result.tracks]
+    rows.append({"Track": "tracks agreed (mean)",
+                 **{DESIGN_NAMES[d.design]: f"{d.mean_agreed.value:.2f}" for d in result.designs}})
+    out += ["", table(rows), "", _figure(figures, "process-designs", designs_svg(result, words),
+                                         "Probability that each track is agreed under each design.")]
+    for fc in result.forums:
+        title = words.tracks.get(fc.track, fc.track)
+        out += [f"### Forums for {title}", "",
+                table([{"Forum": f.title, "Parties": f.parties, "Agrees": pct(f.p_agree),
+                        "Win-set": f"{f.winset.value:.1%}"} for f in fc.forums]), "",
+                _figure(figures, f"forums-{fc.track}", forum_svg(fc), f"{title}: how often each forum agrees.")]
+        out += [f"- {s}" for s in forum_landing(fc, words)] + [""]
+    for d in result.designs:
+        drivers = d.drivers.get("tracks agreed") or ()
+        if drivers:
+            out.append(_figure(figures, f"tornado-{d.design}", tornado_svg(drivers, DESIGN_NAMES[d.design]),
+                               f"{DESIGN_NAMES[d.design].capitalize()}: the estimates that move the number of "
+                               "tracks agreed most (mean with the estimate low vs high)."))
+    return "\n".join(out)
+
+
+def _positions(scenario: Scenario) -> str:
+    numbers = {s.id: i + 1 for i, s in enumerate(scenario.sources)}
+    names = {a.id: a.name for a in scenario.actors}
+    out = ["## Positions", ""]
+    for track in scenario.tracks:
+        rows = []
+        for issue in track.issues:
+            row = {"Issue": issue.label, "Status quo": describe.status_quo_text(issue)}
+            for a in track.participants:
+                pos = issue.positions.get(a)
+                refs = "".join(f" [[{numbers[r.id]}]](#source-{numbers[r.id]})" for r in citations(pos, issue, track)) \
+                    if pos else ""
+                row[names[a] + (" (veto)" if a in track.vetoes else "")] = \
+                    (describe.position_text(issue, pos) + refs) if pos else "-"
+            rows.append(row)
+        out += [f"### {track.title}", "", table(rows), ""]
+    return "\n".join(out)
+
+
+def _sources(scenario: Scenario) -> str:
+    out = ["## Sources", ""]
+    for i, s in enumerate(scenario.sources, start=1):
+        out.append(f'{i}. <a id="source-{i}"></a>{s.citation()}' + (f" {s.locator}" if getattr(s, "locator", None) else ""))
+    return "\n".join(out) + "\n"
+
+
+__all__ = ["md_renderer", "render_markdown", "table", "fmt"]

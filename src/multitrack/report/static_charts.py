@@ -1,0 +1,85 @@
+"""Static figures (SVG, with matplotlib) for the Markdown report, from the same results as the
+interactive charts of the HTML report."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from ..process.result import ForumComparison, ProcessResult  # noqa: E402
+from ..space.result import TrackAgreement  # noqa: E402
+from .wording import CONCEPT_NAMES, Words  # noqa: E402
+
+_COLOURS = {"parallel": "#4c78a8", "linked": "#72b7b2", "sequential": "#f58518", "package": "#e45756"}
+plt.rcParams.update({"svg.hashsalt": "multitrack", "font.size": 9})  # stable SVG ids from run to run
+
+
+def _svg(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def frontier_svg(t: TrackAgreement, words: Words) -> bytes | None:
+    """Two veto players: the utility plane with the frontier, the status quo and the solutions."""
+    if len(t.bargainers) != 2 or not t.frontier:
+        return None
+    a, b = t.bargainers
+    fig, ax = plt.subplots(figsize=(5.5, 4))
+    pts = sorted(t.frontier)
+    ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", color="#4c78a8", ms=3, label="Pareto frontier")
+    ax.plot([t.status_quo_utility[a]], [t.status_quo_utility[b]], "kx", ms=8, label="status quo")
+    for s in t.solutions:
+        ax.plot([s.utility[a]], [s.utility[b]], "D", ms=6, label=CONCEPT_NAMES.get(s.concept, s.concept))
+    ax.set_xlabel(f"{words.actors.get(a, a)} (utility 0-1)")
+    ax.set_ylabel(f"{words.actors.get(b, b)} (utility 0-1)")
+    ax.legend(fontsize=7, loc="lower left")
+    return _svg(fig)
+
+
+def designs_svg(r: ProcessResult, words: Words) -> bytes:
+    """Probability of agreement per track and design, with 95% intervals."""
+    labels = [words.tracks.get(t, t) for t in r.tracks]
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    width = 0.8 / len(r.designs)
+    for k, d in enumerate(r.designs):
+        xs = [i + k * width for i in range(len(labels))]
+        ps = [d.p_track[t] for t in r.tracks]
+        ax.bar(xs, [p.value for p in ps], width, color=_COLOURS[d.design], label=d.design,
+               yerr=[[p.value - p.low for p in ps], [p.high - p.value for p in ps]], capsize=2)
+    ax.set_xticks([i + 0.4 - width / 2 for i in range(len(labels))], labels, rotation=30, ha="right")
+    ax.set_ylabel("probability of agreement")
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=7, ncol=4)
+    return _svg(fig)
+
+
+def forum_svg(fc: ForumComparison) -> bytes:
+    fig, ax = plt.subplots(figsize=(6, 0.6 + 0.45 * len(fc.forums)))
+    ys = range(len(fc.forums))
+    ax.barh(ys, [f.p_agree.value for f in fc.forums], color="#4c78a8",
+            xerr=[[f.p_agree.value - f.p_agree.low for f in fc.forums],
+                  [f.p_agree.high - f.p_agree.value for f in fc.forums]], capsize=2)
+    ax.set_yticks(list(ys), [f.title[:60] for f in fc.forums])
+    ax.set_xlim(0, 1.05)
+    ax.set_xlabel("probability of agreement")
+    return _svg(fig)
+
+
+def tornado_svg(drivers, title: str) -> bytes:
+    labels = [x.input for x in drivers][::-1]
+    fig, ax = plt.subplots(figsize=(7, 0.8 + 0.35 * len(labels)))
+    ys = list(range(len(labels)))
+    ax.barh([y - 0.2 for y in ys], [x.low_third for x in drivers][::-1], 0.4, color="#e45756",
+            label="estimate in its lowest third")
+    ax.barh([y + 0.2 for y in ys], [x.high_third for x in drivers][::-1], 0.4, color="#4c78a8",
+            label="estimate in its highest third")
+    ax.set_yticks(ys, labels)
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
+    return _svg(fig)
