@@ -278,3 +278,27 @@ def test_package_milp_and_enumeration_agree_on_random_packages(seed):
         g_exact = exact.gain[d].sum(axis=0) / np.where(exact.span[d] > 0, exact.span[d], 1)
         g_milp = milp.gain[d].sum(axis=0) / np.where(milp.span[d] > 0, milp.span[d], 1)
         assert g_exact.min() == pytest.approx(g_milp.min(), abs=1e-7)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.01, 0.6))
+def test_raised_bar_shortcut_matches_walking_the_space_again(seed, c):
+    from multitrack.process.batch_space import BatchSpace, Party
+    from multitrack.process.designs import _raised_bar, _uniform_shift
+    rng = np.random.default_rng(seed)
+    n_actors, n_issues = 3, 2
+    sizes = np.array([3, 4])
+    tables = rng.random((4, n_actors, n_issues, 4))
+    tables[:, :, 0, 3:] = 0
+    allowed = rng.random((4, n_actors, n_issues, 4)) > 0.1
+    allowed[:, :, 0, 3:] = False
+    space = BatchSpace("t", "f", tuple(Party(f"a{j}", f"a{j}", 0, j < 2) for j in range(n_actors)),
+                       ("i0", "i1"), ((0, 1, 2), (0, 1, 2, 3)), tables, allowed, sizes,
+                       rng.random((4, n_actors)) * 0.8, np.zeros((4, n_actors)), np.array([True, True, False]),
+                       0, 0, np.zeros(n_actors), 0.0)
+    assert _uniform_shift(space)
+    shift = np.full(4, c)
+    fast = _raised_bar(solve_batch(space), space, shift)
+    slow = solve_batch(space.raised(shift[:, None] * (space.u_max - space.u_min)))
+    assert (fast.agreed == slow.agreed).all()
+    np.testing.assert_allclose(fast.utility[fast.agreed], slow.utility[slow.agreed], atol=1e-9)

@@ -42,6 +42,7 @@ class AnalysisSpec:
     order: int = 100
     config: type | None = None  # a pydantic model of the analysis's settings
     parallel: bool = False      # takes ``executor=`` and ``checkpoint=`` (Monte Carlo analyses)
+    warm_up: Callable[[], None] | None = None  # compiles kernels ahead, in a thread, while others run
 
 
 _REGISTRY: dict[str, AnalysisSpec] = {}
@@ -49,14 +50,16 @@ _discovered = False
 
 
 def register(name: str, title: str, order: int = 100, config: type | None = None,
-             parallel: bool = False) -> Callable[[AnalysisFunction], AnalysisFunction]:
+             parallel: bool = False, warm_up: Callable[[], None] | None = None
+             ) -> Callable[[AnalysisFunction], AnalysisFunction]:
     """Decorator: make ``func`` discoverable as the analysis ``name``; ``config`` is the pydantic
     model of its settings, passed to it as ``config=``; a ``parallel`` analysis also receives the
     run's ``executor=`` and ``checkpoint=`` (a factory of chunk stores, from a fingerprint)."""
 
     def wrap(func: AnalysisFunction) -> AnalysisFunction:
         doc = (func.__doc__ or "").strip().splitlines()
-        _REGISTRY[name] = AnalysisSpec(name, title, doc[0] if doc else title, func, order, config, parallel)
+        _REGISTRY[name] = AnalysisSpec(name, title, doc[0] if doc else title, func, order, config, parallel,
+                                      warm_up)
         return func
 
     return wrap
@@ -81,6 +84,22 @@ def available() -> list[AnalysisSpec]:
     """Every registered analysis, in report order."""
     discover()
     return sorted(_REGISTRY.values(), key=lambda s: (s.order, s.name))
+
+
+def _start_warm_ups(specs: list[AnalysisSpec]) -> None:
+    """Let later analyses compile their kernels in the background while earlier ones run; a
+    failure there is ignored (the analysis compiles when it runs)."""
+    import threading
+
+    def run(fn: Callable[[], None]) -> None:
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 - warming up is only an optimisation
+            pass
+
+    for spec in specs:
+        if spec.warm_up is not None:
+            threading.Thread(target=run, args=(spec.warm_up,), daemon=True).start()
 
 
 class AnalysisOptionError(MultitrackError):
@@ -116,6 +135,7 @@ def run_all(scenario: Scenario, *, only: list[str] | None = None,
         raise AnalysisOptionError(f"unknown analysis: {', '.join(unknown)} (known: {', '.join(sorted(names))})")
     if only is not None:
         specs = [s for s in specs if s.name in only]
+    _start_warm_ups(specs[1:])
     results = {}
     for spec in specs:
         config = make_config(spec, (options or {}).get(spec.name))

@@ -8,23 +8,26 @@ from typing import Any, Callable
 
 from .. import __version__
 from ..analysis import register
-from ..montecarlo import plan_chunks, run_chunks
+from ..montecarlo import SerialExecutor, plan_chunks, run_chunks
 from ..progress import ProgressCallback
 from ..scenario.model import Scenario
 from .chunk import ProcessPlan, evaluate_chunk
+from .kernel import THREADS, warm_up
 from .config import ProcessConfig
 from .result import ProcessResult
 from .summary import summarise
 
 
-@register("process", "Process designs under uncertainty", order=20, config=ProcessConfig, parallel=True)
+@register("process", "Process designs under uncertainty", order=20, config=ProcessConfig, parallel=True,
+          warm_up=warm_up)
 def compare_designs(scenario: Scenario, *, config: ProcessConfig | None = None,
                     progress: ProgressCallback | None = None, executor: Any = None,
                     checkpoint: Callable[[str], Any] | None = None) -> ProcessResult:
     """Parallel tracks, linked tracks, a sequence and one package, and each track's forums,
     compared on the same Monte Carlo draws of every uncertain estimate."""
     config = config or ProcessConfig()
-    plan = ProcessPlan(scenario, config)
+    in_process = executor is None or isinstance(executor, SerialExecutor)
+    plan = ProcessPlan(scenario, config, threads=THREADS if in_process else 1)
     tasks = plan_chunks(config.draws, config.chunk_size, config.seed)
     store = checkpoint(fingerprint(plan)) if checkpoint is not None else None
     arrays = run_chunks(partial(evaluate_chunk, plan), tasks, executor=executor, store=store,

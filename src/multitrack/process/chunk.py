@@ -25,6 +25,7 @@ class ProcessPlan:
 
     scenario: Scenario
     config: ProcessConfig
+    threads: int = 1   # threads per space in this process (results do not depend on it)
 
     @cached_property
     def inputs(self) -> tuple[UncertainInput, ...]:
@@ -55,7 +56,7 @@ class ProcessPlan:
         return tuple((t, f) for t in self.tracks for f in t.forums)
 
     def __getstate__(self) -> dict:  # the cached look-ups are rebuilt where the plan lands
-        return {"scenario": self.scenario, "config": self.config}
+        return {"scenario": self.scenario, "config": self.config, "threads": self.threads}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -82,16 +83,16 @@ def _evaluate_block(plan: ProcessPlan, matrix: np.ndarray) -> dict[str, np.ndarr
     grid = plan.config.grid_points
     spaces = {t.id: build_batch_space(plan.scenario, t, values, parties_of(t, None, {}), grid_points=grid)
               for t in plan.tracks}
-    parallel = {t: solve_batch(s) for t, s in spaces.items()}
+    parallel = {t: solve_batch(s, plan.threads) for t, s in spaces.items()}
     penalty = values(plan.scenario.process.failure_penalty)
-    seq = sequential(plan.scenario, spaces, parallel, penalty)
+    seq = sequential(plan.scenario, spaces, parallel, penalty, plan.threads)
     out = {"inputs": matrix[:, :len(plan.inputs)]}
     for name, results in (("parallel", parallel), ("sequential", seq)):
         out[f"{name}.agreed"] = np.column_stack([results[t.id].agreed for t in plan.tracks])
         out[f"{name}.gain"] = np.stack([track_gains(spaces[t.id], results[t.id], plan.actors)
                                         for t in plan.tracks], axis=1)
     package = solve_package([spaces[t.id] for t in plan.tracks], plan.actors,
-                            time_limit=plan.config.milp_time_limit)
+                            time_limit=plan.config.milp_time_limit, threads=plan.threads)
     out["package.agreed"] = package.agreed
     out["package.moved"] = package.moved
     out["package.gain"] = package.gain
@@ -99,7 +100,7 @@ def _evaluate_block(plan: ProcessPlan, matrix: np.ndarray) -> dict[str, np.ndarr
     for track, forum in plan.forums:
         space = build_batch_space(plan.scenario, track, values, parties_of(track, forum, plan.blocks),
                                   forum=forum, grid_points=plan.config.grid_points)
-        out.update(_forum_arrays(track, space, solve_batch(space)))
+        out.update(_forum_arrays(track, space, solve_batch(space, plan.threads)))
     for track in {t.id: t for t, _ in plan.forums}.values():  # the track's own forum, already solved
         out.update(_forum_arrays(track, spaces[track.id], parallel[track.id]))
     return out

@@ -9,7 +9,7 @@ class ProcessConfig(BaseModel):
     """How many draws, from which seed, in chunks of what size; the grid of continuous issues."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    draws: int = Field(2000, ge=10, le=100_000_000, description="Monte Carlo draws of the uncertain inputs.")
+    draws: int = Field(1000, ge=10, le=100_000_000, description="Monte Carlo draws of the uncertain inputs.")
     seed: int = Field(20240601, ge=0, description="Root seed; the same seed gives the same results.")
     chunk_size: int = Field(1000, ge=10, le=1_000_000, description="Draws per task (fixed, so results "
                             "do not depend on the number of workers).")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..scenario.model import Scenario
-from .batch_space import BatchSpace
+from .batch_space import RULE_UNANIMITY, BatchSpace
 from .kernel import TrackDraws, solve_batch
 
 
@@ -37,7 +37,7 @@ def linked(agreed: np.ndarray, track_ids: tuple[str, ...], links: list[tuple[str
 
 
 def sequential(scenario: Scenario, spaces: dict[str, BatchSpace], parallel: dict[str, TrackDraws],
-               penalty: np.ndarray) -> dict[str, TrackDraws]:
+               penalty: np.ndarray, threads: int = 1) -> dict[str, TrackDraws]:
     """Tracks in the declared order; before each, every earlier failure raises each participant's
     reservation value by ``penalty`` (D,) times its utility range on that track. Tracks outside
     the sequence are negotiated on their own, as in the parallel design."""
@@ -47,9 +47,28 @@ def sequential(scenario: Scenario, spaces: dict[str, BatchSpace], parallel: dict
     for track_id in order:
         if track_id not in spaces:
             continue
-        space = spaces[track_id]
-        shift = (penalty * failures)[:, None] * (space.u_max - space.u_min)
-        result = solve_batch(space.raised(shift)) if np.any(shift > 0) else parallel[track_id]
+        space, c = spaces[track_id], penalty * failures
+        if not np.any(c > 0):
+            result = parallel[track_id]
+        elif _uniform_shift(space):
+            result = _raised_bar(parallel[track_id], space, c)
+        else:
+            result = solve_batch(space.raised(c[:, None] * (space.u_max - space.u_min)), threads)
         out[track_id] = result
         failures += ~result.agreed
     return out
+
+
+def _uniform_shift(space: BatchSpace) -> bool:
+    """Raising every reservation by the same share c of its range lowers every normalised gain by
+    c; under unanimity with the veto players bargaining, the compromise stays the same outcome
+    and passes exactly when its smallest gain is at least c (no need to walk the space again)."""
+    if space.rule != RULE_UNANIMITY or not space.veto.any():
+        return False
+    return bool(np.all((space.u_max - space.u_min)[:, space.veto] > 0))
+
+
+def _raised_bar(parallel: TrackDraws, space: BatchSpace, c: np.ndarray) -> TrackDraws:
+    keep = parallel.agreed & (parallel.level >= c - 1e-9)
+    return TrackDraws(keep, parallel.n_pass, np.where(keep[:, None], parallel.choice, -1),
+                      np.where(keep[:, None], parallel.utility, space.sq_utility), parallel.level)

@@ -10,6 +10,8 @@ skipped before the walk.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,127 +28,148 @@ class TrackDraws:
     n_pass: np.ndarray     # (D,) outcomes passing the rule (the win-set)
     choice: np.ndarray     # (D, I) value index per issue of the compromise (-1: none)
     utility: np.ndarray    # (D, A) raw utilities at the compromise (status quo where not agreed)
+    level: np.ndarray      # (D,) the compromise's smallest normalised gain among the bargainers (-inf: none)
 
 
-def solve_batch(space: BatchSpace) -> TrackDraws:
-    """Evaluate ``space`` in every draw."""
+#: Threads that walk the draws of one space in parallel when a run stays in one process; the
+#: kernel releases the GIL, and every draw is computed alone, so results do not depend on it.
+THREADS = min(4, os.cpu_count() or 1)
+
+
+def solve_batch(space: BatchSpace, threads: int = 1) -> TrackDraws:
+    """Evaluate ``space`` in every draw (split over ``threads`` threads)."""
     lo, hi = space.u_min, space.u_max
     span = np.where(hi > lo, hi - lo, 1.0)
     tol = 1e-9 * np.maximum(np.maximum(np.abs(lo), np.abs(hi)), 1.0)
     bargain = space.veto.copy() if space.veto.any() else np.ones(len(space.parties), dtype=bool)
-    agreed, n_pass, choice, utility = _solve(
-        np.ascontiguousarray(space.tables), np.ascontiguousarray(space.allowed), space.sizes,
-        space.reservation, tol, space.veto, bargain, space.rule, space.min_count, space.weights,
-        space.threshold, span)
+    d_n, a_n, i_n, v_n = space.tables.shape
+    out = (np.zeros(d_n, dtype=bool), np.zeros(d_n, dtype=np.int64), np.full((d_n, i_n), -1, dtype=np.int64),
+           np.zeros((d_n, a_n)), np.full(d_n, -np.inf))
+    inputs = (np.ascontiguousarray(space.tables), np.ascontiguousarray(space.allowed), np.ascontiguousarray(
+        space.reservation), np.ascontiguousarray(tol), np.ascontiguousarray(1.0 / span))
+    fixed = (space.veto, bargain, space.rule, space.min_count, space.weights.astype(float), float(space.threshold))
+
+    def run(lo_d: int, hi_d: int) -> None:
+        t, al, r, tl, isp = (x[lo_d:hi_d] for x in inputs)
+        work = (np.zeros((i_n, v_n), dtype=np.int64), np.zeros(i_n, dtype=np.int64), np.zeros((i_n + 1, a_n)),
+                np.zeros(i_n, dtype=np.int64), np.zeros((i_n + 1, a_n)), np.ones((i_n + 1, a_n), dtype=bool))
+        _solve(t, al, space.sizes, r, tl, *fixed, isp, *(o[lo_d:hi_d] for o in out), *work)
+
+    cuts = np.linspace(0, d_n, max(1, min(threads, d_n // 64)) + 1).astype(int)
+    if len(cuts) > 2 and space.n_outcomes * d_n > 1_000_000:
+        with ThreadPoolExecutor(len(cuts) - 1) as pool:
+            list(pool.map(run, cuts[:-1], cuts[1:]))
+    else:
+        run(0, d_n)
+    agreed, n_pass, choice, utility, level = out
     utility = np.where(agreed[:, None], utility, space.sq_utility)
-    return TrackDraws(agreed, n_pass, choice, utility)
+    return TrackDraws(agreed, n_pass, choice, utility, level)
 
 
 @njit(cache=True, nogil=True)
-def _solve(tables, allowed, sizes, reservation, tol, veto, bargain, rule, min_count, weights,
-           threshold, span):  # pragma: no cover - compiled
-    d_n, a_n, i_n, v_n = tables.shape
-    agreed = np.zeros(d_n, dtype=np.bool_)
-    n_pass = np.zeros(d_n, dtype=np.int64)
-    choice = np.full((d_n, i_n), -1, dtype=np.int64)
-    utility = np.zeros((d_n, a_n))
+def _solve(tables, allowed, sizes, reservation, tol, veto, bargain, rule, min_count, weights, threshold,
+           inv_span, agreed, n_pass, choice, utility, level,
+           vals, counts, suffix, digit, part, okp):  # pragma: no cover - compiled
+    """Fill the outputs (agreed ... level) draw by draw, using the work arrays (vals ... okp);
+    one compiled function with no allocation inside, which keeps the first compilation short."""
+    d_n, a_n, i_n = tables.shape[0], tables.shape[1], tables.shape[2]
     for d in range(d_n):
-        vals, counts = _vetted_values(allowed[d], sizes, veto)
-        if counts.min() == 0:
-            continue
-        n_pass[d], agreed[d] = _walk(tables[d], allowed[d], vals, counts, reservation[d], tol[d], veto,
-                                     bargain, rule, min_count, weights, threshold, span[d],
-                                     choice[d], utility[d])
-    return agreed, n_pass, choice, utility
-
-
-@njit(cache=True, nogil=True)
-def _vetted_values(allowed, sizes, veto):  # pragma: no cover - compiled
-    """Per issue, the values no veto player's red line forbids."""
-    i_n = sizes.shape[0]
-    vals = np.zeros((i_n, allowed.shape[2]), dtype=np.int64)
-    counts = np.zeros(i_n, dtype=np.int64)
-    for i in range(i_n):
-        for v in range(sizes[i]):
-            ok = True
-            for a in range(allowed.shape[0]):
-                if veto[a] and not allowed[a, i, v]:
-                    ok = False
-                    break
-            if ok:
-                vals[i, counts[i]] = v
-                counts[i] += 1
-    return vals, counts
-
-
-@njit(cache=True, nogil=True)
-def _walk(t, allowed, vals, counts, r, tol, veto, bargain, rule, min_count, weights, threshold, span,
-          best_idx, best_u):  # pragma: no cover - compiled
-    a_n = t.shape[0]
-    i_n = counts.shape[0]
-    suffix = np.zeros((i_n + 1, a_n))       # best utility a veto player can still add from issue k on
-    for k in range(i_n - 1, -1, -1):
-        for a in range(a_n):
-            top = -np.inf
-            for j in range(counts[k]):
-                top = max(top, t[a, k, vals[k, j]])
-            suffix[k, a] = suffix[k + 1, a] + top
-    inv_span = 1.0 / span
-    digit = np.zeros(i_n, dtype=np.int64)
-    part = np.zeros((i_n + 1, a_n))         # part[k]: utility over issues < k
-    okp = np.ones((i_n + 1, a_n), dtype=np.bool_)
-    n_pass = 0
-    improving = False
-    best_min, best_sum = -np.inf, -np.inf
-    k = 0
-    while True:
-        v = vals[k, digit[k]]
-        reachable = True
-        for a in range(a_n):
-            part[k + 1, a] = part[k, a] + t[a, k, v]
-            okp[k + 1, a] = okp[k, a] and allowed[a, k, v]
-            if veto[a] and part[k + 1, a] + suffix[k + 1, a] < r[a] - tol[a]:
-                reachable = False  # no completion can satisfy this veto player: skip the subtree
-        if reachable and k < i_n - 1:
-            k += 1
-            digit[k] = 0
-            continue
-        if reachable:
-            passed = True
-            count, weight = 0, 0.0
-            for a in range(a_n):
-                if okp[i_n, a] and part[i_n, a] >= r[a] - tol[a]:
-                    count += 1
-                    weight += weights[a]
-                elif veto[a]:
-                    passed = False
-                    break
-            if passed and rule == RULE_QUALIFIED and count < min_count:
-                passed = False
-            if passed and rule == RULE_WEIGHTED and weight < threshold - 1e-12:
-                passed = False
-            if passed:
-                n_pass += 1
-                g_min, g_sum = np.inf, 0.0
+        t, al, r, tl, isp = tables[d], allowed[d], reservation[d], tol[d], inv_span[d]
+        empty = False
+        for i in range(i_n):  # per issue, the values no veto player's red line forbids
+            counts[i] = 0
+            for v in range(sizes[i]):
+                ok = True
                 for a in range(a_n):
-                    if bargain[a]:
-                        g = (part[i_n, a] - r[a]) * inv_span[a]
-                        if g < g_min:
-                            g_min = g
-                        g_sum += g
-                        if part[i_n, a] - r[a] > tol[a]:
-                            improving = True
-                if g_min > best_min + 1e-12 or (g_min > best_min - 1e-12 and g_sum > best_sum + 1e-12):
-                    best_min, best_sum = g_min, g_sum
-                    for j in range(i_n):
-                        best_idx[j] = vals[j, digit[j]]
+                    if veto[a] and not al[a, i, v]:
+                        ok = False
+                        break
+                if ok:
+                    vals[i, counts[i]] = v
+                    counts[i] += 1
+            if counts[i] == 0:
+                empty = True
+        if empty:
+            continue
+        for a in range(a_n):  # best utility a veto player can still add from issue k on
+            suffix[i_n, a] = 0.0
+        for k in range(i_n - 1, -1, -1):
+            for a in range(a_n):
+                top = -np.inf
+                for j in range(counts[k]):
+                    if t[a, k, vals[k, j]] > top:
+                        top = t[a, k, vals[k, j]]
+                suffix[k, a] = suffix[k + 1, a] + top
+        for a in range(a_n):
+            part[0, a] = 0.0
+            okp[0, a] = True
+        for i in range(i_n):
+            digit[i] = 0
+        passed_n = 0
+        improving = False
+        best_min, best_sum = -np.inf, -np.inf
+        k = 0
+        while True:
+            v = vals[k, digit[k]]
+            reachable = True
+            for a in range(a_n):
+                part[k + 1, a] = part[k, a] + t[a, k, v]
+                okp[k + 1, a] = okp[k, a] and al[a, k, v]
+                if veto[a] and part[k + 1, a] + suffix[k + 1, a] < r[a] - tl[a]:
+                    reachable = False  # no completion satisfies this veto player: skip the subtree
+            if reachable and k < i_n - 1:
+                k += 1
+                digit[k] = 0
+                continue
+            if reachable:
+                passed = True
+                count, weight = 0, 0.0
+                for a in range(a_n):
+                    if okp[i_n, a] and part[i_n, a] >= r[a] - tl[a]:
+                        count += 1
+                        weight += weights[a]
+                    elif veto[a]:
+                        passed = False
+                        break
+                if passed and rule == RULE_QUALIFIED and count < min_count:
+                    passed = False
+                if passed and rule == RULE_WEIGHTED and weight < threshold - 1e-12:
+                    passed = False
+                if passed:
+                    passed_n += 1
+                    g_min, g_sum = np.inf, 0.0
                     for a in range(a_n):
-                        best_u[a] = part[i_n, a]
-        while k >= 0:
-            digit[k] += 1
-            if digit[k] < counts[k]:
+                        if bargain[a]:
+                            g = (part[i_n, a] - r[a]) * isp[a]
+                            if g < g_min:
+                                g_min = g
+                            g_sum += g
+                            if part[i_n, a] - r[a] > tl[a]:
+                                improving = True
+                    if g_min > best_min + 1e-12 or (g_min > best_min - 1e-12 and g_sum > best_sum + 1e-12):
+                        best_min, best_sum = g_min, g_sum
+                        for j in range(i_n):
+                            choice[d, j] = vals[j, digit[j]]
+                        for a in range(a_n):
+                            utility[d, a] = part[i_n, a]
+            while k >= 0:
+                digit[k] += 1
+                if digit[k] < counts[k]:
+                    break
+                k -= 1
+            if k < 0:
                 break
-            k -= 1
-        if k < 0:
-            break
-    return n_pass, improving
+        n_pass[d] = passed_n
+        agreed[d] = improving
+        level[d] = best_min
+
+
+def warm_up() -> None:
+    """Compile the kernel on a one-outcome space (numba caches it on disk for later runs)."""
+    from .batch_space import Party
+
+    one = np.ones((1, 2, 1, 1))
+    space = BatchSpace("warm-up", "warm-up", (Party("a", "a", 0, True), Party("b", "b", 0, True)), ("i",),
+                       ((0,),), one, one.astype(bool), np.array([1], dtype=np.int64), np.zeros((1, 2)),
+                       np.zeros((1, 2)), np.array([True, True]), 0, 0, np.zeros(2), 0.0)
+    solve_batch(space)

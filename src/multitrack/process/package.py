@@ -36,10 +36,10 @@ ENUMERATION_LIMIT = 200_000
 
 
 def solve_package(spaces: list[BatchSpace], actors: tuple[str, ...], time_limit: float = 60.0,
-                  enumeration_limit: int = ENUMERATION_LIMIT) -> PackageDraws:
+                  enumeration_limit: int = ENUMERATION_LIMIT, threads: int = 1) -> PackageDraws:
     """Solve the package in every draw of the tracks' batch spaces (their own forums)."""
     if math.prod(int(n) for s in spaces for n in s.sizes) <= enumeration_limit:
-        return _enumerated(spaces, actors)
+        return _enumerated(spaces, actors, threads)
     d_n, t_n = spaces[0].draws, len(spaces)
     agreed = np.zeros(d_n, dtype=bool)
     moved = np.zeros((d_n, t_n), dtype=bool)
@@ -87,10 +87,10 @@ def package_batch(spaces: list[BatchSpace], actors: tuple[str, ...]) -> BatchSpa
         rule=RULE_UNANIMITY, min_count=0, weights=np.zeros(a_n), threshold=0.0)
 
 
-def _enumerated(spaces: list[BatchSpace], actors: tuple[str, ...]) -> PackageDraws:
+def _enumerated(spaces: list[BatchSpace], actors: tuple[str, ...], threads: int = 1) -> PackageDraws:
     """Small packages: every outcome of every draw in compiled code."""
     batch = package_batch(spaces, actors)
-    result = solve_batch(batch)
+    result = solve_batch(batch, threads)
     d_n, t_n = batch.draws, len(spaces)
     gain = np.zeros((d_n, t_n, len(actors)))
     where = {a: k for k, a in enumerate(actors)}

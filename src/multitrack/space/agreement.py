@@ -146,6 +146,8 @@ class _Engine:
 
     def exists(self, space: TrackSpace | None = None) -> bool:
         space = space or self.space
+        if space.size <= 200_000:  # small: one vectorised pass beats building a frontier
+            return any(u.shape[1] for u in _passing_utilities(space, self.config.chunk_size))
         if space.rule.kind == "unanimity" or self.enumerable:
             f = self.frontier(space)
             if f is not None:

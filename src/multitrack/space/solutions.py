@@ -46,8 +46,8 @@ def choose(concept: str, u: np.ndarray, d: np.ndarray, power: np.ndarray | None 
         live = reach > 1e-12
         ratio = (gain[:, live] / reach[live]).min(axis=1) if live.any() else np.zeros(u.shape[0])
         return _pick(ratio, total, worst)
-    if concept == "egalitarian":
-        return _pick(worst, total)
+    if concept == "egalitarian":  # unclipped: under a vote, a passing outcome may leave someone below d
+        return _pick((u - d).min(axis=1), total)
     if concept == "utilitarian":
         return _pick(total, worst)
     raise ValueError(f"unknown bargaining solution {concept!r}")
