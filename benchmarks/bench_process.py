@@ -22,12 +22,13 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA
 
 from multitrack.montecarlo import DaskExecutor, SerialExecutor  # noqa: E402
 from multitrack.process import ProcessConfig, compare_designs  # noqa: E402
+from multitrack.process.kernel import THREADS  # noqa: E402
 from multitrack.scenario import load  # noqa: E402
 
 
-def timed(scenario, config, executor) -> tuple[float, bytes]:
+def timed(scenario, config, executor, threads=None) -> tuple[float, bytes]:
     start = time.perf_counter()
-    result = compare_designs(scenario, config=config, executor=executor)
+    result = compare_designs(scenario, config=config, executor=executor, threads=threads)
     return time.perf_counter() - start, json.dumps(result.to_dict(), sort_keys=True).encode()
 
 
@@ -46,9 +47,11 @@ def main() -> int:
           f"{os.cpu_count()} CPUs; chunks of {args.chunk} draws")
 
     serial = SerialExecutor()
-    timed(scenario, warm, serial)
-    t_serial, b_serial = timed(scenario, config, serial)
+    timed(scenario, warm, serial, threads=1)
+    t_serial, b_serial = timed(scenario, config, serial, threads=1)
     print(f"one core, in process:  {args.draws:,} draws in {t_serial:.2f} s = {args.draws / t_serial:,.0f} draws/s")
+    t_threads, b_threads = timed(scenario, config, serial)
+    print(f"in process, default threads ({THREADS}): {t_threads:.2f} s = {args.draws / t_threads:,.0f} draws/s")
 
     with DaskExecutor.local(1) as one:
         timed(scenario, warm, one)
@@ -60,8 +63,8 @@ def main() -> int:
         print(f"Dask, 2 workers:       {t_two:.2f} s ({args.draws / t_two:,.0f} draws/s)")
         speedup = t_one / t_two
         print(f"speed-up 1 -> 2 workers: {speedup:.2f}x  [{'PASS' if speedup >= 1.7 else 'MISS'}: target >= 1.7x]")
-        same = b_serial == b_one == b_two
-        print(f"identical results (in process, 1 worker, 2 workers; {len(b_two):,} bytes of JSON): "
+        same = b_serial == b_threads == b_one == b_two
+        print(f"identical results (one thread, {THREADS} threads, 1 worker, 2 workers; {len(b_two):,} bytes of JSON): "
               f"{'yes' if same else 'NO'}")
         if args.big:
             big = ProcessConfig(draws=args.big, chunk_size=args.chunk, seed=args.seed)

@@ -75,3 +75,9 @@ def test_european_security_answers_the_two_claims(serial):
     assert serial.design("parallel").mean_agreed.value > serial.design("package").mean_agreed.value
     bilateral = [c for c in serial.claims if c.claim.startswith("bilateral-beats-multilateral:ukraine-status")]
     assert bilateral and all(c.verdict == "yes" for c in bilateral)
+
+
+def test_threads_inside_one_process_do_not_change_the_bytes(scenario, serial):
+    one = compare_designs(scenario, config=CONFIG, threads=1)
+    four = compare_designs(scenario, config=CONFIG, threads=4)
+    assert _bytes(one) == _bytes(four) == _bytes(serial)

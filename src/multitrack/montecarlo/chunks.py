@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import signal
+import threading
 from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence
 
@@ -66,12 +68,14 @@ def run_chunks(fn: Callable[[ChunkTask], ChunkResult], tasks: Sequence[ChunkTask
     report(progress, task_name, done, total)
     todo = (t for t in tasks if t.index not in results)
     try:
-        with contextlib.closing(_completed(fn, todo, executor)) as finished:
+        with _ctrl_c() as pressed, contextlib.closing(_completed(fn, todo, executor)) as finished:
             for task, result in finished:
                 store.put(task.index, result)
                 results[task.index] = result
                 done += task.size
                 report(progress, task_name, done, total)
+                if pressed():
+                    raise KeyboardInterrupt
     except KeyboardInterrupt:
         store.flush()
         raise RunInterrupted(len(results), len(tasks), store.describe()) from None
@@ -80,6 +84,28 @@ def run_chunks(fn: Callable[[ChunkTask], ChunkResult], tasks: Sequence[ChunkTask
         raise
     store.flush()
     return _concatenate([results[t.index] for t in tasks])
+
+
+@contextlib.contextmanager
+def _ctrl_c() -> Iterator[Callable[[], bool]]:
+    """While chunks run, a first Ctrl-C only asks to stop after the chunk in hand (an exception
+    raised inside compiled code or a thread pool could be lost or garbled); a second one
+    interrupts at once."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        yield lambda: False
+        return
+    hits: list[int] = []
+
+    def handler(signum, frame) -> None:
+        hits.append(signum)
+        signal.signal(signal.SIGINT, previous)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield lambda: bool(hits)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _completed(fn: Callable[[ChunkTask], ChunkResult], todo: Iterator[ChunkTask],

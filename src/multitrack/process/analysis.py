@@ -22,12 +22,14 @@ from .summary import summarise
           warm_up=warm_up)
 def compare_designs(scenario: Scenario, *, config: ProcessConfig | None = None,
                     progress: ProgressCallback | None = None, executor: Any = None,
-                    checkpoint: Callable[[str], Any] | None = None) -> ProcessResult:
+                    checkpoint: Callable[[str], Any] | None = None, threads: int | None = None) -> ProcessResult:
     """Parallel tracks, linked tracks, a sequence and one package, and each track's forums,
-    compared on the same Monte Carlo draws of every uncertain estimate."""
+    compared on the same Monte Carlo draws of every uncertain estimate. ``threads`` walks each
+    space's draws on that many threads (default: the cores, up to 4, when the run stays in this
+    process; 1 on Dask workers); results do not depend on it."""
     config = config or ProcessConfig()
     in_process = executor is None or isinstance(executor, SerialExecutor)
-    plan = ProcessPlan(scenario, config, threads=THREADS if in_process else 1)
+    plan = ProcessPlan(scenario, config, threads=threads or (THREADS if in_process else 1))
     tasks = plan_chunks(config.draws, config.chunk_size, config.seed)
     store = checkpoint(fingerprint(plan)) if checkpoint is not None else None
     arrays = run_chunks(partial(evaluate_chunk, plan), tasks, executor=executor, store=store,
