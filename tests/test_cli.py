@@ -130,7 +130,9 @@ def test_ctrl_c_keeps_the_finished_draws_and_a_rerun_resumes(tmp_path):
     ckpt = tmp_path / "run.ckpt"
     args = [sys.executable, "-m", "multitrack", "compare-designs", "european-security", "--draws", "20000",
             "--set", "process.chunk_size=200", "--checkpoint", str(ckpt)]
-    proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # a shell's background jobs inherit SIGINT ignored; give the child the default, as a terminal would
+    proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 240  # a fresh clone compiles the numba kernels first
     while not ckpt.exists() and time.time() < deadline and proc.poll() is None:
         time.sleep(0.2)
