@@ -11,13 +11,20 @@ DESIGN_NAMES = {"parallel": "parallel tracks", "linked": "linked tracks",
 
 
 def pct(e: Estimate95) -> str:
-    """A probability with its interval: ``62% (58-66%)``."""
+    """A probability with its interval, with as many decimals as it takes to tell the interval's
+    ends apart: ``62% (58-66%)``, ``99.9% (99.8-99.9%)``, ``0% (0-0.02%)``."""
     if e.low == e.high == e.value:
         return f"{e.value:.0%}"
-    lo, hi = f"{e.low * 100:.0f}", f"{e.high * 100:.0f}"
-    if lo == hi:  # a narrow interval: one decimal shows it
-        lo, hi = f"{e.low * 100:.1f}", f"{e.high * 100:.1f}"
-    return f"{e.value:.0%} ({lo}-{hi}%)"
+    for d in range(4):
+        lo, hi = f"{e.low * 100:.{d}f}", f"{e.high * 100:.{d}f}"
+        if lo != hi:
+            break
+    value = f"{e.value * 100:.{d}f}".rstrip("0").rstrip(".") if e.value in (0.0, 1.0) else f"{e.value * 100:.{d}f}"
+    return f"{value}% ({_trim(lo)}-{_trim(hi)}%)"
+
+
+def _trim(x: str) -> str:
+    return x.rstrip("0").rstrip(".") if "." in x and float(x) in (0.0, 100.0) else x
 
 
 def num(e: Estimate95, digits: int = 2) -> str:
