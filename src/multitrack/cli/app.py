@@ -15,6 +15,8 @@ from .. import __version__
 from ..errors import MultitrackError, ScenarioError
 from ..progress import ProgressEvent
 from . import terminal
+from .runs_commands import DB_HELP as RUNS_DB_HELP
+from .runs_commands import record_run, runs_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Analyse negotiated security settlements with many parties and parallel tracks.")
@@ -150,15 +152,19 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
             scheduler: Optional[str] = _SCHEDULER, checkpoint: Optional[Path] = _CHECKPOINT,
             report_format: str = typer.Option("html", "--format", help="Report format: html (one "
                                               "self-contained file) or md (Markdown with SVG figures)."),
-            quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths written.")) -> None:
-    """Run every analysis and write report.html (or report.md) and results.json."""
+            quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths written."),
+            db: Optional[str] = typer.Option(None, "--db", metavar="URL", help=RUNS_DB_HELP),
+            no_record: bool = typer.Option(False, "--no-record", help="Do not record this run in the "
+                                           "run database.")) -> None:
+    """Run every analysis and write report.html (or report.md) and results.json; record the run."""
     from ..report import write_report
 
     if report_format not in ("html", "md"):
         _fail(f"--format {report_format}: use html or md")
     model = _load(scenario)
     folder = out_dir or Path(f"report-{model.id}")
-    results = _run(model, only, _settings(setting or []), draws, seed, workers, scheduler, checkpoint, quiet)
+    options = _settings(setting or [])
+    results = _run(model, only, options, draws, seed, workers, scheduler, checkpoint, quiet)
     if not quiet:
         for name, result in results.items():
             terminal.show_result(out, name, result, model)
@@ -168,6 +174,9 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
         _fail(str(exc))
     for kind, path in paths.items():
         out.print(f"wrote {path}", markup=False)
+    if not no_record:  # after the report, so that a database problem never loses it
+        record_run(db, scenario, model, results, {"only": only, "options": options, "workers": workers},
+                   quiet=quiet)
 
 
 @app.command("compare-designs")
@@ -228,9 +237,12 @@ def _run(model, only, options, draws, seed, workers, scheduler, checkpoint, quie
 
 
 from .interop_commands import export_app, import_app  # noqa: E402
+from .serve_command import serve  # noqa: E402
 
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
+app.add_typer(runs_app, name="runs")
+app.command("serve")(serve)
 
 
 def _settings(items: list[str]) -> dict[str, dict[str, object]]:

@@ -1,0 +1,168 @@
+"""Edit a scenario's plain data (dicts, lists, scalars) by field path, from form fields.
+
+A form field's name is a kind letter and the JSON of its path: ``n:["tracks",0,...,"salience"]``
+holds a number, ``s:[...]`` an option name, ``r:[...red_lines,0]`` a red line's relation. Only
+positions, status quos, saliences, ideals, value tables and red lines may be edited; every other
+path is ignored. Nothing typed is ever evaluated: numbers are parsed with ``int``/``float`` and
+anything else stays text for the loader to reject with a located message.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from typing import Any
+
+Path = tuple[str | int, ...]
+RELATIONS = ("equals", "below", "above")
+_POSITION_FIELDS = {"salience", "ideal", "values", "red_lines"}
+
+
+class EditError(ValueError):
+    """A form that does not fit the scenario it was made for (stale or forged)."""
+
+
+def field_key(path: Path) -> str:
+    """The JSON text of a path: how fields, anchors and errors are matched in the page."""
+    return json.dumps(list(path), ensure_ascii=False, separators=(",", ":"))
+
+
+def parse_key(text: str) -> Path:
+    """A path from its JSON text; raises EditError for anything but a list of names and indices."""
+    try:
+        parts = json.loads(text)
+    except ValueError:
+        raise EditError(f"not a field path: {text[:80]!r}") from None
+    if not isinstance(parts, list) or not all(isinstance(p, (str, int)) and not isinstance(p, bool)
+                                              for p in parts):
+        raise EditError(f"not a field path: {text[:80]!r}")
+    return tuple(parts)
+
+
+def editable(path: Path) -> bool:
+    """Whether the web form may change this path: an issue's status quo, or part of a position."""
+    if len(path) < 5 or path[0] != "tracks" or path[2] != "issues":
+        return False
+    if not isinstance(path[1], int) or not isinstance(path[3], int):
+        return False
+    if path[4] == "status_quo":
+        return True
+    return path[4] == "positions" and len(path) >= 7 and path[6] in _POSITION_FIELDS
+
+
+def get_at(data: Any, path: Path) -> Any:
+    """The value at ``path``; raises EditError where the path leaves the data."""
+    node = data
+    for part in path:
+        if not _holds(node, part):
+            raise EditError(f"no field {field_key(path)} in this scenario")
+        node = node[part]
+    return node
+
+
+def _holds(node: Any, part: str | int) -> bool:
+    """Whether ``node[part]`` exists: a mapping's key or a list's index."""
+    if isinstance(node, dict):
+        return isinstance(part, str) and part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+def set_at(data: Any, path: Path, value: Any) -> None:
+    """Replace the existing value at ``path`` (never creates new fields)."""
+    if not path:
+        raise EditError("cannot replace the whole scenario")
+    parent = get_at(data, path[:-1])
+    get_at(data, path)  # must exist
+    parent[path[-1]] = value
+
+
+def parse_number(text: str) -> Any:
+    """A typed number as int or float; text that is no finite number stays text (the loader says why)."""
+    raw = text.strip()
+    try:
+        return int(raw)
+    except ValueError:
+        pass
+    try:
+        number = float(raw)
+    except ValueError:
+        return raw
+    return number if math.isfinite(number) else raw
+
+
+def apply_fields(data: Any, fields: Iterable[tuple[str, str]]) -> int:
+    """Apply ``(name, value)`` form fields to ``data`` in place; returns how many changed a value."""
+    changed = 0
+    relations = []
+    for name, value in fields:
+        kind, sep, key = name.partition(":")
+        if not sep or kind not in ("n", "s", "r"):
+            continue
+        path = parse_key(key)
+        if not editable(path):
+            raise EditError(f"field {key} cannot be edited here")
+        if kind == "r":
+            relations.append((path, value))
+            continue
+        new = parse_number(value) if kind == "n" else value
+        if get_at(data, path) != new:
+            set_at(data, path, new)
+            changed += 1
+    for path, relation in relations:
+        changed += set_relation(data, path, relation)
+    return changed
+
+
+def set_relation(data: Any, line_path: Path, relation: str) -> int:
+    """Make the red line at ``line_path`` an ``equals``, ``below`` or ``above`` line, keeping its
+    threshold; a bare value (shorthand for equals) becomes a mapping when the relation changes."""
+    if relation not in RELATIONS:
+        raise EditError(f"unknown red-line relation {relation[:20]!r}")
+    line = get_at(data, line_path)
+    current, threshold = red_line_parts(line)
+    if current == relation:
+        return 0
+    set_at(data, line_path, {relation: threshold})
+    return 1
+
+
+def red_line_parts(line: Any) -> tuple[str, Any]:
+    """(relation, threshold) of a red line as written: ``{above: 30}`` or the shorthand ``on-site``."""
+    if isinstance(line, dict) and len(line) == 1 and next(iter(line)) in RELATIONS:
+        key = next(iter(line))
+        return key, line[key]
+    return "equals", line
+
+
+def add_red_line(data: Any, position_path: Path) -> None:
+    """Append a red line that forbids nothing yet (above the top of the range or the last option),
+    for the user to move; categorical issues get ``equals`` their last option."""
+    if not editable(position_path + ("red_lines",)) or len(position_path) != 6:
+        raise EditError("red lines are added to a position")
+    issue = get_at(data, position_path[:4])
+    position = get_at(data, position_path)
+    if not isinstance(position, dict) or not isinstance(issue, dict):
+        raise EditError("this position cannot take a red line")
+    position.setdefault("red_lines", [])
+    if not isinstance(position["red_lines"], list):
+        raise EditError("this position's red lines are not a list")
+    position["red_lines"].append(_neutral_red_line(issue))
+
+
+def _neutral_red_line(issue: dict) -> dict:
+    options = issue.get("options")
+    if isinstance(options, list) and options:
+        return {"equals" if issue.get("kind") == "categorical" else "above": options[-1]}
+    bounds = issue.get("range")
+    high = bounds[1] if isinstance(bounds, list) and len(bounds) == 2 else 0
+    return {"above": high}
+
+
+def remove_red_line(data: Any, line_path: Path) -> None:
+    """Delete the red line at ``line_path``."""
+    if len(line_path) != 8 or line_path[6] != "red_lines" or not editable(line_path):
+        raise EditError("not a red line")
+    lines = get_at(data, line_path[:-1])
+    get_at(data, line_path)
+    del lines[line_path[-1]]

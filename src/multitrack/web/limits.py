@@ -1,0 +1,60 @@
+"""What the web app refuses to run: too many draws, or a track whose outcome space is too large."""
+
+from __future__ import annotations
+
+import math
+
+from ..scenario import Scenario
+from ..scenario.issues import ContinuousIssue, IntegerIssue
+from ..space import build_track_space
+from .settings import WebSettings
+
+
+class RunRefused(ValueError):
+    """An analysis request beyond the configured limits; the message says which and why."""
+
+
+def run_options(draws: str | int | None, seed: str | int | None, settings: WebSettings) -> dict:
+    """The analysis options for a run: the process analysis's draws and seed, checked against limits."""
+    n = _whole(draws, "draws", settings.default_draws)
+    s = _whole(seed, "seed", settings.default_seed)
+    if n < 10:
+        raise RunRefused(f"draws: {n:,} is too few (at least 10)")
+    if n > settings.max_draws:
+        raise RunRefused(f"draws: {n:,} is over this server's limit of {settings.max_draws:,}")
+    if not 0 <= s < 2**63:
+        raise RunRefused("seed: use a whole number from 0 to 2^63 - 1")
+    return {"process": {"draws": n, "seed": s}}
+
+
+def _whole(value: str | int | None, what: str, default: int) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise RunRefused(f"{what}: {str(value)[:40]!r} is not a whole number") from None
+
+
+def check_space(scenario: Scenario, settings: WebSettings) -> None:
+    """Raise RunRefused when any active track has more outcomes than ``settings.max_outcomes``."""
+    for track in scenario.active_tracks:
+        size = _rough_size(scenario, track)
+        if size <= settings.max_outcomes:  # cheap bound first, so huge grids are never built
+            size = build_track_space(scenario, track).size
+        if size > settings.max_outcomes:
+            raise RunRefused(f"track {track.id}: {size:,} outcomes are over this server's limit of "
+                             f"{settings.max_outcomes:,}; use a coarser grid for its continuous issues")
+
+
+def _rough_size(scenario: Scenario, track) -> int:
+    """The track's number of outcomes from the issues' declared sizes, without building anything."""
+    counts = []
+    for issue in track.issues:
+        if isinstance(issue, IntegerIssue):
+            counts.append(int(issue.high) - int(issue.low) + 1)
+        elif isinstance(issue, ContinuousIssue):
+            counts.append(issue.grid_points or scenario.settings.grid_points)
+        else:
+            counts.append(len(issue.options))
+    return math.prod(counts)

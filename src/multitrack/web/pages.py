@@ -1,0 +1,68 @@
+"""HTML of the page and of the results fragment, from a session (templates do the layout)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from ..analysis import available
+from ..report import html as _report_html  # noqa: F401  (registers the report's section renderers)
+from ..report.sections import render_section
+from ..scenario import builtins
+from ..space import AgreementSpaceResult
+from .sessions import Session
+from .settings import WebSettings
+from .views import form_view
+
+
+def environment() -> Environment:
+    return Environment(loader=PackageLoader("multitrack.web", "templates"),
+                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+
+
+def page(env: Environment, session: Session, settings: WebSettings) -> str:
+    """The whole page: scenario picker, the scenario as a form, the run panel and the results."""
+    session.collect()
+    draft = session.draft
+    form = form_view(draft.data, draft.scenario, draft.problems) if draft else None
+    status = session.job.status().to_dict() if session.job else {"state": "idle"}
+    return env.get_template("page.html").render(
+        draft=draft, form=form, messages=session.take_messages(), status=status,
+        builtins=[(name, builtins.describe(name)) for name in builtins.names()],
+        draws=session.draws if session.draws is not None else settings.default_draws,
+        seed=session.seed if session.seed is not None else settings.default_seed,
+        settings=settings, results=Markup(results(env, session)), size_text=size_text)
+
+
+def results(env: Environment, session: Session) -> str:
+    """The results fragment: a verdict per track, then each analysis's report section."""
+    session.collect()
+    if session.results is None:
+        return env.get_template("results.html").render(sections=None)
+    scenario = session.results_scenario
+    titles = {spec.name: spec.title for spec in available()}
+    sections = [(name, titles.get(name, name), render_section(result, scenario))
+                for name, result in session.results.items()]
+    return env.get_template("results.html").render(
+        sections=sections, verdicts=verdicts(session.results), current=session.results_current,
+        scenario=scenario)
+
+
+def verdicts(results: dict[str, Any]) -> list[dict[str, str]]:
+    """Per track, in the words of the report: can the veto players agree?"""
+    agreement = next((r for r in results.values() if isinstance(r, AgreementSpaceResult)), None)
+    if agreement is None:
+        return []
+    out = []
+    for t in agreement.tracks:
+        status = "deferred" if t.deferred else ("open" if t.can_agree else "blocked")
+        words = "deferred" if t.deferred else ("can agree" if t.can_agree else "cannot agree")
+        out.append({"id": t.track_id, "title": t.title, "status": status, "words": words})
+    return out
+
+
+def size_text(n: int) -> str:
+    """A byte count as people read it: ``1 MiB``, ``2 KiB``."""
+    return f"{n / 1024 / 1024:g} MiB" if n >= 1024 * 1024 else f"{n / 1024:g} KiB"

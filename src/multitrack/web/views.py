@@ -1,0 +1,268 @@
+"""What the page shows of a scenario, built from its plain data so that an invalid file still gets
+a form: actors, tracks (who sits, who holds a veto), issues and every position as form fields,
+with each loader problem placed next to the field (or the nearest enclosing part) it concerns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import Problem, format_path
+from ..scenario import Scenario
+from .editing import RELATIONS, Path, field_key, red_line_parts
+
+_PARAMS = ("value", "mean", "sd", "low", "mode", "high", "lamb")
+
+
+@dataclass
+class InputView:
+    """One form control: ``name`` tells the server its kind and path; ``key`` is its path as JSON."""
+
+    key: str
+    name: str
+    label: str
+    value: str
+    choices: list[str] | None = None  # a select of options when given
+
+
+@dataclass
+class EstimateView:
+    """A number, an option or a distribution's parameters, anchored at the estimate's own path."""
+
+    key: str
+    inputs: list[InputView]
+    dist: str = ""     # "" for a plain number or option
+    note: str = ""     # parts shown but not editable here
+
+
+@dataclass
+class RedLineView:
+    key: str
+    relation: str
+    relations: tuple[str, ...]
+    threshold: EstimateView
+
+
+@dataclass
+class PositionView:
+    key: str
+    actor: str
+    actor_name: str
+    veto: bool
+    salience: EstimateView
+    shape: str
+    shape_items: list[tuple[str, EstimateView]]
+    shape_text: str
+    red_lines: list[RedLineView]
+
+
+@dataclass
+class IssueView:
+    key: str
+    id: str
+    title: str
+    kind: str
+    domain: str
+    status_quo: EstimateView
+    positions: list[PositionView]
+
+
+@dataclass
+class TrackView:
+    key: str
+    id: str
+    title: str
+    participants: list[str]
+    vetoes: list[str]
+    rule: str
+    deferred: bool
+    issues: list[IssueView]
+
+
+@dataclass
+class FormView:
+    """The whole scenario as the page shows it, and the problems placed by field."""
+
+    title: str
+    actors: list[dict[str, str]]
+    tracks: list[TrackView]
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    unplaced: list[str] = field(default_factory=list)
+
+    def errors_at(self, key: str) -> list[str]:
+        return self.errors.get(key, [])
+
+
+class _Builder:
+    """Walks the plain data once, remembering every path the page can show an error at."""
+
+    def __init__(self, data: dict, scenario: Scenario | None) -> None:
+        self.data, self.scenario = data, scenario
+        self.anchors: set[Path] = set()
+        self.names = {a.get("id"): str(a.get("name") or a.get("id")) for a in _list(data.get("actors"))
+                      if isinstance(a, dict)}
+
+    def anchor(self, path: Path) -> str:
+        self.anchors.add(path)
+        return field_key(path)
+
+    def form(self) -> FormView:
+        actors = [{"id": _text(a.get("id")), "name": _text(a.get("name")), "kind": _text(a.get("kind")),
+                   "capability": _estimate_text(a.get("capability"))} for a in _list(self.data.get("actors"))
+                  if isinstance(a, dict)]
+        tracks = [self.track(t, track) for t, track in enumerate(_list(self.data.get("tracks")))
+                  if isinstance(track, dict)]
+        return FormView(_text(self.data.get("title")), actors, tracks)
+
+    def track(self, t: int, track: dict) -> TrackView:
+        path = ("tracks", t)
+        participants = [p for p in _list(track.get("participants")) if isinstance(p, str)]
+        vetoes, rule = self.vetoes_and_rule(t, track, participants)
+        issues = [self.issue(path + ("issues", i), issue, vetoes)
+                  for i, issue in enumerate(_list(track.get("issues"))) if isinstance(issue, dict)]
+        return TrackView(self.anchor(path), _text(track.get("id")), _text(track.get("title") or track.get("id")),
+                         [self.names.get(p, p) for p in participants], [self.names.get(v, v) for v in vetoes],
+                         rule, bool(track.get("deferred")), issues)
+
+    def vetoes_and_rule(self, t: int, track: dict, participants: list[str]) -> tuple[list[str], str]:
+        if self.scenario is not None:
+            model = self.scenario.tracks[t]
+            return model.vetoes, _rule_text(model.decision_rule)
+        rule = track.get("decision_rule")
+        kind = rule.get("kind", "unanimity") if isinstance(rule, dict) else "unanimity"
+        listed = track.get("veto_players")
+        vetoes = [v for v in _list(listed) if isinstance(v, str)] if listed is not None else (
+            participants if kind == "unanimity" else [])
+        return vetoes, str(kind)
+
+    def issue(self, path: Path, issue: dict, vetoes: list[str]) -> IssueView:
+        options = [o for o in _list(issue.get("options")) if isinstance(o, str)] or None
+        kind = _text(issue.get("kind"))
+        positions = issue.get("positions") if isinstance(issue.get("positions"), dict) else {}
+        views = [self.position(path + ("positions", actor), issue, pos, actor in vetoes, options)
+                 for actor, pos in positions.items() if isinstance(pos, dict)]
+        return IssueView(self.anchor(path), _text(issue.get("id")), _text(issue.get("title") or issue.get("id")),
+                         kind, _domain(issue, options),
+                         self.estimate(path + ("status_quo",), issue.get("status_quo"), "status quo", options),
+                         views)
+
+    def position(self, path: Path, issue: dict, pos: dict, veto: bool, options: list[str] | None) -> PositionView:
+        actor = str(path[-1])
+        shape = next((k for k in ("values", "ideal", "monotone", "points") if k in pos), "")
+        items: list[tuple[str, EstimateView]] = []
+        text = ""
+        if shape == "values" and isinstance(pos["values"], dict):
+            items = [(str(o), self.estimate(path + ("values", o), v, str(o), None))
+                     for o, v in pos["values"].items()]
+        elif shape == "ideal":
+            items = [("", self.estimate(path + ("ideal",), pos["ideal"], "ideal", options))]
+        elif shape == "monotone":
+            text = "more is better" if pos["monotone"] == "increasing" else "less is better"
+        elif shape == "points":
+            text = "utility curve through " + ", ".join(f"({_text(p[0])}, {_text(p[1])})" for p in _list(pos["points"])
+                                                        if isinstance(p, list) and len(p) == 2)
+        relations = ("equals",) if issue.get("kind") == "categorical" else RELATIONS
+        lines = [self.red_line(path + ("red_lines", j), line, relations, options)
+                 for j, line in enumerate(_list(pos.get("red_lines")))]
+        return PositionView(self.anchor(path), actor, self.names.get(actor, actor), veto,
+                            self.estimate(path + ("salience",), pos.get("salience"), "salience", None),
+                            shape, items, text, lines)
+
+    def red_line(self, path: Path, line: Any, relations: tuple[str, ...], options: list[str] | None) -> RedLineView:
+        relation, threshold = red_line_parts(line)
+        where = path + (relation,) if isinstance(line, dict) else path
+        return RedLineView(self.anchor(path), relation, relations,
+                           self.estimate(where, threshold, "threshold", options))
+
+    def estimate(self, path: Path, value: Any, label: str, options: list[str] | None) -> EstimateView:
+        """Inputs for an option name, a number, or each parameter of a distribution."""
+        key = self.anchor(path)
+        if options is not None and not isinstance(value, (dict, list)):
+            shown = _text(value)
+            choices = options if shown in options else [shown] + options
+            return EstimateView(key, [InputView(key, "s:" + key, label, shown, choices)])
+        if isinstance(value, dict):
+            inputs = [self.number(path + (p,), value[p], p) for p in _PARAMS if p in value and _scalar(value[p])]
+            note = "one of " + ", ".join(_text(v) for v in _list(value.get("values"))) if "values" in value else ""
+            return EstimateView(key, inputs, _text(value.get("dist", "fixed")), note)
+        if _scalar(value):
+            return EstimateView(key, [self.number(path, value, label)])
+        return EstimateView(key, [], note=f"{_text(value)} (edit this in the file)")
+
+    def number(self, path: Path, value: Any, label: str) -> InputView:
+        key = self.anchor(path)
+        return InputView(key, "n:" + key, label, _text(value))
+
+
+def form_view(data: Any, scenario: Scenario | None, problems: list[Problem]) -> FormView | None:
+    """The page's view of ``data`` with ``problems`` placed; None when the data is no mapping."""
+    if not isinstance(data, dict):
+        return None
+    builder = _Builder(data, scenario)
+    view = builder.form()
+    for problem in problems:
+        anchor = _nearest(problem.path, builder.anchors)
+        text = _field_message(problem)
+        if anchor is None:
+            view.unplaced.append(f"{format_path(problem.path)}: {text}" if problem.path else text)
+        else:
+            view.errors.setdefault(field_key(anchor), []).append(text)
+    return view
+
+
+def _nearest(path: Path, anchors: set[Path]) -> Path | None:
+    """The longest anchor that is ``path`` or contains it."""
+    for cut in range(len(path), 0, -1):
+        if path[:cut] in anchors:
+            return path[:cut]
+    return None
+
+
+def _field_message(problem: Problem) -> str:
+    where = f" (line {problem.line})" if problem.line is not None else ""
+    return " ".join(problem.message.split()) + where
+
+
+def _rule_text(rule: Any) -> str:
+    kind = getattr(rule, "kind", "unanimity")
+    if kind == "qualified":
+        return f"qualified: veto players plus at least {rule.min_participants} participants"
+    if kind == "weighted":
+        return f"weighted: weights reach {rule.threshold:g}"
+    return "unanimity of the veto players"
+
+
+def _domain(issue: dict, options: list[str] | None) -> str:
+    if options is not None:
+        return (" < " if issue.get("kind") == "ordinal" else " | ").join(options)
+    bounds = _list(issue.get("range"))
+    unit = f" {issue['unit']}" if isinstance(issue.get("unit"), str) else ""
+    return f"{_text(bounds[0])} to {_text(bounds[1])}{unit}" if len(bounds) == 2 else ""
+
+
+def _estimate_text(value: Any) -> str:
+    """``3.8 (pert 3.2 to 4.8)`` for a distribution; the plain value otherwise."""
+    if not isinstance(value, dict):
+        return _text(value)
+    centre = next((value[k] for k in ("value", "mode", "mean") if k in value), None)
+    if value.get("dist", "fixed") == "fixed":
+        return _text(centre)
+    spread = f" {_text(value.get('low'))} to {_text(value.get('high'))}" if "low" in value and "high" in value else ""
+    return f"{_text(centre)} ({value.get('dist', 'fixed')}{spread})".replace(" ()", "").strip()
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (int, float, str)) and not isinstance(value, bool)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        shown = repr(value)
+        return shown.removesuffix(".0")
+    return str(value)
