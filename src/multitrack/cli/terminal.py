@@ -98,7 +98,9 @@ def show_agreement(console: Console, result, scenario: Scenario) -> None:
         compromise = "; ".join(f"{k}={fmt(v)}" for k, v in nash.outcome.items()) if nash else ""
         secure = "" if nash is None else ("passes" if nash.indivisible else
                                           "fails: " + ", ".join(nash.below_status_quo))
-        table.add_row(t.title, "[green]yes[/]" if t.can_agree else "[red]no[/]", passing, compromise, secure)
+        agree = ("[green]yes[/]" if t.can_agree and t.improves_on_status_quo is not False else
+                 "[yellow]status quo only[/]" if t.can_agree else "[red]no[/]")
+        table.add_row(t.title, agree, passing, compromise, secure)
         if not t.can_agree:
             notes.append((t.title, words.diagnosis(t)))
     console.print(table)

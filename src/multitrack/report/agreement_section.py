@@ -55,9 +55,9 @@ def _track(t: TrackAgreement, words: Words) -> str:
     if t.deferred:
         return (f"<article class='track deferred' id='agreement-{escape(t.track_id)}'><h3>{escape(t.title)} "
                 "<span class='badge deferred'>deferred</span></h3><p>Left open on purpose; not analysed.</p></article>")
-    status = "open" if t.can_agree else "blocked"
+    status = "open" if t.can_agree and t.improves_on_status_quo is not False else "blocked"
     parts = [f"<article class='track {status}' id='agreement-{escape(t.track_id)}'>",
-             f"<h3>{escape(t.title)} <span class='badge {status}'>{'can agree' if t.can_agree else 'blocked'}</span></h3>",
+             f"<h3>{escape(t.title)} <span class='badge {status}'>{'can agree' if status == 'open' else 'blocked'}</span></h3>",
              _numbers(t, words), _solutions(t, words)]
     chart = frontier_chart(t, words)
     if chart:

@@ -45,6 +45,9 @@ def _from_agreement(t: TrackAgreement, words: Words) -> SummaryLine:
     nash = next((s for s in t.solutions if s.concept == "nash"), t.solutions[0] if t.solutions else None)
     if nash is None:
         return SummaryLine(t.track_id, t.title, "open", "", "", "; ".join(t.unavailable))
+    if t.improves_on_status_quo is False:  # only the status quo passes: no deal to point to
+        return SummaryLine(t.track_id, t.title, "blocked", "", "",
+                           "no outcome improves on the status quo for the veto players")
     win, lose = words.gains(nash)
     gains = (f"gain: {', '.join(win) or 'nobody'}" + (f"; lose: {', '.join(lose)}" if lose else ""))
     if not nash.indivisible:
