@@ -1,0 +1,244 @@
+"""Benchmark multitrack's GMCR stability analysis (Nash, GMR, SMR, SEQ) on synthetic 4-DM conflicts.
+
+Each size runs in a child process pinned to one core (peak RSS from getrusage). The peer,
+gmcr-py (GMCR+), runs headless from its own throw-away venv under benchmarks/.venv-gmcr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+GMCR_VENV = HERE / ".venv-gmcr"
+GMCR_SRC = GMCR_VENV / "gmcr-py"
+GMCR_MIRROR = Path("/work/.mirror/onp+gmcr-py/repo/.git")
+GMCR_URL = "https://github.com/onp/gmcr-py"
+GMCR_FILES = [
+    "data_01_conflictModel.py", "data_02_conflictSolvers.py", "data_03_gmcrUtilities.py", "version.py",
+]
+CONCEPTS = ("nash", "gmr", "smr", "seq")
+ONE_CORE = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+# Runs inside the gmcr-py venv with cwd = its source; reads a GMCR+ file, prints JSON.
+PEER_DRIVER = r"""
+import json, sys, time, contextlib, io
+import numpy as np
+with contextlib.redirect_stdout(io.StringIO()):
+    import data_01_conflictModel as m, data_02_conflictSolvers as s
+    c = m.ConflictModel(); c.json_import(json.load(open(sys.argv[1])))
+    t0 = time.perf_counter(); sol = s.LogicalSolver(c); t1 = time.perf_counter()
+    out = {}
+    for name in ("nash", "gmr", "smr", "seq"):
+        f = getattr(sol, name)
+        st = np.array([[f(dm, k)[0] for dm in sol.effectiveDMs] for k in range(len(c.feasibles))])
+        out[name] = np.flatnonzero(st.all(axis=1)).tolist()
+    t2 = time.perf_counter()
+print(json.dumps({"setup_s": t1 - t0, "solve_s": t2 - t1, "equilibria": out}))
+"""
+
+
+def synthetic(n_options: int, seed: int):
+    """A 4-DM conflict with n_options/4 options each and random option-prioritization preferences."""
+    from multitrack.stability import Conflict, DecisionMaker, OptionPrioritization
+
+    rng = random.Random(seed * 1000 + n_options)
+    per = n_options // 4
+    names = [f"o{k + 1}" for k in range(n_options)]
+    dms = []
+    for d in range(4):
+        statements = tuple(_random_statement(rng, names) for _ in range(per + 2))
+        owned = tuple(names[d * per : (d + 1) * per])
+        dms.append(DecisionMaker(f"DM{d + 1}", owned, OptionPrioritization(statements)))
+    return Conflict(tuple(dms))
+
+
+def _random_statement(rng: random.Random, names: list[str]) -> str:
+    """A random statement: 1 to 3 (possibly negated) options joined by & or |."""
+    lits = [("-" if rng.random() < 0.4 else "") + rng.choice(names) for _ in range(rng.randint(1, 3))]
+    return f" {rng.choice('&|')} ".join(lits)
+
+
+def child(n_options: int, seed: int, out_dir: str | None) -> None:
+    """Run one size on one core; print JSON with times, states, peak RSS and equilibria."""
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    sys.path.insert(0, str(ROOT / "src"))
+    from multitrack.stability import analyse
+
+    conflict = synthetic(n_options, seed)
+    t0 = time.perf_counter()
+    model = conflict.build()
+    t1 = time.perf_counter()
+    result = analyse(model, CONCEPTS)
+    t2 = time.perf_counter()
+    if out_dir:
+        from multitrack.stability.gmcr_plus import write_gmcr_plus
+
+        Path(out_dir, f"synthetic_{n_options}.gmcr").write_text(write_gmcr_plus(conflict))
+    rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    eq = {c: result.equilibria(c).tolist() for c in CONCEPTS}
+    print(json.dumps({"states": model.n_states, "build_s": t1 - t0, "analyse_s": t2 - t1,
+                      "rss_gib": rss_kib / 2**20, "equilibria": eq}))
+
+
+def run_child(n_options: int, seed: int, out_dir: Path) -> dict:
+    """Run `child` in a fresh process so peak RSS belongs to this size alone."""
+    cmd = [sys.executable, __file__, "--child", str(n_options), "--seed", str(seed), "--out", str(out_dir)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **ONE_CORE})
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------- peer
+
+
+def peer_python() -> tuple[Path | None, str]:
+    """Create (once) the gmcr-py venv and source copy; return its python or why not."""
+    py = GMCR_VENV / "bin" / "python"
+    try:
+        if not py.exists():
+            venv.EnvBuilder(with_pip=True).create(GMCR_VENV)
+        if not (GMCR_SRC / GMCR_FILES[0]).exists():
+            _get_gmcr_source()
+        if subprocess.run([py, "-c", "import numpy"], capture_output=True).returncode != 0:
+            _install_numpy(py)
+        return py, ""
+    except (OSError, subprocess.CalledProcessError) as exc:
+        return None, f"cannot set up gmcr-py venv: {exc}"
+
+
+def _get_gmcr_source() -> None:
+    """Copy gmcr-py's solver sources (never into the package) from a local mirror or GitHub."""
+    GMCR_SRC.mkdir(parents=True, exist_ok=True)
+    if GMCR_MIRROR.exists():
+        git = ["git", "--git-dir", str(GMCR_MIRROR), "archive", "HEAD", *GMCR_FILES]
+        archive = subprocess.run(git, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(GMCR_SRC)], input=archive, check=True)
+    else:
+        clone = ["git", "clone", "--depth", "1", GMCR_URL, str(GMCR_SRC)]
+        subprocess.run(clone, check=True, capture_output=True)
+
+
+def _install_numpy(py: Path) -> None:
+    """numpy from the index; offline, fall back to the main venv's numpy through a .pth file."""
+    pip = subprocess.run([py, "-m", "pip", "install", "-q", "numpy"], capture_output=True)
+    if pip.returncode == 0:
+        return
+    import numpy
+
+    site = subprocess.run([py, "-c", "import site; print(site.getsitepackages()[0])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    Path(site, "main-numpy.pth").write_text(str(Path(numpy.__file__).parent.parent) + "\n")
+
+
+def run_peer(py: Path, gmcr_file: Path, timeout: float) -> dict:
+    """Drive gmcr-py's LogicalSolver headless (no tkinter) on one GMCR+ file, on one core."""
+    cmd = ["taskset", "-c", str(min(os.sched_getaffinity(0))), str(py), "-c", PEER_DRIVER, str(gmcr_file)]
+    try:
+        proc = subprocess.run(cmd, cwd=GMCR_SRC, capture_output=True, text=True, timeout=timeout,
+                              env={**os.environ, **ONE_CORE})
+    except subprocess.TimeoutExpired:
+        return {"timeout": timeout}
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def peer_skip_reason(states: int) -> str | None:
+    """gmcr-py keeps two dense int64 N x N matrices per DM; skip sizes that cannot fit."""
+    gib = 4 * 2 * states**2 * 8 / 2**30
+    return f"gmcr-py needs ~{gib:,.0f} GiB of dense N x N matrices" if gib > 8 else None
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _agreement(ours: dict, theirs: dict) -> str:
+    diffs = [c for c in CONCEPTS if ours[c] != theirs[c]]
+    if not diffs:
+        return "equilibria agree"
+    return "equilibria differ: " + ", ".join(
+        f"{c} (ours {len(ours[c])}, gmcr-py {len(theirs[c])})" for c in diffs)
+
+
+def _peer_line(res: dict, py: Path | None, why: str, gmcr_file: Path, timeout: float) -> str:
+    if py is None:
+        return f"  peer: skipped ({why})"
+    reason = peer_skip_reason(res["states"])
+    if reason:
+        return f"  peer: skipped ({reason})"
+    peer = run_peer(py, gmcr_file, timeout)
+    if "timeout" in peer:
+        ratio = peer["timeout"] / (res["build_s"] + res["analyse_s"])
+        return f"  gmcr-py: did not finish in {peer['timeout']:.0f} s (ratio > {ratio:,.0f}x)"
+    if "error" in peer:
+        return f"  gmcr-py: failed: {peer['error']}"
+    total = peer["setup_s"] + peer["solve_s"]
+    ratio = total / (res["build_s"] + res["analyse_s"])
+    return (f"  gmcr-py: {total:8.2f} s (reachability {peer['setup_s']:.2f} s)  "
+            f"ratio {ratio:,.0f}x  {_agreement(res['equilibria'], peer['equilibria'])}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--max-options", type=int, default=20, help="largest size to run (20 needs ~GiBs)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-peer", action="store_true", help="skip gmcr-py")
+    ap.add_argument("--peer-timeout", type=float, default=300.0)
+    ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child(args.child, args.seed, args.out)
+        return 0
+    work = HERE / ".bench-work"
+    work.mkdir(exist_ok=True)
+    py, why = (None, "--no-peer") if args.no_peer else peer_python()
+    sizes = [n for n in (8, 12, 16, 20) if n <= args.max_options]
+    print(f"4 DMs, option prioritization (seed {args.seed}), concepts {', '.join(CONCEPTS)}, one core")
+    results = {}
+    for n in sizes:
+        res = run_child(n, args.seed, work)
+        if "error" in res:
+            print(f"{n:2d} options: failed: {res['error']}")
+            continue
+        results[n] = res
+        print(f"{n:2d} options {res['states']:>8,} states: build {res['build_s']:7.3f} s  "
+              f"analyse {res['analyse_s']:7.3f} s  peak RSS {res['rss_gib']:.2f} GiB")
+        print(_peer_line(res, py, why, work / f"synthetic_{n}.gmcr", args.peer_timeout))
+    _growth(results)
+    _targets(results)
+    return 0
+
+
+def _growth(results: dict) -> None:
+    keys = sorted(results)
+    for a, b in zip(keys, keys[1:]):
+        ta = results[a]["build_s"] + results[a]["analyse_s"]
+        tb = results[b]["build_s"] + results[b]["analyse_s"]
+        states = results[b]["states"] / results[a]["states"]
+        print(f"growth {a}->{b} options: states x{states:.0f}, time x{tb / ta:.1f}")
+
+
+def _targets(results: dict) -> None:
+    if 16 in results:
+        t = results[16]["build_s"] + results[16]["analyse_s"]
+        mark = "PASS" if t < 10 else "MISS"
+        print(f"[{mark}] 2^16 states, 4 DMs, Nash+GMR+SMR+SEQ in {t:.2f} s (< 10 s, one core)")
+    if 20 in results:
+        rss = results[20]["rss_gib"]
+        print(f"[{'PASS' if rss < 16 else 'MISS'}] 2^20 states within 16 GiB: peak RSS {rss:.2f} GiB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
