@@ -69,6 +69,7 @@ def show_generic(console: Console, name: str, result: Any) -> None:
 def show_result(console: Console, name: str, result: Any, scenario: Scenario) -> None:
     from ..process import ProcessResult
     from ..space import AgreementSpaceResult
+    from ..stability.analysis import StabilityResult
 
     if isinstance(result, OverviewResult):
         show_overview(console, result, scenario)
@@ -76,8 +77,36 @@ def show_result(console: Console, name: str, result: Any, scenario: Scenario) ->
         show_agreement(console, result, scenario)
     elif isinstance(result, ProcessResult):
         show_process(console, result, scenario)
+    elif isinstance(result, StabilityResult):
+        show_stability(console, result, scenario)
     else:
         show_generic(console, name, result)
+
+
+def show_stability(console: Console, result, scenario: Scenario) -> None:
+    """Per conflict: each state with the parties for which it is stable under each concept."""
+    from ..report.stability_section import equilibria_sentence, path_sentences
+    from ..stability.analysis import CONCEPT_TITLES
+
+    names = {a.id: a.name for a in scenario.actors}
+    for note in result.notes:
+        console.print(f"[dim]{note}[/dim]")
+    for c in result.conflicts:
+        table = Table(title=f"Conflict stability: {c.title}", title_justify="left")
+        table.add_column("state")
+        for k in result.concepts:
+            table.add_column(CONCEPT_TITLES[k])
+        for s, label in enumerate(c.states):
+            cells = []
+            for k in result.concepts:
+                who = ",".join(d for i, d in enumerate(c.decision_makers) if c.stable[k][s][i])
+                cells.append(f"[bold green]EQ[/] {who}" if label in c.equilibria[k] else who)
+            table.add_row(label + (" (sq)" if label == c.status_quo else ""), *cells)
+        console.print(table)
+        console.print("options: " + ", ".join(f"{o} ({dm})" for o, _, dm in c.options))
+        console.print(equilibria_sentence(c))
+        for line in path_sentences(c, names):
+            console.print(f"  {line}")
 
 
 def show_agreement(console: Console, result, scenario: Scenario) -> None:

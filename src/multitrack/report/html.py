@@ -13,7 +13,7 @@ from .. import __version__
 from ..analysis import available
 from ..scenario import citations, describe
 from ..scenario.model import Scenario
-from . import agreement_section, overview_section, process_section  # noqa: F401  (register their renderers)
+from . import agreement_section, overview_section, process_section, stability_section  # noqa: F401  (register their renderers)
 from .charts import plotly_script
 from .sections import render_section
 from .summary import summary_findings, summary_lines

@@ -16,6 +16,7 @@ from ..process.result import ProcessResult
 from ..scenario import citations, describe
 from ..scenario.model import Scenario
 from ..space.result import AgreementSpaceResult
+from ..stability.analysis import CONCEPT_TITLES, StabilityResult
 from .process_words import DESIGN_NAMES, claim_question, claim_sentence, forum_landing, pct
 from .static_charts import designs_svg, forum_svg, frontier_svg, tornado_svg
 from .summary import summary_findings, summary_lines
@@ -145,6 +146,28 @@ def _process(result: ProcessResult, scenario: Scenario, figures: Figures) -> str
             out.append(_figure(figures, f"tornado-{d.design}", tornado_svg(drivers, DESIGN_NAMES[d.design]),
                                f"{DESIGN_NAMES[d.design].capitalize()}: the estimates that move the number of "
                                "tracks agreed most (mean with the estimate low vs high)."))
+    return "\n".join(out)
+
+
+@md_renderer(StabilityResult)
+def _stability(result: StabilityResult, scenario: Scenario, figures: Figures) -> str:
+    from .stability_section import equilibria_sentence, path_sentences
+
+    names = Words(scenario).actors
+    out = [f"_{n}_" for n in result.notes]
+    for c in result.conflicts:
+        out += [f"### {c.title}", "", equilibria_sentence(c), ""]
+        out += [f"- {s}" for s in path_sentences(c, names)] + [""]
+        rows = []
+        for s, label in enumerate(c.states):
+            row = {"State": label + (" (status quo)" if label == c.status_quo else "")}
+            row.update({o: ch for (o, _, _), ch in zip(c.options, label)})
+            for k in result.concepts:
+                row[CONCEPT_TITLES[k]] = ", ".join(names.get(d, d) for i, d in enumerate(c.decision_makers)
+                                                  if c.stable[k][s][i]) + (" **E**" if label in c.equilibria[k] else "")
+            rows.append(row)
+        out += [table(rows), "", "Each concept column names the parties for which the state is stable; "
+                "**E** marks an equilibrium.", ""]
     return "\n".join(out)
 
 

@@ -2,6 +2,7 @@
 
 from . import builtins
 from .actors import Actor, ActorKind
+from .conflicts import Conflict, ConflictDecisionMaker, ConflictOption, ConflictPreferences
 from .estimates import DISTRIBUTIONS, Choice, EstimateModel, Fixed, Normal, Pert, Triangular, Uniform
 from .issues import CategoricalIssue, ContinuousIssue, IntegerIssue, IssueModel, NumericIssue, OptionIssue, OrdinalIssue
 from .load import check, load, loads
@@ -14,7 +15,8 @@ from .tracks import Forum, MemberGroup, Qualified, Track, Unanimity, Weighted
 from .warnings import scenario_warnings
 
 __all__ = [
-    "Actor", "ActorKind", "CategoricalIssue", "Choice", "ContinuousIssue", "DISTRIBUTIONS", "EstimateModel",
+    "Actor", "ActorKind", "CategoricalIssue", "Conflict", "ConflictDecisionMaker", "ConflictOption",
+    "ConflictPreferences", "Choice", "ContinuousIssue", "DISTRIBUTIONS", "EstimateModel",
     "Fixed", "Forum", "IntegerIssue", "IssueModel", "Link", "Loss", "MemberGroup", "Monotone", "Normal", "NumericIssue", "OptionIssue",
     "OrdinalIssue", "Pert", "Position", "Process", "Qualified", "RedLine", "Scenario", "Settings", "Source",
     "SourceReference", "Track", "Triangular", "Unanimity", "Uniform", "Weighted", "builtins", "check", "citations", "is_estimated", "load", "source_of",

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import LocatedValueError
 from .actors import Actor, ActorKind
+from .conflicts import Conflict, check_conflicts
 from .ids import Id
 from .issues import IssueModel
 from .sources import Source, SourceReference
@@ -41,6 +42,8 @@ class Scenario(BaseModel):
     tracks: list[Track] = Field(min_length=1)
     process: Process = Field(default_factory=Process, description="Sequence, failure penalty and "
                              "links between tracks, for the process-design comparison.")
+    conflicts: list[Conflict] = Field(default_factory=list, description="Conflicts in option form, "
+                                      "for the graph model's stability analysis.")
 
     # ---- look-ups -------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor:
@@ -89,6 +92,7 @@ class Scenario(BaseModel):
                         raise LocatedValueError(f"{actor!r} is not an actor of the scenario",
                                                 ("tracks", t, field_, k))
         _check_process(self)
+        check_conflicts(self.conflicts, set(actors), {t.id for t in self.tracks})
         known = {s.id for s in self.sources}
         for path, ref in _source_refs(self, ()):
             if ref.id not in known:

@@ -62,3 +62,9 @@ __all__ = [
     "unilateral_improvements",
     "unilateral_moves",
 ]
+from multitrack.stability.gmcr_plus import read_gmcr_plus, write_gmcr_plus  # noqa: E402
+from multitrack.stability.inverse import PreferenceChange, what_it_takes  # noqa: E402
+
+__all__ += ["PreferenceChange", "read_gmcr_plus", "what_it_takes", "write_gmcr_plus"]
+
+from multitrack.stability import analysis as _analysis  # noqa: E402,F401  (registers the analysis)

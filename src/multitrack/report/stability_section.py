@@ -1,0 +1,161 @@
+"""Report section of the conflict-stability analysis: per conflict a table of states with
+stability per decision maker and concept, the status quo paths in words, and the state graph."""
+
+from __future__ import annotations
+
+
+import plotly.graph_objects as go
+from markupsafe import escape
+
+from ..scenario.model import Scenario
+from ..stability.analysis import CONCEPT_TITLES, ConflictStability, StabilityResult
+from .charts import _LAYOUT, _html
+from .sections import section_renderer
+from .wording import Words
+
+
+def _names(scenario: Scenario) -> dict[str, str]:
+    return Words(scenario).actors
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _change_words(c: ConflictStability, changed: tuple[str, ...]) -> str:
+    titles = {o: t for o, t, _ in c.options}
+    return _join([(f"takes '{titles[x[1:]]}'" if x[0] == "+" else f"withdraws '{titles[x[1:]]}'")
+                  for x in changed])
+
+
+def path_sentences(c: ConflictStability, names: dict[str, str]) -> list[str]:
+    """One sentence per equilibrium reachable from the status quo: who moves, in order."""
+    if c.status_quo is None:
+        return []
+    out = []
+    concepts = {lab: [CONCEPT_TITLES[k] for k, eqs in c.reachable_equilibria.items() if lab in eqs]
+                for lab in c.paths}
+    for label, steps in c.paths.items():
+        kinds = ", ".join(concepts[label])
+        if not steps:
+            out.append(f"The status quo {label} is itself an equilibrium ({kinds}).")
+            continue
+        moves = [f"{names.get(s.mover, s.mover)} {_change_words(c, s.changed)} ({s.state})" for s in steps]
+        out.append(f"From {c.status_quo}, " + "; then ".join(moves) + f", reaching the equilibrium {label} ({kinds}).")
+    unreached = sorted({e for eqs in c.equilibria.values() for e in eqs} - set(c.paths))
+    if unreached:
+        out.append(f"Not reachable from {c.status_quo} by unilateral improvements: {', '.join(unreached)}.")
+    return out
+
+
+def equilibria_sentence(c: ConflictStability) -> str:
+    parts = [f"{CONCEPT_TITLES[k]}: {', '.join(v) if v else 'none'}" for k, v in c.equilibria.items()]
+    return "Equilibria — " + "; ".join(parts) + "."
+
+
+@section_renderer(StabilityResult)
+def stability_section(result: StabilityResult, scenario: Scenario) -> str:
+    names = _names(scenario)
+    parts = ["<p class='caption'>Graph model for conflict resolution (Fang, Hipel &amp; Kilgour 1993): a state "
+             "is stable for a party when it has no unilateral improvement (Nash), or every improvement can be "
+             "sanctioned by the others' moves (GMR), even allowing its counter-move (SMR), or by the others' "
+             "own improvements (SEQ). An equilibrium is stable for every party.</p>"]
+    parts += [f"<p class='caption'>{escape(n)}</p>" for n in result.notes]
+    for c in result.conflicts:
+        parts.append(_conflict(c, result.concepts, names, scenario))
+    return "".join(parts)
+
+
+def _conflict(c: ConflictStability, concepts: tuple[str, ...], names: dict[str, str], scenario: Scenario) -> str:
+    words = Words(scenario)
+    track = f" (track: {escape(words.tracks.get(c.track, c.track))})" if c.track else ""
+    head = [f"<h3 id='conflict-{escape(c.id)}'>{escape(c.title)}{track}</h3>"]
+    head.append(f"<p>{escape(equilibria_sentence(c))}</p>")
+    sentences = path_sentences(c, names)
+    if sentences:
+        head.append("<p>From the status quo:</p><ul>" + "".join(f"<li>{escape(s)}</li>" for s in sentences) + "</ul>")
+    return "".join(head) + _table(c, concepts, names) + _graph(c, names)
+
+
+def _table(c: ConflictStability, concepts: tuple[str, ...], names: dict[str, str]) -> str:
+    opt_head = "".join(f"<th title='{escape(t)} ({escape(names.get(dm, dm))})'>{escape(o)}</th>" for o, t, dm in c.options)
+    stab_head = "".join(f"<th>{CONCEPT_TITLES[k]} {escape(names.get(d, d))}</th>" for k in concepts
+                        for d in c.decision_makers)
+    eq_head = "".join(f"<th>{CONCEPT_TITLES[k]} eq.</th>" for k in concepts)
+    rows = []
+    for s, label in enumerate(c.states):
+        is_eq = any(label in c.equilibria[k] for k in concepts)
+        cls = " class='equilibrium'" if is_eq else ""
+        sq = " (status quo)" if label == c.status_quo else ""
+        cells = "".join(f"<td>{ch}</td>" for ch in label)
+        cells += "".join(f"<td>{'✓' if c.stable[k][s][d] else ''}</td>" for k in concepts
+                         for d in range(len(c.decision_makers)))
+        cells += "".join(f"<td>{'<b>E</b>' if label in c.equilibria[k] else ''}</td>" for k in concepts)
+        rows.append(f"<tr{cls}><td><b>{label}</b>{sq}</td>{cells}</tr>")
+    legend = "; ".join(f"{o} = {t} ({names.get(dm, dm)})" for o, t, dm in c.options)
+    return (f"<div class='scroll'><table class='data stability' id='states-{escape(c.id)}'><thead><tr><th>State</th>"
+            f"{opt_head}{stab_head}{eq_head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+            f"<p class='caption'>States by option taken (Y) or not (N): {escape(legend)}. ✓ = stable for that "
+            "party under that concept; E = equilibrium.</p>")
+
+
+def _positions(c: ConflictStability) -> dict[str, tuple[float, float]]:
+    """States in layers by the number of options taken, spread along each layer."""
+    layers: dict[int, list[str]] = {}
+    for label in c.states:
+        layers.setdefault(label.count("Y"), []).append(label)
+    pos = {}
+    for k, labels in layers.items():
+        for i, label in enumerate(labels):
+            pos[label] = (i - (len(labels) - 1) / 2, float(k))
+    return pos
+
+
+def _graph(c: ConflictStability, names: dict[str, str]) -> str:
+    pos = _positions(c)
+    palette = ["#4c78a8", "#f58518", "#54a24b", "#b279a2", "#9d755d", "#e45756"]
+    traces = []
+    for d, dm in enumerate(c.decision_makers):
+        xs, ys = [], []
+        for a, b, mover in c.improvements:
+            if mover == dm:
+                (x0, y0), (x1, y1) = pos[a], pos[b]
+                xs += [x0, x1, None]
+                ys += [y0, y1, None]
+        traces.append(go.Scatter(x=xs, y=ys, mode="lines", name=f"improvement by {names.get(dm, dm)}",
+                                 line=dict(color=palette[d % len(palette)], width=1.2), hoverinfo="skip"))
+    path_states = {s.state for steps in c.paths.values() for s in steps}
+    for label, steps in c.paths.items():
+        prev, xs, ys = c.status_quo, [], []
+        for s in steps:
+            xs += [pos[prev][0], pos[s.state][0], None]
+            ys += [pos[prev][1], pos[s.state][1], None]
+            prev = s.state
+        if xs:
+            traces.append(go.Scatter(x=xs, y=ys, mode="lines", name=f"path to {label}",
+                                     line=dict(color="#222", width=3, dash="dot"), hoverinfo="skip"))
+    eq = {e for v in c.equilibria.values() for e in v}
+    colour = ["#e45756" if s in eq else "#444" if s == c.status_quo else "#bbb" if s not in path_states else "#888"
+              for s in c.states]
+    size = [18 if s in eq or s == c.status_quo else 11 for s in c.states]
+    hover = [f"{s}" + (" equilibrium" if s in eq else "") + (" status quo" if s == c.status_quo else "")
+             for s in c.states]
+    traces.append(go.Scatter(x=[pos[s][0] for s in c.states], y=[pos[s][1] for s in c.states], mode="markers+text",
+                             text=list(c.states), textposition="top center", name="states",
+                             marker=dict(color=colour, size=size, line=dict(color="#222", width=1)),
+                             hovertext=hover, hoverinfo="text"))
+    fig = go.Figure(traces)
+    layout = {**_LAYOUT, "height": 200 + 70 * (1 + max(int(p[1]) for p in pos.values()))}
+    fig.update_layout(**layout, xaxis=dict(visible=False), yaxis=dict(title="options taken", dtick=1))
+    eq_text = ", ".join(sorted(eq)) or "none"
+    caption = (f"State graph of '{c.title}': {len(c.states)} feasible states, layered by how many options are "
+               f"taken (bottom: none); a line joins two states where one party can improve by moving alone, "
+               f"coloured by that party. Equilibria under some concept (red): {eq_text}."
+               + (f" The status quo is {c.status_quo} (dark); dotted lines are the shortest paths of unilateral "
+                  "improvements from it to the reachable equilibria." if c.status_quo else ""))
+    return f"<figure>{_html(fig, f'stability-{c.id}')}<figcaption>{escape(caption)}</figcaption></figure>"
+
+
+__all__ = ["equilibria_sentence", "path_sentences", "stability_section"]
