@@ -68,7 +68,7 @@ def _random_statement(rng: random.Random, names: list[str]) -> str:
     return f" {rng.choice('&|')} ".join(lits)
 
 
-def child(n_options: int, seed: int, out_dir: str | None) -> None:
+def child(n_options: int, seed: int, out_dir: str | None, sim: bool = False) -> None:
     """Run one size on one core; print JSON with times, states, peak RSS and equilibria."""
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     sys.path.insert(0, str(ROOT / "src"))
@@ -80,6 +80,11 @@ def child(n_options: int, seed: int, out_dir: str | None) -> None:
     t1 = time.perf_counter()
     result = analyse(model, CONCEPTS)
     t2 = time.perf_counter()
+    sim_s = None
+    if sim:  # SIM and SEQ&SIM, timed apart: not part of the target
+        t3 = time.perf_counter()
+        analyse(model, ("sim",))
+        sim_s = time.perf_counter() - t3
     if out_dir:
         from multitrack.stability.gmcr_plus import write_gmcr_plus
 
@@ -87,12 +92,13 @@ def child(n_options: int, seed: int, out_dir: str | None) -> None:
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     eq = {c: result.equilibria(c).tolist() for c in CONCEPTS}
     print(json.dumps({"states": model.n_states, "build_s": t1 - t0, "analyse_s": t2 - t1,
-                      "rss_gib": rss_kib / 2**20, "equilibria": eq}))
+                      "rss_gib": rss_kib / 2**20, "sim_s": sim_s, "equilibria": eq}))
 
 
-def run_child(n_options: int, seed: int, out_dir: Path) -> dict:
+def run_child(n_options: int, seed: int, out_dir: Path, sim: bool = False) -> dict:
     """Run `child` in a fresh process so peak RSS belongs to this size alone."""
     cmd = [sys.executable, __file__, "--child", str(n_options), "--seed", str(seed), "--out", str(out_dir)]
+    cmd += ["--sim"] if sim else []
     proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **ONE_CORE})
     if proc.returncode != 0:
         return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
@@ -195,11 +201,14 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-peer", action="store_true", help="skip gmcr-py")
     ap.add_argument("--peer-timeout", type=float, default=300.0)
+    ap.add_argument("--sim-max-options", type=int, default=16,
+                    help="also time SIM (simultaneous stability) up to this size")
+    ap.add_argument("--sim", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        child(args.child, args.seed, args.out)
+        child(args.child, args.seed, args.out, args.sim)
         return 0
     work = HERE / ".bench-work"
     work.mkdir(exist_ok=True)
@@ -208,13 +217,14 @@ def main() -> int:
     print(f"4 DMs, option prioritization (seed {args.seed}), concepts {', '.join(CONCEPTS)}, one core")
     results = {}
     for n in sizes:
-        res = run_child(n, args.seed, work)
+        res = run_child(n, args.seed, work, sim=n <= args.sim_max_options)
         if "error" in res:
             print(f"{n:2d} options: failed: {res['error']}")
             continue
         results[n] = res
         print(f"{n:2d} options {res['states']:>8,} states: build {res['build_s']:7.3f} s  "
-              f"analyse {res['analyse_s']:7.3f} s  peak RSS {res['rss_gib']:.2f} GiB")
+              f"analyse {res['analyse_s']:7.3f} s  peak RSS {res['rss_gib']:.2f} GiB"
+              + (f"  (SIM alone {res['sim_s']:.2f} s, compile included)" if res.get("sim_s") is not None else ""))
         print(_peer_line(res, py, why, work / f"synthetic_{n}.gmcr", args.peer_timeout))
     _growth(results)
     _targets(results)

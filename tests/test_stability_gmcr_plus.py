@@ -137,3 +137,46 @@ def test_malformed_inputs_give_one_line_errors(text: str, expected: str) -> None
     message = str(info.value)
     assert "\n" not in message
     assert message.startswith(expected), message
+
+
+# --------------------------------------------------------------------------- CLI round trip
+
+
+def _cli(*args, cwd):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "multitrack", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_cli_export_then_import_keeps_the_equilibria(tmp_path):
+    """european-security's conflict -> GMCR+ JSON -> a conflict-only scenario: same equilibria."""
+    import multitrack
+    from multitrack.stability.analysis import conflict_stability
+
+    out = _cli("export", "gmcr", "european-security", "-o", "k.json", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads((tmp_path / "k.json").read_text())
+    assert [dm["name"] for dm in doc["decisionMakers"]] == ["Russia", "United States", "France"]
+    out = _cli("import", "gmcr", "k.json", "-o", "k.yaml", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    before = conflict_stability(multitrack.load("european-security")).conflicts[0]
+    after = conflict_stability(multitrack.load(str(tmp_path / "k.yaml"))).conflicts[0]
+    assert before.states == after.states
+    for concept, eq in before.equilibria.items():
+        assert after.equilibria[concept] == eq, concept
+    # a scenario of one conflict and no tracks runs end to end (process designs are skipped)
+    ran = _cli("analyze", "k.yaml", "--out", "o", "--no-record", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    ran_analyses = set(json.loads((tmp_path / "o" / "results.json").read_text())["analyses"])
+    assert "stability" in ran_analyses and "process" not in ran_analyses
+    again = _cli("import", "gmcr", "k.json", "-o", "k.yaml", cwd=tmp_path)  # never overwrites
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_cli_import_of_a_bad_file_is_one_line(tmp_path):
+    (tmp_path / "bad.json").write_text('{"decisionMakers": [], "options": 3}')
+    out = _cli("import", "gmcr", "bad.json", cwd=tmp_path)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and out.stderr.startswith("bad.json")
+    assert not list(tmp_path.glob("*.yaml"))

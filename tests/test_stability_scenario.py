@@ -200,3 +200,34 @@ def test_infeasible_rules_and_irreversible_options_convert():
     c = conflict_stability(s).conflicts[0]
     assert c.states == ("NN", "YN", "YY")
     assert ("YN", "NN", "north") not in c.improvements
+
+
+def _large_scenario(per_side: int) -> str:
+    """PD with `per_side` arming options per side (4**per_side states)."""
+    def side(me: str) -> str:
+        opts = ", ".join(f"{{id: {me}_a{k}, title: {me} arms {k}}}" for k in range(per_side))
+        return f"      - {{id: {me}, options: [{opts}]}}\n"
+    def statements(me: str, them: str) -> str:
+        items = [f'"not {them}_a{k}"' for k in range(per_side)] + [f'"{me}_a{k}"' for k in range(per_side)]
+        return f"      {me}: {{prioritization: [{', '.join(items)}]}}\n"
+    prefs = statements("north", "south") + statements("south", "north")
+    head = PD.split("    decision_makers:")[0]
+    return head + "    decision_makers:\n" + side("north") + side("south") + "    preferences:\n" + prefs
+
+
+def test_large_conflict_report_shows_what_matters():
+    """256 states: the table, graph and sentences stay readable (at most 64 states shown,
+    always the status quo and the equilibria under most concepts)."""
+    from multitrack.report.html import render_section
+    from multitrack.report.stability_section import SHOWN_STATES, shown_states
+
+    s = multitrack.loads(_large_scenario(4))
+    r = conflict_stability(s)
+    c = r.conflicts[0]
+    assert len(c.states) == 256
+    shown = shown_states(c)
+    assert len(shown) <= SHOWN_STATES
+    assert "YYYYYYYY" in shown  # everyone arms: the Nash equilibrium
+    html = str(render_section(r, s))
+    assert html.count("<tr") <= SHOWN_STATES + 2 and "too many to read" in html
+    assert "of 256 feasible states" in html

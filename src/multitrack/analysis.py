@@ -43,6 +43,7 @@ class AnalysisSpec:
     config: type | None = None  # a pydantic model of the analysis's settings
     parallel: bool = False      # takes ``executor=`` and ``checkpoint=`` (Monte Carlo analyses)
     warm_up: Callable[[], None] | None = None  # compiles kernels ahead, in a thread, while others run
+    applies: Callable[[Scenario], bool] | None = None  # False: nothing to analyse here (skipped)
 
 
 _REGISTRY: dict[str, AnalysisSpec] = {}
@@ -50,16 +51,18 @@ _discovered = False
 
 
 def register(name: str, title: str, order: int = 100, config: type | None = None,
-             parallel: bool = False, warm_up: Callable[[], None] | None = None
+             parallel: bool = False, warm_up: Callable[[], None] | None = None,
+             applies: Callable[[Scenario], bool] | None = None,
              ) -> Callable[[AnalysisFunction], AnalysisFunction]:
     """Decorator: make ``func`` discoverable as the analysis ``name``; ``config`` is the pydantic
     model of its settings, passed to it as ``config=``; a ``parallel`` analysis also receives the
-    run's ``executor=`` and ``checkpoint=`` (a factory of chunk stores, from a fingerprint)."""
+    run's ``executor=`` and ``checkpoint=`` (a factory of chunk stores, from a fingerprint);
+    ``applies(scenario)`` False skips the analysis on scenarios that hold nothing for it."""
 
     def wrap(func: AnalysisFunction) -> AnalysisFunction:
         doc = (func.__doc__ or "").strip().splitlines()
         _REGISTRY[name] = AnalysisSpec(name, title, doc[0] if doc else title, func, order, config, parallel,
-                                      warm_up)
+                                      warm_up, applies)
         return func
 
     return wrap
@@ -135,6 +138,7 @@ def run_all(scenario: Scenario, *, only: list[str] | None = None,
         raise AnalysisOptionError(f"unknown analysis: {', '.join(unknown)} (known: {', '.join(sorted(names))})")
     if only is not None:
         specs = [s for s in specs if s.name in only]
+    specs = [s for s in specs if s.applies is None or s.applies(scenario)]
     _start_warm_ups(specs[1:])
     results = {}
     for spec in specs:

@@ -1,4 +1,4 @@
-"""``multitrack import genius`` and ``multitrack export genius``: Genius domains in and out.
+"""``multitrack import``/``export`` for Genius domains and GMCR+ conflict files.
 
 Bad input raises :class:`~multitrack.errors.ScenarioError`, which the console entry point
 prints as one line on stderr with exit status 2.
@@ -6,6 +6,8 @@ prints as one line on stderr with exit status 2.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -76,3 +78,83 @@ def export_genius(
         _refuse(f"{output}: folder is not empty; nothing written (use --force to write into it)")
     report = export(model, track, output)
     _out.print(report.summary(), markup=False)
+
+
+@import_app.command("gmcr")
+def import_gmcr(
+    file: Path = typer.Argument(..., help="A GMCR+ (gmcr-py) conflict save file (JSON)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Scenario file to write (default: <file name>.yaml)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Import a GMCR+ conflict as a scenario with one conflict (decision makers become actors)."""
+    import datetime as dt
+
+    from ..errors import Problem, ScenarioError
+    from ..interop import scenario_yaml
+    from ..scenario import loads
+    from ..stability import read_gmcr_plus
+    from ..stability.to_scenario import conflict_scenario
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError([Problem("not UTF-8 text")], str(file)) from None
+    except OSError as exc:
+        raise ScenarioError([Problem(f"cannot read: {exc.strerror or exc}")], str(file)) from None
+    conflict = read_gmcr_plus(text, str(file))
+    scenario_id = (re.sub(r"[^A-Za-z0-9]+", "-", file.stem).strip("-").lower() or "conflict")
+    scenario_id = scenario_id if scenario_id[:1].isalpha() else f"c-{scenario_id}"
+    year = dt.date.fromtimestamp(file.stat().st_mtime).year
+    source = {"id": "gmcr-file", "title": file.name, "publisher": "GMCR+ save file", "year": year,
+              "note": "imported with multitrack import gmcr"}
+    data = conflict_scenario(conflict, scenario_id=scenario_id, title=file.stem, source=source)
+    path = output or Path(f"{scenario_id}.yaml")
+    if path.exists() and not force:
+        _refuse(f"{path}: already exists; nothing written (use --force to overwrite)")
+    out = scenario_yaml(data, header=f"Imported from the GMCR+ file {file.name}; actors' kinds and "
+                        "capabilities are placeholders to edit.")
+    loads(out, str(path))  # the file written must validate
+    try:
+        path.write_text(out, encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError([Problem(f"cannot write: {exc.strerror or exc}")], str(path)) from None
+    n_opts = len(conflict.option_names)
+    _out.print(f"wrote {path}: conflict with {len(conflict.dms)} decision makers and {n_opts} options", markup=False)
+
+
+@export_app.command("gmcr")
+def export_gmcr(
+    scenario: str = typer.Argument(..., help="Built-in name or path to a scenario YAML file."),
+    conflict: Optional[str] = typer.Option(None, "--conflict", "-c",
+                                           help="Conflict to export (may be left out when there is only one)."),
+    output: Path = typer.Option(..., "--output", "-o", help="GMCR+ JSON file to write."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write one conflict of a scenario as a GMCR+ (gmcr-py) save file."""
+    from ..errors import Problem, ScenarioError
+    from ..scenario import load
+    from ..stability import write_gmcr_plus
+    from ..stability.from_scenario import to_core
+
+    model = load(scenario)
+    ids = [c.id for c in model.conflicts]
+    if not ids:
+        _refuse(f"{scenario}: the scenario declares no conflicts")
+    if conflict is None:
+        if len(ids) != 1:
+            _refuse(f"{scenario}: name the conflict to export with --conflict (conflicts: {', '.join(ids)})")
+        conflict = ids[0]
+    if conflict not in ids:
+        _refuse(f"{scenario}: no conflict {conflict!r} (conflicts: {', '.join(ids)})")
+    if output.exists() and not force:
+        _refuse(f"{output}: already exists; nothing written (use --force to overwrite)")
+    spec = next(c for c in model.conflicts if c.id == conflict)
+    core = to_core(spec)
+    named = tuple(dataclasses.replace(dm, name=model.actor(dm.name).name) for dm in core.dms)
+    text = write_gmcr_plus(dataclasses.replace(core, dms=named))  # GMCR+ shows actors' names
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError([Problem(f"cannot write: {exc.strerror or exc}")], str(output)) from None
+    _out.print(f"wrote {output}: conflict {conflict!r} as a GMCR+ save file", markup=False)

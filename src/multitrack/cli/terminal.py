@@ -85,7 +85,7 @@ def show_result(console: Console, name: str, result: Any, scenario: Scenario) ->
 
 def show_stability(console: Console, result, scenario: Scenario) -> None:
     """Per conflict: each state with the parties for which it is stable under each concept."""
-    from ..report.stability_section import equilibria_sentence, path_sentences
+    from ..report.stability_section import equilibria_sentence, path_sentences, shown_states
     from ..stability.analysis import CONCEPT_TITLES
 
     names = {a.id: a.name for a in scenario.actors}
@@ -96,7 +96,12 @@ def show_stability(console: Console, result, scenario: Scenario) -> None:
         table.add_column("state")
         for k in result.concepts:
             table.add_column(CONCEPT_TITLES[k])
-        for s, label in enumerate(c.states):
+        index = {label: k for k, label in enumerate(c.states)}
+        shown = shown_states(c)
+        if len(shown) < len(c.states):
+            table.caption = f"{len(shown)} of {len(c.states):,} states shown (status quo, paths, equilibria)"
+        for label in shown:
+            s = index[label]
             cells = []
             for k in result.concepts:
                 who = ",".join(d for i, d in enumerate(c.decision_makers) if c.stable[k][s][i])

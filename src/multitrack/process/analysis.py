@@ -19,7 +19,7 @@ from .summary import summarise
 
 
 @register("process", "Process designs under uncertainty", order=20, config=ProcessConfig, parallel=True,
-          warm_up=warm_up)
+          warm_up=warm_up, applies=lambda scenario: bool(scenario.active_tracks))
 def compare_designs(scenario: Scenario, *, config: ProcessConfig | None = None,
                     progress: ProgressCallback | None = None, executor: Any = None,
                     checkpoint: Callable[[str], Any] | None = None, threads: int | None = None) -> ProcessResult:

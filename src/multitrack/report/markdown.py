@@ -151,7 +151,7 @@ def _process(result: ProcessResult, scenario: Scenario, figures: Figures) -> str
 
 @md_renderer(StabilityResult)
 def _stability(result: StabilityResult, scenario: Scenario, figures: Figures) -> str:
-    from .stability_section import equilibria_sentence, path_sentences
+    from .stability_section import equilibria_sentence, path_sentences, shown_states
 
     names = Words(scenario).actors
     out = [f"_{n}_" for n in result.notes]
@@ -159,7 +159,13 @@ def _stability(result: StabilityResult, scenario: Scenario, figures: Figures) ->
         out += [f"### {c.title}", "", equilibria_sentence(c), ""]
         out += [f"- {s}" for s in path_sentences(c, names)] + [""]
         rows = []
-        for s, label in enumerate(c.states):
+        index = {label: k for k, label in enumerate(c.states)}
+        shown = shown_states(c)
+        if len(shown) < len(c.states):
+            out += [f"_Showing {len(shown)} of {len(c.states):,} states: the status quo, its paths and the "
+                    "equilibria; every state is in results.json._", ""]
+        for label in shown:
+            s = index[label]
             row = {"State": label + (" (status quo)" if label == c.status_quo else "")}
             row.update({o: ch for (o, _, _), ch in zip(c.options, label)})
             for k in result.concepts:

@@ -14,6 +14,9 @@ from .sections import section_renderer
 from .wording import Words
 
 
+SHOWN_STATES = 64  # beyond this many states, show only those that matter
+
+
 def _names(scenario: Scenario) -> dict[str, str]:
     return Words(scenario).actors
 
@@ -30,28 +33,39 @@ def _change_words(c: ConflictStability, changed: tuple[str, ...]) -> str:
                   for x in changed])
 
 
-def path_sentences(c: ConflictStability, names: dict[str, str]) -> list[str]:
+def few(labels, limit: int = 12) -> str:
+    """A readable list of state labels: the first `limit`, then how many more."""
+    labels = list(labels)
+    if not labels:
+        return "none"
+    more = f" and {len(labels) - limit:,} more" if len(labels) > limit else ""
+    return ", ".join(labels[:limit]) + more
+
+
+def path_sentences(c: ConflictStability, names: dict[str, str], limit: int = 20) -> list[str]:
     """One sentence per equilibrium reachable from the status quo: who moves, in order."""
     if c.status_quo is None:
         return []
     out = []
     concepts = {lab: [CONCEPT_TITLES[k] for k, eqs in c.reachable_equilibria.items() if lab in eqs]
                 for lab in c.paths}
-    for label, steps in c.paths.items():
+    for label, steps in list(c.paths.items())[:limit]:
         kinds = ", ".join(concepts[label])
         if not steps:
             out.append(f"The status quo {label} is itself an equilibrium ({kinds}).")
             continue
         moves = [f"{names.get(s.mover, s.mover)} {_change_words(c, s.changed)} ({s.state})" for s in steps]
         out.append(f"From {c.status_quo}, " + "; then ".join(moves) + f", reaching the equilibrium {label} ({kinds}).")
+    if len(c.paths) > limit:
+        out.append(f"... and {len(c.paths) - limit:,} more reachable equilibria (all in results.json).")
     unreached = sorted({e for eqs in c.equilibria.values() for e in eqs} - set(c.paths))
     if unreached:
-        out.append(f"Not reachable from {c.status_quo} by unilateral improvements: {', '.join(unreached)}.")
+        out.append(f"Not reachable from {c.status_quo} by unilateral improvements: {few(unreached)}.")
     return out
 
 
 def equilibria_sentence(c: ConflictStability) -> str:
-    parts = [f"{CONCEPT_TITLES[k]}: {', '.join(v) if v else 'none'}" for k, v in c.equilibria.items()]
+    parts = [f"{CONCEPT_TITLES[k]}: {few(v)}" for k, v in c.equilibria.items()]
     return "Equilibria — " + "; ".join(parts) + "."
 
 
@@ -76,16 +90,37 @@ def _conflict(c: ConflictStability, concepts: tuple[str, ...], names: dict[str, 
     sentences = path_sentences(c, names)
     if sentences:
         head.append("<p>From the status quo:</p><ul>" + "".join(f"<li>{escape(s)}</li>" for s in sentences) + "</ul>")
-    return "".join(head) + _table(c, concepts, names) + _graph(c, names)
+    shown = shown_states(c)
+    if len(shown) < len(c.states):
+        head.append(f"<p class='caption'>{len(c.states):,} feasible states are too many to read: the table and the "
+                    f"graph show the {len(shown)} that matter (the status quo, the equilibria and the states on the "
+                    "paths from the status quo, as many as fit); every state is in results.json.</p>")
+    return "".join(head) + _table(c, concepts, names, shown) + _graph(c, names, shown)
 
 
-def _table(c: ConflictStability, concepts: tuple[str, ...], names: dict[str, str]) -> str:
+def shown_states(c: ConflictStability, limit: int = SHOWN_STATES) -> tuple[str, ...]:
+    """All states of a small conflict; of a large one, the status quo, the states on its paths
+    and the equilibria (those under more concepts first), at most `limit`, in state order."""
+    if len(c.states) <= limit:
+        return tuple(c.states)
+    count = {s: sum(s in v for v in c.equilibria.values()) for s in c.states}
+    on_paths = [st.state for steps in c.paths.values() for st in steps]
+    first = ([c.status_quo] if c.status_quo else []) + on_paths
+    ranked = sorted((s for s in c.states if count[s]), key=lambda s: -count[s])
+    keep = list(dict.fromkeys(first + ranked))[:limit]
+    order = {s: k for k, s in enumerate(c.states)}
+    return tuple(sorted(keep, key=order.__getitem__))
+
+
+def _table(c: ConflictStability, concepts: tuple[str, ...], names: dict[str, str], shown: tuple[str, ...]) -> str:
     opt_head = "".join(f"<th title='{escape(t)} ({escape(names.get(dm, dm))})'>{escape(o)}</th>" for o, t, dm in c.options)
     stab_head = "".join(f"<th>{CONCEPT_TITLES[k]} {escape(names.get(d, d))}</th>" for k in concepts
                         for d in c.decision_makers)
     eq_head = "".join(f"<th>{CONCEPT_TITLES[k]} eq.</th>" for k in concepts)
     rows = []
-    for s, label in enumerate(c.states):
+    index = {label: k for k, label in enumerate(c.states)}
+    for label in shown:
+        s = index[label]
         is_eq = any(label in c.equilibria[k] for k in concepts)
         cls = " class='equilibrium'" if is_eq else ""
         sq = " (status quo)" if label == c.status_quo else ""
@@ -101,10 +136,10 @@ def _table(c: ConflictStability, concepts: tuple[str, ...], names: dict[str, str
             "party under that concept; E = equilibrium.</p>")
 
 
-def _positions(c: ConflictStability) -> dict[str, tuple[float, float]]:
+def _positions(shown: tuple[str, ...]) -> dict[str, tuple[float, float]]:
     """States in layers by the number of options taken, spread along each layer."""
     layers: dict[int, list[str]] = {}
-    for label in c.states:
+    for label in shown:
         layers.setdefault(label.count("Y"), []).append(label)
     pos = {}
     for k, labels in layers.items():
@@ -113,14 +148,14 @@ def _positions(c: ConflictStability) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def _graph(c: ConflictStability, names: dict[str, str]) -> str:
-    pos = _positions(c)
+def _graph(c: ConflictStability, names: dict[str, str], shown: tuple[str, ...]) -> str:
+    pos = _positions(shown)
     palette = ["#4c78a8", "#f58518", "#54a24b", "#b279a2", "#9d755d", "#e45756"]
     traces = []
     for d, dm in enumerate(c.decision_makers):
         xs, ys = [], []
         for a, b, mover in c.improvements:
-            if mover == dm:
+            if mover == dm and a in pos and b in pos:
                 (x0, y0), (x1, y1) = pos[a], pos[b]
                 xs += [x0, x1, None]
                 ys += [y0, y1, None]
@@ -138,19 +173,21 @@ def _graph(c: ConflictStability, names: dict[str, str]) -> str:
                                      line=dict(color="#222", width=3, dash="dot"), hoverinfo="skip"))
     eq = {e for v in c.equilibria.values() for e in v}
     colour = ["#e45756" if s in eq else "#444" if s == c.status_quo else "#bbb" if s not in path_states else "#888"
-              for s in c.states]
-    size = [18 if s in eq or s == c.status_quo else 11 for s in c.states]
+              for s in shown]
+    size = [18 if s in eq or s == c.status_quo else 11 for s in shown]
     hover = [f"{s}" + (" equilibrium" if s in eq else "") + (" status quo" if s == c.status_quo else "")
-             for s in c.states]
-    traces.append(go.Scatter(x=[pos[s][0] for s in c.states], y=[pos[s][1] for s in c.states], mode="markers+text",
-                             text=list(c.states), textposition="top center", name="states",
+             for s in shown]
+    traces.append(go.Scatter(x=[pos[s][0] for s in shown], y=[pos[s][1] for s in shown], mode="markers+text",
+                             text=list(shown), textposition="top center", name="states",
                              marker=dict(color=colour, size=size, line=dict(color="#222", width=1)),
                              hovertext=hover, hoverinfo="text"))
     fig = go.Figure(traces)
     layout = {**_LAYOUT, "height": 200 + 70 * (1 + max(int(p[1]) for p in pos.values()))}
     fig.update_layout(**layout, xaxis=dict(visible=False), yaxis=dict(title="options taken", dtick=1))
-    eq_text = ", ".join(sorted(eq)) or "none"
-    caption = (f"State graph of '{c.title}': {len(c.states)} feasible states, layered by how many options are "
+    eq_text = ", ".join(sorted(eq)[:24]) + (f" and {len(eq) - 24} more" if len(eq) > 24 else "") or "none"
+    subset = f"{len(shown)} of {len(c.states)} feasible states" if len(shown) < len(c.states) else \
+        f"{len(c.states)} feasible states"
+    caption = (f"State graph of '{c.title}': {subset}, layered by how many options are "
                f"taken (bottom: none); a line joins two states where one party can improve by moving alone, "
                f"coloured by that party. Equilibria under some concept (red): {eq_text}."
                + (f" The status quo is {c.status_quo} (dark); dotted lines are the shortest paths of unilateral "
@@ -158,4 +195,4 @@ def _graph(c: ConflictStability, names: dict[str, str]) -> str:
     return f"<figure>{_html(fig, f'stability-{c.id}')}<figcaption>{escape(caption)}</figcaption></figure>"
 
 
-__all__ = ["equilibria_sentence", "path_sentences", "stability_section"]
+__all__ = ["equilibria_sentence", "path_sentences", "shown_states", "stability_section"]

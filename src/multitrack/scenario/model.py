@@ -39,7 +39,8 @@ class Scenario(BaseModel):
     settings: Settings = Field(default_factory=Settings)
     sources: list[Source] = Field(default_factory=list)
     actors: list[Actor] = Field(min_length=2)
-    tracks: list[Track] = Field(min_length=1)
+    tracks: list[Track] = Field(default_factory=list, description="Negotiation tracks; a scenario "
+                                "needs at least one track or one conflict.")
     process: Process = Field(default_factory=Process, description="Sequence, failure penalty and "
                              "links between tracks, for the process-design comparison.")
     conflicts: list[Conflict] = Field(default_factory=list, description="Conflicts in option form, "
@@ -73,6 +74,8 @@ class Scenario(BaseModel):
                 date.fromisoformat(self.as_of)
             except ValueError:
                 raise LocatedValueError(f"{self.as_of!r} is not a calendar date", ("as_of",)) from None
+        if not self.tracks and not self.conflicts:
+            raise LocatedValueError("needs at least 1 track (or a conflict), found none", ("tracks",))
         _unique([s.id for s in self.sources], "sources", "source id")
         _unique([a.id for a in self.actors], "actors", "actor id")
         _unique([t.id for t in self.tracks], "tracks", "track id")

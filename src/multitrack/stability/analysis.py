@@ -18,14 +18,15 @@ from multitrack.stability.from_scenario import to_core
 from multitrack.stability.graph import move_graphs
 from multitrack.stability.statusquo import status_quo_analysis
 
-CONCEPT_TITLES = {"nash": "Nash", "gmr": "GMR", "smr": "SMR", "seq": "SEQ", "sim": "SIM"}
+CONCEPT_TITLES = {"nash": "Nash", "gmr": "GMR", "smr": "SMR", "seq": "SEQ", "sim": "SIM", "seq_sim": "SEQ&SIM"}
 
 
 class StabilityConfig(BaseModel):
     """Which concepts to compute and how large a conflict may be."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    sim: bool = Field(False, description="Also compute simultaneous stability (SIM).")
+    sim: bool = Field(True, description="Also compute simultaneous stability (SIM) and its "
+                      "combination with SEQ (SEQ&SIM).")
     max_states: int = Field(4096, ge=1, le=1_048_576, description="Refuse conflicts with more feasible "
                             "states than this.")
 
@@ -134,7 +135,7 @@ def conflict_stability(scenario: Scenario, *, config: StabilityConfig | None = N
     """Which states of each conflict are stable for whom (Nash, GMR, SMR, SEQ), the equilibria,
     and which of them the parties can reach from the status quo by unilateral improvements."""
     config = config or StabilityConfig()
-    concepts = ("nash", "gmr", "smr", "seq") + (("sim",) if config.sim else ())
+    concepts = ("nash", "gmr", "smr", "seq") + (("sim", "seq_sim") if config.sim else ())
     conflicts = tuple(analyse_conflict(c, concepts, config.max_states) for c in scenario.conflicts)
     notes = () if conflicts else ("The scenario declares no conflicts (a `conflicts:` section).",)
     return StabilityResult(concepts=concepts, conflicts=conflicts, notes=notes)

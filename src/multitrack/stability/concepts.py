@@ -1,4 +1,4 @@
-"""Solution concepts of the graph model (Nash, GMR, SMR, SEQ, SIM) for any number of DMs.
+"""Solution concepts of the graph model (Nash, GMR, SMR, SEQ, SIM, SEQ&SIM) for any number of DMs.
 
 Definitions: Fang, Hipel & Kilgour (1993), Interactive Decision Making, Wiley.
 Opponents' responses are legal sequences of unilateral moves by the coalition N - {i} in
@@ -18,8 +18,12 @@ import scipy.sparse as sp
 
 from multitrack.stability.conflict import ConflictModel
 from multitrack.stability.graph import move_graphs
+from multitrack.stability.sim_kernel import sim_stable
 
-CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
+CONCEPTS = ("nash", "gmr", "smr", "seq", "sim", "seq_sim")
+# Combined concepts as in GMCR II (Fang, Hipel, Kilgour & Peng 2003, IEEE SMC-C 33(1)):
+# stable under each of the parts.
+COMBINATIONS = {"seq_sim": ("seq", "sim")}
 
 
 # --------------------------------------------------------------------------- reachability
@@ -115,33 +119,6 @@ def _smr_values(um: sp.csr_matrix, own: np.ndarray) -> np.ndarray:
     return np.maximum(own, counter)
 
 
-def _joint_deltas(model: ConflictModel, opponents: Sequence[int], s: int) -> np.ndarray:
-    """Option-change masks of all simultaneous opponent moves from s (each opponent stays
-    or makes one of its unilateral moves), excluding the all-stay mask."""
-    moves, _ = move_graphs(model)
-    joint = np.zeros(1, dtype=np.int64)
-    for j in opponents:
-        row = moves[j].indices[moves[j].indptr[s] : moves[j].indptr[s + 1]]
-        own = np.concatenate([[0], model.codes[row] ^ model.codes[s]]).astype(np.int64)
-        joint = (joint[:, None] | own[None, :]).ravel()
-    return joint[joint != 0]
-
-
-def _sim_stable(model: ConflictModel, i: int, ui: sp.csr_matrix, own: np.ndarray) -> np.ndarray:
-    """SIM (Fang et al. 1993, generalised to n DMs): every improvement s1 of i from s is
-    sanctioned by a simultaneous move of opponents from s (each at most one unilateral
-    move) whose joint outcome with s1 is feasible and not preferred by i to s."""
-    opponents = [j for j in range(model.n_dms) if j != i]
-    stable = np.ones(model.n_states, dtype=bool)
-    for s in np.flatnonzero(np.diff(ui.indptr)).tolist():
-        targets = ui.indices[ui.indptr[s] : ui.indptr[s + 1]]
-        deltas = _joint_deltas(model, opponents, s)
-        idx = model.index_of_code[model.codes[targets][:, None] ^ deltas[None, :]]
-        sanction = (idx >= 0) & (own[np.maximum(idx, 0)] <= own[s])
-        stable[s] = bool(sanction.any(axis=1).all())
-    return stable
-
-
 def stability_for(model: ConflictModel, i: int, concept: str, method: str = "minplus") -> np.ndarray:
     """Boolean vector over states: stable for DM i under the concept."""
     moves, improvements = move_graphs(model)
@@ -156,7 +133,9 @@ def stability_for(model: ConflictModel, i: int, concept: str, method: str = "min
     elif concept == "seq":
         best = _reach_min([improvements[j] for j in opponents], own, method)
     elif concept == "sim":
-        return _sim_stable(model, i, ui, own)
+        return sim_stable(model.codes, model.index_of_code, own, ui, [moves[j] for j in opponents])
+    elif concept in COMBINATIONS:
+        return np.logical_and.reduce([stability_for(model, i, p, method) for p in COMBINATIONS[concept]])
     else:
         raise ValueError(f"unknown concept {concept!r}; choose from {CONCEPTS}")
     return _sanctioned(ui, best, own)
@@ -189,8 +168,13 @@ def analyse(
 ) -> Stability:
     """Compute each concept for every state and DM; `method` picks the reachability
     engine (min-semiring fixed point, or the boolean matrices of Xu et al. 2009)."""
-    table = {
-        c: np.stack([stability_for(model, i, c, method) for i in range(model.n_dms)], axis=1)
-        for c in concepts
-    }
-    return Stability(model=model, table=table)
+    def column(c: str) -> np.ndarray:
+        if c in COMBINATIONS:
+            return np.logical_and.reduce([table.get(p, None) if p in table else column(p)
+                                          for p in COMBINATIONS[c]])
+        return np.stack([stability_for(model, i, c, method) for i in range(model.n_dms)], axis=1)
+
+    table: dict = {}
+    for c in sorted(concepts, key=lambda c: c in COMBINATIONS):
+        table[c] = column(c)
+    return Stability(model=model, table={c: table[c] for c in concepts})
