@@ -151,16 +151,17 @@ def _positions(shown: tuple[str, ...]) -> dict[str, tuple[float, float]]:
 def _graph(c: ConflictStability, names: dict[str, str], shown: tuple[str, ...]) -> str:
     pos = _positions(shown)
     palette = ["#4c78a8", "#f58518", "#54a24b", "#b279a2", "#9d755d", "#e45756"]
-    traces = []
+    traces, arrows = [], []
     for d, dm in enumerate(c.decision_makers):
-        xs, ys = [], []
-        for a, b, mover in c.improvements:
+        colour = palette[d % len(palette)]
+        for a, b, mover in c.improvements:  # one arrow per improvement, from a to b
             if mover == dm and a in pos and b in pos:
                 (x0, y0), (x1, y1) = pos[a], pos[b]
-                xs += [x0, x1, None]
-                ys += [y0, y1, None]
-        traces.append(go.Scatter(x=xs, y=ys, mode="lines", name=f"improvement by {names.get(dm, dm)}",
-                                 line=dict(color=palette[d % len(palette)], width=1.2), hoverinfo="skip"))
+                arrows.append(dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
+                                   showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=1.2,
+                                   arrowcolor=colour, standoff=8, startstandoff=6, text=""))
+        traces.append(go.Scatter(x=[None], y=[None], mode="lines", name=f"improvement by {names.get(dm, dm)}",
+                                 line=dict(color=colour, width=1.2), hoverinfo="skip"))
     path_states = {s.state for steps in c.paths.values() for s in steps}
     for label, steps in c.paths.items():
         prev, xs, ys = c.status_quo, [], []
@@ -183,13 +184,14 @@ def _graph(c: ConflictStability, names: dict[str, str], shown: tuple[str, ...]) 
                              hovertext=hover, hoverinfo="text"))
     fig = go.Figure(traces)
     layout = {**_LAYOUT, "height": 200 + 70 * (1 + max(int(p[1]) for p in pos.values()))}
-    fig.update_layout(**layout, xaxis=dict(visible=False), yaxis=dict(title="options taken", dtick=1))
+    fig.update_layout(**layout, xaxis=dict(visible=False), yaxis=dict(title="options taken", dtick=1),
+                      annotations=arrows)
     eq_text = ", ".join(sorted(eq)[:24]) + (f" and {len(eq) - 24} more" if len(eq) > 24 else "") or "none"
     subset = f"{len(shown)} of {len(c.states)} feasible states" if len(shown) < len(c.states) else \
         f"{len(c.states)} feasible states"
     caption = (f"State graph of '{c.title}': {subset}, layered by how many options are "
-               f"taken (bottom: none); a line joins two states where one party can improve by moving alone, "
-               f"coloured by that party. Equilibria under some concept (red): {eq_text}."
+               f"taken (bottom: none); an arrow leads from a state to one where a party is better off by moving "
+               f"alone, coloured by that party. Equilibria under some concept (red): {eq_text}."
                + (f" The status quo is {c.status_quo} (dark); dotted lines are the shortest paths of unilateral "
                   "improvements from it to the reachable equilibria." if c.status_quo else ""))
     return f"<figure>{_html(fig, f'stability-{c.id}')}<figcaption>{escape(caption)}</figcaption></figure>"
