@@ -29,6 +29,8 @@ class Actor(BaseModel):
         default=1.0, description="Relative weight the actor brings to bargaining (any non-negative scale).",
         validate_default=True)
     members: list[Id] = Field(default_factory=list, description="Member actor ids (alliances, organisations).")
+    cow_code: int | None = Field(None, ge=1, le=999, description="Correlates of War country code, so that "
+                                 "`multitrack capabilities` can compute its CINC from data.")
     description: str | None = None
     source: SourceRef | None = None
 

@@ -14,6 +14,7 @@ from .ids import Id
 from .issues import IssueModel
 from .sources import Source, SourceReference
 from .process import Process
+from .security import Crisis, Escalation, SelfDetermination, check_security
 from .tracks import Track
 
 
@@ -45,6 +46,12 @@ class Scenario(BaseModel):
                              "links between tracks, for the process-design comparison.")
     conflicts: list[Conflict] = Field(default_factory=list, description="Conflicts in option form, "
                                       "for the graph model's stability analysis.")
+    deterrence: list[Crisis] = Field(default_factory=list, description="Crises in which guarantors may "
+                                     "defend a target: will the guarantees deter an attack?")
+    escalation: Escalation | None = Field(None, description="The escalation ladder per theatre and the "
+                                          "confidence-building measures that lower its risk.")
+    self_determination: SelfDetermination | None = Field(None, description="Extra criteria for a "
+                                                         "legitimate act of self-determination.")
 
     # ---- look-ups -------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor:
@@ -74,8 +81,9 @@ class Scenario(BaseModel):
                 date.fromisoformat(self.as_of)
             except ValueError:
                 raise LocatedValueError(f"{self.as_of!r} is not a calendar date", ("as_of",)) from None
-        if not self.tracks and not self.conflicts:
-            raise LocatedValueError("needs at least 1 track (or a conflict), found none", ("tracks",))
+        if not (self.tracks or self.conflicts or self.deterrence or self.escalation):
+            raise LocatedValueError("needs at least 1 track (or a conflict, crisis or escalation ladder), "
+                                    "found none", ("tracks",))
         _unique([s.id for s in self.sources], "sources", "source id")
         _unique([a.id for a in self.actors], "actors", "actor id")
         _unique([t.id for t in self.tracks], "tracks", "track id")
@@ -96,6 +104,7 @@ class Scenario(BaseModel):
                                                 ("tracks", t, field_, k))
         _check_process(self)
         check_conflicts(self.conflicts, set(actors), {t.id for t in self.tracks})
+        check_security(self)
         known = {s.id for s in self.sources}
         for path, ref in _source_refs(self, ()):
             if ref.id not in known:
