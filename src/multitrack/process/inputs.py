@@ -29,10 +29,17 @@ class UncertainInput:
         return format_path(self.path)
 
 
-def uncertain_inputs(scenario: Scenario) -> tuple[UncertainInput, ...]:
-    """Every estimate that is a real distribution, in the order the file states them."""
+#: The parts of a scenario the bargaining analyses read; other sections (guarantees, escalation)
+#: have analyses of their own and their estimates are drawn there.
+BARGAINING_SECTIONS = ("actors", "tracks", "process")
+
+
+def uncertain_inputs(scenario: Scenario, sections: tuple[str, ...] = BARGAINING_SECTIONS
+                     ) -> tuple[UncertainInput, ...]:
+    """Every estimate in ``sections`` that is a real distribution, in the order the file states them."""
     return tuple(UncertainInput(path, _label(scenario, path), est, src)
-                 for path, est, src in _estimates(scenario, (), None) if est.is_uncertain)
+                 for path, est, src in _estimates(scenario, (), None)
+                 if est.is_uncertain and path[0] in sections)
 
 
 def draw_inputs(inputs: tuple[UncertainInput, ...], rng: np.random.Generator, size: int,
