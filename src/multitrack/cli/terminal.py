@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..overview import OverviewResult
@@ -67,7 +68,10 @@ def show_generic(console: Console, name: str, result: Any) -> None:
 
 
 def show_result(console: Console, name: str, result: Any, scenario: Scenario) -> None:
+    from ..deterrence.analysis import DeterrenceResult
+    from ..escalation.analysis import EscalationResult
     from ..process import ProcessResult
+    from ..selfdetermination.analysis import SelfDeterminationResult
     from ..space import AgreementSpaceResult
     from ..stability.analysis import StabilityResult
 
@@ -79,6 +83,12 @@ def show_result(console: Console, name: str, result: Any, scenario: Scenario) ->
         show_process(console, result, scenario)
     elif isinstance(result, StabilityResult):
         show_stability(console, result, scenario)
+    elif isinstance(result, DeterrenceResult):
+        show_deterrence(console, result, scenario)
+    elif isinstance(result, EscalationResult):
+        show_escalation(console, result, scenario)
+    elif isinstance(result, SelfDeterminationResult):
+        show_self_determination(console, result, scenario)
     else:
         show_generic(console, name, result)
 
@@ -171,3 +181,78 @@ def show_process(console: Console, result, scenario: Scenario) -> None:
     for claim in result.claims:
         console.print(f"[bold]{claim_question(result, claim, words)}[/] {claim_sentence(result, claim, words)}",
                       soft_wrap=True)
+
+
+def show_deterrence(console: Console, result, scenario: Scenario) -> None:
+    """Per crisis: how often deterrence holds and why it fails, and each guarantee's chance of responding."""
+    from ..report.deterrence_section import crisis_sentence, guarantee_rows, nominal_sentence
+
+    names = {a.id: a.name for a in scenario.actors}
+    for note in result.notes:
+        console.print(note, style="dim", markup=False)
+    for c in result.crises:
+        console.print(f"[bold]{escape(c.title)}[/bold]")
+        console.print(crisis_sentence(c, names), markup=False, soft_wrap=True)
+        console.print(nominal_sentence(c), markup=False, soft_wrap=True, style="dim")
+        rows = guarantee_rows(c, names)
+        table = Table(title=f"Guarantees ({result.draws:,} draws, seed {result.seed}; 95% intervals)",
+                      title_justify="left")
+        for col in rows[0] if rows else ():
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*[escape(v) for v in row.values()])
+        console.print(table)
+
+
+def show_escalation(console: Console, result, scenario: Scenario) -> None:
+    """The headline risk, the risk by theatre and horizon, and what each measure takes off."""
+    from ..escalation.risk import BASELINE, PACKAGE
+    from ..report.escalation_section import effect_rows, headline, shown_rungs
+
+    console.print(headline(result), markup=False, soft_wrap=True, style="bold")
+    package = PACKAGE in result.scenarios
+    risk = Table(title="Escalation risk by theatre and horizon (mean" + (": no measures → all measures)" if package
+                                                                        else ", no measures)"), title_justify="left")
+    risk.add_column("theatre")
+    risk.add_column("months", justify="right")
+    for rung in shown_rungs(result):
+        risk.add_column(escape(rung), justify="right")
+    for t, title in result.theatres.items():
+        for k, h in enumerate(result.horizons):
+            cells = []
+            for rung in shown_rungs(result):
+                text = f"{100 * result.risk(BASELINE, t, h, rung).mean:.1f}%"
+                if package:
+                    text += f" → {100 * result.risk(PACKAGE, t, h, rung).mean:.1f}%"
+                cells.append(text)
+            risk.add_row(escape(title) if k == 0 else "", str(h), *cells, end_section=k == len(result.horizons) - 1)
+    console.print(risk)
+    rows = effect_rows(result)
+    if rows:
+        table = Table(title="Risk reduction by measure, any theatre, longest horizon", title_justify="left")
+        for col in rows[0]:
+            table.add_column(escape(col))
+        for row in rows:
+            table.add_row(*[escape(v) for v in row.values()])
+        console.print(table)
+    console.print("Intervals are over the uncertain inputs; 'any theatre' assumes the theatres escalate "
+                  "independently; the lower rungs and the measures' effects are judgement (see the scenario's "
+                  "sources).", style="dim", soft_wrap=True, markup=False)
+
+
+def show_self_determination(console: Console, result, scenario: Scenario) -> None:
+    """Past cases against the criteria, with symbols and the count met."""
+    from ..report.selfdetermination_section import LEGEND, case_label, symbol
+
+    table = Table(title="Criteria for legitimate self-determination, applied to past cases", title_justify="left")
+    table.add_column("case", ratio=1)
+    for k, _ in enumerate(result.criteria, start=1):  # numbered columns, keyed below, to fit a terminal
+        table.add_column(str(k), justify="center", no_wrap=True)
+    table.add_column("met", justify="right", no_wrap=True)
+    for case in result.cases:
+        table.add_row(escape(case_label(case)), *[symbol(case, c.id) for c in result.criteria],
+                      f"{case.met} of {case.assessed}")
+    console.print(table)
+    console.print("; ".join(f"{k} {c.label}" for k, c in enumerate(result.criteria, start=1)) + ".",
+                  markup=False, soft_wrap=True)
+    console.print(LEGEND, style="dim", markup=False, soft_wrap=True)

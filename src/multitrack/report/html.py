@@ -14,9 +14,10 @@ from ..analysis import available
 from ..scenario import citations, describe
 from ..scenario.model import Scenario
 from . import agreement_section, overview_section, process_section, stability_section  # noqa: F401  (register their renderers)
+from . import deterrence_section, escalation_section, selfdetermination_section  # noqa: F401  (register their renderers)
 from .charts import plotly_script
 from .sections import render_section
-from .summary import summary_findings, summary_lines
+from .summary import security_findings, summary_findings, summary_lines
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ def render_html(scenario: Scenario, results: dict[str, Any], *, generated: datet
     return _environment().get_template("report.html.j2").render(
         plotly_js=Markup(plotly_script()) if body_has_charts else None,
         scenario=scenario, sections=sections, summary=summary_lines(results, scenario),
-        findings=summary_findings(results, scenario), generated=when,
+        findings=summary_findings(results, scenario), security=security_findings(results, scenario),
+        generated=when,
         version=__version__, describe=describe, cite=citations,
         actor_names={a.id: a.name for a in scenario.actors},
         source_numbers={s.id: i + 1 for i, s in enumerate(scenario.sources)},

@@ -11,15 +11,19 @@ from typing import Any, Callable
 
 from .. import __version__
 from ..analysis import available
+from ..deterrence.analysis import DeterrenceResult
+from ..escalation.analysis import EscalationResult
 from ..overview import OverviewResult
 from ..process.result import ProcessResult
 from ..scenario import citations, describe
 from ..scenario.model import Scenario
+from ..selfdetermination.analysis import SelfDeterminationResult
 from ..space.result import AgreementSpaceResult
 from ..stability.analysis import CONCEPT_TITLES, StabilityResult
 from .process_words import DESIGN_NAMES, claim_question, claim_sentence, forum_landing, pct
-from .static_charts import designs_svg, forum_svg, frontier_svg, tornado_svg
-from .summary import summary_findings, summary_lines
+from .static_charts import (designs_svg, deterrence_curve_svg, escalation_curves_svg, escalation_effects_svg,
+                            forum_svg, frontier_svg, tornado_svg)
+from .summary import security_findings, summary_findings, summary_lines
 from .wording import CONCEPT_NAMES, Words, fmt
 
 Figures = dict[str, bytes]
@@ -86,6 +90,9 @@ def _summary(scenario: Scenario, results: dict[str, Any]) -> str:
     out = ["## Summary", "", table(rows) if rows else "No per-track results.", ""]
     for q, a in summary_findings(results, scenario):
         out.append(f"- **{q}** {a}")
+    security = security_findings(results, scenario)
+    if security:
+        out += ["", "What the security analyses find:", ""] + [f"- **{q}** {a}" for q, a in security]
     return "\n".join(out) + "\n"
 
 
@@ -174,6 +181,75 @@ def _stability(result: StabilityResult, scenario: Scenario, figures: Figures) ->
             rows.append(row)
         out += [table(rows), "", "Each concept column names the parties for which the state is stable; "
                 "**E** marks an equilibrium.", ""]
+    return "\n".join(out)
+
+
+@md_renderer(DeterrenceResult)
+def _deterrence(result: DeterrenceResult, scenario: Scenario, figures: Figures) -> str:
+    from .deterrence_section import crisis_sentence, curve_caption, guarantee_rows, nominal_sentence, term_label
+
+    names = Words(scenario).actors
+    out = [f"{result.draws:,} draws of the uncertain terms (seed {result.seed}); 95% intervals. Where deterrence "
+           "fails, it fails for lack of credibility when a sure response would have deterred, and for lack of "
+           "capability when even a sure response would not.", ""]
+    out += [f"_{n}_" for n in result.notes]
+    for c in result.crises:
+        out += [f"### {c.title}", "", f"**{crisis_sentence(c, names)}** {nominal_sentence(c)}", "",
+                table(guarantee_rows(c, names)), ""]
+        for g in c.guarantees:
+            out.append(_figure(figures, f"deterrence-{c.id}-{g.id}", deterrence_curve_svg(g.curve, term_label(g.curve.term)),
+                               curve_caption(c, g, names)))
+    return "\n".join(out)
+
+
+@md_renderer(EscalationResult)
+def _escalation(result: EscalationResult, scenario: Scenario, figures: Figures) -> str:
+    from ..escalation.risk import BASELINE, COMBINED, PACKAGE
+    from .escalation_section import caption_words, effect_rows, headline, months_words, risk_rows, top_rungs
+
+    h = max(result.horizons)
+    out = [f"**{headline(result)}**", ""]
+    if scenario.escalation is not None and scenario.escalation.note:
+        out += [f"_{scenario.escalation.note}_", ""]
+    out += [f"_{n}_" for n in result.notes]
+    out += ["### Risk by theatre and horizon", "", table(risk_rows(result)), "",
+            f"The chance that the theatre reaches the rung at least once within the horizon: mean and "
+            f"{round(100 * result.level)}% interval, in percent.", ""]
+    curve = {(c.scenario, c.rung): c for c in result.curves if c.theatre == COMBINED}
+    panels = [(f"any theatre reaches '{rung}'",
+               [(result.scenarios[s], colour, curve[(s, rung)]) for s, colour in
+                ((BASELINE, "#e45756"), (PACKAGE, "#4c78a8")) if (s, rung) in curve])
+              for rung in top_rungs(result) if (BASELINE, rung) in curve]
+    if panels:
+        out.append(_figure(figures, "escalation-curves", escalation_curves_svg(panels),
+                           "The chance that any theatre reaches the top rungs by each month, with no measures and "
+                           "with all measures together. " + caption_words(result)))
+    if len(result.scenarios) > 1:
+        measures = [s for s in result.scenarios if s != BASELINE]
+        series = [(rung, colour, [result.effect(s, COMBINED, h, rung) for s in measures])
+                  for rung, colour in zip(top_rungs(result), ("#f58518", "#b3261e"))]
+        out += ["### What the measures take off the risk", "", table(effect_rows(result)), "",
+                _figure(figures, "escalation-effects",
+                        escalation_effects_svg([result.scenarios[s] for s in measures], series,
+                                               f"risk reduction within {h} months, any theatre (percentage points)"),
+                        f"Risk reduction against no measures within {months_words(h)}, any theatre, in percentage "
+                        f"points with {round(100 * result.level)}% intervals over the uncertain inputs.")]
+    return "\n".join(out)
+
+
+@md_renderer(SelfDeterminationResult)
+def _self_determination(result: SelfDeterminationResult, scenario: Scenario, figures: Figures) -> str:
+    from .selfdetermination_section import LEGEND, case_label, intro, symbol
+
+    out = [intro(result, scenario), "", "### Criteria", ""]
+    out += [f"- **{c.label}**: {c.description} ({c.origin})" for c in result.criteria]
+    rows = [{"Case": case_label(case), **{c.label: symbol(case, c.id) for c in result.criteria},
+             "Met": f"{case.met} of {case.assessed}"} for case in result.cases]
+    out += ["", "### Past cases", "", table(rows), "", f"{LEGEND} Met: criteria met of those assessed.", "",
+            "<details><summary>Sources behind the findings, by case</summary>", ""]
+    for case in result.cases:
+        out += [f"**{case_label(case)}**", ""] + [f"- {s}" for s in case.sources] + [""]
+    out += ["</details>", ""]
     return "\n".join(out)
 
 

@@ -83,3 +83,53 @@ def tornado_svg(drivers, title: str) -> bytes:
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7)
     return _svg(fig)
+
+
+def deterrence_curve_svg(curve, x_label: str) -> bytes:
+    """P(deterrence holds) over a swept term: the Wilson band, the scenario's value, one half."""
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.fill_between(curve.values, curve.low, curve.high, color="#4c78a8", alpha=0.25, lw=0, label="95% interval")
+    ax.plot(curve.values, curve.probability, "o-", color="#4c78a8", ms=3, label="P(deterrence holds)")
+    ax.axhline(0.5, color="#888", lw=0.8, ls=":")
+    ax.axvline(curve.nominal, color="#e45756", lw=1.2, ls="--", label=f"scenario: {curve.nominal:.3g}")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel("P(deterrence holds)")
+    ax.set_ylim(0, 1.02)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.legend(fontsize=7, loc="best")
+    return _svg(fig)
+
+
+def escalation_curves_svg(panels: list[tuple[str, list[tuple[str, str, object]]]]) -> bytes:
+    """Risk over time: one panel per rung, each a list of (label, colour, curve) with its band."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3), squeeze=False)
+    for ax, (title, lines) in zip(axes[0], panels):
+        for label, colour, c in lines:
+            ax.fill_between(c.months, c.low, c.high, color=colour, alpha=0.2, lw=0)
+            ax.plot(c.months, c.mean, color=colour, lw=1.8, label=label)
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("months")
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    axes[0][0].set_ylabel("probability")
+    axes[0][0].legend(fontsize=7, loc="upper left")
+    return _svg(fig)
+
+
+def escalation_effects_svg(labels: list[str], series: list[tuple[str, str, list]], x_label: str) -> bytes:
+    """Risk reduction per measure (horizontal bars, one per rung) in percentage points, with intervals;
+    `series` holds (rung, colour, effects in the order of `labels`)."""
+    fig, ax = plt.subplots(figsize=(7, 0.8 + 0.5 * len(labels)))
+    n = len(series)
+    height = 0.8 / max(n, 1)
+    ys = list(range(len(labels)))[::-1]  # first label on top
+    for k, (rung, colour, effects) in enumerate(series):
+        pos = [y + 0.4 - height / 2 - k * height for y in ys]
+        ax.barh(pos, [100 * e.reduction for e in effects], height, color=colour, label=rung,
+                xerr=[[100 * (e.reduction - e.low) for e in effects], [100 * (e.high - e.reduction) for e in effects]],
+                capsize=2)
+    ax.set_yticks(ys, labels)
+    ax.axvline(0, color="#444", lw=0.8)
+    ax.set_xlabel(x_label)
+    ax.legend(fontsize=7)
+    return _svg(fig)

@@ -93,3 +93,21 @@ def summary_findings(results: dict[str, Any], scenario: Scenario) -> list[tuple[
 
     words = Words(scenario)
     return [(claim_question(process, c, words), claim_sentence(process, c, words)) for c in process.claims]
+
+
+def security_findings(results: dict[str, Any], scenario: Scenario) -> list[tuple[str, str]]:
+    """One (question, answer) pair per crisis of the deterrence analysis and one for the
+    escalation headline, when those analyses ran."""
+    from ..deterrence.analysis import DeterrenceResult
+    from ..escalation.analysis import EscalationResult
+    from .deterrence_section import crisis_sentence
+    from .escalation_section import headline
+
+    words = Words(scenario)
+    out = []
+    for r in results.values():
+        if isinstance(r, DeterrenceResult):
+            out += [(f"Do the guarantees deter in '{c.title}'?", crisis_sentence(c, words.actors)) for c in r.crises]
+        elif isinstance(r, EscalationResult):
+            out.append(("How likely is escalation, and what do the measures change?", headline(r)))
+    return out

@@ -71,9 +71,9 @@ class Guarantee(_Frozen):
             if name not in GUARANTEE_TERMS:
                 raise LocatedValueError(f"unknown term {name!r}; terms: {', '.join(GUARANTEE_TERMS)}", (name,))
             if name in SHARE_TERMS:
-                _within(est, 0, 1, name)
+                _within(est, 0, 1, name, (name,))
             elif name != "stake":
-                _within(est, 0, None, name)
+                _within(est, 0, None, name, (name,))
         return terms
 
 

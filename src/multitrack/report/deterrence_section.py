@@ -1,0 +1,171 @@
+"""Report section of the deterrence analysis: per crisis a sentence on how often deterrence holds
+and why it fails, a table of the guarantees, and per guarantee its deterrence curve."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from markupsafe import escape
+
+from ..deterrence.analysis import CrisisResult, DeterrenceCurveResult, DeterrenceResult, GuaranteeResult
+from ..scenario.model import Scenario
+from .charts import _LAYOUT, _html
+from .process_words import pct
+from .sections import section_renderer
+from .wording import Words
+
+KIND_NAMES = {"tripwire": "tripwire force", "umbrella": "nuclear umbrella", "clause": "defence clause",
+              "patron": "patron", "custom": "other guarantee"}
+
+#: What each term of a guarantee is, for axis titles (short) and captions (long).
+TERM_WORDS = {
+    "tripwire": ("tripwire size", "the size of the force stationed in the target (in the scenario's unit, "
+                 "such as brigades)"),
+    "umbrella": ("umbrella credibility", "the credibility of the nuclear umbrella (the chance that a response "
+                 "escalates to nuclear use)"),
+    "ambiguity": ("ambiguity of the clause", "the ambiguity of the clause (the chance that the pledge reads as "
+                  "discretionary, so that backing down costs no audience cost)"),
+    "stake": ("stake", "the guarantor's stake in the target (what saving it is worth to the guarantor)"),
+    "credibility": ("credibility", "the guarantee's credibility (the prior chance that the guarantor is "
+                    "resolute)"),
+    "cost_resolute": ("cost of fighting, resolute", "the resolute guarantor's cost of fighting"),
+    "cost_irresolute": ("cost of fighting, irresolute", "the irresolute guarantor's cost of fighting"),
+    "type_spread": ("spread of costs", "the spread of each type's cost of fighting"),
+    "audience_cost": ("audience cost", "the audience cost of backing down from a binding pledge"),
+    "tripwire_cost": ("cost per unit of tripwire", "the cost, per unit of tripwire, of standing aside once "
+                      "the force is hit"),
+    "war_cost": ("challenger's war cost", "the challenger's loss from this guarantor's conventional response"),
+    "nuclear_cost": ("challenger's nuclear cost", "the challenger's loss from nuclear escalation"),
+    "escalation_cost": ("guarantor's escalation cost", "the guarantor's own expected loss from escalation"),
+}
+
+
+def _num(v: float) -> str:
+    return f"{v:.3g}"
+
+
+def _p(v: float) -> str:
+    return f"{round(100 * v)}%"
+
+
+def term_label(term: str) -> str:
+    return TERM_WORDS.get(term, (term.replace("_", " "), term.replace("_", " ")))[0]
+
+
+def term_words(term: str) -> str:
+    return TERM_WORDS.get(term, (term.replace("_", " "), term.replace("_", " ")))[1]
+
+
+def crisis_sentence(c: CrisisResult, names: dict[str, str]) -> str:
+    """How often deterrence holds over the draws, and for what lack it fails where it does."""
+    who = f"Deterrence of {names.get(c.challenger, c.challenger)} against {names.get(c.target, c.target)}"
+    held = (f"{who} holds in {_p(c.deterred.value)} of draws (95% interval "
+            f"{100 * c.deterred.low:.0f}–{100 * c.deterred.high:.0f}%)")
+    if c.fails_on_credibility + c.fails_on_capability <= 0:
+        return held + "; it fails in none of them."
+    return (held + f"; where it fails, it is for lack of credibility in {_p(c.fails_on_credibility)} of draws "
+            f"and of capability in {_p(c.fails_on_capability)}.")
+
+
+def nominal_sentence(c: CrisisResult) -> str:
+    """What happens at the central estimates, and the margin by which attacking does not pay."""
+    at = "holds" if c.nominal_deterred else "fails"
+    return (f"At the scenario's central estimates deterrence {at}. On average over the draws, the challenger's "
+            f"expected cost of attacking {'exceeds' if c.margin.value >= 0 else 'falls short of'} its prize by "
+            f"{abs(c.margin.value):.2f} (95% interval {c.margin.low:.2f} to {c.margin.high:.2f}; the cost minus "
+            "the prize, on the scenario's utility scale).")
+
+
+def crossing_sentence(curve: DeterrenceCurveResult) -> str:
+    """Where the curve crosses one half, or on which side of it it stays."""
+    if curve.crossing is None:
+        side = "above" if curve.probability and curve.probability[0] >= 0.5 else "below"
+        return (f"Over the whole range ({_num(curve.values[0])} to {_num(curve.values[-1])}) the chance that "
+                f"deterrence holds stays {side} one half.")
+    k = min(range(len(curve.values)), key=lambda i: abs(curve.values[i] - curve.crossing))
+    way = "rises above" if curve.probability[k] >= 0.5 else "falls below"
+    return f"The chance that deterrence holds {way} one half when the {term_label(curve.term)} reaches about " \
+           f"{_num(curve.crossing)}."
+
+
+def curve_caption(c: CrisisResult, g: GuaranteeResult, names: dict[str, str]) -> str:
+    curve = g.curve
+    return (f"{g.title} ({names.get(g.guarantor, g.guarantor)}): the probability that deterrence of "
+            f"{names.get(c.challenger, c.challenger)} holds as {term_words(curve.term)} runs from "
+            f"{_num(curve.values[0])} to {_num(curve.values[-1])}, every other term at its draws. The band is the "
+            f"95% (Wilson) interval; the dashed line marks the scenario's central value "
+            f"({_num(curve.nominal)}); the dotted line marks one half. " + crossing_sentence(curve))
+
+
+@section_renderer(DeterrenceResult)
+def deterrence_section(result: DeterrenceResult, scenario: Scenario) -> str:
+    names = Words(scenario).actors
+    parts = [f"<p class='caption'>Each crisis is a game of incomplete information (perfect deterrence after "
+             f"Zagare &amp; Kilgour 2000; tying hands after Fearon 1997), solved for {result.draws:,} draws of the "
+             f"uncertain terms (seed {result.seed}). Deterrence holds in a draw when the challenger's expected "
+             "cost of attacking is at least its prize. Where it fails, it fails for lack of credibility when a "
+             "sure response would have deterred, and for lack of capability when even a sure response would "
+             "not. Ranges are 95% intervals.</p>"]
+    parts += [f"<p class='caption'>{escape(n)}</p>" for n in result.notes]
+    for c in result.crises:
+        parts.append(_crisis(c, names))
+    return "".join(parts)
+
+
+def _crisis(c: CrisisResult, names: dict[str, str]) -> str:
+    out = [f"<h3 id='crisis-{escape(c.id)}'>{escape(c.title)}</h3>",
+           f"<p class='finding'><b>{escape(crisis_sentence(c, names))}</b> {escape(nominal_sentence(c))}</p>",
+           _table(c, names)]
+    out += [_curve_figure(c, g, names) for g in c.guarantees]
+    return "".join(out)
+
+
+def guarantee_rows(c: CrisisResult, names: dict[str, str]) -> list[dict[str, str]]:
+    """The guarantees of a crisis as rows of words (shared with Markdown and the terminal)."""
+    return [{"Guarantee": g.title, "Guarantor": names.get(g.guarantor, g.guarantor),
+             "Kind": KIND_NAMES.get(g.kind, g.kind), "Chance of responding": pct(g.respond),
+             "Curve crosses one half": _stays(g.curve) if g.curve.crossing is None else
+             f"at {term_label(g.curve.term)} {_num(g.curve.crossing)}"}
+            for g in c.guarantees]
+
+
+def _stays(curve: DeterrenceCurveResult) -> str:
+    return "never (stays " + ("above" if curve.probability and curve.probability[0] >= 0.5 else "below") + ")"
+
+
+def _table(c: CrisisResult, names: dict[str, str]) -> str:
+    rows = guarantee_rows(c, names)
+    head = "".join(f"<th>{escape(k)}</th>" for k in rows[0]) if rows else ""
+    body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in r.values()) + "</tr>" for r in rows)
+    return (f"<div class='scroll'><table class='data' id='guarantees-{escape(c.id)}'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div><p class='caption'>Chance of responding: how likely the "
+            "guarantor is to respond to an attack, as the challenger sees it, averaged over the draws (95% "
+            "interval).</p>")
+
+
+def _curve_figure(c: CrisisResult, g: GuaranteeResult, names: dict[str, str]) -> str:
+    curve = g.curve
+    x = list(curve.values)
+    fig = go.Figure([
+        go.Scatter(x=x, y=list(curve.high), mode="lines", line=dict(width=0), hoverinfo="skip",
+                   showlegend=False),
+        go.Scatter(x=x, y=list(curve.low), mode="lines", line=dict(width=0), fill="tonexty",
+                   fillcolor="rgba(76,120,168,0.25)", name="95% interval", hoverinfo="skip"),
+        go.Scatter(x=x, y=list(curve.probability), mode="lines+markers", name="P(deterrence holds)",
+                   line=dict(color="#4c78a8", width=2.5), marker=dict(size=5),
+                   hovertemplate=f"{term_label(curve.term)} %{{x:.3g}}<br>%{{y:.1%}}<extra></extra>"),
+    ])
+    fig.add_hline(y=0.5, line=dict(color="#888", width=1, dash="dot"), annotation_text="one half",
+                  annotation_position="bottom right")
+    fig.add_vline(x=curve.nominal, line=dict(color="#e45756", width=1.5, dash="dash"),
+                  annotation_text=f"scenario: {_num(curve.nominal)}", annotation_position="top")
+    layout = {**_LAYOUT, "height": 340, "margin": dict(l=60, r=20, t=40, b=50)}
+    fig.update_layout(**layout, xaxis=dict(title=term_label(curve.term)),
+                      yaxis=dict(title="P(deterrence holds)", tickformat=".0%", range=[0, 1.02]),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    caption = curve_caption(c, g, names)
+    return (f"<figure>{_html(fig, f'deterrence-{c.id}-{g.id}')}"
+            f"<figcaption>{escape(caption)}</figcaption></figure>")
+
+
+__all__ = ["KIND_NAMES", "TERM_WORDS", "crisis_sentence", "crossing_sentence", "curve_caption",
+           "deterrence_section", "guarantee_rows", "nominal_sentence", "term_label", "term_words"]
