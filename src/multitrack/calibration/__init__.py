@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from multitrack.datasets import CHECKOUT_DATA, shared_data_dir
+
 from multitrack.calibration.estimates import Estimate, difference, icb_estimates, mid_estimates, share
 from multitrack.calibration.intervals import bootstrap, newcombe, wilson
 from multitrack.calibration.mapping import (
@@ -24,7 +26,7 @@ from multitrack.calibration.mapping import (
 )
 from multitrack.calibration.readers import CalibrationDataError, read_icb, read_mid
 
-DEFAULT_DATA_DIR = Path("/work/shared/data")
+DEFAULT_DATA_DIR = shared_data_dir() or CHECKOUT_DATA  # $MULTITRACK_DATA or the checkout's ../shared/data
 SOURCES = {
     "cow": ("conflict/cow_mid_disps.csv", "COW MID v5 (Palmer et al. 2022)"),
     "gml": ("conflict/gml_mid_disps.csv", "GML MID (Gibler, Miller & Little 2016)"),

@@ -33,11 +33,14 @@ class CapabilityData:
 
 
 def default_data_dir() -> Path:
-    """Where the data lie unless told: $MULTITRACK_COW_DATA, else the checkout's ../shared/data/conflict."""
+    """Where the data lie unless told: $MULTITRACK_COW_DATA, else $MULTITRACK_DATA/conflict, else the
+    checkout's ../shared/data/conflict."""
+    from multitrack.datasets import CHECKOUT_DATA, shared_data_dir
+
     env = os.environ.get(DATA_DIR_ENV)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[4] / "shared" / "data" / "conflict"
+    return (shared_data_dir() or CHECKOUT_DATA) / "conflict"
 
 
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None) -> Path:
