@@ -44,6 +44,7 @@ class AnalysisSpec:
     parallel: bool = False      # takes ``executor=`` and ``checkpoint=`` (Monte Carlo analyses)
     warm_up: Callable[[], None] | None = None  # compiles kernels ahead, in a thread, while others run
     applies: Callable[[Scenario], bool] | None = None  # False: nothing to analyse here (skipped)
+    uses: tuple[str, ...] = ()  # earlier analyses whose results it reads (passed as ``upstream=``)
 
 
 _REGISTRY: dict[str, AnalysisSpec] = {}
@@ -52,17 +53,18 @@ _discovered = False
 
 def register(name: str, title: str, order: int = 100, config: type | None = None,
              parallel: bool = False, warm_up: Callable[[], None] | None = None,
-             applies: Callable[[Scenario], bool] | None = None,
+             applies: Callable[[Scenario], bool] | None = None, uses: tuple[str, ...] = (),
              ) -> Callable[[AnalysisFunction], AnalysisFunction]:
     """Decorator: make ``func`` discoverable as the analysis ``name``; ``config`` is the pydantic
     model of its settings, passed to it as ``config=``; a ``parallel`` analysis also receives the
     run's ``executor=`` and ``checkpoint=`` (a factory of chunk stores, from a fingerprint);
-    ``applies(scenario)`` False skips the analysis on scenarios that hold nothing for it."""
+    ``applies(scenario)`` False skips the analysis on scenarios that hold nothing for it; an
+    analysis that ``uses`` others gets their results, where they ran before it, as ``upstream=``."""
 
     def wrap(func: AnalysisFunction) -> AnalysisFunction:
         doc = (func.__doc__ or "").strip().splitlines()
         _REGISTRY[name] = AnalysisSpec(name, title, doc[0] if doc else title, func, order, config, parallel,
-                                      warm_up, applies)
+                                      warm_up, applies, tuple(uses))
         return func
 
     return wrap
@@ -146,5 +148,7 @@ def run_all(scenario: Scenario, *, only: list[str] | None = None,
         kwargs: dict[str, Any] = {"config": config} if spec.config is not None else {}
         if spec.parallel:
             kwargs.update(executor=executor, checkpoint=checkpoint)
+        if spec.uses:
+            kwargs["upstream"] = {name: results[name] for name in spec.uses if name in results}
         results[spec.name] = spec.run(scenario, progress=progress, **kwargs)
     return results

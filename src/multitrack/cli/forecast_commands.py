@@ -1,0 +1,91 @@
+"""``multitrack backtest``: score the outcome-forecast models against real decisions.
+
+Bad input raises :class:`~multitrack.errors.ScenarioError` (one line naming the file, line and
+column), which the console entry point prints on stderr with exit status 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+backtest_app = typer.Typer(no_args_is_help=True,
+                           help="Score the outcome-forecast models against decisions whose outcome is known.")
+
+_out = Console(emoji=False, highlight=False)
+_err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
+
+
+def _refuse(message: str) -> None:
+    _err.print(" ".join(str(message).split()), markup=False)
+    raise typer.Exit(2)
+
+
+def _iv(iv, signed: bool = False) -> str:
+    if iv is None:
+        return "-"
+    fmt = "{:+.2f}" if signed else "{:.2f}"
+    return f"{fmt.format(iv.value)} [{fmt.format(iv.low)}, {fmt.format(iv.high)}]"
+
+
+@backtest_app.command("deu")
+def backtest_deu(
+    file: Path = typer.Argument(..., help="A DEU III issue file (tab-separated, one row per issue)."),
+    model: Optional[list[str]] = typer.Option(None, "--model", "-m",
+                                              help="Model to score (repeat for more; default: all of "
+                                              "mean, median, challenge, condorcet)."),
+    csv_out: Optional[Path] = typer.Option(None, "--csv", help="Also write the table as CSV."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap and of the folds."),
+    folds: int = typer.Option(5, "--folds", help="Folds of the cross-validation grouped by proposal."),
+    boot: int = typer.Option(2000, "--boot", help="Bootstrap replicates (proposals resampled)."),
+) -> None:
+    """Mean absolute error of each model on the issues with a known outcome, with bootstrap 95%
+    intervals clustered by proposal, the paired difference to the weighted mean, and the
+    cross-validated error of models whose settings are tuned."""
+    from ..errors import Problem, ScenarioError
+    from ..forecast import MODELS
+    from ..forecast.backtest import BacktestSettings, run_backtest
+    from ..forecast.readers import IMPUTED_SALIENCE, read_deu
+
+    models = tuple(dict.fromkeys(model or MODELS))
+    for m in models:
+        if m not in MODELS:
+            _refuse(f"--model {m}: unknown model (known: {', '.join(MODELS)})")
+    if folds < 2:
+        _refuse(f"--folds {folds}: use at least 2")
+    if boot < 1:
+        _refuse(f"--boot {boot}: use at least 1")
+    data = read_deu(file)
+    proposals = len(set(data.issues.groups))
+    if len(data.issues) == 0:
+        raise ScenarioError([Problem("no issue with a known outcome to score")], str(file))
+    if folds > proposals:
+        _refuse(f"--folds {folds}: {file} has only {proposals} proposals with a known outcome")
+    report = run_backtest(data.issues, BacktestSettings(models=models, n_boot=boot, folds=folds, seed=seed))
+    table = Table(title=f"Forecast backtest on {file.name}: mean absolute error (0-100 scale), "
+                  "bootstrap 95% intervals by proposal")
+    for name, justify in (("model", "left"), ("issues", "right"), ("MAE [95% CI]", "right"),
+                          ("MAE - mean [95% CI]", "right"), (f"{folds}-fold CV MAE [95% CI]", "right"),
+                          ("CV MAE - mean [95% CI]", "right"), ("settings CV chose (folds)", "left")):
+        table.add_column(name, justify=justify)
+    for r in report.rows:
+        table.add_row(r.model, str(r.issues), _iv(r.mae), _iv(r.diff, True), _iv(r.cv_mae),
+                      _iv(r.cv_diff, True), r.chosen or "-")
+    _out.print(table)
+    skipped = dict(data.skipped_counts())
+    for key, count in report.skipped.items():
+        skipped[key] = skipped.get(key, 0) + count
+    left_out = "; ".join(f"{v} {k}" for k, v in skipped.items()) or "none"
+    _out.print(f"issues used: {report.issues} of {data.rows} rows ({report.proposals} proposals); "
+               f"skipped: {left_out}; saliences imputed as {IMPUTED_SALIENCE:g}: {data.imputed_saliences}; "
+               f"seed {seed}, {boot} bootstrap replicates, {folds} folds", markup=False)
+    if csv_out is not None:
+        try:
+            csv_out.write_text(report.to_csv(), encoding="utf-8")
+        except OSError as exc:
+            raise ScenarioError([Problem(f"cannot write: {exc.strerror or exc}")], str(csv_out)) from None
+        _out.print(f"wrote {csv_out}", markup=False)

@@ -1,0 +1,342 @@
+"""Readers for forecasting data: the DEU III issue file and KTAB's actor CSV (the I/O boundary).
+
+Every bad file raises :class:`multitrack.errors.ScenarioError` whose message is one line naming
+the file, line and column of the first problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import Problem, ScenarioError
+from .council import ACCESSION, ACTORS, capabilities
+
+#: Salience given to an actor whose position is coded but whose salience is not (DEU practice:
+#: the middle of the scale).
+IMPUTED_SALIENCE = 50.0
+
+
+def _fail(file: str, message: str, line: int | None = None, column: int | None = None) -> ScenarioError:
+    return ScenarioError([Problem(message, line=line, column=column)], file)
+
+
+def _read_text(path: Path | str) -> tuple[str, str]:
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise _fail(name, "no such file") from None
+    except IsADirectoryError:
+        raise _fail(name, "is a folder, not a file") from None
+    except OSError as exc:
+        raise _fail(name, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _fail(name, "not UTF-8 text", line) from None
+    return text, name
+
+
+@dataclass(frozen=True)
+class IssueSet:
+    """Issues ready for forecasting and scoring: arrays over (issues, actors), NaN = no position.
+
+    ``groups`` holds the proposal of each issue (bootstrap and cross-validation resample and
+    split whole proposals); ``outcome`` is NaN where unknown.
+    """
+
+    actors: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    groups: tuple[str, ...]
+    positions: np.ndarray
+    saliences: np.ndarray
+    capabilities: np.ndarray
+    status_quo: np.ndarray
+    outcome: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.issue_ids)
+
+    def subset(self, rows) -> IssueSet:
+        """The issues at ``rows`` (indices or a boolean mask)."""
+        idx = np.arange(len(self))[rows]
+        return IssueSet(self.actors, tuple(self.issue_ids[i] for i in idx),
+                        tuple(self.groups[i] for i in idx), self.positions[idx], self.saliences[idx],
+                        self.capabilities[idx], self.status_quo[idx], self.outcome[idx])
+
+
+@dataclass(frozen=True)
+class DeuData:
+    """A DEU file read: the issues usable for a backtest, and what was left out and why."""
+
+    file: str
+    issues: IssueSet
+    rows: int
+    skipped: tuple[tuple[str, str], ...]  # (issue id, reason)
+    imputed_saliences: int
+
+    def skipped_counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for _, reason in self.skipped:
+            out[reason] = out.get(reason, 0) + 1
+        return out
+
+
+_DMY2 = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{2})$")
+_DMY4 = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_deu_date(text: str) -> dt.date:
+    """A DEU date: ``dd-mm-yy`` or ``dd-mm-yyyy``; ``yyyy-mm-dd`` is read as a ``dd-mm-yy`` that a
+    spreadsheet turned round (``2014-07-04`` is 14 July 2004, ``1930-11-05`` is 30 November 2005).
+    Two-digit years from 90 are 19xx. Raises ValueError."""
+    text = text.strip()
+    if m := _DMY2.match(text):
+        d, mo, y = int(m[1]), int(m[2]), int(m[3])
+    elif m := _DMY4.match(text):
+        return dt.date(int(m[3]), int(m[2]), int(m[1]))
+    elif m := _YMD.match(text):
+        d, mo, y = int(m[1][2:]), int(m[2]), int(m[3])
+    else:
+        raise ValueError(f"date {text!r} is not dd-mm-yy")
+    return dt.date(1900 + y if y >= 90 else 2000 + y, mo, d)
+
+
+def read_deu(path: Path | str) -> DeuData:
+    """Read a DEU III issue file (tab-separated, one row per issue; see docs/forecasting.md).
+
+    Positions and saliences on 0-100, empty where an actor took no position; ``rp`` the
+    reference point and ``out`` the outcome, 999 or empty when unknown. Capabilities come from
+    :func:`multitrack.forecast.council.capabilities` for the proposal's date and procedure.
+    """
+    text, name = _read_text(path)
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise _fail(name, "empty file: expected a tab-separated header line", 1)
+    header = lines[0].split("\t")
+    col = {h.strip(): k for k, h in enumerate(header)}
+    offsets = _tab_offsets(lines[0])
+    needed = ["prnr", "isnr", "intro", "proc", "rp", "out"] + [f"p{a}" for a in ACTORS] + \
+        [f"s{a}" for a in ACTORS]
+    missing = [c for c in needed if c not in col]
+    if missing:
+        raise _fail(name, f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}", 1,
+                    len(lines[0]) + 1)
+    del offsets
+    n = len(ACTORS)
+    pos_rows, sal_rows, cap_rows, sq_rows, out_rows, ids, groups = [], [], [], [], [], [], []
+    skipped: list[tuple[str, str]] = []
+    imputed = 0
+    rows = 0
+    for lineno, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        rows += 1
+        fields = line.split("\t")
+        starts = _tab_offsets(line)
+        if len(fields) != len(header):
+            raise _fail(name, f"{len(fields)} fields where the header has {len(header)}", lineno)
+
+        def cell(column: str, fields=fields, starts=starts) -> tuple[str, int]:
+            k = col[column]
+            return fields[k].strip(), starts[k] + 1
+
+        def number(column: str, unknown=("",), lo=0.0, hi=100.0, lineno=lineno) -> float:
+            raw, at = cell(column)
+            if raw in unknown:
+                return math.nan
+            try:
+                value = float(raw)
+            except ValueError:
+                raise _fail(name, f"{column}: {raw!r} is not a number", lineno, at) from None
+            if not (lo <= value <= hi):
+                raise _fail(name, f"{column}: {raw} lies outside {lo:g}-{hi:g}", lineno, at)
+            return value
+
+        issue, _ = cell("isnr")
+        proposal, at = cell("prnr")
+        if not proposal:
+            raise _fail(name, "prnr: empty proposal id", lineno, at)
+        issue = issue or f"{proposal}:line{lineno}"
+        raw_date, at = cell("intro")
+        try:
+            date = parse_deu_date(raw_date)
+        except ValueError as exc:
+            raise _fail(name, f"intro: {exc}", lineno, at) from None
+        proc, _ = cell("proc")
+        pos = np.array([number(f"p{a}") for a in ACTORS])
+        sal = np.array([number(f"s{a}") for a in ACTORS])
+        need = np.isnan(sal) & ~np.isnan(pos)
+        imputed += int(need.sum())
+        sal = np.where(need, IMPUTED_SALIENCE, sal)
+        sal = np.where(np.isnan(pos), np.nan, sal)
+        # a state with a position took part, so the decision came after it joined
+        joined = [ACCESSION[a] for a, p in zip(ACTORS, pos) if a in ACCESSION and not np.isnan(p)]
+        when = max([date, *joined])
+        cap = capabilities(when, proc)
+        rp = number("rp", unknown=("", "999"))
+        out = number("out", unknown=("", "999"))
+        if np.isnan(out):
+            skipped.append((issue, "outcome unknown"))
+            continue
+        if np.all(np.isnan(pos)):
+            skipped.append((issue, "no actor with a position"))
+            continue
+        if not np.nansum(np.where(np.isnan(pos), 0.0, sal * cap)) > 0:
+            skipped.append((issue, "no actor with a positive weight"))
+            continue
+        pos_rows.append(pos)
+        sal_rows.append(sal)
+        cap_rows.append(cap)
+        sq_rows.append(rp)
+        out_rows.append(out)
+        ids.append(issue)
+        groups.append(proposal)
+    if rows == 0:
+        raise _fail(name, "no issue rows after the header", 2)
+    shape = (len(ids), n)
+
+    def stack(items):
+        return np.array(items, dtype=float).reshape(shape)
+
+    issues = IssueSet(actors=ACTORS, issue_ids=tuple(ids), groups=tuple(groups), positions=stack(pos_rows),
+                      saliences=stack(sal_rows), capabilities=stack(cap_rows),
+                      status_quo=np.array(sq_rows, dtype=float), outcome=np.array(out_rows, dtype=float))
+    return DeuData(file=name, issues=issues, rows=rows, skipped=tuple(skipped), imputed_saliences=imputed)
+
+
+def _tab_offsets(line: str) -> list[int]:
+    out, at = [], 0
+    for field in line.split("\t"):
+        out.append(at)
+        at += len(field) + 1
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# KTAB actor CSV
+
+
+@dataclass(frozen=True)
+class KtabScenario:
+    """A KTAB spatial-model (SMP) scenario: actors with a power and, on each dimension, a position
+    and a salience (both usually on 0-100)."""
+
+    name: str
+    description: str
+    actors: tuple[str, ...]
+    descriptions: tuple[str, ...]
+    dimensions: tuple[str, ...]
+    power: np.ndarray  # (n_actors,)
+    positions: np.ndarray  # (n_dimensions, n_actors)
+    saliences: np.ndarray  # (n_dimensions, n_actors)
+
+
+def _csv_offsets(line: str) -> list[int]:
+    """Start of each comma-separated field in ``line``, honouring double quotes."""
+    out, quoted, start = [0], False, 0
+    for k, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "," and not quoted:
+            start = k + 1
+            out.append(start)
+    return out
+
+
+def _trim(fields: list[str]) -> list[str]:
+    """Fields without the empty ones a trailing comma leaves at the end."""
+    fields = [f.strip() for f in fields]
+    while fields and fields[-1] == "":
+        fields.pop()
+    return fields
+
+
+def read_ktab_text(text: str, name: str = "<input>") -> KtabScenario:
+    """Parse the text of a KTAB SMP actor CSV (see :func:`read_ktab`)."""
+    lines = text.splitlines()
+    records = [(k + 1, line) for k, line in enumerate(lines) if line.strip()]
+    if not records:
+        raise _fail(name, "empty file: expected the scenario line", 1)
+
+    def parse(line: str) -> list[str]:
+        return next(csv.reader(io.StringIO(line), skipinitialspace=True))
+
+    lineno, line = records[0]
+    first = _trim(parse(line))
+    starts = _csv_offsets(line)
+    if len(first) < 4:
+        raise _fail(name, "first line must be: scenario name, description, number of actors, number "
+                    "of dimensions", lineno)
+    counts = []
+    for k in (2, 3):
+        try:
+            value = int(first[k])
+        except ValueError:
+            raise _fail(name, f"{first[k]!r} is not a whole number of "
+                        f"{'actors' if k == 2 else 'dimensions'}", lineno, starts[k] + 1) from None
+        if value < 1:
+            raise _fail(name, f"the number of {'actors' if k == 2 else 'dimensions'} must be at least 1",
+                        lineno, starts[k] + 1)
+        counts.append(value)
+    n_actors, n_dims = counts
+    if len(records) < 2:
+        raise _fail(name, "missing the header line (Actor, Description, Power, then position and "
+                    "salience per dimension)", lineno + 1)
+    lineno, line = records[1]
+    header = _trim(parse(line))
+    width = 3 + 2 * n_dims
+    if len(header) != width:
+        raise _fail(name, f"header has {len(header)} columns; {n_dims} dimension(s) need {width}: actor, "
+                    "description, power, then a position and a salience per dimension", lineno)
+    dims = tuple(header[3 + 2 * d] for d in range(n_dims))
+    body = records[2:]
+    if len(body) != n_actors:
+        at = body[-1][0] + 1 if body else lineno + 1
+        raise _fail(name, f"{len(body)} actor line(s) where the first line announces {n_actors}", at)
+    names, descs = [], []
+    values = np.zeros((n_actors, width - 2))
+    for row, (lineno, line) in enumerate(body):
+        fields = _trim(parse(line))
+        starts = _csv_offsets(line)
+        if len(fields) != width:
+            raise _fail(name, f"{len(fields)} fields where the header has {width}", lineno)
+        if not fields[0]:
+            raise _fail(name, "empty actor name", lineno, 1)
+        if fields[0] in names:
+            raise _fail(name, f"actor {fields[0]!r} appears twice", lineno, 1)
+        names.append(fields[0])
+        descs.append(fields[1])
+        for k in range(2, width):
+            try:
+                v = float(fields[k])
+            except ValueError:
+                raise _fail(name, f"{header[k] or 'column ' + str(k + 1)}: {fields[k]!r} is not a number",
+                            lineno, starts[k] + 1) from None
+            if not math.isfinite(v) or (k == 2 or (k - 3) % 2 == 1) and v < 0:
+                raise _fail(name, f"{header[k]}: {fields[k]} must be a finite number"
+                            f"{' not below 0' if k == 2 or (k - 3) % 2 == 1 else ''}", lineno, starts[k] + 1)
+            values[row, k - 2] = v
+    power = values[:, 0]
+    positions = values[:, 1::2].T.copy()
+    saliences = values[:, 2::2].T.copy()
+    return KtabScenario(name=first[0], description=first[1], actors=tuple(names), descriptions=tuple(descs),
+                        dimensions=dims, power=power, positions=positions, saliences=saliences)
+
+
+def read_ktab(path: Path | str) -> KtabScenario:
+    """Read a KTAB SMP actor CSV: line 1 scenario name, description, number of actors and of
+    dimensions; line 2 a header; then per actor its name, description, power (capability) and,
+    per dimension, position and salience. Trailing commas are allowed."""
+    text, name = _read_text(path)
+    return read_ktab_text(text, name)
