@@ -1,0 +1,212 @@
+"""The registered "negotiation" analysis: per track, simulated talks between automated agents
+(alternating offers for two, the stacked protocol for more), one run per strategy at the
+central estimates with its offer trace, and a tournament over strategy assignments and Monte
+Carlo draws of the uncertain inputs (docs/negotiation.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..analysis import register
+from ..montecarlo.stats import Estimate95
+from ..process.batch_space import DrawValues, build_batch_space, parties_of
+from ..process.inputs import draw_inputs, uncertain_inputs
+from ..progress import ProgressCallback, report
+from ..results import Result
+from ..scenario.model import Scenario
+from .domain import NegotiationDomain
+from .protocol import NegotiationResult, ProtocolConfig, negotiate
+from .strategies import Strategy
+from .tournament import TournamentConfig, run_tournament
+
+PRESETS = {
+    "boulware": Strategy.boulware, "linear": Strategy.linear, "conceder": Strategy.conceder,
+    "tit-for-tat": Strategy.tit_for_tat, "aspiration": Strategy.aspiration, "hardliner": Strategy.hardliner,
+    "random": Strategy.random,
+}
+
+
+class NegotiationConfig(BaseModel):
+    """Strategies, deadline, and the draws of the uncertain inputs the tournament runs on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    strategies: tuple[str, ...] = Field(("boulware", "linear", "conceder", "hardliner"),
+                                        description="Strategies in the tournament (" + ", ".join(PRESETS) + ").")
+    deadline: int = Field(100, ge=1, le=100_000, description="Rounds before the talks end without a deal.")
+    draws: int = Field(20, ge=1, le=10_000, description="Monte Carlo draws of the uncertain inputs.")
+    seed: int = Field(20240601, ge=0, description="Root seed; the same seed gives the same results.")
+    max_assignments: int = Field(64, ge=1, le=100_000, description="Most strategy assignments per track "
+                                 "(a seeded sample when there are more).")
+    max_outcomes: int = Field(200_000, ge=1, le=5_000_000, description="Skip tracks with more outcomes.")
+
+    @field_validator("strategies", mode="before")
+    @classmethod
+    def _strategies(cls, v) -> tuple[str, ...]:
+        names = tuple(v.split(",")) if isinstance(v, str) else tuple(v)
+        unknown = [s for s in names if s not in PRESETS]
+        if unknown or not names:
+            raise ValueError(f"unknown strategy {', '.join(unknown) or '(none)'}; strategies: {', '.join(PRESETS)}")
+        return names
+
+
+@dataclass(frozen=True)
+class StrategyRow(Result):
+    """A strategy over the tournament: how often its talks end in a deal, its party's utility."""
+
+    strategy: str
+    runs: int
+    agreement: Estimate95
+    utility: Estimate95
+    gain: Estimate95
+
+
+@dataclass(frozen=True)
+class AssignmentRow(Result):
+    strategies: tuple[str, ...]
+    runs: int
+    agreement: Estimate95
+    round: Estimate95
+    distance_pareto: Estimate95
+    distance_nash: Estimate95
+
+
+@dataclass(frozen=True)
+class TrackNegotiation(Result):
+    track: str
+    title: str
+    parties: tuple[str, ...]
+    required: tuple[str, ...]
+    protocol: str
+    n_outcomes: int
+    runs: tuple[NegotiationResult, ...] = ()  # every party on one strategy, central estimates, with offers
+    strategies: tuple[StrategyRow, ...] = ()
+    assignments: tuple[AssignmentRow, ...] = ()
+    skipped: str | None = None
+    plane: tuple[str, ...] = ()  # the two parties whose utilities the offer traces are drawn in
+    frontier: tuple[tuple[float, float], ...] = ()  # Pareto-optimal acceptable outcomes in that plane
+    nash: tuple[float, float] | None = None
+    no_deal: tuple[float, float] | None = None
+
+    def run(self, strategy: str) -> NegotiationResult:
+        return next(r for r in self.runs if r.strategies[0] == strategy)
+
+
+@dataclass(frozen=True)
+class NegotiationAnalysisResult(Result):
+    draws: int
+    seed: int
+    deadline: int
+    strategies: tuple[str, ...]
+    tracks: tuple[TrackNegotiation, ...]
+
+    def track(self, track_id: str) -> TrackNegotiation:
+        return next(t for t in self.tracks if t.track == track_id)
+
+    def rows(self) -> list[dict]:
+        return [{"track": t.track, "strategy": s.strategy, "agreement": s.agreement.value, "utility": s.utility.value}
+                for t in self.tracks for s in t.strategies]
+
+
+# --------------------------------------------------------------------------- utilities per draw
+
+
+def draw_utilities(scenario: Scenario, track, parties: tuple[str, ...], draws: int, seed: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Raw utility of every outcome for every party on each draw (draws, outcomes, parties), in
+    the domain's row-major outcome order, and the reservation values (draws, parties)."""
+    inputs = uncertain_inputs(scenario)
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
+    values = DrawValues(inputs, draw_inputs(inputs, rng, draws))
+    space = build_batch_space(scenario, track, values, parties_of(track, None, {}))
+    if tuple(p.name for p in space.parties) != parties:
+        raise ValueError("party order differs between the batch space and the domain")
+    sizes = [int(s) for s in space.sizes]
+    total = np.zeros((draws, len(parties), *sizes))
+    for i, size in enumerate(sizes):
+        shape = [draws, len(parties)] + [1] * len(sizes)
+        shape[2 + i] = size
+        total += space.tables[:, :, i, :size].reshape(shape)
+    return np.moveaxis(total.reshape(draws, len(parties), -1), 1, 2), space.reservation
+
+
+# --------------------------------------------------------------------------- per track
+
+
+def _plane(domain: NegotiationDomain) -> dict:
+    """The first two required parties (or the first two parties), and the Pareto frontier, Nash
+    point and no-deal point in their normalised utilities, for drawing offer traces."""
+    req = list(domain.required)
+    pair = (req + [j for j in range(len(domain.parties)) if j not in req])[:2]
+    ref = domain.reference
+    cols = [req.index(j) if j in req else None for j in pair]
+    if None in cols:
+        return {"plane": tuple(domain.parties[j] for j in pair)}
+    pts = sorted({(round(float(a), 6), round(float(b), 6)) for a, b in ref.frontier[:, cols]})
+    nash = None if ref.nash is None else (float(ref.nash[cols[0]]), float(ref.nash[cols[1]]))
+    return {"plane": tuple(domain.parties[j] for j in pair), "frontier": tuple(pts), "nash": nash,
+            "no_deal": (float(ref.disagreement[cols[0]]), float(ref.disagreement[cols[1]]))}
+
+
+def _rows(tournament) -> tuple[tuple[StrategyRow, ...], tuple[AssignmentRow, ...]]:
+    strategies = tuple(StrategyRow(s.strategy, s.runs, s.agreement, s.utility, s.gain) for s in tournament.strategies)
+    assignments = tuple(AssignmentRow(a.strategies, a.runs, a.agreement, a.round, a.distance_pareto, a.distance_nash)
+                        for a in tournament.assignments)
+    return strategies, assignments
+
+
+def negotiate_track(scenario: Scenario, track, config: NegotiationConfig) -> TrackNegotiation:
+    """The runs at the central estimates and the tournament over draws for one track."""
+    base = dict(track=track.id, title=track.title, parties=tuple(track.participants), required=(),
+                protocol="", n_outcomes=0)
+    try:
+        domain = NegotiationDomain.from_scenario(scenario, track.id, max_outcomes=config.max_outcomes)
+    except ValueError as exc:
+        return TrackNegotiation(**base, skipped=str(exc))
+    protocol = ProtocolConfig(deadline=config.deadline, record_offers=True)
+    strategies = tuple(PRESETS[name]() for name in config.strategies)
+    runs = tuple(negotiate(domain, [s] * len(domain.parties), config=protocol, seed=config.seed) for s in strategies)
+    utilities, reservation = draw_utilities(scenario, track, domain.parties, config.draws, config.seed)
+    tournament = run_tournament(utilities, strategies, domain=domain, reservation=reservation, seed=config.seed,
+                                config=TournamentConfig(protocol=ProtocolConfig(deadline=config.deadline),
+                                                        max_assignments=config.max_assignments))
+    strategy_rows, assignment_rows = _rows(tournament)
+    plane = _plane(domain)
+    return TrackNegotiation(**plane,track=track.id, title=track.title, parties=domain.parties,
+                            required=tuple(domain.parties[j] for j in domain.required),
+                            protocol="alternating offers" if len(domain.parties) == 2 else "stacked alternating offers",
+                            n_outcomes=int(domain.utility.shape[0]), runs=runs, strategies=strategy_rows,
+                            assignments=assignment_rows)
+
+
+def warm_up() -> None:
+    """Compile the negotiation kernels on a tiny domain (run in a background thread by analyze)."""
+    domain = NegotiationDomain.from_utilities(np.array([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]]))
+    strategies = (Strategy.boulware(), Strategy.conceder())
+    negotiate(domain, strategies, config=ProtocolConfig(deadline=4, record_offers=True))
+    run_tournament(domain.utility[None], strategies, domain=domain,
+                   config=TournamentConfig(protocol=ProtocolConfig(deadline=4)))
+
+
+@register("negotiation", "Simulated negotiations between automated agents", order=28, config=NegotiationConfig,
+          applies=lambda scenario: any(len(t.participants) >= 2 for t in scenario.active_tracks), warm_up=warm_up)
+def negotiation_analysis(scenario: Scenario, *, config: NegotiationConfig | None = None,
+                         progress: ProgressCallback | None = None) -> NegotiationAnalysisResult:
+    """How talks on each track might run between automated agents (time-dependent concession after
+    Faratin, Sierra & Jennings 1998; stacked alternating offers after Aydogan et al. 2017), at the
+    central estimates and as a tournament over the uncertain inputs."""
+    config = config or NegotiationConfig()
+    tracks = [t for t in scenario.active_tracks if len(t.participants) >= 2]
+    out = []
+    for k, track in enumerate(tracks):
+        report(progress, "negotiations", k, len(tracks))
+        out.append(negotiate_track(scenario, track, config))
+    report(progress, "negotiations", len(tracks), len(tracks))
+    return NegotiationAnalysisResult(draws=config.draws, seed=config.seed, deadline=config.deadline,
+                                     strategies=config.strategies, tracks=tuple(out))
+
+
+__all__ = ["NegotiationAnalysisResult", "NegotiationConfig", "PRESETS", "TrackNegotiation", "negotiate_track",
+           "negotiation_analysis"]
