@@ -70,6 +70,7 @@ def show_generic(console: Console, name: str, result: Any) -> None:
 def show_result(console: Console, name: str, result: Any, scenario: Scenario) -> None:
     from ..deterrence.analysis import DeterrenceResult
     from ..escalation.analysis import EscalationResult
+    from ..forecast.analysis import ForecastResult
     from ..process import ProcessResult
     from ..selfdetermination.analysis import SelfDeterminationResult
     from ..space import AgreementSpaceResult
@@ -89,6 +90,8 @@ def show_result(console: Console, name: str, result: Any, scenario: Scenario) ->
         show_escalation(console, result, scenario)
     elif isinstance(result, SelfDeterminationResult):
         show_self_determination(console, result, scenario)
+    elif isinstance(result, ForecastResult):
+        show_forecast(console, result, scenario)
     else:
         show_generic(console, name, result)
 
@@ -256,3 +259,34 @@ def show_self_determination(console: Console, result, scenario: Scenario) -> Non
     console.print("; ".join(f"{k} {c.label}" for k, c in enumerate(result.criteria, start=1)) + ".",
                   markup=False, soft_wrap=True)
     console.print(LEGEND, style="dim", markup=False, soft_wrap=True)
+
+
+def show_forecast(console: Console, result, scenario: Scenario) -> None:
+    """Each numeric issue, by track: the status quo, every model's central forecast and the Nash solution."""
+    from ..report.forecast_section import by_track, issue_label, num, plain, solution_text
+    from ..report.wording import Words
+
+    if not result.issues:
+        console.print("No numeric issue to forecast.", style="dim")
+        return
+    tracks = Words(scenario).tracks
+    table = Table(title=f"Forecasts of the numeric issues (central values; {round(100 * result.level)}% intervals "
+                  f"over {result.draws:,} draws in results.json)", title_justify="left")
+    table.add_column("issue", ratio=1)
+    table.add_column("status quo", justify="right", no_wrap=True)
+    for m in result.models:
+        table.add_column(m, justify="right", no_wrap=True)
+    table.add_column("Nash", justify="right", no_wrap=True)
+    for track, issues in by_track(result).items():
+        table.add_row(f"[bold]{escape(tracks.get(track, track))}[/bold]")
+        for k, i in enumerate(issues):
+            table.add_row("  " + escape(issue_label(i)), plain(i.status_quo),
+                          *[num(i, i.model(m).nominal) for m in result.models], solution_text(i, "nash"),
+                          end_section=k == len(issues) - 1)
+    console.print(table)
+    console.print("mean: the compromise model (capability x salience weighted mean); median: weighted median; "
+                  "challenge: expected-utility challenge model; condorcet: probabilistic Condorcet model; Nash: the "
+                  "Nash bargaining solution of the track's agreement space (— when the track cannot agree).",
+                  style="dim", markup=False, soft_wrap=True)
+    for note in result.notes:
+        console.print(note, style="dim", markup=False)

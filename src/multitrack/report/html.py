@@ -13,8 +13,8 @@ from .. import __version__
 from ..analysis import available
 from ..scenario import citations, describe
 from ..scenario.model import Scenario
-from . import agreement_section, overview_section, process_section, stability_section  # noqa: F401  (register their renderers)
-from . import deterrence_section, escalation_section, selfdetermination_section  # noqa: F401  (register their renderers)
+from . import (agreement_section, overview_section, process_section, stability_section, negotiation_section)  # noqa: F401  (register their renderers)
+from . import deterrence_section, escalation_section, forecast_section, selfdetermination_section  # noqa: F401  (register their renderers)
 from .charts import plotly_script
 from .sections import render_section
 from .summary import security_findings, summary_findings, summary_lines

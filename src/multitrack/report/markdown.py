@@ -13,6 +13,7 @@ from .. import __version__
 from ..analysis import available
 from ..deterrence.analysis import DeterrenceResult
 from ..escalation.analysis import EscalationResult
+from ..forecast.analysis import ForecastResult
 from ..overview import OverviewResult
 from ..process.result import ProcessResult
 from ..scenario import citations, describe
@@ -22,7 +23,7 @@ from ..space.result import AgreementSpaceResult
 from ..stability.analysis import CONCEPT_TITLES, StabilityResult
 from .process_words import DESIGN_NAMES, claim_question, claim_sentence, forum_landing, pct
 from .static_charts import (designs_svg, deterrence_curve_svg, escalation_curves_svg, escalation_effects_svg,
-                            forum_svg, frontier_svg, tornado_svg)
+                            forecast_svg, forum_svg, frontier_svg, tornado_svg)
 from .summary import security_findings, summary_findings, summary_lines
 from .wording import CONCEPT_NAMES, Words, fmt
 
@@ -234,6 +235,26 @@ def _escalation(result: EscalationResult, scenario: Scenario, figures: Figures) 
                                                f"risk reduction within {h} months, any theatre (percentage points)"),
                         f"Risk reduction against no measures within {months_words(h)}, any theatre, in percentage "
                         f"points with {round(100 * result.level)}% intervals over the uncertain inputs.")]
+    return "\n".join(out)
+
+
+@md_renderer(ForecastResult)
+def _forecast(result: ForecastResult, scenario: Scenario, figures: Figures) -> str:
+    from .forecast_section import by_track, forecast_rows, intro, issue_sentence
+
+    words = Words(scenario)
+    out = [intro(result), ""] + [f"_{n}_" for n in result.notes]
+    if not result.issues:
+        return "\n".join(out + ["The scenario has no numeric issue to forecast."])
+    for track, issues in by_track(result).items():
+        title = words.tracks.get(track, track)
+        out += [f"### {title}", "", table(forecast_rows(result, issues)), ""]
+        out += [f"- {issue_sentence(result, i)}" for i in issues] + [""]
+        out.append(_figure(figures, f"forecast-{track}", forecast_svg(result, issues, words.actors),
+                           f"{title}: each issue on its own range, with the actors' positions (sized by capability "
+                           "x salience), each model's forecast with its "
+                           f"{round(100 * result.level)}% interval over the uncertain inputs, the bargaining "
+                           "solutions and the status quo (dashed)."))
     return "\n".join(out)
 
 

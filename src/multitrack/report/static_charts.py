@@ -133,3 +133,50 @@ def escalation_effects_svg(labels: list[str], series: list[tuple[str, str, list]
     ax.set_xlabel(x_label)
     ax.legend(fontsize=7)
     return _svg(fig)
+
+
+def forecast_svg(result, issues: list, names: dict[str, str]) -> bytes | None:
+    """The forecast dot plot of one track: a panel per issue on its own range, with the actors'
+    positions (sized by weight), each model's forecast and interval, the bargaining solutions and
+    the status quo."""
+    from .forecast_section import (MODEL_COLOURS, SOLUTION_COLOURS, chart_rows, grouped_positions, issue_label,
+                                   model_label, solution_name)
+
+    if not issues:
+        return None
+    markers = {"nash": "D", "kalai_smorodinsky": "s", "egalitarian": "^", "utilitarian": "*"}
+    ys = chart_rows(result, solutions=any(i.solutions for i in issues))
+    fig, axes = plt.subplots(len(issues), 1, figsize=(7.5, 0.6 + 0.3 * len(ys) * len(issues) + 0.5 * len(issues)),
+                             squeeze=False)
+    for ax, i in zip(axes[:, 0], issues):
+        groups = grouped_positions(i, names)
+        ax.scatter([g[0] for g in groups], [ys["actors' positions"]] * len(groups),
+                   s=[20 + 400 * g[1] for g in groups], color="#999", alpha=0.5, edgecolor="#444",
+                   label="actor's position (size: weight)")
+        for f in i.forecasts:
+            label = model_label(f.model)
+            ax.errorbar([f.nominal], [ys[label]], xerr=[[max(0.0, f.nominal - f.low)], [max(0.0, f.high - f.nominal)]],
+                        fmt="o", ms=5, capsize=3, color=MODEL_COLOURS.get(f.model, "#4c78a8"), label=label)
+        concepts = [c for c in markers if c in i.solutions]
+        for j, c in enumerate(concepts):
+            offset = (j - (len(concepts) - 1) / 2) * 0.18
+            ax.plot([i.solutions[c]], [ys["bargaining solutions"] + offset], markers[c], ms=6,
+                    color=SOLUTION_COLOURS.get(c, "#333"), label=solution_name(c))
+        ax.axvline(i.status_quo, color="#222", lw=1, ls="--", label="status quo")
+        pad = 0.03 * (abs(i.high - i.low) or 1.0)
+        ax.set_xlim(i.low - pad, i.high + pad)
+        ax.set_ylim(max(ys.values()) + 0.6, -1.4)
+        ax.set_yticks(list(ys.values()), list(ys), fontsize=7)
+        ax.set_title(issue_label(i), fontsize=8)
+        ax.grid(axis="x", color="#eee")
+    legend: dict = {}
+    for ax in axes[:, 0]:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            legend.setdefault(label, handle)
+    order = ["actor's position (size: weight)", *(model_label(m) for m in result.models),
+             *(solution_name(c) for c in markers), "status quo"]
+    labels = [x for x in order if x in legend]
+    axes[0][0].legend([legend[x] for x in labels], labels, fontsize=6, ncol=4, loc="lower left",
+                      bbox_to_anchor=(0, 1.12), frameon=False)
+    fig.tight_layout()
+    return _svg(fig)

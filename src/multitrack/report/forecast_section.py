@@ -1,0 +1,298 @@
+"""Report section of the forecast analysis: per track a table of where each numeric issue lands
+under the four spatial bargaining models (with their intervals over the uncertain inputs) beside
+the agreement space's bargaining solutions, a sentence per issue on how far apart they are, and a
+dot plot of positions, status quo, forecasts and solutions on each issue's own scale."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+from markupsafe import escape
+from plotly.subplots import make_subplots
+
+from ..forecast.analysis import SOLUTION_CONCEPTS, ForecastResult, IssueForecast, ModelForecast
+from ..scenario.model import Scenario
+from .charts import _LAYOUT, _html
+from .sections import section_renderer
+from .wording import CONCEPT_NAMES, Words
+
+#: Per model: a short label (table heads, chart rows), a name for sentences, and what it computes.
+MODEL_WORDS = {
+    "mean": ("compromise", "the compromise model",
+             "the capability × salience weighted mean of the positions (Achen 2006; van den Bos 1991)"),
+    "median": ("weighted median", "the weighted median",
+               "the position no weighted majority can beat, with the same weights (Black 1948; Achen 2006)"),
+    "challenge": ("challenge", "the expected-utility challenge model",
+                  ("rounds of challenges and offers until positions settle, read at the median voter "
+                   "(Bueno de Mesquita 1994, equations after Scholz, Calbert & Smith 2011)")),
+    "condorcet": ("Condorcet", "the probabilistic Condorcet model",
+                  ("a probabilistic Condorcet election among the positions, as in KAPSARC's KTAB "
+                   "(Wise, Lester & Efird 2015)")),
+}
+MODEL_COLOURS = {"mean": "#4c78a8", "median": "#f58518", "challenge": "#54a24b", "condorcet": "#b279a2"}
+SOLUTION_SYMBOLS = {"nash": "diamond", "kalai_smorodinsky": "square", "egalitarian": "triangle-up",
+                    "utilitarian": "star"}
+SOLUTION_COLOURS = {"nash": "#e45756", "kalai_smorodinsky": "#9d755d", "egalitarian": "#222222",
+                    "utilitarian": "#17becf"}
+NONE = "—"
+
+
+def model_label(model: str) -> str:
+    return MODEL_WORDS.get(model, (model, model, model))[0]
+
+
+def model_name(model: str) -> str:
+    return MODEL_WORDS.get(model, (model, f"the {model} model", model))[1]
+
+
+def solution_name(concept: str) -> str:
+    return CONCEPT_NAMES.get(concept, concept.replace("_", " "))
+
+
+def level_words(r: ForecastResult) -> str:
+    return f"{round(100 * r.level)}%"
+
+
+def decimals(i: IssueForecast) -> int:
+    """Digits after the point: three significant digits of the issue's range (one decimal on a
+    range of 10 to 99, none from 100 up)."""
+    span = abs(i.high - i.low)
+    return 0 if span <= 0 else max(0, 2 - math.floor(math.log10(span)))
+
+
+def num(i: IssueForecast, v: float) -> str:
+    """A value of the issue, rounded to its range (see `decimals`); never "-0"."""
+    text = f"{v:.{decimals(i)}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def plain(v: float) -> str:
+    """A value of the issue's own domain (its ends, the status quo, a bargaining solution): whole
+    numbers without decimals, others as they are."""
+    return f"{v:g}" if float(v).is_integer() else f"{v:.4g}"
+
+
+def with_unit(i: IssueForecast, text: str) -> str:
+    return f"{text} {i.unit}" if i.unit else text
+
+
+def issue_label(i: IssueForecast) -> str:
+    return f"{i.title} ({i.unit})" if i.unit else i.title
+
+
+def range_text(i: IssueForecast) -> str:
+    return f"{plain(i.low)}–{plain(i.high)}"
+
+
+def forecast_text(i: IssueForecast, f: ModelForecast) -> str:
+    """A model's forecast as 'central (low–high)': the value at the central estimates, then the
+    interval over the draws."""
+    return f"{num(i, f.nominal)} ({num(i, f.low)}–{num(i, f.high)})"
+
+
+def solution_text(i: IssueForecast, concept: str) -> str:
+    v = i.solutions.get(concept)
+    return NONE if v is None else plain(v)
+
+
+def headline_model(r: ForecastResult) -> str:
+    """The model the sentences lead with: the compromise model when it ran, else the first."""
+    return "mean" if "mean" in r.models else r.models[0]
+
+
+def issue_sentence(r: ForecastResult, i: IssueForecast) -> str:
+    """Where the lead model puts the issue, how far apart the models are, and how the bargaining
+    solutions (Nash first) compare."""
+    lead = i.model(headline_model(r))
+    span = abs(i.high - i.low) or 1.0
+    out = (f"On '{i.title}', {model_name(lead.model)} puts the outcome at {with_unit(i, num(i, lead.nominal))} "
+           f"({num(i, lead.low)}–{num(i, lead.high)})")
+    centrals = [f.nominal for f in i.forecasts]
+    if len(centrals) > 1:
+        lo, hi = min(centrals), max(centrals)
+        if num(i, lo) == num(i, hi):
+            out += f"; all {count(len(centrals))} models agree on {num(i, lo)}"
+        else:
+            out += (f"; the {count(len(centrals))} models range from {num(i, lo)} ({_who(i, lo)}) to {num(i, hi)} "
+                    f"({_who(i, hi)}), {round(100 * (hi - lo) / span)}% of the issue's range")
+    out += "."
+    if not i.solutions:
+        return out + " The track has no agreeable outcome, so there is no bargaining solution to compare."
+    lead_concept = "nash" if "nash" in i.solutions else next(iter(i.solutions))
+    value = i.solutions[lead_concept]
+    gap = value - lead.nominal
+    where = ("the same value" if num(i, abs(gap)) == num(i, 0.0) else
+             f"{with_unit(i, num(i, abs(gap)))} {'above' if gap > 0 else 'below'} it")
+    out += f" The {solution_name(lead_concept)} bargaining solution is at {plain(value)}, {where}"
+    others = [v for c, v in i.solutions.items() if c != lead_concept]
+    if others:
+        vals = list(i.solutions.values())
+        out += f"; the bargaining solutions span {plain(min(vals))}–{plain(max(vals))}"
+    return out + "."
+
+
+def count(n: int) -> str:
+    return ("no", "one", "two", "three", "four", "five", "six")[n] if n <= 6 else str(n)
+
+
+def _who(i: IssueForecast, value: float) -> str:
+    return ", ".join(model_label(f.model) for f in i.forecasts if num(i, f.nominal) == num(i, value))
+
+
+def by_track(r: ForecastResult) -> dict[str, list[IssueForecast]]:
+    out: dict[str, list[IssueForecast]] = {}
+    for i in r.issues:
+        out.setdefault(i.track, []).append(i)
+    return out
+
+
+def forecast_rows(r: ForecastResult, issues: list[IssueForecast]) -> list[dict[str, str]]:
+    """One row of words per issue (shared with Markdown)."""
+    rows = []
+    for i in issues:
+        row = {"Issue": issue_label(i), "Range": range_text(i), "Status quo": plain(i.status_quo)}
+        row.update({model_label(f.model): forecast_text(i, f) for f in i.forecasts})
+        row.update({solution_name(c): solution_text(i, c) for c in SOLUTION_CONCEPTS})
+        rows.append(row)
+    return rows
+
+
+def intro(r: ForecastResult) -> str:
+    """What the models compute, what the weights are and what the intervals are."""
+    models = "; ".join(f"{model_label(m)}: {MODEL_WORDS.get(m, (m, m, m))[2]}" for m in r.models)
+    return (f"Each numeric issue is forecast with {count(len(r.models))} spatial bargaining models ({models}). Every "
+            "actor's weight is its capability × salience, shared so the weights sum to one. The central value "
+            "is the forecast at the scenario's central estimates; the range in brackets is the "
+            f"{level_words(r)} interval over {r.draws:,} draws of the uncertain inputs (seed {r.seed}). Beside "
+            "them, the agreement space's bargaining solutions (Nash, Kalai-Smorodinsky, egalitarian, "
+            f"utilitarian) on the same issue ({NONE} where the track has no agreeable outcome).")
+
+
+@section_renderer(ForecastResult)
+def forecast_section(result: ForecastResult, scenario: Scenario) -> str:
+    words = Words(scenario)
+    parts = [f"<p class='caption'>{escape(intro(result))}</p>"]
+    parts += [f"<p class='caption'>{escape(n)}</p>" for n in result.notes]
+    if not result.issues:
+        return "".join(parts) + "<p>The scenario has no numeric issue to forecast.</p>"
+    for track, issues in by_track(result).items():
+        parts.append(_track(result, track, issues, words))
+    return "".join(parts)
+
+
+def _track(r: ForecastResult, track: str, issues: list[IssueForecast], words: Words) -> str:
+    title = words.tracks.get(track, track)
+    out = [f"<h3 id='forecast-track-{escape(track)}'>{escape(title)}</h3>", _table(r, track, issues)]
+    out.append("<ul>" + "".join(f"<li>{escape(issue_sentence(r, i))}</li>" for i in issues) + "</ul>")
+    out.append(_chart(r, track, title, issues, words))
+    return "".join(out)
+
+
+def _table(r: ForecastResult, track: str, issues: list[IssueForecast]) -> str:
+    models = "".join(f"<th>{escape(model_label(m))}</th>" for m in r.models)
+    concepts = "".join(f"<th>{escape(solution_name(c))}</th>" for c in SOLUTION_CONCEPTS)
+    body = []
+    for i in issues:
+        cells = [f"<td style='min-width:13em'>{escape(i.title)}" + (f" <span class='meta'>({escape(i.unit)})</span>" if i.unit else "")
+                 + "</td>", f"<td>{escape(range_text(i))}</td>", f"<td>{escape(plain(i.status_quo))}</td>"]
+        cells += [f"<td>{escape(forecast_text(i, i.model(m)))}</td>" for m in r.models]
+        cells += [f"<td>{escape(solution_text(i, c))}</td>" for c in SOLUTION_CONCEPTS]
+        body.append(f"<tr id='forecast-{escape(track)}-{escape(i.issue)}'>{''.join(cells)}</tr>")
+    return (f"<div class='scroll'><table class='data' id='forecast-{escape(track)}'><thead><tr>"
+            "<th rowspan='2'>Issue</th><th rowspan='2'>Range</th><th rowspan='2'>Status quo</th>"
+            f"<th colspan='{len(r.models)}'>Models: central ({level_words(r)} interval)</th>"
+            f"<th colspan='{len(SOLUTION_CONCEPTS)}'>Bargaining solutions</th></tr>"
+            f"<tr>{models}{concepts}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+
+
+# --------------------------------------------------------------------------- the dot plot
+
+
+def chart_rows(r: ForecastResult, solutions: bool = True) -> dict[str, float]:
+    """The rows of an issue's panel, top to bottom, with their place on the y axis: the actors'
+    positions (given more room, for the circles), each model, the bargaining solutions."""
+    rows = {"actors' positions": -0.6}
+    rows.update({model_label(m): float(k) for k, m in enumerate(r.models, start=1)})
+    if solutions:
+        rows["bargaining solutions"] = float(len(r.models) + 1)
+    return rows
+
+
+def grouped_positions(i: IssueForecast, names: dict[str, str]) -> list[tuple[float, float, list[str]]]:
+    """Actors at the same position as one point: (position, summed weight, 'name (weight)' lines)."""
+    groups: dict[float, tuple[float, list[str]]] = {}
+    for a, x, w in zip(i.actors, i.positions, i.weights):
+        total, who = groups.get(x, (0.0, []))
+        groups[x] = (total + w, who + [f"{names.get(a, a)} ({100 * w:.0f}%)"])
+    return [(x, w, who) for x, (w, who) in sorted(groups.items())]
+
+
+def _t(text: str) -> str:
+    """Text for a plotly label: plotly reads a little HTML, so scenario text goes in escaped."""
+    return str(escape(text))
+
+
+def _chart(r: ForecastResult, track: str, title: str, issues: list[IssueForecast], words: Words) -> str:
+    ys = chart_rows(r, solutions=any(i.solutions for i in issues))
+    panel, gap, top, bottom = 30 + 30 * len(ys), 100, 70, 50  # pixels
+    height = top + bottom + panel * len(issues) + gap * (len(issues) - 1)
+    fig = make_subplots(rows=len(issues), cols=1, vertical_spacing=gap / (height - top - bottom),
+                        subplot_titles=[_t(issue_label(i)) for i in issues])
+    shown: set[str] = set()
+
+    def legend(key: str) -> bool:
+        first = key not in shown
+        shown.add(key)
+        return first
+
+    for row, i in enumerate(issues, start=1):
+        groups = grouped_positions(i, words.actors)
+        fig.add_trace(go.Scatter(
+            x=[g[0] for g in groups], y=[ys["actors' positions"]] * len(groups), mode="markers",
+            name="actor's position (size: weight)", legendgroup="actors", showlegend=legend("actors"),
+            marker=dict(size=[8 + 30 * math.sqrt(g[1]) for g in groups], color="rgba(120,120,120,0.45)",
+                        line=dict(color="#444", width=1)),
+            hovertext=["<br>".join(map(_t, g[2])) + f"<br>position {_t(with_unit(i, num(i, g[0])))}"
+                       for g in groups], hoverinfo="text"),
+            row=row, col=1)
+        for f in i.forecasts:
+            label = model_label(f.model)
+            fig.add_trace(go.Scatter(
+                x=[f.nominal], y=[ys[label]], mode="markers", name=label, legendgroup=f.model,
+                showlegend=legend(f.model), marker=dict(size=11, color=MODEL_COLOURS.get(f.model, "#4c78a8")),
+                error_x=dict(type="data", symmetric=False, array=[max(0.0, f.high - f.nominal)],
+                             arrayminus=[max(0.0, f.nominal - f.low)], thickness=2, width=6),
+                hovertext=[_t(f"{label}: {with_unit(i, forecast_text(i, f))}")], hoverinfo="text"), row=row, col=1)
+        concepts = [c for c in SOLUTION_CONCEPTS if c in i.solutions]
+        for k, c in enumerate(concepts):
+            offset = (k - (len(concepts) - 1) / 2) * 0.18  # coinciding solutions stay visible
+            fig.add_trace(go.Scatter(
+                x=[i.solutions[c]], y=[ys["bargaining solutions"] + offset], mode="markers",
+                name=solution_name(c), legendgroup=c, showlegend=legend(c),
+                marker=dict(size=11, symbol=SOLUTION_SYMBOLS.get(c, "circle"), color=SOLUTION_COLOURS.get(c, "#333"),
+                            line=dict(color="#fff", width=0.5)),
+                hovertext=[_t(f"{solution_name(c)}: {with_unit(i, num(i, i.solutions[c]))}")], hoverinfo="text"),
+                row=row, col=1)
+        fig.add_trace(go.Scatter(
+            x=[i.status_quo, i.status_quo], y=[-1.3, max(ys.values()) + 0.5], mode="lines", name="status quo",
+            legendgroup="sq", showlegend=legend("sq"), line=dict(color="#222", width=1.5, dash="dash"),
+            hovertext=_t(f"status quo: {with_unit(i, num(i, i.status_quo))}"), hoverinfo="text"), row=row, col=1)
+        pad = 0.03 * (abs(i.high - i.low) or 1.0)
+        fig.update_xaxes(range=[i.low - pad, i.high + pad], title_text=_t(i.unit or ""), row=row, col=1,
+                         showgrid=True, zeroline=False)
+        fig.update_yaxes(tickvals=list(ys.values()), ticktext=list(ys), range=[max(ys.values()) + 0.6, -1.4],
+                         zeroline=False, showgrid=True, gridcolor="#eee", row=row, col=1)
+    fig.update_layout(**{**_LAYOUT, "height": height, "margin": dict(l=150, r=20, t=top, b=bottom)},
+                      legend=dict(orientation="h", yanchor="bottom", y=1 + 30 / (height - top - bottom), x=0))
+    caption = (f"{title}: each issue on its own scale (its range, in its unit). Grey circles are the actors' "
+               "positions, sized by their weight (capability × salience; hover for names); each model's "
+               f"forecast at the central estimates, with its {level_words(r)} interval over the uncertain inputs "
+               "as a bar; the bargaining solutions as distinct markers (side by side where they coincide); the "
+               "dashed line is the status quo.")
+    return f"<figure>{_html(fig, f'forecast-chart-{track}')}<figcaption>{escape(caption)}</figcaption></figure>"
+
+
+__all__ = ["MODEL_WORDS", "by_track", "chart_rows", "decimals", "forecast_rows", "forecast_section",
+           "forecast_text", "grouped_positions", "intro", "issue_label", "issue_sentence", "model_label",
+           "model_name", "num", "solution_name", "solution_text"]
