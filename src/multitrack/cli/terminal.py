@@ -92,8 +92,30 @@ def show_result(console: Console, name: str, result: Any, scenario: Scenario) ->
         show_self_determination(console, result, scenario)
     elif isinstance(result, ForecastResult):
         show_forecast(console, result, scenario)
+    elif type(result).__name__ == "NegotiationAnalysisResult":
+        show_negotiation(console, result, scenario)
     else:
         show_generic(console, name, result)
+
+
+def show_negotiation(console: Console, result, scenario: Scenario) -> None:
+    """Per track: how the talks go with every party on one strategy, and the tournament table."""
+    from ..report.negotiation_section import STRATEGY_WORDS, run_sentence
+    from ..report.wording import Words
+
+    words = Words(scenario)
+    for t in result.tracks:
+        if t.skipped:
+            console.print(f"[dim]{t.title}: not simulated ({t.skipped})[/dim]")
+            continue
+        table = Table(title=f"Negotiation: {t.title}", title_justify="left")
+        for col in ("strategy", "deals", "own utility", "gain"):
+            table.add_column(col)
+        for s in t.strategies:
+            table.add_row(STRATEGY_WORDS.get(s.strategy, s.strategy), f"{s.agreement.value:.0%}",
+                          f"{s.utility.value:.2f}", f"{s.gain.value:+.2f}")
+        console.print(table)
+        console.print(run_sentence(t, words), markup=False)
 
 
 def show_stability(console: Console, result, scenario: Scenario) -> None:

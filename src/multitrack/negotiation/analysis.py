@@ -5,7 +5,7 @@ Carlo draws of the uncertain inputs (docs/negotiation.md)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -157,6 +157,17 @@ def _rows(tournament) -> tuple[tuple[StrategyRow, ...], tuple[AssignmentRow, ...
     return strategies, assignments
 
 
+TRACE_OFFERS = 200  # offers kept per run for the report's trace (evenly spaced, the last always kept)
+
+
+def _thin(run: NegotiationResult) -> NegotiationResult:
+    """The run with at most TRACE_OFFERS of its offers, so that results.json stays small."""
+    if len(run.offers) <= TRACE_OFFERS:
+        return run
+    keep = np.unique(np.linspace(0, len(run.offers) - 1, TRACE_OFFERS).round().astype(int))
+    return replace(run, offers=tuple(run.offers[k] for k in keep))
+
+
 def negotiate_track(scenario: Scenario, track, config: NegotiationConfig) -> TrackNegotiation:
     """The runs at the central estimates and the tournament over draws for one track."""
     base = dict(track=track.id, title=track.title, parties=tuple(track.participants), required=(),
@@ -167,7 +178,8 @@ def negotiate_track(scenario: Scenario, track, config: NegotiationConfig) -> Tra
         return TrackNegotiation(**base, skipped=str(exc))
     protocol = ProtocolConfig(deadline=config.deadline, record_offers=True)
     strategies = tuple(PRESETS[name]() for name in config.strategies)
-    runs = tuple(negotiate(domain, [s] * len(domain.parties), config=protocol, seed=config.seed) for s in strategies)
+    runs = tuple(_thin(negotiate(domain, [s] * len(domain.parties), config=protocol, seed=config.seed))
+                 for s in strategies)
     utilities, reservation = draw_utilities(scenario, track, domain.parties, config.draws, config.seed)
     tournament = run_tournament(utilities, strategies, domain=domain, reservation=reservation, seed=config.seed,
                                 config=TournamentConfig(protocol=ProtocolConfig(deadline=config.deadline),

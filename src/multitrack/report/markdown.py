@@ -14,6 +14,7 @@ from ..analysis import available
 from ..deterrence.analysis import DeterrenceResult
 from ..escalation.analysis import EscalationResult
 from ..forecast.analysis import ForecastResult
+from ..negotiation.analysis import NegotiationAnalysisResult
 from ..overview import OverviewResult
 from ..process.result import ProcessResult
 from ..scenario import citations, describe
@@ -255,6 +256,26 @@ def _forecast(result: ForecastResult, scenario: Scenario, figures: Figures) -> s
                            "x salience), each model's forecast with its "
                            f"{round(100 * result.level)}% interval over the uncertain inputs, the bargaining "
                            "solutions and the status quo (dashed)."))
+    return "\n".join(out)
+
+
+@md_renderer(NegotiationAnalysisResult)
+def _negotiation(result: NegotiationAnalysisResult, scenario: Scenario, figures: Figures) -> str:
+    from .negotiation_section import STRATEGY_WORDS, run_sentence
+
+    words = Words(scenario)
+    out = [f"_Automated agents on every track: deadline {result.deadline} rounds; the tournament plays every "
+           f"assignment of strategies on {result.draws} draws of the uncertain inputs (seed {result.seed})._", ""]
+    for t in result.tracks:
+        out += [f"### {t.title}", ""]
+        if t.skipped:
+            out += [f"Not simulated: {t.skipped}", ""]
+            continue
+        rows = [{"Strategy": STRATEGY_WORDS.get(s.strategy, s.strategy), "Talks": f"{s.runs:,}",
+                 "Deals (95%)": f"{s.agreement.value:.0%} ({s.agreement.low:.0%}-{s.agreement.high:.0%})",
+                 "Own utility (95%)": f"{s.utility.value:.2f} ({s.utility.low:.2f}-{s.utility.high:.2f})",
+                 "Gain": f"{s.gain.value:+.2f}"} for s in t.strategies]
+        out += [run_sentence(t, words), "", table(rows), ""]
     return "\n".join(out)
 
 
