@@ -125,10 +125,28 @@ def make_config(spec: AnalysisSpec, options: dict[str, Any] | None) -> Any:
         raise AnalysisOptionError(f"{spec.name}.{where}: {err['msg']}") from None
 
 
+def _start_compiler(specs: list[AnalysisSpec]) -> tuple[Any, set[str]]:
+    """A background process (``python -m multitrack.warm``) that compiles the kernels of every
+    analysis but the first that has a warm-up; returns it and the names it covers."""
+    import subprocess
+    import sys
+
+    names = [s.name for s in specs if s.warm_up is not None][1:]
+    if not names:
+        return None, set()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "multitrack.warm", *names],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    except OSError:
+        return None, set()
+    return proc, set(names)
+
+
 def run_all(scenario: Scenario, *, only: list[str] | None = None,
             options: dict[str, dict[str, Any]] | None = None,
             progress: ProgressCallback | None = None, executor: Any = None,
-            checkpoint: Callable[[str], Any] | None = None) -> dict[str, AnalysisResult]:
+            checkpoint: Callable[[str], Any] | None = None,
+            precompile: bool = False) -> dict[str, AnalysisResult]:
     """Run every available analysis (or those named in ``only``) on ``scenario``; ``options``
     holds settings per analysis name (validated by each analysis's config model); Monte Carlo
     analyses run their chunks on ``executor`` (default: in this process) and keep finished
@@ -141,11 +159,32 @@ def run_all(scenario: Scenario, *, only: list[str] | None = None,
     if only is not None:
         specs = [s for s in specs if s.name in only]
     specs = [s for s in specs if s.applies is None or s.applies(scenario)]
-    _start_warm_ups(specs[1:])
-    results = {}
+    configs = {spec.name: make_config(spec, (options or {}).get(spec.name)) for spec in specs}
+    compiler, compiled_there = _start_compiler(specs) if precompile else (None, set())
+    _start_warm_ups([s for s in specs[1:] if s.name not in compiled_there])
+    try:
+        return _run_specs(scenario, specs, configs, progress, executor, checkpoint, compiler, compiled_there)
+    finally:
+        if compiler is not None and compiler.poll() is None:
+            compiler.kill()
+
+
+def _wait_for(compiler: Any, name: str, done: set[str]) -> None:
+    """Read the compiler's lines until it reports ``name`` (or ends): its kernels are cached."""
+    while name not in done:
+        line = compiler.stdout.readline()
+        if not line:
+            return
+        done.add(line.strip())
+
+
+def _run_specs(scenario, specs, configs, progress, executor, checkpoint, compiler, compiled_there):
+    results: dict[str, AnalysisResult] = {}
+    done: set[str] = set()
     for spec in specs:
-        config = make_config(spec, (options or {}).get(spec.name))
-        kwargs: dict[str, Any] = {"config": config} if spec.config is not None else {}
+        if compiler is not None and spec.name in compiled_there:
+            _wait_for(compiler, spec.name, done)  # rather than compile the same kernels twice
+        kwargs: dict[str, Any] = {"config": configs[spec.name]} if spec.config is not None else {}
         if spec.parallel:
             kwargs.update(executor=executor, checkpoint=checkpoint)
         if spec.uses:

@@ -229,7 +229,7 @@ def _run(model, only, options, draws, seed, workers, scheduler, checkpoint, quie
         try:
             with make_executor(workers, scheduler) as executor:
                 return run_all(model, only=only, options=options, progress=progress, executor=executor,
-                               checkpoint=store)
+                               checkpoint=store, precompile=True)
         except RunInterrupted as exc:
             _fail(str(exc), code=130)
         except MultitrackError as exc:

@@ -20,7 +20,7 @@ from ..scenario.security import Escalation
 from .model import Effect, Ladder, Measure, Theatre
 from .risk import BASELINE, COMBINED, PACKAGE, escalation_risk
 
-CURVE_STEP = 3  # months between the points of the risk-over-time curves
+CURVE_STEP = 6  # months between the points of the risk-over-time curves
 
 
 class EscalationConfig(BaseModel):

@@ -202,7 +202,7 @@ def warm_up() -> None:
                    config=TournamentConfig(protocol=ProtocolConfig(deadline=4)))
 
 
-@register("negotiation", "Simulated negotiations between automated agents", order=28, config=NegotiationConfig,
+@register("negotiation", "Simulated negotiations between automated agents", order=80, config=NegotiationConfig,
           applies=lambda scenario: any(len(t.participants) >= 2 for t in scenario.active_tracks), warm_up=warm_up)
 def negotiation_analysis(scenario: Scenario, *, config: NegotiationConfig | None = None,
                          progress: ProgressCallback | None = None) -> NegotiationAnalysisResult:

@@ -129,7 +129,15 @@ def analyse_conflict(spec, concepts: tuple[str, ...], max_states: int = 4096) ->
                              improvements=tuple(sorted(edges)), **extra)
 
 
-@register("stability", "Conflict stability (graph model)", order=30, config=StabilityConfig)
+def warm_up() -> None:
+    """Compile the SIM kernel on the Prisoner's Dilemma (run ahead of time by analyze)."""
+    from .examples import prisoners_dilemma
+
+    analyse(prisoners_dilemma().build(), ("sim",))
+
+
+@register("stability", "Conflict stability (graph model)", order=30, config=StabilityConfig, warm_up=warm_up,
+          applies=lambda scenario: bool(scenario.conflicts))
 def conflict_stability(scenario: Scenario, *, config: StabilityConfig | None = None,
                        progress: ProgressCallback | None = None) -> StabilityResult:
     """Which states of each conflict are stable for whom (Nash, GMR, SMR, SEQ), the equilibria,
