@@ -222,3 +222,20 @@ def test_ktab_reader_locates_problems(text, where):
 def test_ktab_missing_file_is_one_line(tmp_path):
     with pytest.raises(ScenarioError, match="no such file"):
         read_ktab(tmp_path / "none.csv")
+
+
+def test_forecast_command_on_a_ktab_file(tmp_path):
+    """Weighted means by hand: fee level (4800*30 + 2400*70 + 2250*100) / 9450 = 56.83; timing
+    (1200*20 + 1600*90 + 250*50) / 3050 = 59.18 (weights power x salience)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "harbour.csv").write_text(SAMPLE)
+    out = subprocess.run([sys.executable, "-m", "multitrack", "forecast", "harbour.csv", "-m", "mean", "-m", "median"],
+                         cwd=tmp_path, capture_output=True, text=True, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    assert "56.83" in out.stdout and "59.18" in out.stdout and "Harbour fees" in out.stdout
+    (tmp_path / "bad.csv").write_text(SAMPLE.replace("60,30,80", "60,thirty,80"))
+    bad = subprocess.run([sys.executable, "-m", "multitrack", "forecast", "bad.csv"], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "bad.csv" in bad.stderr

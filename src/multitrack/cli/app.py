@@ -238,7 +238,7 @@ def _run(model, only, options, draws, seed, workers, scheduler, checkpoint, quie
 
 from .interop_commands import export_app, import_app  # noqa: E402
 from .security_commands import calibrate_command, capabilities_command, criteria_command  # noqa: E402
-from .forecast_commands import backtest_app  # noqa: E402
+from .forecast_commands import backtest_app, forecast_ktab  # noqa: E402
 from .negotiation_commands import negotiate_command, tournament_command  # noqa: E402
 from .serve_command import serve  # noqa: E402
 
@@ -246,6 +246,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(runs_app, name="runs")
 app.add_typer(backtest_app, name="backtest")
+app.command("forecast")(forecast_ktab)
 app.command("negotiate")(negotiate_command)
 app.command("tournament")(tournament_command)
 app.command("serve")(serve)

@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+import numpy as np
+
 backtest_app = typer.Typer(no_args_is_help=True,
                            help="Score the outcome-forecast models against decisions whose outcome is known.")
 
@@ -89,3 +91,33 @@ def backtest_deu(
         except OSError as exc:
             raise ScenarioError([Problem(f"cannot write: {exc.strerror or exc}")], str(csv_out)) from None
         _out.print(f"wrote {csv_out}", markup=False)
+
+
+def forecast_ktab(
+    file: Path = typer.Argument(..., help="A KTAB spatial-model actor file (CSV: actors with power, and a "
+                                "position and salience per dimension)."),
+    model: Optional[list[str]] = typer.Option(None, "--model", "-m",
+                                              help="Model to run (repeat for more; default: every model)."),
+) -> None:
+    """Forecast every dimension of a KTAB actor file with the spatial bargaining models."""
+    from ..forecast import MODELS, ChallengeConfig, forecast
+    from ..forecast.readers import read_ktab
+
+    names = list(model or MODELS)
+    unknown = [m for m in names if m not in MODELS]
+    if unknown:
+        _refuse(f"--model: unknown model {', '.join(unknown)}; models: {', '.join(MODELS)}")
+    scenario = read_ktab(file)
+    scale = max(1.0, float(scenario.saliences.max()))
+    table = Table(title=f"{scenario.name}: {len(scenario.actors)} actors, {len(scenario.dimensions)} dimensions",
+                  title_justify="left")
+    table.add_column("dimension")
+    for m in names:
+        table.add_column(m, justify="right")
+    cap = np.broadcast_to(scenario.power, scenario.positions.shape)
+    configs = {"challenge": ChallengeConfig(salience_scale=scale)}
+    values = {m: np.atleast_1d(forecast(m, scenario.positions, scenario.saliences, cap, config=configs.get(m)))
+              for m in names}
+    for d, dim in enumerate(scenario.dimensions):
+        table.add_row(dim, *[f"{values[m][d]:.2f}" for m in names])
+    _out.print(table)
