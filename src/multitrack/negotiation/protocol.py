@@ -35,13 +35,15 @@ class ProtocolConfig:
     ``below_slack``: an offer may fall up to this much below ``target - tolerance`` when it is
     nearer to that floor than the closest outcome above it (NegMAS's inverter admits 1e-6; 0 by
     default). ``order``: the turn order (party numbers; default 0, 1, ...). ``record_offers``:
-    keep every offer in the result of :func:`negotiate`."""
+    keep every offer in the result of :func:`negotiate`. ``distances``: False skips the distances
+    to the Pareto frontier and the Nash solution (and so the frontier itself)."""
 
     deadline: int = 100
     tolerance: float = 0.0
     below_slack: float = 0.0
     order: tuple[int, ...] | None = None
     record_offers: bool = False
+    distances: bool = True  # measure distances to the Pareto frontier and Nash point (needs the frontier)
 
     def __post_init__(self) -> None:
         if self.deadline < 1:
@@ -90,8 +92,10 @@ class NegotiationResult(Result):
                                               self.gain, self.accepted_by)]
 
 
-def measure(domain: NegotiationDomain, agreed: np.ndarray, outcomes: np.ndarray) -> dict[str, np.ndarray]:
-    """Utilities, gains and distances of many results on one domain (vectorised over runs)."""
+def measure(domain: NegotiationDomain, agreed: np.ndarray, outcomes: np.ndarray,
+            distances: bool = True) -> dict[str, np.ndarray]:
+    """Utilities, gains and distances of many results on one domain (vectorised over runs);
+    without ``distances`` they are NaN and the Pareto frontier is not computed."""
     agreed = np.asarray(agreed, dtype=bool)
     safe = np.where(agreed, outcomes, 0)
     raw = np.where(agreed[:, None], domain.utility[safe], domain.no_deal[None, :])
@@ -99,6 +103,9 @@ def measure(domain: NegotiationDomain, agreed: np.ndarray, outcomes: np.ndarray)
     d_all = np.clip(domain.normalise(domain.no_deal), 0.0, 1.0)
     norm = np.where(agreed[:, None], norm, d_all[None, :])
     gain = np.where(agreed[:, None], norm - d_all[None, :], 0.0)
+    if not distances:
+        nan = np.full(agreed.size, np.nan)
+        return {"utility": raw, "normalised": norm, "gain": gain, "distance_pareto": nan, "distance_nash": nan}
     ref = domain.reference
     req = list(domain.required)
     pts = norm[:, req]
@@ -148,7 +155,7 @@ def negotiate(domain: NegotiationDomain, strategies: Sequence[Strategy], *,
                                           float(config.tolerance), float(config.below_slack), s32,
                                           config.record_offers, tr_o, tr_p, tr_r, votes)
     agreed = status == AGREED
-    m = measure(domain, np.array([agreed]), np.array([outcome]))
+    m = measure(domain, np.array([agreed]), np.array([outcome]), distances=config.distances)
     offers: tuple[Offer, ...] = ()
     if config.record_offers:
         nu = domain.normalise(domain.utility[tr_o[:n_off]])
