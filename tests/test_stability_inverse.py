@@ -1,7 +1,6 @@
 """The inverse question: which demotions make a desired state an equilibrium."""
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

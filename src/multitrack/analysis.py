@@ -11,7 +11,7 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Protocol, Sequence
 
 from pydantic import ValidationError
 
@@ -105,6 +105,15 @@ def _start_warm_ups(specs: list[AnalysisSpec]) -> None:
     for spec in specs:
         if spec.warm_up is not None:
             threading.Thread(target=run, args=(spec.warm_up,), daemon=True).start()
+
+
+def names_setting(value: Any, known: Sequence[str], what: str) -> tuple[str, ...]:
+    """A list setting of names (a comma-separated string from ``--set`` or a list), each known."""
+    names = tuple(n.strip() for n in value.split(",")) if isinstance(value, str) else tuple(value)
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise ValueError(f"unknown {what} {', '.join(unknown) or '(none)'}; {what}s: {', '.join(known)}")
+    return names
 
 
 class AnalysisOptionError(MultitrackError):

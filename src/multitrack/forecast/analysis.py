@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..analysis import register
+from ..analysis import names_setting, register
 from ..montecarlo import plan_chunks, run_chunks
 from ..montecarlo.chunks import ChunkTask
 from ..progress import ProgressCallback
@@ -36,11 +36,7 @@ class ForecastConfig(BaseModel):
     @field_validator("models", mode="before")
     @classmethod
     def _models(cls, v: Any) -> tuple[str, ...]:
-        names = tuple(v.split(",")) if isinstance(v, str) else tuple(v)
-        unknown = [m for m in names if m not in MODELS]
-        if unknown or not names:
-            raise ValueError(f"unknown model {', '.join(unknown) or '(none)'}; models: {', '.join(MODELS)}")
-        return names
+        return names_setting(v, tuple(MODELS), "model")
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..analysis import register
-from ..montecarlo.stats import Estimate95
+from ..analysis import names_setting, register
 from ..process.batch_space import DrawValues, build_batch_space, parties_of
 from ..process.inputs import draw_inputs, uncertain_inputs
 from ..progress import ProgressCallback, report
@@ -20,7 +19,7 @@ from ..scenario.model import Scenario
 from .domain import NegotiationDomain
 from .protocol import NegotiationResult, ProtocolConfig, negotiate
 from .strategies import Strategy
-from .tournament import TournamentConfig, run_tournament
+from .tournament import AssignmentSummary, StrategySummary, TournamentConfig, run_tournament
 
 PRESETS = {
     "boulware": Strategy.boulware, "linear": Strategy.linear, "conceder": Strategy.conceder,
@@ -45,32 +44,7 @@ class NegotiationConfig(BaseModel):
     @field_validator("strategies", mode="before")
     @classmethod
     def _strategies(cls, v) -> tuple[str, ...]:
-        names = tuple(v.split(",")) if isinstance(v, str) else tuple(v)
-        unknown = [s for s in names if s not in PRESETS]
-        if unknown or not names:
-            raise ValueError(f"unknown strategy {', '.join(unknown) or '(none)'}; strategies: {', '.join(PRESETS)}")
-        return names
-
-
-@dataclass(frozen=True)
-class StrategyRow(Result):
-    """A strategy over the tournament: how often its talks end in a deal, its party's utility."""
-
-    strategy: str
-    runs: int
-    agreement: Estimate95
-    utility: Estimate95
-    gain: Estimate95
-
-
-@dataclass(frozen=True)
-class AssignmentRow(Result):
-    strategies: tuple[str, ...]
-    runs: int
-    agreement: Estimate95
-    round: Estimate95
-    distance_pareto: Estimate95
-    distance_nash: Estimate95
+        return names_setting(v, tuple(PRESETS), "strategy")
 
 
 @dataclass(frozen=True)
@@ -82,8 +56,8 @@ class TrackNegotiation(Result):
     protocol: str
     n_outcomes: int
     runs: tuple[NegotiationResult, ...] = ()  # every party on one strategy, central estimates, with offers
-    strategies: tuple[StrategyRow, ...] = ()
-    assignments: tuple[AssignmentRow, ...] = ()
+    strategies: tuple[StrategySummary, ...] = ()  # the tournament, per strategy and per assignment
+    assignments: tuple[AssignmentSummary, ...] = ()
     skipped: str | None = None
     plane: tuple[str, ...] = ()  # the two parties whose utilities the offer traces are drawn in
     frontier: tuple[tuple[float, float], ...] = ()  # Pareto-optimal acceptable outcomes in that plane
@@ -150,13 +124,6 @@ def _plane(domain: NegotiationDomain) -> dict:
             "no_deal": (float(ref.disagreement[cols[0]]), float(ref.disagreement[cols[1]]))}
 
 
-def _rows(tournament) -> tuple[tuple[StrategyRow, ...], tuple[AssignmentRow, ...]]:
-    strategies = tuple(StrategyRow(s.strategy, s.runs, s.agreement, s.utility, s.gain) for s in tournament.strategies)
-    assignments = tuple(AssignmentRow(a.strategies, a.runs, a.agreement, a.round, a.distance_pareto, a.distance_nash)
-                        for a in tournament.assignments)
-    return strategies, assignments
-
-
 TRACE_OFFERS = 200  # offers kept per run for the report's trace (evenly spaced, the last always kept)
 
 
@@ -184,13 +151,12 @@ def negotiate_track(scenario: Scenario, track, config: NegotiationConfig) -> Tra
     tournament = run_tournament(utilities, strategies, domain=domain, reservation=reservation, seed=config.seed,
                                 config=TournamentConfig(protocol=ProtocolConfig(deadline=config.deadline),
                                                         max_assignments=config.max_assignments))
-    strategy_rows, assignment_rows = _rows(tournament)
     plane = _plane(domain)
     return TrackNegotiation(**plane,track=track.id, title=track.title, parties=domain.parties,
                             required=tuple(domain.parties[j] for j in domain.required),
                             protocol="alternating offers" if len(domain.parties) == 2 else "stacked alternating offers",
-                            n_outcomes=int(domain.utility.shape[0]), runs=runs, strategies=strategy_rows,
-                            assignments=assignment_rows)
+                            n_outcomes=int(domain.utility.shape[0]), runs=runs, strategies=tournament.strategies,
+                            assignments=tournament.assignments)
 
 
 def warm_up() -> None:

@@ -13,7 +13,7 @@ from ..scenario.model import Scenario
 from ..scenario.tracks import Forum, Track
 from .batch_space import BatchSpace, DrawValues, build_batch_space, parties_of
 from .config import ProcessConfig
-from .designs import linked, sequential, track_gains
+from .designs import sequential, track_gains
 from .inputs import UncertainInput, draw_inputs, uncertain_inputs
 from .kernel import TrackDraws, solve_batch
 from .package import solve_package

@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictInt, StrictStr, model_validator
 
 from ..errors import LocatedValueError
-from .estimates import Estimate, EstimateModel, check_within
+from .estimates import Estimate, check_within
 from .ids import Id
 from .positions import Position, RedLineModel
 from .sources import SourceRef
