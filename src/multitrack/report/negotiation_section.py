@@ -55,11 +55,12 @@ def _traces(t: TrackNegotiation, words: Words) -> str:
     for k, run in enumerate(t.runs):
         colour = PALETTE[k % len(PALETTE)]
         label = STRATEGY_WORDS.get(run.strategies[0], run.strategies[0])
-        fig.add_trace(go.Scatter(x=[o.utility[ia] for o in run.offers], y=[o.utility[ib] for o in run.offers],
-                                 mode="lines+markers", name=f"offers: {label}", line=dict(color=colour, width=1.2),
-                                 marker=dict(size=4), opacity=0.8,
-                                 hovertext=[f"round {o.round + 1}, offer by {words.actors.get(o.party, o.party)}"
-                                            for o in run.offers], hoverinfo="text"))
+        for party, dash in ((a, "solid"), (b, "dot")):  # each party's own concession path
+            own = [o for o in run.offers if o.party == party]
+            fig.add_trace(go.Scatter(x=[o.utility[ia] for o in own], y=[o.utility[ib] for o in own],
+                                     mode="lines+markers", name=f"{label}: offers by {words.actors.get(party, party)}",
+                                     line=dict(color=colour, width=1.4, dash=dash), marker=dict(size=4),
+                                     hovertext=[f"round {o.round + 1}" for o in own], hoverinfo="text"))
         if run.agreed:
             fig.add_trace(go.Scatter(x=[run.normalised[ia]], y=[run.normalised[ib]], mode="markers",
                                      name=f"deal: {label}", marker=dict(color=colour, size=14, symbol="star",
@@ -72,9 +73,11 @@ def _traces(t: TrackNegotiation, words: Words) -> str:
                       xaxis=dict(title=f"{words.actors.get(a, a)}: utility (0 worst, 1 best outcome)", range=[-0.03, 1.03]),
                       yaxis=dict(title=f"{words.actors.get(b, b)}: utility", range=[-0.03, 1.03]))
     more = "" if len(t.parties) == 2 else (f" The track has {len(t.parties)} parties: the plane shows two of the "
-                                           "veto players, and the grey points are the frontier seen in that plane.")
-    caption = (f"Offer traces on '{t.title}': every offer made, in the utilities of {words.actors.get(a, a)} and "
-               f"{words.actors.get(b, b)}, one line per strategy (every party playing it); stars mark deals, the "
+                                           "veto players and their own offers only, and the grey points are the "
+                                           "frontier seen in that plane.")
+    caption = (f"Offer traces on '{t.title}': the offers of {words.actors.get(a, a)} (solid) and "
+               f"{words.actors.get(b, b)} (dotted), in both parties' utilities, one colour per strategy (every party "
+               f"playing it): each line is a party's concession path towards the other; stars mark deals, the "
                f"diamond the Nash bargaining solution, the cross the no-deal point.{more}")
     return f"<figure>{_html(fig, f'negotiation-trace-{t.track}')}<figcaption>{escape(caption)}</figcaption></figure>"
 
