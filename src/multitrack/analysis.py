@@ -45,6 +45,7 @@ class AnalysisSpec:
     warm_up: Callable[[], None] | None = None  # compiles kernels ahead, in a thread, while others run
     applies: Callable[[Scenario], bool] | None = None  # False: nothing to analyse here (skipped)
     uses: tuple[str, ...] = ()  # earlier analyses whose results it reads (passed as ``upstream=``)
+    compile_ahead: bool = False  # warm up in a separate process (kernels that take seconds to compile)
 
 
 _REGISTRY: dict[str, AnalysisSpec] = {}
@@ -54,17 +55,18 @@ _discovered = False
 def register(name: str, title: str, order: int = 100, config: type | None = None,
              parallel: bool = False, warm_up: Callable[[], None] | None = None,
              applies: Callable[[Scenario], bool] | None = None, uses: tuple[str, ...] = (),
-             ) -> Callable[[AnalysisFunction], AnalysisFunction]:
+             compile_ahead: bool = False) -> Callable[[AnalysisFunction], AnalysisFunction]:
     """Decorator: make ``func`` discoverable as the analysis ``name``; ``config`` is the pydantic
     model of its settings, passed to it as ``config=``; a ``parallel`` analysis also receives the
     run's ``executor=`` and ``checkpoint=`` (a factory of chunk stores, from a fingerprint);
-    ``applies(scenario)`` False skips the analysis on scenarios that hold nothing for it; an
+    ``applies(scenario)`` False skips the analysis on scenarios that hold nothing for it;
+    ``compile_ahead`` warms it in a separate process when the command line runs it; an
     analysis that ``uses`` others gets their results, where they ran before it, as ``upstream=``."""
 
     def wrap(func: AnalysisFunction) -> AnalysisFunction:
         doc = (func.__doc__ or "").strip().splitlines()
         _REGISTRY[name] = AnalysisSpec(name, title, doc[0] if doc else title, func, order, config, parallel,
-                                      warm_up, applies, tuple(uses))
+                                      warm_up, applies, tuple(uses), compile_ahead)
         return func
 
     return wrap
@@ -135,12 +137,12 @@ def make_config(spec: AnalysisSpec, options: dict[str, Any] | None) -> Any:
 
 
 def _start_compiler(specs: list[AnalysisSpec]) -> tuple[Any, set[str]]:
-    """A background process (``python -m multitrack.warm``) that compiles the kernels of every
-    analysis but the first that has a warm-up; returns it and the names it covers."""
+    """A background process (``python -m multitrack.warm``) that compiles the kernels of the
+    analyses marked ``compile_ahead``; returns it and the names it covers."""
     import subprocess
     import sys
 
-    names = [s.name for s in specs if s.warm_up is not None][1:]
+    names = [s.name for s in specs if s.warm_up is not None and s.compile_ahead]
     if not names:
         return None, set()
     try:

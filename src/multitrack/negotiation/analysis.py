@@ -35,9 +35,9 @@ class NegotiationConfig(BaseModel):
     strategies: tuple[str, ...] = Field(("boulware", "linear", "conceder", "hardliner"),
                                         description="Strategies in the tournament (" + ", ".join(PRESETS) + ").")
     deadline: int = Field(100, ge=1, le=100_000, description="Rounds before the talks end without a deal.")
-    draws: int = Field(20, ge=1, le=10_000, description="Monte Carlo draws of the uncertain inputs.")
+    draws: int = Field(10, ge=1, le=10_000, description="Monte Carlo draws of the uncertain inputs.")
     seed: int = Field(20240601, ge=0, description="Root seed; the same seed gives the same results.")
-    max_assignments: int = Field(64, ge=1, le=100_000, description="Most strategy assignments per track "
+    max_assignments: int = Field(32, ge=1, le=100_000, description="Most strategy assignments per track "
                                  "(a seeded sample when there are more).")
     max_outcomes: int = Field(200_000, ge=1, le=5_000_000, description="Skip tracks with more outcomes.")
 
@@ -169,7 +169,8 @@ def warm_up() -> None:
 
 
 @register("negotiation", "Simulated negotiations between automated agents", order=80, config=NegotiationConfig,
-          applies=lambda scenario: any(len(t.participants) >= 2 for t in scenario.active_tracks), warm_up=warm_up)
+          applies=lambda scenario: any(len(t.participants) >= 2 for t in scenario.active_tracks), warm_up=warm_up,
+          compile_ahead=True)
 def negotiation_analysis(scenario: Scenario, *, config: NegotiationConfig | None = None,
                          progress: ProgressCallback | None = None) -> NegotiationAnalysisResult:
     """How talks on each track might run between automated agents (time-dependent concession after
