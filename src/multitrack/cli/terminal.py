@@ -67,35 +67,30 @@ def show_generic(console: Console, name: str, result: Any) -> None:
     console.print(table)
 
 
-def show_result(console: Console, name: str, result: Any, scenario: Scenario) -> None:
+def _renderers() -> dict[type, Any]:
+    """Result type -> the function that prints it."""
     from ..deterrence.analysis import DeterrenceResult
     from ..escalation.analysis import EscalationResult
     from ..forecast.analysis import ForecastResult
+    from ..negotiation.analysis import NegotiationAnalysisResult
     from ..process import ProcessResult
     from ..selfdetermination.analysis import SelfDeterminationResult
     from ..space import AgreementSpaceResult
     from ..stability.analysis import StabilityResult
 
-    if isinstance(result, OverviewResult):
-        show_overview(console, result, scenario)
-    elif isinstance(result, AgreementSpaceResult):
-        show_agreement(console, result, scenario)
-    elif isinstance(result, ProcessResult):
-        show_process(console, result, scenario)
-    elif isinstance(result, StabilityResult):
-        show_stability(console, result, scenario)
-    elif isinstance(result, DeterrenceResult):
-        show_deterrence(console, result, scenario)
-    elif isinstance(result, EscalationResult):
-        show_escalation(console, result, scenario)
-    elif isinstance(result, SelfDeterminationResult):
-        show_self_determination(console, result, scenario)
-    elif isinstance(result, ForecastResult):
-        show_forecast(console, result, scenario)
-    elif type(result).__name__ == "NegotiationAnalysisResult":
-        show_negotiation(console, result, scenario)
-    else:
+    return {OverviewResult: show_overview, AgreementSpaceResult: show_agreement, ProcessResult: show_process,
+            StabilityResult: show_stability, DeterrenceResult: show_deterrence, EscalationResult: show_escalation,
+            SelfDeterminationResult: show_self_determination, ForecastResult: show_forecast,
+            NegotiationAnalysisResult: show_negotiation}
+
+
+def show_result(console: Console, name: str, result: Any, scenario: Scenario) -> None:
+    """Print a result with its own renderer, or as a generic table for analyses without one."""
+    render = _renderers().get(type(result))
+    if render is None:
         show_generic(console, name, result)
+    else:
+        render(console, result, scenario)
 
 
 def show_negotiation(console: Console, result, scenario: Scenario) -> None:
