@@ -7,6 +7,7 @@ gmcr-py (GMCR+), runs headless from its own throw-away venv under benchmarks/.ve
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -21,7 +22,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 GMCR_VENV = HERE / ".venv-gmcr"
 GMCR_SRC = GMCR_VENV / "gmcr-py"
-GMCR_MIRROR = Path("/work/.mirror/onp+gmcr-py/repo/.git")
+#: Where a local copy of gmcr-py is looked for first: --gmcr-mirror, else $GMCR_PY_MIRROR, else this
+#: path. A bare git directory (its HEAD is read) or a checked-out folder with the solver files.
+GMCR_MIRROR = Path(os.environ.get("GMCR_PY_MIRROR", "/work/.mirror/onp+gmcr-py/repo/.git"))
 GMCR_URL = "https://github.com/onp/gmcr-py"
 GMCR_FILES = [
     "data_01_conflictModel.py", "data_02_conflictSolvers.py", "data_03_gmcrUtilities.py", "version.py",
@@ -37,12 +40,26 @@ with contextlib.redirect_stdout(io.StringIO()):
     import data_01_conflictModel as m, data_02_conflictSolvers as s
     c = m.ConflictModel(); c.json_import(json.load(open(sys.argv[1])))
     t0 = time.perf_counter(); sol = s.LogicalSolver(c); t1 = time.perf_counter()
-    out = {}
+    out, table = {}, {}
     for name in ("nash", "gmr", "smr", "seq"):
         f = getattr(sol, name)
-        st = np.array([[f(dm, k)[0] for dm in sol.effectiveDMs] for k in range(len(c.feasibles))])
-        out[name] = np.flatnonzero(st.all(axis=1)).tolist()
+        table[name] = np.array([[f(dm, k)[0] for dm in sol.effectiveDMs] for k in range(len(c.feasibles))])
+        out[name] = np.flatnonzero(table[name].all(axis=1)).tolist()
     t2 = time.perf_counter()
+    if sys.argv[2:] == ["sim"]:  # untimed: SIM, and SEQ&SIM as gmcr-py combines them (SEQ or SIM per DM)
+        states = range(len(c.feasibles))
+        table["sim"] = np.array([[sol.sim(dm, k)[0] for dm in sol.effectiveDMs] for k in states])
+        out["sim"] = np.flatnonzero(table["sim"].all(axis=1)).tolist()
+        out["seq_sim"] = np.flatnonzero((table["seq"] | table["sim"]).all(axis=1)).tolist()
+        # gmcr-py's sim() builds one itertools.product of the opponents' answers and walks it
+        # for every improvement of the focal DM, so after the first improvement the iterator is
+        # spent. Run once more with the product as a list: that is the definition it means.
+        product = s.itertools.product
+        s.itertools.product = lambda *a: list(product(*a))
+        fixed = np.array([[sol.sim(dm, k)[0] for dm in sol.effectiveDMs] for k in states])
+        s.itertools.product = product
+        out["sim_reusable"] = np.flatnonzero(fixed.all(axis=1)).tolist()
+        out["seq_sim_reusable"] = np.flatnonzero((table["seq"] | fixed).all(axis=1)).tolist()
 print(json.dumps({"setup_s": t1 - t0, "solve_s": t2 - t1, "equilibria": out}))
 """
 
@@ -72,6 +89,8 @@ def child(n_options: int, seed: int, out_dir: str | None, sim: bool = False) -> 
     """Run one size on one core; print JSON with times, states, peak RSS and equilibria."""
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     sys.path.insert(0, str(ROOT / "src"))
+    import numpy as np
+
     from multitrack.stability import analyse
 
     conflict = synthetic(n_options, seed)
@@ -83,14 +102,17 @@ def child(n_options: int, seed: int, out_dir: str | None, sim: bool = False) -> 
     sim_s = None
     if sim:  # SIM and SEQ&SIM, timed apart: not part of the target
         t3 = time.perf_counter()
-        analyse(model, ("sim",))
+        sim_table = analyse(model, ("sim",)).stable("sim")
         sim_s = time.perf_counter() - t3
+        both = result.stable("seq") | sim_table  # SEQ&SIM: stable under SEQ or under SIM
+        eq_sim = {"sim": np.flatnonzero(sim_table.all(axis=1)).tolist(),
+                  "seq_sim": np.flatnonzero(both.all(axis=1)).tolist()}
     if out_dir:
         from multitrack.stability.gmcr_plus import write_gmcr_plus
 
         Path(out_dir, f"synthetic_{n_options}.gmcr").write_text(write_gmcr_plus(conflict))
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    eq = {c: result.equilibria(c).tolist() for c in CONCEPTS}
+    eq = {c: result.equilibria(c).tolist() for c in CONCEPTS} | (eq_sim if sim else {})
     print(json.dumps({"states": model.n_states, "build_s": t1 - t0, "analyse_s": t2 - t1,
                       "rss_gib": rss_kib / 2**20, "sim_s": sim_s, "equilibria": eq}))
 
@@ -99,7 +121,7 @@ def run_child(n_options: int, seed: int, out_dir: Path, sim: bool = False) -> di
     """Run `child` in a fresh process so peak RSS belongs to this size alone."""
     cmd = [sys.executable, __file__, "--child", str(n_options), "--seed", str(seed), "--out", str(out_dir)]
     cmd += ["--sim"] if sim else []
-    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **ONE_CORE})
+    proc = subprocess.run(cmd, check=False, capture_output=True, text=True, env={**os.environ, **ONE_CORE})
     if proc.returncode != 0:
         return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -108,26 +130,30 @@ def run_child(n_options: int, seed: int, out_dir: Path, sim: bool = False) -> di
 # --------------------------------------------------------------------------- peer
 
 
-def peer_python() -> tuple[Path | None, str]:
+def peer_python(mirror: Path = GMCR_MIRROR) -> tuple[Path | None, str]:
     """Create (once) the gmcr-py venv and source copy; return its python or why not."""
     py = GMCR_VENV / "bin" / "python"
     try:
         if not py.exists():
             venv.EnvBuilder(with_pip=True).create(GMCR_VENV)
         if not (GMCR_SRC / GMCR_FILES[0]).exists():
-            _get_gmcr_source()
-        if subprocess.run([py, "-c", "import numpy"], capture_output=True).returncode != 0:
+            _get_gmcr_source(mirror)
+        if subprocess.run([py, "-c", "import numpy"], check=False, capture_output=True).returncode != 0:
             _install_numpy(py)
         return py, ""
     except (OSError, subprocess.CalledProcessError) as exc:
-        return None, f"cannot set up gmcr-py venv: {exc}"
+        return None, (f"cannot set up gmcr-py venv: {exc} (no gmcr-py at {mirror} and no clone from "
+                      f"{GMCR_URL}; point --gmcr-mirror or GMCR_PY_MIRROR at a copy)")
 
 
-def _get_gmcr_source() -> None:
+def _get_gmcr_source(mirror: Path) -> None:
     """Copy gmcr-py's solver sources (never into the package) from a local mirror or GitHub."""
     GMCR_SRC.mkdir(parents=True, exist_ok=True)
-    if GMCR_MIRROR.exists():
-        git = ["git", "--git-dir", str(GMCR_MIRROR), "archive", "HEAD", *GMCR_FILES]
+    if (mirror / GMCR_FILES[0]).exists():  # a checked-out folder
+        for name in GMCR_FILES:
+            (GMCR_SRC / name).write_bytes((mirror / name).read_bytes())
+    elif mirror.exists():  # a git directory
+        git = ["git", "--git-dir", str(mirror), "archive", "HEAD", *GMCR_FILES]
         archive = subprocess.run(git, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(GMCR_SRC)], input=archive, check=True)
     else:
@@ -137,7 +163,7 @@ def _get_gmcr_source() -> None:
 
 def _install_numpy(py: Path) -> None:
     """numpy from the index; offline, fall back to the main venv's numpy through a .pth file."""
-    pip = subprocess.run([py, "-m", "pip", "install", "-q", "numpy"], capture_output=True)
+    pip = subprocess.run([py, "-m", "pip", "install", "-q", "numpy"], check=False, capture_output=True)
     if pip.returncode == 0:
         return
     import numpy
@@ -147,12 +173,14 @@ def _install_numpy(py: Path) -> None:
     Path(site, "main-numpy.pth").write_text(str(Path(numpy.__file__).parent.parent) + "\n")
 
 
-def run_peer(py: Path, gmcr_file: Path, timeout: float) -> dict:
-    """Drive gmcr-py's LogicalSolver headless (no tkinter) on one GMCR+ file, on one core."""
+def run_peer(py: Path, gmcr_file: Path, timeout: float, sim: bool = False) -> dict:
+    """Drive gmcr-py's LogicalSolver headless (no tkinter) on one GMCR+ file, on one core;
+    with `sim`, also its SIM and SEQ&SIM equilibria (after the timed part)."""
     cmd = ["taskset", "-c", str(min(os.sched_getaffinity(0))), str(py), "-c", PEER_DRIVER, str(gmcr_file)]
+    cmd += ["sim"] if sim else []
     try:
-        proc = subprocess.run(cmd, cwd=GMCR_SRC, capture_output=True, text=True, timeout=timeout,
-                              env={**os.environ, **ONE_CORE})
+        proc = subprocess.run(cmd, check=False, cwd=GMCR_SRC, capture_output=True, text=True,
+                              timeout=timeout, env={**os.environ, **ONE_CORE})
     except subprocess.TimeoutExpired:
         return {"timeout": timeout}
     if proc.returncode != 0:
@@ -170,11 +198,18 @@ def peer_skip_reason(states: int) -> str | None:
 
 
 def _agreement(ours: dict, theirs: dict) -> str:
-    diffs = [c for c in CONCEPTS if ours[c] != theirs[c]]
+    diffs = [c for c in (*CONCEPTS, "sim", "seq_sim") if c in ours and c in theirs and ours[c] != theirs[c]]
     if not diffs:
-        return "equilibria agree"
-    return "equilibria differ: " + ", ".join(
-        f"{c} (ours {len(ours[c])}, gmcr-py {len(theirs[c])})" for c in diffs)
+        return "equilibria agree" + (" (SIM and SEQ&SIM too)" if "sim" in theirs else "")
+    return "equilibria differ: " + ", ".join(_difference(c, ours, theirs) for c in diffs)
+
+
+def _difference(c: str, ours: dict, theirs: dict) -> str:
+    text = f"{c} (ours {len(ours[c])}, gmcr-py {len(theirs[c])}"
+    if f"{c}_reusable" in theirs:  # see PEER_DRIVER: gmcr-py's SIM with its spent iterator fixed
+        same = theirs[f"{c}_reusable"] == ours[c]
+        text += f"; with its answer iterator reusable: {'equal' if same else 'still differ'}"
+    return text + ")"
 
 
 def _peer_line(res: dict, py: Path | None, why: str, gmcr_file: Path, timeout: float) -> str:
@@ -183,7 +218,7 @@ def _peer_line(res: dict, py: Path | None, why: str, gmcr_file: Path, timeout: f
     reason = peer_skip_reason(res["states"])
     if reason:
         return f"  peer: skipped ({reason})"
-    peer = run_peer(py, gmcr_file, timeout)
+    peer = run_peer(py, gmcr_file, timeout, sim="sim" in res["equilibria"])
     if "timeout" in peer:
         ratio = peer["timeout"] / (res["build_s"] + res["analyse_s"])
         return f"  gmcr-py: did not finish in {peer['timeout']:.0f} s (ratio > {ratio:,.0f}x)"
@@ -201,6 +236,9 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-peer", action="store_true", help="skip gmcr-py")
     ap.add_argument("--peer-timeout", type=float, default=300.0)
+    ap.add_argument("--gmcr-mirror", type=Path, default=GMCR_MIRROR,
+                    help="local copy of gmcr-py: a git directory or a checked-out folder (default: "
+                         "$GMCR_PY_MIRROR, else %(default)s); without one the script clones it from GitHub")
     ap.add_argument("--sim-max-options", type=int, default=16,
                     help="also time SIM (simultaneous stability) up to this size")
     ap.add_argument("--sim", action="store_true", help=argparse.SUPPRESS)
@@ -212,7 +250,7 @@ def main() -> int:
         return 0
     work = HERE / ".bench-work"
     work.mkdir(exist_ok=True)
-    py, why = (None, "--no-peer") if args.no_peer else peer_python()
+    py, why = (None, "--no-peer") if args.no_peer else peer_python(args.gmcr_mirror)
     sizes = [n for n in (8, 12, 16, 20) if n <= args.max_options]
     print(f"4 DMs, option prioritization (seed {args.seed}), concepts {', '.join(CONCEPTS)}, one core")
     results = {}
@@ -224,7 +262,8 @@ def main() -> int:
         results[n] = res
         print(f"{n:2d} options {res['states']:>8,} states: build {res['build_s']:7.3f} s  "
               f"analyse {res['analyse_s']:7.3f} s  peak RSS {res['rss_gib']:.2f} GiB"
-              + (f"  (SIM alone {res['sim_s']:.2f} s, compile included)" if res.get("sim_s") is not None else ""))
+              + (f"  (SIM alone {res['sim_s']:.2f} s, compile included)"
+                 if res.get("sim_s") is not None else ""))
         print(_peer_line(res, py, why, work / f"synthetic_{n}.gmcr", args.peer_timeout))
     _growth(results)
     _targets(results)
@@ -233,7 +272,7 @@ def main() -> int:
 
 def _growth(results: dict) -> None:
     keys = sorted(results)
-    for a, b in zip(keys, keys[1:]):
+    for a, b in itertools.pairwise(keys):
         ta = results[a]["build_s"] + results[a]["analyse_s"]
         tb = results[b]["build_s"] + results[b]["analyse_s"]
         states = results[b]["states"] / results[a]["states"]

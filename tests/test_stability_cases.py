@@ -28,7 +28,7 @@ from multitrack.stability import (
     unilateral_moves,
 )
 from multitrack.stability.conflict import evaluate
-from multitrack.stability.examples import chicken, prisoners_dilemma
+from multitrack.stability.examples import chicken, prisoners_dilemma, two_by_two
 
 
 def stable_labels(result, concept: str, dm: int) -> set[str]:
@@ -47,7 +47,9 @@ def stable_labels(result, concept: str, dm: int) -> set[str]:
 #   A: {NN, YN, YY}; B: {NN, NY, YY}. GMR equilibria: NN, YY.
 # SMR for A at NN: the sanction YY leaves A only the move back to NY (1 <= 3): stable; so
 #   SMR = GMR here. SEQ for A at NN: B's move YN -> YY is an improvement for B (1 -> 2), so
-#   the sanction is credible: SEQ = GMR. SIM at NN: A and B defect together -> YY (2 <= 3).
+#   the sanction is credible: SEQ = GMR. SIM at NN: B's defection NN -> NY is B's own UI
+#   (3 -> 4), so both defect together -> YY (2 <= 3): stable. SIM at NY: B has no UI from
+#   NY (its best state): unstable. SIM = GMR here.
 PD = prisoners_dilemma()
 
 
@@ -71,7 +73,9 @@ def test_prisoners_dilemma_hand_derived():
 # SMR for A at NN: from YY, A can only go back to NY (2 <= 3): stable. SMR = GMR.
 # SEQ for A at NN: B's move YN -> YY is not an improvement for B (2 -> 1): no credible
 #   sanction, unstable. SEQ equilibria: YN, NY only.
-# SIM for A at NN: both dare at once -> YY (1 <= 3): stable. SIM equilibria NN, YN, NY.
+# SIM for A at NN: B's daring NN -> NY is B's own UI (3 -> 4); both dare at once -> YY
+#   (1 <= 3): stable. At YY: B's UI from YY is YN (1 -> 2); with A's NY that gives NN, 3 > 1:
+#   unstable. SIM equilibria NN, YN, NY.
 CHICKEN = chicken()
 
 
@@ -84,6 +88,34 @@ def test_chicken_hand_derived():
     assert stable_labels(result, "seq", 0) == {"YN", "NY"}
     assert sorted(result.equilibrium_labels("seq")) == ["NY", "YN"]
     assert sorted(result.equilibrium_labels("sim")) == ["NN", "NY", "YN"]
+
+
+# --------------------------------------------------------------------------- payoff tie
+#
+# A sanction is a state the mover does not prefer to s: P_i(s2) <= P_i(s), so a tie counts
+# (Fang, Hipel & Kilgour 1993). Options a (A), b (B); labels "ab".
+# A: YN=4 > NN=3 = YY=3 > NY=1 (YY ties NN).   B: NY=YY=2 > NN=YN=1 (B always wants b).
+# UIs: A: NN -> YN, NY -> YY. B: NN -> NY, YN -> YY.
+# A at NN: its UI YN is answered by B's UI YN -> YY, which A ranks EQUAL to NN (3 = 3):
+#   a sanction under GMR, and under SEQ (B improves), SMR (from YY, A's only move NY gives
+#   1 <= 3) and SIM (B's UI NN -> NY joined with a: YY, 3 <= 3). With a strict comparison
+#   NN would be unstable for A under all of them.
+# A at NY: UI YY, B's answer YN gives 4 > 1: unstable. A: {NN, YN, YY} (Nash {YN, YY}).
+# B at NN: UI NY, A's answer YY gives B 2 > 1; at YN: UI YY, A's answer NY gives 2 > 1:
+#   unstable under every concept. B: {NY, YY}.
+TIE = two_by_two((3, 4, 1, 3), (1, 1, 2, 2), "a", "b")
+
+
+def test_payoff_tie_is_a_sanction():
+    result = analyse(TIE.build(), CONCEPTS)
+    assert stable_labels(result, "nash", 0) == {"YN", "YY"}
+    for concept in ("gmr", "smr", "seq", "sim", "seq_sim"):
+        assert stable_labels(result, concept, 0) == {"NN", "YN", "YY"}, concept
+    for concept in CONCEPTS:
+        assert stable_labels(result, concept, 1) == {"NY", "YY"}, concept
+    boolean = analyse(TIE.build(), ("gmr", "smr", "seq"), method="boolean")
+    for concept in ("gmr", "smr", "seq"):
+        assert stable_labels(boolean, concept, 0) == {"NN", "YN", "YY"}, concept
 
 
 @pytest.mark.parametrize("conflict", [PD, CHICKEN])

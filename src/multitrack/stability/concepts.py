@@ -1,10 +1,13 @@
 """Solution concepts of the graph model (Nash, GMR, SMR, SEQ, SIM, SEQ&SIM) for any number of DMs.
 
 Definitions: Fang, Hipel & Kilgour (1993), Interactive Decision Making, Wiley.
-Opponents' responses are legal sequences of unilateral moves by the coalition N - {i} in
-which no DM moves twice in a row (a DM may move again later). Reachability follows the
-matrix formulation of Xu, Hipel & Kilgour (2009): a fixed point over per-"last mover"
-matrices, M_j = J_j + (sum_{h != j} M_h) . J_j (boolean), never a recursion over paths.
+For GMR, SMR and SEQ the opponents' responses are legal sequences of unilateral moves
+(SEQ: improvements) by the coalition N - {i} in which no DM moves twice in a row (a DM may
+move again later). Reachability follows the matrix formulation of Xu, Hipel & Kilgour (2009):
+a fixed point over per-"last mover" matrices, M_j = J_j + (sum_{h != j} M_h) . J_j
+(boolean), never a recursion over paths. SIM is not sequential: the opponents answer at the
+same time as i, each staying or taking one of its own unilateral improvements from s
+(Fraser & Hipel 1984; Fang et al. 1993); see `sim_kernel`.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from multitrack.stability.graph import move_graphs
 from multitrack.stability.sim_kernel import sim_stable
 
 CONCEPTS = ("nash", "gmr", "smr", "seq", "sim", "seq_sim")
-# Combined concepts as in GMCR II (Fang, Hipel, Kilgour & Peng 2003, IEEE SMC-C 33(1)):
-# stable under each of the parts.
+# SEQ&SIM: simultaneous sanctioning is a further way to block a DM's improvement, beside
+# the sequential one, as in Fraser & Hipel's conflict analysis (1984, ch. on simultaneous
+# stability): a state is SEQ&SIM-stable for i when it is stable for i under SEQ or under SIM.
+# GMCR+ (Kinsara, Petersons, Hipel & Kilgour 2015) computes the combination the same way.
 COMBINATIONS = {"seq_sim": ("seq", "sim")}
 
 
@@ -98,7 +103,8 @@ def coalition_reach(moves: Sequence[sp.csr_matrix]) -> sp.csr_matrix:
 
 
 def _sanctioned(ui: sp.csr_matrix, best: np.ndarray, own: np.ndarray) -> np.ndarray:
-    """Stable rows s: every improvement s -> s1 has best[s1] <= own[s] (sanctioned)."""
+    """Stable rows s: every improvement s -> s1 has best[s1] <= own[s] (sanctioned). A state
+    i ranks equal to s is a sanction: i's move gains nothing (Fang et al. 1993, "not preferred")."""
     rows = np.repeat(np.arange(ui.shape[0]), np.diff(ui.indptr))
     unsanctioned = best[ui.indices] > own[rows]
     return np.bincount(rows[unsanctioned], minlength=ui.shape[0]) == 0
@@ -120,7 +126,11 @@ def _smr_values(um: sp.csr_matrix, own: np.ndarray) -> np.ndarray:
 
 
 def stability_for(model: ConflictModel, i: int, concept: str, method: str = "minplus") -> np.ndarray:
-    """Boolean vector over states: stable for DM i under the concept."""
+    """Boolean vector over states: stable for DM i under the concept (definitions in
+    docs/conflict-stability.md): Nash, no UI; GMR, every UI s -> s1 met by some state the
+    opponents reach from s1 by a legal sequence of moves that i does not prefer to s; SMR, the
+    same with no escape for i from there; SEQ, the sequence made of the opponents' UIs only;
+    SIM, a simultaneous answer to s -> s1 by the opponents' UIs from s (`sim_kernel`)."""
     moves, improvements = move_graphs(model)
     ui, own = improvements[i], model.payoff[:, i]
     opponents = [j for j in range(model.n_dms) if j != i]
@@ -133,9 +143,10 @@ def stability_for(model: ConflictModel, i: int, concept: str, method: str = "min
     elif concept == "seq":
         best = _reach_min([improvements[j] for j in opponents], own, method)
     elif concept == "sim":
-        return sim_stable(model.codes, model.index_of_code, own, ui, [moves[j] for j in opponents])
+        # Simultaneous sanctioning: the opponents' own improvements from s, not all their moves.
+        return sim_stable(model.codes, model.index_of_code, own, ui, [improvements[j] for j in opponents])
     elif concept in COMBINATIONS:
-        return np.logical_and.reduce([stability_for(model, i, p, method) for p in COMBINATIONS[concept]])
+        return np.logical_or.reduce([stability_for(model, i, p, method) for p in COMBINATIONS[concept]])
     else:
         raise ValueError(f"unknown concept {concept!r}; choose from {CONCEPTS}")
     return _sanctioned(ui, best, own)
@@ -170,11 +181,10 @@ def analyse(
     engine (min-semiring fixed point, or the boolean matrices of Xu et al. 2009)."""
     def column(c: str) -> np.ndarray:
         if c in COMBINATIONS:
-            return np.logical_and.reduce([table.get(p, None) if p in table else column(p)
-                                          for p in COMBINATIONS[c]])
+            return np.logical_or.reduce([table[p] if p in table else column(p) for p in COMBINATIONS[c]])
         return np.stack([stability_for(model, i, c, method) for i in range(model.n_dms)], axis=1)
 
-    table: dict = {}
+    table: dict[str, np.ndarray] = {}
     for c in sorted(concepts, key=lambda c: c in COMBINATIONS):
         table[c] = column(c)
     return Stability(model=model, table={c: table[c] for c in concepts})
