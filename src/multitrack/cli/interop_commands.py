@@ -7,7 +7,6 @@ prints as one line on stderr with exit status 2.
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 from typing import Optional
 
@@ -34,7 +33,8 @@ def import_genius(
                                           help="Scenario file to write (default: <domain>.yaml)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
     year: Optional[int] = typer.Option(None, "--year", help="Publication year to cite in the sources "
-                                       "entry (default: the domain file's modification year)."),
+                                       "entry (default: a year the files state, else the year in the folder's "
+                                       "name, e.g. y2010, else the files' modification year)."),
 ) -> None:
     """Import a Genius or GeniusWeb negotiation domain as a one-track scenario file."""
     from ..errors import Problem, ScenarioError
@@ -86,41 +86,51 @@ def import_gmcr(
     output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="Scenario file to write (default: <file name>.yaml)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    status_quo: str | None = typer.Option(
+        None, "--status-quo", help="Today's state, for the status quo analysis: a GMCR+ state number (3), a "
+        "Y/N label with one letter per option in decision-maker order (YNNY), or the options taken, "
+        "comma-separated, by name ('modify,accept'; '' for none)."),
 ) -> None:
-    """Import a GMCR+ conflict as a scenario with one conflict (decision makers become actors)."""
-    import datetime as dt
-
+    """Import a GMCR+ conflict as a scenario with one conflict (decision makers become actors;
+    misperceptions and coalitions come along)."""
     from ..errors import Problem, ScenarioError
     from ..interop import scenario_yaml
-    from ..scenario import loads
-    from ..stability import read_gmcr_plus
-    from ..stability.to_scenario import conflict_scenario
+    from ..stability.gmcr_file import (
+        gmcr_scenario,
+        read_gmcr_file,
+        scenario_id,
+        status_quo_label,
+        validate_scenario,
+    )
 
-    try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError([Problem("not UTF-8 text")], str(file)) from None
-    except OSError as exc:
-        raise ScenarioError([Problem(f"cannot read: {exc.strerror or exc}")], str(file)) from None
-    conflict = read_gmcr_plus(text, str(file))
-    scenario_id = (re.sub(r"[^A-Za-z0-9]+", "-", file.stem).strip("-").lower() or "conflict")
-    scenario_id = scenario_id if scenario_id[:1].isalpha() else f"c-{scenario_id}"
-    year = dt.date.fromtimestamp(file.stat().st_mtime).year
-    source = {"id": "gmcr-file", "title": file.name, "publisher": "GMCR+ save file", "year": year,
-              "note": "imported with multitrack import gmcr"}
-    data = conflict_scenario(conflict, scenario_id=scenario_id, title=file.stem, source=source)
-    path = output or Path(f"{scenario_id}.yaml")
+    conflict = read_gmcr_file(file)
+    label = None if status_quo is None else status_quo_label(conflict, status_quo, str(file))
+    data = gmcr_scenario(file, conflict, label)
+    path = output or Path(f"{scenario_id(file)}.yaml")
     if path.exists() and not force:
         _refuse(f"{path}: already exists; nothing written (use --force to overwrite)")
+    validate_scenario(data, str(path))  # what is written must validate
     out = scenario_yaml(data, header=f"Imported from the GMCR+ file {file.name}; actors' kinds and "
                         "capabilities are placeholders to edit.")
-    loads(out, str(path))  # the file written must validate
     try:
         path.write_text(out, encoding="utf-8")
     except OSError as exc:
         raise ScenarioError([Problem(f"cannot write: {exc.strerror or exc}")], str(path)) from None
-    n_opts = len(conflict.option_names)
-    _out.print(f"wrote {path}: conflict with {len(conflict.dms)} decision makers and {n_opts} options", markup=False)
+    _out.print(f"wrote {path}: {_gmcr_summary(conflict, label)}", markup=False)
+
+
+def _gmcr_summary(conflict, status_quo: str | None) -> str:
+    """What an imported conflict holds, in one line."""
+    parts = [f"conflict with {len(conflict.dms)} decision makers and {len(conflict.option_names)} options"]
+    n_misp = sum(bool(dm.misperceived) for dm in conflict.dms)
+    if n_misp:
+        parts.append(f"misperceptions of {n_misp} decision maker{'s' if n_misp > 1 else ''}")
+    groups = [g for g in conflict.coalitions if len(g) > 1]
+    if groups:
+        parts.append(f"{len(groups)} coalition{'s' if len(groups) > 1 else ''}")
+    if status_quo is not None:
+        parts.append(f"status quo {status_quo}")
+    return "; ".join(parts)
 
 
 @export_app.command("gmcr")

@@ -1,8 +1,11 @@
-"""Report section of the conflict-stability analysis: per conflict a table of states with
-stability per decision maker and concept, the status quo paths in words, and the state graph."""
+"""Report section of the conflict-stability analysis: per conflict the states each decision maker
+misperceives, a table of states with stability per decision maker and concept, the status quo
+paths in words, the state graph and, where the conflict lists coalitions, the same table for the
+players of the coalition structure with its equilibria."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 
 import plotly.graph_objects as go
 from markupsafe import escape
@@ -69,6 +72,61 @@ def equilibria_sentence(c: ConflictStability) -> str:
     return "Equilibria — " + "; ".join(parts) + "."
 
 
+def numbered(c: ConflictStability, labels: Iterable[str], limit: int = 12) -> str:
+    """State labels, each with its GMCR+ state number (its place among the feasible states,
+    from 1): the first `limit`, then how many more."""
+    index = {label: k + 1 for k, label in enumerate(c.states)}
+    return few([f"{label} (state {index[label]})" for label in labels], limit)
+
+
+def misperception_sentences(c: ConflictStability, names: dict[str, str]) -> list[str]:
+    """One sentence per decision maker with misperceived states (GMCR+ hypergame data)."""
+    out = []
+    for dm, states in c.misperceived.items():
+        who = names.get(dm, dm)
+        if len(states) == 1:
+            out.append(f"{who} misperceives the state {numbered(c, states)} and cannot move to or from it.")
+        else:
+            out.append(f"{who} misperceives {len(states):,} states and cannot move to or from any of them: "
+                       f"{numbered(c, states)}.")
+    return out
+
+
+def player_name(player: str, names: dict[str, str]) -> str:
+    """A player of the coalition structure (members' ids joined by " + ") in the actors' names."""
+    return " + ".join(names.get(m, m) for m in player.split(" + "))
+
+
+def coalition_concepts(c: ConflictStability, concepts: tuple[str, ...]) -> tuple[str, ...]:
+    """The concepts the coalition analysis holds results for, in the analysis's order."""
+    return tuple(k for k in concepts if k in c.coalition_stable)
+
+
+def coalition_sentences(c: ConflictStability, names: dict[str, str], concepts: tuple[str, ...]) -> list[str]:
+    """Who the players of the coalition structure are, and its equilibria under each concept."""
+    if not c.coalitions:
+        return []
+    groups = [player_name(p, names) for p in c.coalitions if p not in c.decision_makers]
+    alone = [names.get(p, p) for p in c.coalitions if p in c.decision_makers]
+    act = "acts as one player" if len(groups) == 1 else "each act as one player"
+    rest = f", and {_join(alone)} {'plays' if len(alone) == 1 else 'play'} alone" if alone else ""
+    out = [f"In the coalition analysis {_join(groups)} {act}{rest}. A coalition moves by its members' moves "
+           "in turn and improves only to a state that every member prefers (Kilgour, Hipel, Fang & Peng 2001; "
+           "Inohara & Hipel 2008)."]
+    shown = coalition_concepts(c, concepts)
+    if shown:
+        parts = [f"{CONCEPT_TITLES[k]}: {numbered(c, c.coalition_equilibria[k])}" for k in shown]
+        out.append("Equilibria of this coalition structure (stable for every player) — " + "; ".join(parts)
+                   + ".")
+    return out
+
+
+def note_sentence(note: str) -> str:
+    """An analysis note as a sentence: capital first letter, full stop at the end."""
+    text = note.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 @section_renderer(StabilityResult)
 def stability_section(result: StabilityResult, scenario: Scenario) -> str:
     names = _names(scenario)
@@ -86,6 +144,7 @@ def _conflict(c: ConflictStability, concepts: tuple[str, ...], names: dict[str, 
     words = Words(scenario)
     track = f" (track: {escape(words.tracks.get(c.track, c.track))})" if c.track else ""
     head = [f"<h3 id='conflict-{escape(c.id)}'>{escape(c.title)}{track}</h3>"]
+    head += [f"<p>{escape(s)}</p>" for s in misperception_sentences(c, names)]
     head.append(f"<p>{escape(equilibria_sentence(c))}</p>")
     sentences = path_sentences(c, names)
     if sentences:
@@ -95,7 +154,26 @@ def _conflict(c: ConflictStability, concepts: tuple[str, ...], names: dict[str, 
         head.append(f"<p class='caption'>{len(c.states):,} feasible states are too many to read: the table and the "
                     f"graph show the {len(shown)} that matter (the status quo, the equilibria and the states on the "
                     "paths from the status quo, as many as fit); every state is in results.json.</p>")
-    return "".join(head) + _table(c, concepts, names, shown) + _graph(c, names, shown)
+    return "".join(head) + _table(c, concepts, names, shown) + _graph(c, names, shown) + \
+        _coalitions(c, concepts, names, shown)
+
+
+def _coalitions(c: ConflictStability, concepts: tuple[str, ...], names: dict[str, str],
+                shown: tuple[str, ...]) -> str:
+    """The coalition analysis of a conflict that lists coalitions; nothing for one that does not."""
+    if not c.coalitions:
+        return ""
+    parts = [f"<h4 id='coalitions-{escape(c.id)}'>Coalition stability</h4>"]
+    parts += [f"<p>{escape(s)}</p>" for s in coalition_sentences(c, names, concepts)]
+    shown_concepts = coalition_concepts(c, concepts)
+    if shown_concepts:
+        players = tuple(player_name(p, names) for p in c.coalitions)
+        parts.append(_grid(c, shown_concepts, shown, players, c.coalition_stable, c.coalition_equilibria,
+                           f"coalition-states-{c.id}", ()))
+        parts.append("<p class='caption'>The same states for the players of the coalition structure: ✓ = "
+                     "stable for that player under that concept; E = equilibrium of the structure.</p>")
+    parts += [f"<p class='caption'>{escape(note_sentence(n))}</p>" for n in c.coalition_notes]
+    return "".join(parts)
 
 
 def shown_states(c: ConflictStability, limit: int = SHOWN_STATES) -> tuple[str, ...]:
@@ -112,28 +190,38 @@ def shown_states(c: ConflictStability, limit: int = SHOWN_STATES) -> tuple[str, 
     return tuple(sorted(keep, key=order.__getitem__))
 
 
-def _table(c: ConflictStability, concepts: tuple[str, ...], names: dict[str, str], shown: tuple[str, ...]) -> str:
-    opt_head = "".join(f"<th title='{escape(t)} ({escape(names.get(dm, dm))})'>{escape(o)}</th>" for o, t, dm in c.options)
-    stab_head = "".join(f"<th>{CONCEPT_TITLES[k]} {escape(names.get(d, d))}</th>" for k in concepts
-                        for d in c.decision_makers)
-    eq_head = "".join(f"<th>{CONCEPT_TITLES[k]} eq.</th>" for k in concepts)
+def _table(c: ConflictStability, concepts: tuple[str, ...], names: dict[str, str],
+           shown: tuple[str, ...]) -> str:
+    players = tuple(names.get(d, d) for d in c.decision_makers)
+    legend = "; ".join(f"{o} = {t} ({names.get(dm, dm)})" for o, t, dm in c.options)
+    options = tuple((o, f"{t} ({names.get(dm, dm)})") for o, t, dm in c.options)
+    return (_grid(c, concepts, shown, players, c.stable, c.equilibria, f"states-{c.id}", options)
+            + f"<p class='caption'>States by option taken (Y) or not (N): {escape(legend)}. # = the state's "
+            "number in GMCR+ (its place among the feasible states); ✓ = stable for that party under that "
+            "concept; E = equilibrium.</p>")
+
+
+def _grid(c: ConflictStability, concepts: tuple[str, ...], shown: tuple[str, ...], players: tuple[str, ...],
+          stable: dict[str, tuple[tuple[bool, ...], ...]], equilibria: dict[str, tuple[str, ...]],
+          table_id: str, options: tuple[tuple[str, str], ...]) -> str:
+    """States as rows (GMCR+ number, label, one Y/N column per option given), then per concept
+    and player whether the state is stable (✓), then per concept whether it is an equilibrium."""
+    opt_head = "".join(f"<th title='{escape(t)}'>{escape(o)}</th>" for o, t in options)
+    stab_head = "".join(f"<th>{escape(CONCEPT_TITLES[k])} {escape(p)}</th>" for k in concepts for p in players)
+    eq_head = "".join(f"<th>{escape(CONCEPT_TITLES[k])} eq.</th>" for k in concepts)
     rows = []
     index = {label: k for k, label in enumerate(c.states)}
     for label in shown:
         s = index[label]
-        is_eq = any(label in c.equilibria[k] for k in concepts)
+        is_eq = any(label in equilibria[k] for k in concepts)
         cls = " class='equilibrium'" if is_eq else ""
         sq = " (status quo)" if label == c.status_quo else ""
-        cells = "".join(f"<td>{ch}</td>" for ch in label)
-        cells += "".join(f"<td>{'✓' if c.stable[k][s][d] else ''}</td>" for k in concepts
-                         for d in range(len(c.decision_makers)))
-        cells += "".join(f"<td>{'<b>E</b>' if label in c.equilibria[k] else ''}</td>" for k in concepts)
-        rows.append(f"<tr{cls}><td><b>{label}</b>{sq}</td>{cells}</tr>")
-    legend = "; ".join(f"{o} = {t} ({names.get(dm, dm)})" for o, t, dm in c.options)
-    return (f"<div class='scroll'><table class='data stability' id='states-{escape(c.id)}'><thead><tr><th>State</th>"
-            f"{opt_head}{stab_head}{eq_head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-            f"<p class='caption'>States by option taken (Y) or not (N): {escape(legend)}. ✓ = stable for that "
-            "party under that concept; E = equilibrium.</p>")
+        cells = "".join(f"<td>{ch}</td>" for ch in label) if options else ""
+        cells += "".join(f"<td>{'✓' if stable[k][s][p] else ''}</td>" for k in concepts for p in range(len(players)))
+        cells += "".join(f"<td>{'<b>E</b>' if label in equilibria[k] else ''}</td>" for k in concepts)
+        rows.append(f"<tr{cls}><td>{s + 1}</td><td><b>{label}</b>{sq}</td>{cells}</tr>")
+    return (f"<div class='scroll'><table class='data stability' id='{escape(table_id)}'><thead><tr><th>#</th>"
+            f"<th>State</th>{opt_head}{stab_head}{eq_head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def _positions(shown: tuple[str, ...]) -> dict[str, tuple[float, float]]:
@@ -197,4 +285,5 @@ def _graph(c: ConflictStability, names: dict[str, str], shown: tuple[str, ...]) 
     return f"<figure>{_html(fig, f'stability-{c.id}')}<figcaption>{escape(caption)}</figcaption></figure>"
 
 
-__all__ = ["equilibria_sentence", "path_sentences", "shown_states", "stability_section"]
+__all__ = ["coalition_concepts", "coalition_sentences", "equilibria_sentence", "misperception_sentences",
+           "note_sentence", "numbered", "path_sentences", "player_name", "shown_states", "stability_section"]

@@ -106,6 +106,12 @@ class Conflict(_Frozen):
         description="Per decision maker id: its preferences.")
     status_quo: dict[OptionId, bool] | str | None = Field(
         None, description="Today's state: {option id: true/false} (missing options false) or a Y/N label.")
+    misperceptions: dict[Id, list[str]] = Field(
+        default_factory=dict, description="Per decision maker id: statements; a state where one holds is "
+        "misperceived by that decision maker, which cannot move to or from it (GMCR+ hypergame data).")
+    coalitions: list[Annotated[list[Id], Field(min_length=2)]] = Field(
+        default_factory=list, description="Coalitions of decision makers analysed as players (each decision "
+        "maker in at most one; the others act alone), as in a GMCR+ file.")
 
     @property
     def option_ids(self) -> list[str]:
@@ -189,6 +195,22 @@ def check_conflicts(conflicts: list[Conflict], actors: set[str], tracks: set[str
             labels += [(("payoffs", lab), lab) for lab in (pref.payoffs or {})]
             for path, lab in labels:
                 _check_label(lab, len(names), here + ("preferences", dm_id) + path)
+        for dm_id, texts in c.misperceptions.items():
+            if dm_id not in dms:
+                raise LocatedValueError(f"{dm_id!r} is not a decision maker of this conflict",
+                                        here + ("misperceptions", dm_id))
+            for k, text in enumerate(texts):
+                parse(text, ("misperceptions", dm_id, k))
+        grouped: set[str] = set()
+        for k, group in enumerate(c.coalitions):
+            for m, dm_id in enumerate(group):
+                if dm_id not in dms:
+                    raise LocatedValueError(f"{dm_id!r} is not a decision maker of this conflict",
+                                            here + ("coalitions", k, m))
+                if dm_id in grouped:
+                    raise LocatedValueError(f"decision maker {dm_id!r} is in two coalitions",
+                                            here + ("coalitions", k, m))
+                grouped.add(dm_id)
         sq = c.status_quo_label()
         if sq is not None:
             where = here + ("status_quo",)

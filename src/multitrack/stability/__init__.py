@@ -16,9 +16,11 @@ from multitrack.stability.conflict import (
     AtLeastOne,
     Conflict,
     ConflictModel,
+    ConflictSizeError,
     DecisionMaker,
     Infeasible,
     Irreversible,
+    LabelPayoffs,
     MutuallyExclusive,
     OptionPrioritization,
     Payoffs,
@@ -40,9 +42,11 @@ __all__ = [
     "AtLeastOne",
     "Conflict",
     "ConflictModel",
+    "ConflictSizeError",
     "DecisionMaker",
     "Infeasible",
     "Irreversible",
+    "LabelPayoffs",
     "MutuallyExclusive",
     "OptionPrioritization",
     "Payoffs",
@@ -62,9 +66,11 @@ __all__ = [
     "unilateral_improvements",
     "unilateral_moves",
 ]
-from multitrack.stability.gmcr_plus import read_gmcr_plus, write_gmcr_plus  # noqa: E402
-from multitrack.stability.inverse import PreferenceChange, what_it_takes  # noqa: E402
+from multitrack.stability.coalitions import CoalitionStability, coalition_analysis
+from multitrack.stability.gmcr_plus import gmcr_state, read_gmcr_plus, write_gmcr_plus
+from multitrack.stability.inverse import PreferenceChange, what_it_takes
 
-__all__ += ["PreferenceChange", "read_gmcr_plus", "what_it_takes", "write_gmcr_plus"]
+__all__ += ["CoalitionStability", "PreferenceChange", "coalition_analysis", "gmcr_state", "read_gmcr_plus",
+            "what_it_takes", "write_gmcr_plus"]
 
-from multitrack.stability import analysis as _analysis  # noqa: E402,F401  (registers the analysis)
+from multitrack.stability import analysis as _analysis  # noqa: F401  (registers the analysis)

@@ -13,6 +13,7 @@ from multitrack.errors import MultitrackError
 from multitrack.progress import ProgressCallback
 from multitrack.results import Result
 from multitrack.scenario.model import Scenario
+from multitrack.stability.coalitions import hypergame_and_coalitions
 from multitrack.stability.concepts import analyse
 from multitrack.stability.from_scenario import to_core
 from multitrack.stability.graph import move_graphs
@@ -46,9 +47,12 @@ class PathStep:
 
 @dataclass(frozen=True)
 class ConflictStability(Result):
-    """One conflict: its feasible states (Y/N labels over ``options`` in order), stability per
-    concept as ``stable[concept][state][dm]``, the equilibria per concept, the unilateral
-    improvements (from, to, mover) and the status quo analysis."""
+    """One conflict: its feasible states (Y/N labels over ``options`` in order; ``states[k]``
+    is GMCR+'s state number k + 1), stability per concept as ``stable[concept][state][dm]``,
+    the equilibria per concept, the unilateral improvements (from, to, mover), the status quo
+    analysis, the states each decision maker misperceives, and, when the conflict lists
+    coalitions, the stability of each state for each player of the coalition structure
+    (``coalition_stable[concept][state][player]``) and its equilibria."""
 
     id: str
     title: str
@@ -63,6 +67,11 @@ class ConflictStability(Result):
     reachable: tuple[str, ...] = ()
     reachable_equilibria: dict[str, tuple[str, ...]] = field(default_factory=dict)
     paths: dict[str, tuple[PathStep, ...]] = field(default_factory=dict)  # to each reachable equilibrium
+    misperceived: dict[str, tuple[str, ...]] = field(default_factory=dict)  # decision maker -> states
+    coalitions: tuple[str, ...] = ()  # players of the coalition structure, members joined by " + "
+    coalition_stable: dict[str, tuple[tuple[bool, ...], ...]] = field(default_factory=dict)
+    coalition_equilibria: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    coalition_notes: tuple[str, ...] = ()  # concepts left out of the coalition analysis, with their size
 
 
 @dataclass(frozen=True)
@@ -122,8 +131,9 @@ def analyse_conflict(spec, concepts: tuple[str, ...], max_states: int = 4096) ->
                 steps.append(PathStep(who, lab, _changes(model.option_names, prev, lab)))
                 prev = lab
             paths[labels[s]] = tuple(steps)
-        extra = dict(status_quo=sq_label, reachable=tuple(labels[int(s)] for s in sq.reachable.nonzero()[0]),
-                     reachable_equilibria=reach_eq, paths=paths)
+        extra = {"status_quo": sq_label, "reachable": tuple(labels[int(s)] for s in sq.reachable.nonzero()[0]),
+                 "reachable_equilibria": reach_eq, "paths": paths}
+    extra.update(hypergame_and_coalitions(model, concepts))
     return ConflictStability(id=spec.id, title=spec.title, track=spec.track, decision_makers=model.dm_names,
                              options=options, states=labels, stable=stable, equilibria=equilibria,
                              improvements=tuple(sorted(edges)), **extra)
@@ -140,8 +150,9 @@ def warm_up() -> None:
           applies=lambda scenario: bool(scenario.conflicts))
 def conflict_stability(scenario: Scenario, *, config: StabilityConfig | None = None,
                        progress: ProgressCallback | None = None) -> StabilityResult:
-    """Which states of each conflict are stable for whom (Nash, GMR, SMR, SEQ), the equilibria,
-    and which of them the parties can reach from the status quo by unilateral improvements."""
+    """Which states of each conflict are stable for whom (Nash, GMR, SMR, SEQ, SIM and SEQ&SIM),
+    the equilibria, and which of them the parties can reach from the status quo by unilateral
+    improvements; with the coalitions a conflict lists, the same for the coalitions as players."""
     config = config or StabilityConfig()
     concepts = ("nash", "gmr", "smr", "seq") + (("sim", "seq_sim") if config.sim else ())
     conflicts = tuple(analyse_conflict(c, concepts, config.max_states) for c in scenario.conflicts)

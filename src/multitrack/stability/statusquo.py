@@ -2,7 +2,8 @@
 
 Status quo analysis (Li, Kilgour & Hipel 2004, Water Resources Research 40): which states, and
 which equilibria, the DMs can reach from today's state by unilateral improvements, no DM
-moving twice in a row; coalition moves follow Kilgour, Hipel, Fang & Peng (2001).
+moving twice in a row; coalition moves follow Kilgour, Hipel, Fang & Peng (2001). A DM never
+moves to or from a state it misperceives (see graph.py), so neither do these paths.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from multitrack.stability.concepts import Stability, coalition_reach
+from multitrack.stability.coalitions import coalition_improvements_of
+from multitrack.stability.concepts import Stability
 from multitrack.stability.conflict import ConflictModel
 from multitrack.stability.graph import move_graphs
 
@@ -58,7 +60,7 @@ def status_quo_analysis(model: ConflictModel, status_quo: int | str) -> StatusQu
     _, improvements = move_graphs(model)
     paths: dict[int, tuple[Step, ...]] = {start: ()}
     seen = {(start, -1)}
-    queue = deque([(start, -1, ())])
+    queue: deque[tuple[int, int, tuple[Step, ...]]] = deque([(start, -1, ())])
     while queue:
         state, last, path = queue.popleft()
         for j, ui in enumerate(improvements):
@@ -79,15 +81,7 @@ def status_quo_analysis(model: ConflictModel, status_quo: int | str) -> StatusQu
 def coalition_improvements(model: ConflictModel, coalition: Sequence[int]) -> sp.csr_matrix:
     """Boolean CSR [s, t]: the coalition can move s -> t by a legal sequence of its
     members' unilateral moves and every member strictly prefers t to s."""
-    moves, _ = move_graphs(model)
-    members = list(coalition)
-    reach = coalition_reach([moves[j] for j in members]).tocoo()
-    pay = model.payoff[:, members]
-    better = (pay[reach.col] > pay[reach.row]).all(axis=1)
-    n = model.n_states
-    return sp.csr_matrix(
-        (np.ones(int(better.sum()), dtype=bool), (reach.row[better], reach.col[better])), shape=(n, n)
-    )
+    return coalition_improvements_of(model, list(coalition))
 
 
 def coalition_can_improve(model: ConflictModel, state: int | str, coalition: Sequence[int]) -> np.ndarray:

@@ -11,6 +11,7 @@ from multitrack.stability.conflict import (
     AtLeastOne,
     Conflict,
     Infeasible,
+    LabelPayoffs,
     MutuallyExclusive,
     OptionPrioritization,
     Payoffs,
@@ -46,22 +47,25 @@ def _preferences(prefs: Any, model: Any) -> dict:
         return {"prioritization": list(prefs.statements)}
     if isinstance(prefs, StateRanking):
         return {"ranking": [list(t) for t in prefs.tiers]}
+    if isinstance(prefs, LabelPayoffs):
+        return {"payoffs": dict(prefs.payoffs)}
     assert isinstance(prefs, Payoffs)
     return {"payoffs": {model.label(s): float(prefs.by_code[int(model.codes[s])]) for s in range(model.n_states)}}
 
 
 def conflict_entry(conflict: Conflict, *, conflict_id: str, title: str, dm_ids: list[str],
-                   source: str | None = None) -> dict:
+                   source: str | None = None, status_quo: str | None = None) -> dict:
     """The scenario's ``conflicts:`` entry for a core conflict; options keep their order, so
-    statements that name options by number (1 = first) stay valid."""
+    statements that name options by number (1 = first) stay valid. Each option's id comes
+    from its name, unique in the conflict; its title is the name the source gave it."""
     taken: set[str] = set()
     ids = {name: _slug(name, "o", taken, "_") for name in conflict.option_names}
-    model = conflict.build()
+    model = conflict.build() if any(isinstance(dm.preferences, Payoffs) for dm in conflict.dms) else None
     entry: dict = {"id": conflict_id, "title": title}
     if source:
         entry["source"] = source
     entry["decision_makers"] = [
-        {"id": dm_id, "options": [{"id": ids[o], "title": o} for o in dm.options]}
+        {"id": dm_id, "options": [{"id": ids[o], "title": t} for o, t in zip(dm.options, dm.option_titles())]}
         for dm_id, dm in zip(dm_ids, conflict.dms)
     ]
     if conflict.conditions:
@@ -69,12 +73,21 @@ def conflict_entry(conflict: Conflict, *, conflict_id: str, title: str, dm_ids: 
     if conflict.irreversible:
         entry["irreversible"] = [{"option": ids[i.option], "direction": i.direction} for i in conflict.irreversible]
     entry["preferences"] = {dm_id: _preferences(dm.preferences, model) for dm_id, dm in zip(dm_ids, conflict.dms)}
+    misperceptions = {dm_id: list(dm.misperceived) for dm_id, dm in zip(dm_ids, conflict.dms) if dm.misperceived}
+    if misperceptions:
+        entry["misperceptions"] = misperceptions
+    if conflict.coalitions:
+        entry["coalitions"] = [[dm_ids[d] for d in group] for group in conflict.coalitions if len(group) > 1]
+    if status_quo is not None:
+        entry["status_quo"] = status_quo
     return entry
 
 
-def conflict_scenario(conflict: Conflict, *, scenario_id: str, title: str, source: dict) -> dict:
+def conflict_scenario(conflict: Conflict, *, scenario_id: str, title: str, source: dict,
+                      status_quo: str | None = None) -> dict:
     """A scenario holding just this conflict: one actor per decision maker (kind ``state``,
-    capability 1, to be edited) and the given source entry."""
+    capability 1, to be edited), the given source entry and, if given, the status quo (a
+    Y/N label)."""
     taken: set[str] = set()
     dm_ids = [_slug(dm.name, "dm", taken, "-") for dm in conflict.dms]
     return {
@@ -82,5 +95,5 @@ def conflict_scenario(conflict: Conflict, *, scenario_id: str, title: str, sourc
         "sources": [source],
         "actors": [{"id": i, "name": dm.name, "kind": "state", "capability": 1} for i, dm in zip(dm_ids, conflict.dms)],
         "conflicts": [conflict_entry(conflict, conflict_id=scenario_id, title=title, dm_ids=dm_ids,
-                                     source=source["id"])],
+                                     source=source["id"], status_quo=status_quo)],
     }
