@@ -3,6 +3,7 @@ independent evaluators of the Genius files, round trips, bad inputs and the comm
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
 import os
@@ -230,15 +231,15 @@ def test_laptop_ids_names_discounts_and_the_cap_at_one():
     scenario = load_import(DATA / "Laptop")
     assert [a.id for a in scenario.actors] == ["buyer", "seller"]
     track = scenario.tracks[0]
-    assert [i.id for i in track.issues] == ["laptop", "harddisk", "external-monitor"]
+    assert [i.id for i in track.issues] == ["Laptop", "Harddisk", "External_Monitor"]  # the names, as ids
     assert [i.title for i in track.issues] == ["Laptop", "Harddisk", "External Monitor"]
     assert track.discount_factors == {"buyer": 0.42441038, "seller": 0.42441038}
     # hand-computed: Macintosh (20/30), 80 Gb (20/30), 23'' LCD (20/30) for the buyer
-    bid = {"laptop": "Macintosh", "harddisk": "80 Gb", "external-monitor": "23'' LCD"}
+    bid = {"Laptop": "Macintosh", "Harddisk": "80 Gb", "External_Monitor": "23'' LCD"}
     w = [0.4452125771655631, 0.37808251708013424, 0.1767567099260568]
     assert utility(track, "buyer", bid) == pytest.approx(sum(w) * 20 / 30, abs=1e-15)
     # the Laptop weights sum to 1.00005: Genius caps the best bid at 1, the import does not
-    best = {"laptop": "HP", "harddisk": "60 Gb", "external-monitor": "19'' LCD"}
+    best = {"Laptop": "HP", "Harddisk": "60 Gb", "External_Monitor": "19'' LCD"}
     assert utility(track, "buyer", best) == pytest.approx(1.000051804171754, abs=1e-15)
     assert "caps a utility at 1" in read_genius(DATA / "Laptop").yaml()
 
@@ -248,7 +249,7 @@ def test_group2_politics_has_three_actors_and_others_two():
     assert [a.id for a in scenario.actors] == ["util1", "util2", "util3"]
     assert len(scenario.tracks[0].issues) == 8
     assert not scenario.tracks[0].discount_factors  # discount 1.0 is left out
-    assert [a.id for a in load_import(DATA / "ItexvsCypress").actors] == ["cypress", "itex"]
+    assert [a.id for a in load_import(DATA / "ItexvsCypress").actors] == ["Cypress", "Itex"]
     england = load_import(DATA / "EnglandZimbabwe")
     assert [a.name for a in england.actors] == ["England", "Zimbabwe"]
 
@@ -308,7 +309,7 @@ def discrete_files(issues: dict[str, list[str]], profiles: dict[str, list[float]
     return domain, files
 
 
-def test_names_with_spaces_digits_and_clashes_become_unique_valid_ids():
+def test_ids_keep_the_names_as_far_as_the_id_rules_allow():
     issues = {"2nd round": ["a", "b"], "Size of Fund": ["x", "y"], "size-of fund": ["p", "q"],
               "Ünïcode ☃": ["1", "2"]}
     domain, files = discrete_files(issues,
@@ -316,13 +317,19 @@ def test_names_with_spaces_digits_and_clashes_become_unique_valid_ids():
     data = import_genius_text(domain, files, domain_file="9 lives.xml")
     scenario = Scenario.model_validate(data)
     track = scenario.tracks[0]
-    assert scenario.id == "genius-9-lives"
-    assert [i.id for i in track.issues] == ["issue-2nd-round", "size-of-fund", "size-of-fund-2", "unicode"]
+    # case, digits, "_" and "-" stay; any other run of characters becomes one "_"; a name that does
+    # not start with a letter gets a prefix; the name itself stays the title
+    assert scenario.id == "genius_9_lives"
+    assert [i.id for i in track.issues] == ["issue_2nd_round", "Size_of_Fund", "size-of_fund", "Unicode"]
     assert [i.title for i in track.issues] == ["2nd round", "Size of Fund", "size-of fund", "Ünïcode ☃"]
-    assert [(a.id, a.name) for a in scenario.actors] == [("actor-1", "1"), ("actor-2", "2")]
+    assert [(a.id, a.name) for a in scenario.actors] == [("actor_1", "1"), ("actor_2", "2")]
     assert all(v.nominal == 0 for v in track.reservation_values.values())  # none stated: Genius's 0
-    bid = {"issue-2nd-round": "b", "size-of-fund": "x", "size-of-fund-2": "q", "unicode": "1"}
-    assert utility(track, "actor-2", bid) == pytest.approx(0.1 + 0.2 / 2 + 0.3 + 0.4 / 2, abs=1e-15)
+    bid = {"issue_2nd_round": "b", "Size_of_Fund": "x", "size-of_fund": "q", "Unicode": "1"}
+    assert utility(track, "actor_2", bid) == pytest.approx(0.1 + 0.2 / 2 + 0.3 + 0.4 / 2, abs=1e-15)
+    # names that only an id's rules make equal still get unique ids
+    clash, files = discrete_files({"a b": ["x", "y"], "a.b": ["x", "y"]},
+                                  {"1.xml": [0.5, 0.5], "2.xml": [1, 0]})
+    assert [i["id"] for i in import_genius_text(clash, files)["tracks"][0]["issues"]] == ["a_b", "a_b-2"]
 
 
 # ---- integer and real issues (no sample has them): synthetic Genius files ----------------------------
@@ -428,6 +435,94 @@ def test_geniusweb_number_issues_with_rounding_and_zero_outside(tmp_path):
             assert abs(ours - float(theirs)) <= 1e-12
     # 1 and 12 lie outside [lowValue, highValue]: utility 0 there
     assert value(units, units.positions["one"], 1) == 0 and value(units, units.positions["one"], 12) == 0
+
+
+# ---- files Genius reads that look odd: all-zero issues, issues without a type, repeated values -------
+
+ODD_DOMAIN = """<negotiation_template><utility_space><objective index="0" name="root">
+  <issue index="1" type="discrete" name="Zero"><item index="1" value="a"/><item index="2" value="b"/></issue>
+  <issue index="2" name="Untyped"><item index="1" value="p"/><item index="2" value="q"/>
+    <item index="3" value="q"/><item index="4" value="r"/></issue>
+  <issue index="3" etype="integer" vtype="integer" type="discrete" name="Typed">
+    <item index="1" value="x"/><item index="2" value="y"/></issue>
+</objective></utility_space></negotiation_template>"""
+
+ODD_PROFILE = """<utility_space><objective index="0" name="root">
+  <issue index="1" type="discrete" name="Zero">
+    <item index="1" value="a" evaluation="{a}"/><item index="2" value="b" evaluation="0"/></issue>
+  <issue index="2" name="Untyped"><item index="1" value="p" evaluation="2"/>
+    <item index="2" value="q" evaluation="5"/><item index="3" value="q" evaluation="{q}"/>
+    <item index="4" value="r" evaluation="4"/></issue>
+  <issue index="3" type="discrete" name="Typed">
+    <item index="1" value="x" evaluation="1"/><item index="2" value="y" evaluation="3"/></issue>
+  <weight index="1" value="0.2"/><weight index="2" value="0.5"/><weight index="3" value="0.3"/>
+</objective><reservation value="0.1"/></utility_space>"""
+
+
+def odd_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "odd"
+    folder.mkdir(parents=True)
+    (folder / "odd_domain.xml").write_text(ODD_DOMAIN)
+    (folder / "odd_one.xml").write_text(ODD_PROFILE.format(a=0, q=1))          # Zero: every evaluation 0
+    (folder / "odd_two.xml").write_text(ODD_PROFILE.format(a="0.000009", q=5))  # below Genius's 0.00001
+    return folder
+
+
+def test_all_zero_issues_evaluate_to_zero_as_in_genius(tmp_path):
+    result = read_genius(odd_folder(tmp_path))
+    track = Scenario.model_validate(result.data).tracks[0]
+    zero = next(i for i in track.issues if i.title == "Zero")
+    for actor in ("one", "two"):
+        assert {o: v.nominal for o, v in zero.positions[actor].values.items()} == {"a": 0.0, "b": 0.0}
+    assert "Genius evaluates every value as 0" in " ".join(result.yaml().replace("#", " ").split())
+    # hand-computed: U_one(b, q, y) = 0.2 * 0 + 0.5 * (1 / 4) + 0.3 * (3 / 3)
+    bid = {i.title: v for i, v in zip(track.issues, ("b", "q", "y"))}
+    ours = utility(track, "one", {i.id: bid[i.title] for i in track.issues})
+    assert ours == pytest.approx(0.425, abs=1e-15)
+
+
+def test_issues_without_a_type_and_repeated_values_read_as_genius_reads_them(tmp_path):
+    track = Scenario.model_validate(import_genius(odd_folder(tmp_path))).tracks[0]
+    untyped = next(i for i in track.issues if i.title == "Untyped")
+    typed = next(i for i in track.issues if i.title == "Typed")
+    # no type: discrete; q listed twice in the domain is one value
+    assert untyped.kind == typed.kind == "categorical" and untyped.options == ["p", "q", "r"]
+    # "one" evaluates q as 5, then 1: the last counts, and the largest evaluation left is r's 4
+    def table(actor):
+        return {o: v.nominal for o, v in untyped.positions[actor].values.items()}
+
+    assert table("one") == {"p": 0.5, "q": 0.25, "r": 1.0} and table("two") == {"p": 0.4, "q": 1.0, "r": 0.8}
+    # the type attribute wins over etype and vtype, as in Genius
+    assert typed.options == ["x", "y"]
+
+
+def test_a_genius_domain_has_no_status_quo(tmp_path):
+    for folder in (odd_folder(tmp_path), DATA / "Laptop", DATA / "geniusweb_Party"):
+        result = read_genius(folder)
+        assert all("status_quo" not in issue for issue in result.data["tracks"][0]["issues"])
+        track = Scenario.model_validate(result.data).tracks[0]
+        assert not track.has_status_quo and all(i.status_quo is None for i in track.issues)
+        assert "status_quo" not in result.yaml()
+
+
+def test_the_year_cited_is_the_files_not_the_import_date(tmp_path):
+    stated = odd_folder(tmp_path / "a")
+    domain = stated / "odd_domain.xml"
+    domain.write_text("<!-- ANAC domain, created 2011-04-02 -->\n" + domain.read_text())
+    result = read_genius(stated)
+    assert result.data["sources"][0]["year"] == 2011 and "stated in odd_domain.xml" in result.yaml()
+    # the ANAC collections keep each year's domains in a folder named by the year
+    assert import_genius(odd_folder(tmp_path / "y2013"))["sources"][0]["year"] == 2013
+    # else the files' modification date, the oldest of them
+    dated = odd_folder(tmp_path / "b")
+    for k, path in enumerate(sorted(dated.iterdir())):
+        stamp = datetime.datetime(2012 + k, 6, 1, tzinfo=datetime.UTC).timestamp()
+        os.utime(path, (stamp, stamp))
+    assert import_genius(dated)["sources"][0]["year"] == 2012
+    # texts: a year they state, else the placeholder
+    texts = {"odd_one.xml": ODD_PROFILE.format(a=0, q=1), "odd_two.xml": ODD_PROFILE.format(a=0, q=1)}
+    assert import_genius_text(domain.read_text(), texts)["sources"][0]["year"] == 2011
+    assert import_genius_text(ODD_DOMAIN, texts)["sources"][0]["year"] == 2010
 
 
 # ---- export and re-import ------------------------------------------------------------------------------
@@ -606,9 +701,9 @@ def test_more_bad_inputs(tmp_path):
         path.write_text(text.replace(old, new, count))
         return folder
 
-    assert "unknown type 'fuzzy'" in one_line_error(laptop_with(
+    assert "unknown type 'fuzzy'" in one_line_error(laptop_with(  # Genius reads the type attribute
         "u", 'etype="discrete" type="discrete" vtype="discrete" name="Laptop"',
-        'etype="fuzzy" name="Laptop"'))
+        'etype="discrete" type="fuzzy" name="Laptop"'))
     assert "no weight for issue 'Harddisk'" in one_line_error(laptop_with(
         "w", '<weight index="2" value="0.37808251708013424">\n</weight>', ''))
     no_eval = laptop_with("e", 'value="80 Gb"  cost="0" evaluation="20"', 'value="80 Gb"')

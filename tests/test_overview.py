@@ -84,3 +84,18 @@ def test_frames_have_one_row_per_track_and_issue():
     result = track_overview(multitrack.loads(TWO_ISSUES))
     assert list(result.to_frame()["track"]) == ["t"]
     assert [r["issue"] for r in result.issue_rows()] == ["years", "form"]
+
+
+def test_a_track_without_a_status_quo_has_the_same_room_and_no_status_quo_fields():
+    text = TWO_ISSUES.replace("        status_quo: 0\n", "").replace("        status_quo: x\n", "")
+    result = track_overview(multitrack.loads(text))
+    track = result.track("t")
+    years, form = track.issues
+    assert years.open_values == (4.0, 6.0) and form.open_values == ("y", "z") and track.n_open_outcomes == 4
+    assert years.status_quo is None and years.status_quo_rejected_by == () == form.status_quo_rejected_by
+    data = result.to_dict()["tracks"][0]["issues"]
+    assert all("status_quo" not in i and "status_quo_rejected_by" not in i for i in data)
+    assert all("status_quo" not in row and "status_quo_rejected_by" not in row for row in result.issue_rows())
+    # with a status quo, both are there as before
+    with_sq = track_overview(multitrack.loads(TWO_ISSUES)).to_dict()["tracks"][0]["issues"][0]
+    assert "status_quo_rejected_by" in with_sq

@@ -226,3 +226,12 @@ def test_qualified_rule_above_the_enumeration_limit_uses_milp():
     assert any("Pareto frontier" in u for u in t.unavailable)
     # the MILP's utilitarian choice is a passing outcome: 2 or 3 (a and b accept), or 1 (a and c)
     assert t.solution("utilitarian").outcome["v"] in (1.0, 2.0, 3.0)
+
+
+def test_the_report_says_what_was_not_computed_in_html_not_escaped_text():
+    from multitrack.report.agreement_section import agreement_section
+    from multitrack.space import agreement_space
+
+    s = multitrack.loads(SPLIT)
+    html = str(agreement_section(agreement_space(s, config=AgreementConfig(enumeration_limit=1)), s))
+    assert "<p class='meta'>Not computed at this size: counts of acceptable outcomes" in html

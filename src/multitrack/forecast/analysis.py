@@ -16,7 +16,7 @@ from ..analysis import names_setting, register
 from ..montecarlo import plan_chunks, run_chunks
 from ..montecarlo.chunks import ChunkTask
 from ..progress import ProgressCallback
-from ..results import Result
+from ..results import Result, plain
 from ..scenario.model import Scenario
 from . import MODELS, ChallengeConfig, forecast
 
@@ -58,7 +58,7 @@ class IssueForecast(Result):
     unit: str | None
     low: float
     high: float
-    status_quo: float
+    status_quo: float | None  # None: the track has no status quo (the models do not need one)
     actors: tuple[str, ...]
     positions: tuple[float, ...]  # each actor's most preferred value at the central estimates
     weights: tuple[float, ...]  # capability x salience at the central estimates, summing to 1
@@ -80,6 +80,14 @@ class ForecastResult(Result):
 
     def issue(self, issue_id: str) -> IssueForecast:
         return next(i for i in self.issues if i.issue == issue_id)
+
+    def to_dict(self) -> dict:
+        """Plain data; an issue of a track without a status quo has no status-quo field."""
+        data = plain(self)
+        for issue in data["issues"]:
+            if issue["status_quo"] is None:
+                del issue["status_quo"]
+        return data
 
     def rows(self) -> list[dict]:
         return [{"track": i.track, "issue": i.issue, "model": f.model, "nominal": f.nominal, "mean": f.mean,
@@ -157,7 +165,7 @@ def evaluate_chunk(scenario: Scenario, models: tuple[str, ...], task: ChunkTask)
         pos = np.column_stack([_sample(v, rng, n) for v in item.ideals])
         sal = np.column_stack([s.sample(rng, n) for s in item.saliences])
         cap = np.column_stack([caps[a] for a in item.actors])
-        sq = _sample(item.issue.status_quo, rng, n)
+        sq = np.full(n, np.nan) if item.issue.status_quo is None else _sample(item.issue.status_quo, rng, n)
         for m, values in _run_models(models, pos, sal, cap, sq, _scale(item)).items():
             out[f"{item.issue.id}/{m}"] = values
     return out
@@ -187,7 +195,7 @@ def _summarise(scenario: Scenario, item: _Issue, models: tuple[str, ...], arrays
     pos = np.array([_nominal(v) for v in item.ideals])
     sal = np.array([s.nominal for s in item.saliences])
     cap = np.array([scenario.actor(a).capability.nominal for a in item.actors])
-    sq = item.issue.status_quo.nominal
+    sq = np.nan if item.issue.status_quo is None else item.issue.status_quo.nominal
     nominal = _run_models(models, pos[None], sal[None], cap[None], np.array([sq]), _scale(item))
     tail = (1 - level) / 2 * 100
     forecasts = []
@@ -198,7 +206,8 @@ def _summarise(scenario: Scenario, item: _Issue, models: tuple[str, ...], arrays
     weights = cap * sal
     weights = weights / weights.sum() if weights.sum() > 0 else weights
     return IssueForecast(track=item.track.id, issue=item.issue.id, title=item.issue.title or item.issue.id,
-                         unit=item.issue.unit, low=item.issue.low, high=item.issue.high, status_quo=float(sq),
+                         unit=item.issue.unit, low=item.issue.low, high=item.issue.high,
+                         status_quo=None if item.issue.status_quo is None else float(sq),
                          actors=item.actors, positions=tuple(map(float, pos)), weights=tuple(map(float, weights)),
                          forecasts=tuple(forecasts), solutions=_solutions(upstream, item))
 

@@ -28,8 +28,8 @@ __all__ = ["DEFAULT_YEAR", "ExportReport", "GeniusImport", "export_genius", "imp
 
 def read_genius(folder: Path | str, *, year: int | None = None) -> GeniusImport:
     """Import the Genius domain in ``folder``: Genius XML when the folder holds XML files,
-    else GeniusWeb JSON. ``year`` is cited in the ``sources`` entry (default: the domain
-    file's modification year)."""
+    else GeniusWeb JSON. ``year`` is cited in the ``sources`` entry (default: a year the files
+    state, else the year in the folder's name, else the files' modification year)."""
     from .genius_xml import read_xml_folder
     from .geniusweb_json import read_json_folder
 
@@ -59,10 +59,11 @@ def import_genius(folder: Path | str, *, year: int | None = None) -> dict[str, A
 
 
 def read_genius_text(domain: str | bytes, profiles: Mapping[str, str | bytes], *,
-                     domain_file: str | None = None, year: int = DEFAULT_YEAR) -> GeniusImport:
+                     domain_file: str | None = None, year: int | None = None) -> GeniusImport:
     """Import from texts: the domain's text and ``{profile file name: text}``; XML or JSON is
     recognised by the domain text's first character. ``domain_file`` names the domain in
-    messages and gives the domain's name (XML)."""
+    messages and gives the domain's name (XML). ``year`` defaults to a year the texts state,
+    else the placeholder ``DEFAULT_YEAR``."""
     from .genius_xml import read_xml_texts
     from .geniusweb_json import read_json_texts
 
@@ -77,6 +78,6 @@ def read_genius_text(domain: str | bytes, profiles: Mapping[str, str | bytes], *
 
 
 def import_genius_text(domain: str | bytes, profiles: Mapping[str, str | bytes], *,
-                       domain_file: str | None = None, year: int = DEFAULT_YEAR) -> dict[str, Any]:
+                       domain_file: str | None = None, year: int | None = None) -> dict[str, Any]:
     """Like :func:`import_genius`, from texts (see :func:`read_genius_text`)."""
     return read_genius_text(domain, profiles, domain_file=domain_file, year=year).data

@@ -12,8 +12,10 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..errors import Problem, ScenarioError
 
@@ -65,13 +67,14 @@ def finite(text: str | None, what: str, file: str, line: int | None = None) -> f
 # ---- identifiers ----------------------------------------------------------------------------------
 
 def slug(text: str, prefix: str) -> str:
-    """A valid multitrack id made from ``text`` (letters, digits, ``-``; lower case), prefixed with
-    ``prefix`` when ``text`` does not start with a letter."""
+    """The valid multitrack id closest to the name ``text``: its letters (accents dropped), digits,
+    ``_`` and ``-`` as written, case kept, every other run of characters (spaces included) one
+    ``_``; prefixed with ``prefix_`` when it does not start with a letter; at most 64 characters.
+    The name itself stays the title."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    s = re.sub(r"[^A-Za-z0-9_]+", "-", ascii_text.strip()).strip("-_").lower()
-    s = re.sub(r"-{2,}", "-", s)
+    s = re.sub(r"[^A-Za-z0-9_-]+", "_", ascii_text.strip()).strip("-_")
     if not s or not s[0].isalpha():
-        s = f"{prefix}-{s}" if s else prefix
+        s = f"{prefix}_{s}" if s else prefix
     return s[:64].rstrip("-_") or prefix
 
 
@@ -172,8 +175,11 @@ class GeniusImport:
         track = self.data["tracks"][0]
         actors = ", ".join(track["participants"])
         df = ", ".join(f"{a} {v}" for a, v in self.discount_factors.items()) or "none (1)"
+        year = self.data["sources"][0]["year"]
+        said = self.comments.get(("sources", 0, "year"))
         return (f"{self.form} domain {self.data['sources'][0]['title']!r}: {len(track['issues'])} issues, "
-                f"{len(track['participants'])} parties ({actors}); discount factors: {df}")
+                f"{len(track['participants'])} parties ({actors}); discount factors: {df}; year cited: {year}"
+                + (f" ({said})" if said else ""))
 
 
 def build_scenario(domain: Domain) -> GeniusImport:
@@ -198,12 +204,10 @@ def build_scenario(domain: Domain) -> GeniusImport:
         entry: dict[str, Any] = {"id": iid, "title": issue.name, "kind": issue.kind}
         if issue.kind == "categorical":
             entry["options"] = list(issue.options or [])
-            entry["status_quo"] = entry["options"][0]
         else:
             entry["range"] = [issue.low, issue.high]
             if issue.grid is not None:
                 entry["grid"] = issue.grid
-            entry["status_quo"] = issue.low
         if issue.note:
             comments[("tracks", 0, "issues", j, "kind")] = issue.note
         entry["positions"] = {aid: prof.positions[j] for aid, prof in zip(actor_ids, domain.profiles)}
@@ -251,8 +255,8 @@ def build_scenario(domain: Domain) -> GeniusImport:
               "One track; every party is a participant and a veto player. Raw utilities equal the\n"
               "Genius utilities: salience = issue weight, value points = evaluation / the issue's\n"
               "largest evaluation (or the linear evaluator's utility at the range ends).\n"
-              "Genius has no status quo: each issue's first value (or lower bound) stands in, and the\n"
-              "explicit reservation values give each party's no-deal utility.")
+              "Genius has no status quo, so the track states none: no deal means the disagreement point,\n"
+              "each party's reservation value, stated explicitly.")
     notes = [n for p in domain.profiles for n in p.notes]
     if notes:
         import textwrap
@@ -262,19 +266,69 @@ def build_scenario(domain: Domain) -> GeniusImport:
     return GeniusImport(data, comments, header, dict(discounts), domain.form)
 
 
-def file_year(path: Path | None) -> tuple[int, str]:
-    """The domain file's modification year, with the comment that says where it comes from;
-    ``DEFAULT_YEAR`` when no date can be read (or it falls outside the schema's 1000-2100)."""
+#: A year stated inside a file: in an XML comment, or as a date, created or year attribute or key.
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_DATED = re.compile(r"""(?i)\b(?:date|created|year)["']?\s*[=:]\s*["']?\s*((?:19|20)\d\d)(?!\d)""")
+#: A folder named by its year, as the ANAC collections are (``y2010``, ``ANAC2012``, ``2013``).
+_YEAR_FOLDER = re.compile(r"(?i)^(?:y|anac[_-]?)?((?:19|20)\d\d)$")
+
+
+def year_in_text(raw: bytes | str) -> int | None:
+    """A year the file states: in an XML comment, or a ``date``/``created``/``year`` attribute or
+    JSON key (the first found); None when it states none."""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    for comment in _COMMENT.findall(text):
+        found = _YEAR.search(comment)
+        if found:
+            return int(found.group(1))
+    found = _DATED.search(text)
+    return int(found.group(1)) if found else None
+
+
+def source_year(files: Sequence[tuple[Path, bytes | str]], folder: Path | None = None) -> tuple[int, str]:
+    """The year to cite for an imported domain, with the comment that says where it comes from:
+    a year the domain file (or else a profile) states; else the year in the folder's name
+    (``y2010``, ``ANAC2012``); else the oldest modification date of the files. A modification
+    date of today is said to be one: a copied file is dated when it was copied, so ``--year``
+    gives the domain's own year. ``DEFAULT_YEAR`` when nothing is known."""
     import datetime as _dt
 
-    if path is not None:
-        try:
-            year = _dt.datetime.fromtimestamp(path.stat().st_mtime, _dt.timezone.utc).year
-        except (OSError, ValueError, OverflowError):
-            year = None
-        if year is not None and 1000 <= year <= 2100:
-            return year, f"file date of {path.name}; the file states no publication year"
+    for path, raw in files:
+        year = year_in_text(raw)
+        if year is not None:
+            return year, f"stated in {path.name}"
+    for part in ([folder, *list(folder.parents)[:2]] if folder is not None else []):
+        found = _YEAR_FOLDER.match(part.name)
+        if found:
+            return int(found.group(1)), f"from the folder name {part.name}"
+    dated = [(d, path) for path, _ in files
+             if (d := _mtime_date(path)) is not None and 1000 <= d.year <= 2100]
+    if dated:
+        oldest, which = min(dated, key=lambda pair: pair[0])
+        note = f"modification date of {which.name}, as the files state no year"
+        if oldest == _dt.datetime.now(_dt.UTC).date():
+            note += "; that is today, so for a copied file give the domain's own year with --year"
+        return oldest.year, note
     return DEFAULT_YEAR, f"unknown: {DEFAULT_YEAR} is a placeholder (no file date available)"
+
+
+def _mtime_date(path: Path) -> date | None:
+    import datetime as _dt
+
+    try:
+        return _dt.datetime.fromtimestamp(path.stat().st_mtime, _dt.UTC).date()
+    except (OSError, ValueError, OverflowError):
+        return None
+
+
+def text_year(texts: Sequence[tuple[str, bytes | str]]) -> tuple[int, str] | None:
+    """A year stated inside texts (the domain's first), with its comment; None if none is."""
+    for name, raw in texts:
+        year = year_in_text(raw)
+        if year is not None:
+            return year, f"stated in {name}"
+    return None
 
 
 def given_year(year: int) -> tuple[int, str]:

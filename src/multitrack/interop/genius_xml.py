@@ -2,24 +2,29 @@
 
 **The format, as the sample files show it.** A domain file has the root
 ``<negotiation_template>`` holding ``<utility_space><objective>`` with one ``<issue>`` per
-issue: ``etype="discrete"`` with ``<item value="...">`` children, ``etype="integer"`` with
-``lowerbound``/``upperbound`` attributes, or ``etype="real"`` with a ``<range lowerbound
-upperbound>`` child. A profile file has the root ``<utility_space>``: the same issues, each
-discrete item with an ``evaluation``, each integer issue with ``<evaluator ftype="linear"
-slope offset>``, each real issue with ``<evaluator ftype="linear" parameter0 parameter1>``
-(or ``constant``/``triangular``), one ``<weight index value>`` per issue, and optional
+issue: ``type="discrete"`` with ``<item value="...">`` children, ``type="integer"`` with
+``lowerbound``/``upperbound`` attributes, or ``type="real"`` with a ``<range lowerbound
+upperbound>`` child. As in Genius, the ``type`` attribute decides (over ``etype`` and
+``vtype``), an issue without one is discrete, and a value listed twice is one value. A
+profile file has the root ``<utility_space>``: the same issues, each discrete item with an
+``evaluation``, each integer issue with ``<evaluator ftype="linear" slope offset>``, each
+real issue with ``<evaluator ftype="linear" parameter0 parameter1>`` (or
+``constant``/``triangular``), one ``<weight index value>`` per issue, and optional
 ``<reservation value>`` and ``<discount_factor value>``.
 
-**Utility, as Genius computes it.** ``U(bid) = sum_i weight_i * eval_i(bid_i)`` where a
-discrete evaluation is ``evaluation / (largest evaluation of the issue)``; an integer issue
-gives ``clamp(offset + slope * (x - lowerbound), 0, 1)``; a real issue with a linear
-evaluator gives ``clamp(parameter1 * x + parameter0, 0, 1)``, a constant one
-``parameter0``, a triangular one 0 outside ``[parameter0, parameter1]`` rising to 1 at
-``parameter2``. The import reproduces this exactly with multitrack's additive utility:
-salience = weight, a ``values`` table for discrete issues and ``points`` (piecewise linear,
-with the clamping corners as extra points) for integer and real issues. Profiles whose
-utility space is nonlinear (``type="nonlinear"``, hyper-rectangle constraints) have no
-additive form and are refused.
+**Utility, as Genius computes it** (its ``AdditiveUtilitySpace`` and evaluators).
+``U(bid) = sum_i weight_i * eval_i(bid_i)`` where a discrete evaluation is ``evaluation /
+(largest evaluation of the issue)``, or 0 for every value when that largest evaluation is
+below 0.00001 (an issue evaluated all 0), and where a profile evaluates a value twice the
+later evaluation counts; an integer issue gives ``clamp(offset + slope * (x - lowerbound),
+0, 1)``; a real issue with a linear evaluator gives ``clamp(parameter1 * x + parameter0, 0,
+1)``, a constant one ``parameter0``, a triangular one 0 outside ``[parameter0,
+parameter1]`` rising to 1 at ``parameter2``. The import reproduces this exactly with
+multitrack's additive utility: salience = weight, a ``values`` table for discrete issues
+and ``points`` (piecewise linear, with the clamping corners as extra points) for integer
+and real issues. Profiles whose utility space is nonlinear (``type="nonlinear"``,
+hyper-rectangle constraints) have no additive form and are refused. A Genius domain has no
+status quo, and the imported track states none: no deal means each party's reservation value.
 
 XML is parsed only after refusing any document type declaration or entity (checked on the
 raw text and again by the parser), so no entity expansion or external fetch can happen.
@@ -36,8 +41,8 @@ from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
 from ..errors import ScenarioError
-from ._build import (DEFAULT_YEAR, Domain, GeniusImport, Issue, Profile, build_scenario, fail, file_year,
-                     finite, given_year, read_bytes)
+from ._build import (DEFAULT_YEAR, Domain, GeniusImport, Issue, Profile, build_scenario, fail, finite,
+                     given_year, read_bytes, source_year, text_year)
 
 #: Largest utility an exported profile may reach and still be written unscaled. Genius caps a
 #: utility at 1; a little above 1 is kept as it is, as in Genius's own files (the Laptop
@@ -140,11 +145,14 @@ def _looks_like_xml(raw: bytes) -> bool:
 
 # ---- the domain ----------------------------------------------------------------------------------------
 
-def _kind(doc: XmlDoc, element: ET.Element, default: str | None = None) -> str:
-    kinds = [element.get(a) for a in ("etype", "type", "vtype")]
-    kind = next((k.strip().lower() for k in kinds if k), default)
-    if kind is None:
-        raise doc.error(element, f"issue {element.get('name')!r} states no type (etype)")
+def _kind(doc: XmlDoc, element: ET.Element, default: str) -> str:
+    """The issue's type as Genius reads it: its ``type`` attribute, which wins over ``etype`` and
+    ``vtype`` when they differ; without one, ``default`` (Genius reads a domain's issue without a
+    type as discrete; a profile's issue is read as its domain's)."""
+    given = element.get("type")
+    if given is None or not given.strip():
+        return default
+    kind = given.strip().lower()
     if kind not in ("discrete", "integer", "real"):
         raise doc.error(element, f"issue {element.get('name')!r} has unknown type {kind!r} (expected "
                         "discrete, integer or real)")
@@ -211,20 +219,27 @@ def _domain_issues(doc: XmlDoc) -> list[_XmlIssue]:
             raise doc.error(element, f"issue name {name!r} is used twice")
         seen_index.add(index)
         seen_name.add(name)
-        kind = _kind(doc, element)
+        kind = _kind(doc, element, "discrete")
         if kind == "discrete":
-            options = []
+            options: list[str] = []
+            repeated: list[str] = []
             for item in element.findall("item"):
                 value = item.get("value")
                 if value is None:
                     raise doc.error(item, f"an item of issue {name!r} has no value")
-                if value in options:
-                    raise doc.error(item, f"issue {name!r} lists the value {value!r} twice")
+                if value in options:  # Genius holds the same value twice: one outcome, listed twice
+                    repeated.append(value)
+                    continue
                 options.append(value)
             if len(options) < 2:
-                raise doc.error(element, f"issue {name!r} has {len(options)} value(s); at least two are "
-                                "needed")
-            issue = Issue(name, "categorical", options=options, note="Genius discrete issue (unordered)")
+                untyped = "" if element.get("type") else " (no type attribute: Genius reads it as discrete)"
+                raise doc.error(element, f"issue {name!r} has {len(options)} value(s){untyped}; at least two "
+                                "are needed")
+            note = "Genius discrete issue (unordered)" + ("" if element.get("type") else
+                                                          "; no type attribute: discrete, as Genius reads it")
+            if repeated:
+                note += f"; value(s) listed more than once, kept once: {', '.join(dict.fromkeys(repeated))}"
+            issue = Issue(name, "categorical", options=options, note=note)
         else:
             lo, hi = _bounds(doc, element, kind)
             issue = Issue(name, "integer" if kind == "integer" else "continuous", low=lo, high=hi,
@@ -339,6 +354,7 @@ def _profile(doc: XmlDoc, issues: list[_XmlIssue], stem: str) -> Profile:
             raise doc.error(element, f"issue {element.get('name')!r} (index {index}) is not in the domain")
 
     positions: list[dict[str, Any]] = []
+    notes: list[str] = []
     for di in issues:
         issue = di.issue
         element = by_index.get(di.index)
@@ -355,27 +371,9 @@ def _profile(doc: XmlDoc, issues: list[_XmlIssue], stem: str) -> Profile:
         if kind != expected:
             raise doc.error(element, f"issue {issue.name!r} is {kind} here but {expected} in the domain")
         if issue.kind == "categorical":
-            evaluations: dict[str, float] = {}
-            for item in element.findall("item"):
-                value = item.get("value")
-                if value is None:
-                    raise doc.error(item, f"an item of issue {issue.name!r} has no value")
-                if value not in (issue.options or []):
-                    raise doc.error(item, f"value {value!r} of issue {issue.name!r} is not in the domain")
-                if value in evaluations:
-                    raise doc.error(item, f"value {value!r} of issue {issue.name!r} is evaluated twice")
-                if item.get("evaluation") is None:
-                    raise doc.error(item, f"value {value!r} of issue {issue.name!r} has no evaluation")
-                evaluations[value] = doc.number(item, "evaluation", f"evaluation of {value!r}")
-            missing = [o for o in issue.options or [] if o not in evaluations]
-            if missing:
-                raise doc.error(element, f"issue {issue.name!r}: no evaluation for value(s) "
-                                f"{', '.join(repr(m) for m in missing)}")
-            top = max(evaluations.values())
-            if top <= 0:
-                raise doc.error(element, f"issue {issue.name!r}: the largest evaluation is {top:g}; Genius "
-                                "divides by it, so it must be positive")
-            values = {o: evaluations[o] / top for o in issue.options or []}
+            values, note = _discrete_values(doc, element, issue)
+            if note:
+                notes.append(f"{Path(doc.file).name}: {note}")
             positions.append({"salience": weight, "values": values})
         else:
             pts = _numeric_points(doc, element, issue, "integer" if issue.kind == "integer" else "real")
@@ -390,7 +388,6 @@ def _profile(doc: XmlDoc, issues: list[_XmlIssue], stem: str) -> Profile:
     discount_el = next(root.iter("discount_factor"), None)
     discount: float | None = None
     discount_note = None
-    notes: list[str] = []
     if discount_el is not None:
         df = doc.number(discount_el, "value", "discount factor")
         if 0 < df < 1:
@@ -403,6 +400,46 @@ def _profile(doc: XmlDoc, issues: list[_XmlIssue], stem: str) -> Profile:
         notes.append(f"{Path(doc.file).name}: the weights sum to {total:.10g}; Genius caps a utility at 1 "
                      "and multitrack does not, so they differ where the weighted sum exceeds 1")
     return Profile(Path(doc.file).name, stem, positions, reservation, note, discount, discount_note, notes)
+
+
+#: Genius evaluates every value of a discrete issue as 0 when its largest evaluation is below this
+#: (it does not divide by a maximum that small).
+ZERO_BELOW = 0.00001
+
+
+def _discrete_values(doc: XmlDoc, element: ET.Element, issue: Issue) -> tuple[dict[str, float], str]:
+    """A discrete issue's values in a profile, as Genius evaluates them: each evaluation divided by
+    the issue's largest one, or 0 throughout when that is below ``ZERO_BELOW``; where a value is
+    evaluated twice, the later evaluation wins (as in Genius's map from value to evaluation).
+    Also returns a note on what was read unusually ("" if nothing)."""
+    evaluations: dict[str, float] = {}
+    twice: list[str] = []
+    for item in element.findall("item"):
+        value = item.get("value")
+        if value is None:
+            raise doc.error(item, f"an item of issue {issue.name!r} has no value")
+        if value not in (issue.options or []):
+            raise doc.error(item, f"value {value!r} of issue {issue.name!r} is not in the domain")
+        if item.get("evaluation") is None:
+            raise doc.error(item, f"value {value!r} of issue {issue.name!r} has no evaluation")
+        if value in evaluations:
+            twice.append(value)
+        evaluations[value] = doc.number(item, "evaluation", f"evaluation of {value!r}")
+    missing = [o for o in issue.options or [] if o not in evaluations]
+    if missing:
+        raise doc.error(element, f"issue {issue.name!r}: no evaluation for value(s) "
+                        f"{', '.join(repr(m) for m in missing)}")
+    notes = []
+    if twice:
+        again = ", ".join(repr(v) for v in dict.fromkeys(twice))
+        notes.append(f"issue {issue.name!r} evaluates {again} more than once; the last evaluation counts, as "
+                     "in Genius")
+    top = max(evaluations.values())
+    if top < ZERO_BELOW:
+        notes.append(f"issue {issue.name!r}: the largest evaluation is {top:g}, so Genius evaluates every "
+                     "value as 0 (it does not divide by it), and so does the import")
+        return {o: 0.0 for o in issue.options or []}, "; ".join(notes)
+    return {o: evaluations[o] / top for o in issue.options or []}, "; ".join(notes)
 
 
 def domain_name(file_name: str) -> str:
@@ -430,11 +467,13 @@ def read_xml_folder(folder: Path, files: list[Path], *, year: int | None = None,
     are skipped). Without a domain: an error, or None when ``need_domain`` is false."""
     domains: list[XmlDoc] = []
     profiles: list[tuple[XmlDoc, str]] = []
+    texts: dict[str, bytes] = {}
     for path in files:
         raw = read_bytes(path)
         if not _looks_like_xml(raw):
             continue  # e.g. the 10issues pareto.xml, a plain list of numbers
         doc = parse_xml(raw, str(path))
+        texts[doc.file] = raw
         if doc.root.tag == "negotiation_template":
             domains.append(doc)
         elif doc.root.tag == "utility_space":
@@ -448,16 +487,19 @@ def read_xml_folder(folder: Path, files: list[Path], *, year: int | None = None,
                    + ", ".join(Path(d.file).name for d in domains))
     if not profiles:
         raise fail(str(folder), "no Genius profiles (XML files with the root <utility_space>)")
-    chosen = given_year(year) if year is not None else file_year(Path(domains[0].file))
+    dated = [(Path(d.file), texts[d.file]) for d in (domains[0], *(doc for doc, _ in profiles))]
+    chosen = given_year(year) if year is not None else source_year(dated, folder)
     return import_xml(domains[0], profiles, year=chosen, folder=str(folder))
 
 
 def read_xml_texts(domain: str | bytes, profiles: Mapping[str, str | bytes], *,
-                   domain_file: str = "domain.xml", year: int = DEFAULT_YEAR) -> GeniusImport:
-    """Import from texts: ``profiles`` maps each profile's file name to its text."""
+                   domain_file: str = "domain.xml", year: int | None = None) -> GeniusImport:
+    """Import from texts: ``profiles`` maps each profile's file name to its text. ``year``:
+    default, a year the texts state, else the placeholder ``DEFAULT_YEAR``."""
     doc = parse_xml(_bytes(domain), domain_file)
     parsed = [(parse_xml(_bytes(text), name), Path(name).stem) for name, text in profiles.items()]
-    return import_xml(doc, parsed, year=given_year(year))
+    stated = text_year([(domain_file, domain), *profiles.items()]) if year is None else None
+    return import_xml(doc, parsed, year=stated or given_year(DEFAULT_YEAR if year is None else year))
 
 
 def _bytes(text: str | bytes) -> bytes:
@@ -534,8 +576,8 @@ def export_genius(scenario: Any, track_id: str, folder: Path | str) -> ExportRep
       much).
     - a participant without a position on an issue gets weight 0 there.
     - the reservation value is the track's ``reservation_values`` entry, else the utility of
-      the status quo (multitrack's default); the discount factor is written when the track
-      gives one.
+      the status quo, or on a track without a status quo the actor's lowest utility
+      (multitrack's defaults); the discount factor is written when the track gives one.
     - not exported (Genius has no place for them): red lines, status quo, capabilities,
       veto players and the decision rule, uncertainty, sources.
     """
@@ -604,7 +646,7 @@ def export_genius(scenario: Any, track_id: str, folder: Path | str) -> ExportRep
             highs.append(float(np.max(v)))
         u_min = sum(s * lo_ for s, lo_ in zip(sal, lows))
         u_max = sum(s * hi_ for s, hi_ in zip(sal, highs))
-        raw_reservation = _reservation(track, actor, as_axis_value, issue_value)
+        raw_reservation = _reservation(track, actor, as_axis_value, issue_value, u_min)
         exact = all(lo_ >= 0 for lo_, s in zip(lows, sal) if s > 0) and u_max <= EXACT_UP_TO
         ws: list[float] = []
         es: list[Any] = []
@@ -698,13 +740,17 @@ def _labels(values: list[float], integer: bool) -> list[str]:
     return [repr(x) for x in values]
 
 
-def _reservation(track: Any, actor: str, as_axis_value: Callable, issue_value: Callable) -> float:
-    """The track's reservation value for ``actor``, else the status quo's utility."""
+def _reservation(track: Any, actor: str, as_axis_value: Callable, issue_value: Callable,
+                 worst: float) -> float:
+    """The track's reservation value for ``actor``, else the status quo's utility, else (a track
+    without a status quo) ``worst``, the actor's lowest utility: multitrack's defaults."""
     import numpy as np
 
     given = track.reservation_values.get(actor)
     if given is not None:
         return float(given.nominal)
+    if not track.has_status_quo:
+        return worst
     total = 0.0
     for issue in track.issues:
         pos = issue.positions.get(actor)

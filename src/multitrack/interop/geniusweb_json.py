@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..errors import Problem, ScenarioError
-from ._build import (DEFAULT_YEAR, Domain, GeniusImport, Issue, Profile, build_scenario, fail, file_year,
-                     given_year, read_bytes)
+from ._build import (DEFAULT_YEAR, Domain, GeniusImport, Issue, Profile, build_scenario, fail, given_year,
+                     read_bytes, source_year, text_year)
 
 _PROFILE_KEY = "LinearAdditiveUtilitySpace"
 _EIGHT = Decimal("1.00000000")
@@ -287,8 +287,11 @@ def read_json_folder(folder: Path, files: list[Path], *, year: int | None = None
     ``LinearAdditiveUtilitySpace`` is supported); other JSON files are skipped."""
     domains: list[_Doc] = []
     profiles: list[tuple[_Doc, str]] = []
+    texts: dict[str, bytes] = {}
     for path in files:
-        doc = parse_json(read_bytes(path), str(path))
+        raw = read_bytes(path)
+        doc = parse_json(raw, str(path))
+        texts[doc.file] = raw
         if is_domain(doc):
             domains.append(doc)
         elif is_profile(doc):
@@ -303,13 +306,15 @@ def read_json_folder(folder: Path, files: list[Path], *, year: int | None = None
                    + ", ".join(Path(d.file).name for d in domains))
     if not profiles:
         raise fail(str(folder), f"no GeniusWeb profiles (JSON files with '{_PROFILE_KEY}')")
-    chosen = given_year(year) if year is not None else file_year(Path(domains[0].file))
+    dated = [(Path(d.file), texts[d.file]) for d in (domains[0], *(doc for doc, _ in profiles))]
+    chosen = given_year(year) if year is not None else source_year(dated, folder)
     return import_json(domains[0], profiles, year=chosen, folder=str(folder))
 
 
 def read_json_texts(domain: str | bytes, profiles: Mapping[str, str | bytes], *,
-                    domain_file: str = "domain.json", year: int = DEFAULT_YEAR) -> GeniusImport:
-    """Import from texts: ``profiles`` maps each profile's file name to its text."""
+                    domain_file: str = "domain.json", year: int | None = None) -> GeniusImport:
+    """Import from texts: ``profiles`` maps each profile's file name to its text. ``year``:
+    default, a year the texts state, else the placeholder ``DEFAULT_YEAR``."""
     doc = parse_json(_bytes(domain), domain_file)
     if not is_domain(doc):
         raise doc.error(("issuesValues",), "required key is missing (not a GeniusWeb domain)")
@@ -318,7 +323,8 @@ def read_json_texts(domain: str | bytes, profiles: Mapping[str, str | bytes], *,
         profile = parse_json(_bytes(text), name)
         profile.get(profile.data, _PROFILE_KEY, ())
         parsed.append((profile, Path(name).stem))
-    return import_json(doc, parsed, year=given_year(year))
+    stated = text_year([(domain_file, domain), *profiles.items()]) if year is None else None
+    return import_json(doc, parsed, year=stated or given_year(DEFAULT_YEAR if year is None else year))
 
 
 def _bytes(text: str | bytes) -> bytes:

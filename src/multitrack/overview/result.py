@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..results import Result
+from ..results import Result, plain
 
 
 @dataclass(frozen=True)
@@ -16,10 +16,14 @@ class IssueRoom:
     title: str
     kind: str
     n_values: int
-    status_quo: str | float
+    status_quo: str | float | None           # None: the track has no status quo
     open_values: tuple[str | float, ...]
     blocking_pairs: tuple[tuple[str, str], ...]
     status_quo_rejected_by: tuple[str, ...]
+
+    @property
+    def has_status_quo(self) -> bool:
+        return self.status_quo is not None
 
     @property
     def n_open(self) -> int:
@@ -65,6 +69,15 @@ class OverviewResult(Result):
     def track(self, track_id: str) -> TrackOverview:
         return next(t for t in self.tracks if t.track_id == track_id)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data; an issue of a track without a status quo has no status-quo fields."""
+        data = plain(self)
+        for track in data["tracks"]:
+            for issue in track["issues"]:
+                if issue["status_quo"] is None:
+                    del issue["status_quo"], issue["status_quo_rejected_by"]
+        return data
+
     def rows(self) -> list[dict[str, Any]]:
         return [
             {
@@ -78,12 +91,14 @@ class OverviewResult(Result):
 
     def issue_rows(self) -> list[dict[str, Any]]:
         """One row per issue: its values, the values every veto player's red lines allow, blockers."""
-        return [
-            {
-                "track": t.track_id, "issue": i.issue_id, "kind": i.kind, "values": i.n_values,
-                "open_values": i.n_open, "status_quo": i.status_quo,
-                "blocked_by": "; ".join(f"{a} vs {b}" for a, b in i.blocking_pairs),
-                "status_quo_rejected_by": ", ".join(i.status_quo_rejected_by),
-            }
-            for t in self.tracks for i in t.issues
-        ]
+        return [_issue_row(t, i) for t in self.tracks for i in t.issues]
+
+
+def _issue_row(t: TrackOverview, i: IssueRoom) -> dict[str, Any]:
+    row = {"track": t.track_id, "issue": i.issue_id, "kind": i.kind, "values": i.n_values,
+           "open_values": i.n_open, "status_quo": i.status_quo,
+           "blocked_by": "; ".join(f"{a} vs {b}" for a, b in i.blocking_pairs),
+           "status_quo_rejected_by": ", ".join(i.status_quo_rejected_by)}
+    if not i.has_status_quo:  # a track without a status quo: no column speaks of one
+        del row["status_quo"], row["status_quo_rejected_by"]
+    return row

@@ -52,7 +52,8 @@ def _issue_room(scenario: Scenario, track: Track, issue: IssueModel) -> IssueRoo
     pairs = tuple((a, b) for i, a in enumerate(actors) for b in actors[i + 1:]
                   if not np.any(masks[a] & masks[b]))
     sq = status_quo_value(issue)
-    rejected = tuple(a for a, pos in issue.positions.items() if breaks_red_lines(issue, pos.red_lines, sq))
+    rejected = () if sq is None else tuple(a for a, pos in issue.positions.items()
+                                           if breaks_red_lines(issue, pos.red_lines, sq))
     return IssueRoom(
         issue_id=issue.id, title=issue.label, kind=issue.kind,  # type: ignore[attr-defined]
         n_values=len(values), status_quo=sq,

@@ -8,7 +8,7 @@ from ..scenario.model import Scenario
 from ..space.result import AgreementSpaceResult, TrackAgreement
 from .charts import frontier_chart
 from .sections import section_renderer
-from .wording import CONCEPT_NAMES, Words, fmt
+from .wording import Words, concept_name, fmt
 
 
 def _numbers(t: TrackAgreement, words: Words) -> str:
@@ -17,9 +17,9 @@ def _numbers(t: TrackAgreement, words: Words) -> str:
     else:
         counted = f"{t.n_agreeable:,} of {t.n_outcomes:,} ({t.n_agreeable / t.n_outcomes:.1%})"
     indiv = "" if t.n_indivisible is None or not t.n_agreeable else (
-        f"; {t.n_indivisible:,} of them leave no participant below its status quo")
-    verdict = ("can agree" if t.can_agree and t.improves_on_status_quo else
-               "can agree only on outcomes worth no more than the status quo to the veto players"
+        f"; {t.n_indivisible:,} of them leave no participant below its {t.baseline}")
+    verdict = ("can agree" if t.can_agree and t.improves else
+               f"can agree only on outcomes worth no more than the {t.baseline} to the veto players"
                if t.can_agree else "cannot agree")
     front = "" if not t.frontier else (
         f" Pareto frontier among {', '.join(words.actors.get(a, a) for a in t.bargainers)}: "
@@ -40,29 +40,71 @@ def _solutions(t: TrackAgreement, words: Words) -> str:
         for a in t.participants:
             g = s.gain[a]
             cls = "gain" if g > 1e-9 else ("loss" if g < -1e-9 else "")
-            cells += f"<td class='{cls}'>{s.utility[a]:.2f} ({g:+.2f})</td>"
-        ok = "passes" if s.indivisible else "fails: " + ", ".join(words.actors.get(a, a) for a in s.below_status_quo)
-        rows.append(f"<tr><td>{escape(CONCEPT_NAMES.get(s.concept, s.concept))}</td>{cells}<td>{escape(ok)}</td></tr>")
+            raw = f"; raw {raw_text(s.raw_utility[a])}" if a in s.raw_utility else ""
+            cells += f"<td class='{cls}'>{s.utility[a]:.2f} ({g:+.2f}{raw})</td>"
+        below = ", ".join(words.actors.get(a, a) for a in s.below_baseline)
+        ok = "passes" if s.indivisible else f"fails: {below}"
+        rows.append(f"<tr><td>{escape(concept_name(s.concept, t))}</td>{cells}<td>{escape(ok)}</td></tr>")
     return ("<div class='scroll'><table class='data'><thead><tr><th>Solution</th>" + head +
             "<th>Indivisible security</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
             "<p class='caption'>Each row is one bargaining solution: the outcome issue by issue, then each "
             "participant's utility on a 0-1 scale over this track and, in brackets, its gain over the "
-            "status quo. The last column says whether the solution leaves any participant worse off than "
-            "without a deal.</p>")
+            f"{escape(baseline_words(t))} and its raw utility on the scale the scenario states. The last "
+            "column says whether the solution leaves any participant worse off than without a deal.</p>")
+
+
+def baseline_words(t: TrackAgreement) -> str:
+    """What no deal means on the track, in words."""
+    return "status quo" if t.has_status_quo else "disagreement point (each party's reservation value)"
+
+
+def raw_text(x: float) -> str:
+    """A raw utility: up to four significant digits."""
+    return f"{x:.4g}"
+
+
+#: Most frontier outcomes the report lists (every one is in results.json).
+FRONTIER_ROWS = 100
+
+
+def _frontier(t: TrackAgreement, words: Words) -> str:
+    """The Pareto-optimal acceptable outcomes in the issues' own terms, with the bargainers'
+    utilities (0-1 and raw)."""
+    if not t.frontier_outcomes:
+        return ""
+    issues = list(t.frontier_outcomes[0])
+    head = "".join(f"<th>{escape(words.issues.get(i, i))}</th>" for i in issues)
+    head += "".join(f"<th>{escape(words.actors.get(a, a))}</th>" for a in t.bargainers)
+    order = sorted(range(len(t.frontier)), key=lambda k: t.frontier[k])
+    rows = []
+    for k in order[:FRONTIER_ROWS]:
+        cells = "".join(f"<td>{escape(fmt(t.frontier_outcomes[k][i]))}</td>" for i in issues)
+        raw = t.frontier_raw[k] if t.frontier_raw else (None,) * len(t.bargainers)
+        cells += "".join(f"<td>{u:.2f}" + (f" (raw {raw_text(r)})" if r is not None else "") + "</td>"
+                         for u, r in zip(t.frontier[k], raw))
+        rows.append(f"<tr>{cells}</tr>")
+    more = (f" The first {FRONTIER_ROWS} of {len(order):,} are listed; results.json holds every one."
+            if len(order) > FRONTIER_ROWS else "")
+    return (f"<details><summary>The Pareto frontier outcome by outcome ({len(order):,})</summary>"
+            f"<div class='scroll'><table class='data'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
+            "</tbody></table></div><p class='caption'>Each row is one Pareto-optimal acceptable outcome: its "
+            "value on each issue, then each bargainer's utility on a 0-1 scale and, in brackets, raw."
+            f"{escape(more)}</p></details>")
 
 
 def _track(t: TrackAgreement, words: Words) -> str:
     if t.deferred:
         return (f"<article class='track deferred' id='agreement-{escape(t.track_id)}'><h3>{escape(t.title)} "
                 "<span class='badge deferred'>deferred</span></h3><p>Left open on purpose; not analysed.</p></article>")
-    status = "open" if t.can_agree and t.improves_on_status_quo is not False else "blocked"
+    status = "open" if t.can_agree and t.improves is not False else "blocked"
     parts = [f"<article class='track {status}' id='agreement-{escape(t.track_id)}'>",
              f"<h3>{escape(t.title)} <span class='badge {status}'>{'can agree' if status == 'open' else 'blocked'}</span></h3>",
-             _numbers(t, words), _solutions(t, words)]
+             _numbers(t, words), _solutions(t, words), _frontier(t, words)]
+    parts += [f"<p class='meta'>{escape(n)}</p>" for n in t.notes]
     chart = frontier_chart(t, words)
     if chart:
         what = ("the two veto players' utilities (0-1) on the Pareto frontier of the acceptable outcomes, "
-                "with the status quo and the bargaining solutions" if len(t.bargainers) == 2 else
+                f"with the {t.baseline} and the bargaining solutions" if len(t.bargainers) == 2 else
                 "each Pareto-optimal acceptable outcome as a line across the veto players' utilities (0-1); "
                 "the bargaining solutions are drawn in colour")
         parts.append(f"<figure>{chart}<figcaption class='caption'>The chart shows {escape(what)}. Hover for "
@@ -71,7 +113,7 @@ def _track(t: TrackAgreement, words: Words) -> str:
     if sentences:
         parts.append("<h4>What blocks a deal</h4><ul>" + "".join(f"<li>{escape(s)}</li>" for s in sentences) + "</ul>")
     if t.unavailable:
-        parts.append("<p class='meta'>Not computed at this size: " + escape("; ".join(t.unavailable)) + ".</p>")
+        parts.append(f"<p class='meta'>Not computed at this size: {escape('; '.join(t.unavailable))}.</p>")
     parts.append("</article>")
     return "".join(parts)
 
@@ -79,7 +121,19 @@ def _track(t: TrackAgreement, words: Words) -> str:
 @section_renderer(AgreementSpaceResult)
 def agreement_section(result: AgreementSpaceResult, scenario: Scenario) -> str:
     words = Words(scenario)
-    intro = ("<p class='caption'>An outcome is acceptable to a party when it breaks none of its red lines and is "
-             "worth at least its reservation value (by default, the status quo). A track can agree when some "
-             "outcome passes its forum's decision rule. Utilities are shown on a 0-1 scale over each track.</p>")
+    intro = ("<p class='caption'>An outcome is acceptable to a party when it breaks none of its red lines "
+             f"and is worth at least its reservation value ({escape(reservation_default(result))}). A track "
+             "can agree when some outcome passes its forum's decision rule. Utilities are shown on a 0-1 scale "
+             "over each track, and raw on the scale the scenario states them.</p>")
     return intro + "".join(_track(t, words) for t in result.tracks)
+
+
+def reservation_default(result: AgreementSpaceResult) -> str:
+    """Where reservation values come from when a track does not state them, for the tracks at hand."""
+    with_sq = [t.has_status_quo for t in result.tracks]
+    if all(with_sq):
+        return "by default, the status quo"
+    if not any(with_sq):
+        return "the disagreement point; by default, the party's worst outcome"
+    return ("by default, the status quo; on a track without one, the party's worst outcome, the disagreement "
+            "point")

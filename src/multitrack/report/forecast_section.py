@@ -151,7 +151,9 @@ def forecast_rows(r: ForecastResult, issues: list[IssueForecast]) -> list[dict[s
     """One row of words per issue (shared with Markdown)."""
     rows = []
     for i in issues:
-        row = {"Issue": issue_label(i), "Range": range_text(i), "Status quo": plain(i.status_quo)}
+        row = {"Issue": issue_label(i), "Range": range_text(i)}
+        if any(j.status_quo is not None for j in issues):  # a track without a status quo has no column
+            row["Status quo"] = plain(i.status_quo) if i.status_quo is not None else ""
         row.update({model_label(f.model): forecast_text(i, f) for f in i.forecasts})
         row.update({solution_name(c): solution_text(i, c) for c in SOLUTION_CONCEPTS})
         rows.append(row)
@@ -193,14 +195,18 @@ def _table(r: ForecastResult, track: str, issues: list[IssueForecast]) -> str:
     models = "".join(f"<th>{escape(model_label(m))}</th>" for m in r.models)
     concepts = "".join(f"<th>{escape(solution_name(c))}</th>" for c in SOLUTION_CONCEPTS)
     body = []
+    with_sq = any(i.status_quo is not None for i in issues)
     for i in issues:
         cells = [f"<td style='min-width:13em'>{escape(i.title)}" + (f" <span class='meta'>({escape(i.unit)})</span>" if i.unit else "")
-                 + "</td>", f"<td>{escape(range_text(i))}</td>", f"<td>{escape(plain(i.status_quo))}</td>"]
+                 + "</td>", f"<td>{escape(range_text(i))}</td>"]
+        if with_sq:
+            cells.append(f"<td>{escape(plain(i.status_quo)) if i.status_quo is not None else ''}</td>")
         cells += [f"<td>{escape(forecast_text(i, i.model(m)))}</td>" for m in r.models]
         cells += [f"<td>{escape(solution_text(i, c))}</td>" for c in SOLUTION_CONCEPTS]
         body.append(f"<tr id='forecast-{escape(track)}-{escape(i.issue)}'>{''.join(cells)}</tr>")
     return (f"<div class='scroll'><table class='data' id='forecast-{escape(track)}'><thead><tr>"
-            "<th rowspan='2'>Issue</th><th rowspan='2'>Range</th><th rowspan='2'>Status quo</th>"
+            "<th rowspan='2'>Issue</th><th rowspan='2'>Range</th>"
+            + ("<th rowspan='2'>Status quo</th>" if with_sq else "") +
             f"<th colspan='{len(r.models)}'>Models: central ({level_words(r)} interval)</th>"
             f"<th colspan='{len(SOLUTION_CONCEPTS)}'>Bargaining solutions</th></tr>"
             f"<tr>{models}{concepts}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
@@ -274,10 +280,13 @@ def _chart(r: ForecastResult, track: str, title: str, issues: list[IssueForecast
                             line=dict(color="#fff", width=0.5)),
                 hovertext=[_t(f"{solution_name(c)}: {with_unit(i, num(i, i.solutions[c]))}")], hoverinfo="text"),
                 row=row, col=1)
-        fig.add_trace(go.Scatter(
-            x=[i.status_quo, i.status_quo], y=[-1.3, max(ys.values()) + 0.5], mode="lines", name="status quo",
-            legendgroup="sq", showlegend=legend("sq"), line=dict(color="#222", width=1.5, dash="dash"),
-            hovertext=_t(f"status quo: {with_unit(i, num(i, i.status_quo))}"), hoverinfo="text"), row=row, col=1)
+        if i.status_quo is not None:  # a track without a status quo has no line to draw
+            fig.add_trace(go.Scatter(
+                x=[i.status_quo, i.status_quo], y=[-1.3, max(ys.values()) + 0.5], mode="lines",
+                name="status quo", legendgroup="sq", showlegend=legend("sq"),
+                line=dict(color="#222", width=1.5, dash="dash"),
+                hovertext=_t(f"status quo: {with_unit(i, num(i, i.status_quo))}"), hoverinfo="text"),
+                row=row, col=1)
         pad = 0.03 * (abs(i.high - i.low) or 1.0)
         fig.update_xaxes(range=[i.low - pad, i.high + pad], title_text=_t(i.unit or ""), row=row, col=1,
                          showgrid=True, zeroline=False)
@@ -288,8 +297,9 @@ def _chart(r: ForecastResult, track: str, title: str, issues: list[IssueForecast
     caption = (f"{title}: each issue on its own scale (its range, in its unit). Grey circles are the actors' "
                "positions, sized by their weight (capability × salience; hover for names); each model's "
                f"forecast at the central estimates, with its {level_words(r)} interval over the uncertain inputs "
-               "as a bar; the bargaining solutions as distinct markers (side by side where they coincide); the "
-               "dashed line is the status quo.")
+               "as a bar; the bargaining solutions as distinct markers (side by side where they coincide)"
+               + ("; the dashed line is the status quo." if any(i.status_quo is not None for i in issues)
+                  else "."))
     return f"<figure>{_html(fig, f'forecast-chart-{track}')}<figcaption>{escape(caption)}</figcaption></figure>"
 
 

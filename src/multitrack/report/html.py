@@ -17,7 +17,7 @@ from . import (agreement_section, overview_section, process_section, stability_s
 from . import deterrence_section, escalation_section, forecast_section, selfdetermination_section  # noqa: F401  (register their renderers)
 from .charts import plotly_script
 from .sections import render_section
-from .summary import security_findings, summary_findings, summary_lines
+from .summary import gains_against, security_findings, summary_findings, summary_lines
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def render_html(scenario: Scenario, results: dict[str, Any], *, generated: datet
         plotly_js=Markup(plotly_script()) if body_has_charts else None,
         scenario=scenario, sections=sections, summary=summary_lines(results, scenario),
         findings=summary_findings(results, scenario), security=security_findings(results, scenario),
-        generated=when,
+        generated=when, gains_against=gains_against(scenario),
         version=__version__, describe=describe, cite=citations,
         actor_names={a.id: a.name for a in scenario.actors},
         source_numbers={s.id: i + 1 for i, s in enumerate(scenario.sources)},

@@ -5,12 +5,13 @@ from __future__ import annotations
 from markupsafe import escape
 
 from ..overview import OverviewResult, TrackOverview
+from ..scenario.issues import value_text
 from ..scenario.model import Scenario
 from .sections import section_renderer
 
 
 def _fmt(v) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    return value_text(v)
 
 
 def _values(values: tuple, limit: int = 8) -> str:
@@ -22,13 +23,16 @@ def _track(t: TrackOverview, scenario: Scenario) -> str:
     names = {a.id: a.name for a in scenario.actors}
     status = "deferred" if t.deferred else ("blocked" if t.blocked else "open")
     rows = []
+    with_sq = any(i.has_status_quo for i in t.issues)
     for i in t.issues:
         blockers = "; ".join(f"{names[a]} vs {names[b]}" for a, b in i.blocking_pairs)
+        sq = f"<td>{escape(_fmt(i.status_quo))}</td>" if with_sq else ""
+        rejected = ", ".join(names[a] for a in i.status_quo_rejected_by)
+        rejected = f"<td>{escape(rejected)}</td>" if with_sq else ""
         rows.append(
-            f"<tr><td>{escape(i.title)}</td><td>{escape(i.kind)}</td><td>{escape(_fmt(i.status_quo))}</td>"
+            f"<tr><td>{escape(i.title)}</td><td>{escape(i.kind)}</td>{sq}"
             f"<td>{escape(_values(i.open_values)) or '<em>none</em>'}</td>"
-            f"<td>{escape(blockers)}</td>"
-            f"<td>{escape(', '.join(names[a] for a in i.status_quo_rejected_by))}</td></tr>")
+            f"<td>{escape(blockers)}</td>{rejected}</tr>")
     sitting = ", ".join(f"<b>{escape(names[a])}</b>" if a in t.veto_players else escape(names[a])
                         for a in t.participants)
     forum = f" · forum: {escape(t.forum)}" if t.forum else ""
@@ -38,9 +42,10 @@ def _track(t: TrackOverview, scenario: Scenario) -> str:
         f'<p class="meta">Participants (veto players in bold): {sitting}{forum}. '
         f'Decision rule: {escape(t.decision_rule)}.</p>'
         f'<p class="verdict">{escape(t.verdict)}</p>'
-        '<table class="data"><thead><tr><th>Issue</th><th>Kind</th><th>Status quo</th>'
-        '<th>Values every veto player\'s red lines allow</th><th>Red lines that clash</th>'
-        '<th>Status quo breaks a red line of</th></tr></thead>'
+        '<table class="data"><thead><tr><th>Issue</th><th>Kind</th>'
+        + ('<th>Status quo</th>' if with_sq else '') +
+        '<th>Values every veto player\'s red lines allow</th><th>Red lines that clash</th>' +
+        ('<th>Status quo breaks a red line of</th>' if with_sq else '') + '</tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table></article>')
 
 

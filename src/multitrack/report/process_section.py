@@ -12,6 +12,7 @@ from ..scenario.model import Scenario
 from .charts import _LAYOUT, _html
 from .process_words import DESIGN_NAMES, claim_question, claim_sentence, forum_landing, pct
 from .sections import section_renderer
+from .summary import gains_against
 from .wording import Words
 
 _COLOURS = {"parallel": "#4c78a8", "linked": "#72b7b2", "sequential": "#f58518", "package": "#e45756"}
@@ -21,7 +22,7 @@ _COLOURS = {"parallel": "#4c78a8", "linked": "#72b7b2", "sequential": "#f58518",
 def process_section(result: ProcessResult, scenario: Scenario) -> str:
     words = Words(scenario)
     parts = [_intro(result), _claims(result, words), _designs_chart(result, words), _distribution_chart(result),
-             _gain_table(result, words)]
+             _gain_table(result, words, gains_against(scenario))]
     parts += [_forum(fc, words) for fc in result.forums]
     parts.append(_tornados(result, words))
     parts += [f"<p class='caption'>{escape(n)}</p>" for n in result.notes]
@@ -73,15 +74,17 @@ def _distribution_chart(r: ProcessResult) -> str:
                    "tracks agreed under each design.")
 
 
-def _gain_table(r: ProcessResult, words: Words) -> str:
+def _gain_table(r: ProcessResult, words: Words, against: str = "the status quo") -> str:
     head = "".join(f"<th>{escape(DESIGN_NAMES[d.design])}</th>" for d in r.designs)
     rows = "".join(
         f"<tr><td>{escape(words.actors.get(a, a))}</td>" + "".join(
             f"<td class='{'gain' if d.gain[a].value > 1e-9 else 'loss' if d.gain[a].value < -1e-9 else ''}'>"
             f"{d.gain[a].value:+.3f}</td>" for d in r.designs) + "</tr>" for a in r.actors)
-    return ("<h3>Expected gain over the status quo</h3><p class='caption'>Each actor's expected gain over the "
-            "status quo, summed over the tracks it sits on, as a share of its whole utility range over those "
-            f"tracks.</p><div class='scroll'><table class='data'><thead><tr><th>Actor</th>{head}</tr></thead>"
+    short = "the status quo" if against == "the status quo" else "no deal"
+    return (f"<h3>Expected gain over {escape(short)}</h3><p class='caption'>Each actor's expected gain "
+            f"over {escape(against)}, summed over the tracks it sits on, as a share of its whole utility "
+            "range over those tracks.</p><div class='scroll'><table class='data'><thead><tr><th>Actor</th>"
+            f"{head}</tr></thead>"
             f"<tbody>{rows}</tbody></table></div>")
 
 

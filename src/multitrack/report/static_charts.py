@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from ..process.result import ForumComparison, ProcessResult  # noqa: E402
 from ..space.result import TrackAgreement  # noqa: E402
-from .wording import CONCEPT_NAMES, Words  # noqa: E402
+from .wording import Words, concept_name  # noqa: E402
 
 _COLOURS = {"parallel": "#4c78a8", "linked": "#72b7b2", "sequential": "#f58518", "package": "#e45756"}
 plt.rcParams.update({"svg.hashsalt": "multitrack", "font.size": 9})  # stable SVG ids from run to run
@@ -26,16 +26,18 @@ def _svg(fig) -> bytes:
 
 
 def frontier_svg(t: TrackAgreement, words: Words) -> bytes | None:
-    """Two veto players: the utility plane with the frontier, the status quo and the solutions."""
+    """Two veto players: the utility plane with the frontier, the status quo (the disagreement point
+    on a track without one) and the solutions."""
     if len(t.bargainers) != 2 or not t.frontier:
         return None
     a, b = t.bargainers
     fig, ax = plt.subplots(figsize=(5.5, 4))
     pts = sorted(t.frontier)
     ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", color="#4c78a8", ms=3, label="Pareto frontier")
-    ax.plot([t.status_quo_utility[a]], [t.status_quo_utility[b]], "kx", ms=8, label="status quo")
+    base = t.status_quo_utility if t.has_status_quo else t.reservation
+    ax.plot([base[a]], [base[b]], "kx", ms=8, label=t.baseline)
     for s in t.solutions:
-        ax.plot([s.utility[a]], [s.utility[b]], "D", ms=6, label=CONCEPT_NAMES.get(s.concept, s.concept))
+        ax.plot([s.utility[a]], [s.utility[b]], "D", ms=6, label=concept_name(s.concept, t))
     ax.set_xlabel(f"{words.actors.get(a, a)} (utility 0-1)")
     ax.set_ylabel(f"{words.actors.get(b, b)} (utility 0-1)")
     ax.legend(fontsize=7, loc="lower left")
@@ -162,7 +164,8 @@ def forecast_svg(result, issues: list, names: dict[str, str]) -> bytes | None:
             offset = (j - (len(concepts) - 1) / 2) * 0.18
             ax.plot([i.solutions[c]], [ys["bargaining solutions"] + offset], markers[c], ms=6,
                     color=SOLUTION_COLOURS.get(c, "#333"), label=solution_name(c))
-        ax.axvline(i.status_quo, color="#222", lw=1, ls="--", label="status quo")
+        if i.status_quo is not None:  # a track without a status quo has no line to draw
+            ax.axvline(i.status_quo, color="#222", lw=1, ls="--", label="status quo")
         pad = 0.03 * (abs(i.high - i.low) or 1.0)
         ax.set_xlim(i.low - pad, i.high + pad)
         ax.set_ylim(max(ys.values()) + 0.6, -1.4)

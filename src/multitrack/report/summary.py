@@ -17,7 +17,7 @@ class SummaryLine:
     title: str
     status: str          # open | blocked | deferred
     compromise: str      # the outcome the Nash solution points to, or ""
-    gains: str           # who gains and who loses against the status quo
+    gains: str           # who gains and who loses against no deal (status quo or disagreement point)
     risk: str            # the main risk, in words
 
 
@@ -45,21 +45,31 @@ def _from_agreement(t: TrackAgreement, words: Words) -> SummaryLine:
     nash = next((s for s in t.solutions if s.concept == "nash"), t.solutions[0] if t.solutions else None)
     if nash is None:
         return SummaryLine(t.track_id, t.title, "open", "", "", "; ".join(t.unavailable))
-    if t.improves_on_status_quo is False:  # only the status quo passes: no deal to point to
-        return SummaryLine(t.track_id, t.title, "blocked", "", "",
-                           "no outcome improves on the status quo for the veto players")
+    nothing_better = f"no outcome improves on the {t.baseline} for the veto players"
+    if t.improves is False:  # only outcomes worth no more than no deal pass: no deal to point to
+        return SummaryLine(t.track_id, t.title, "blocked", "", "", nothing_better)
     win, lose = words.gains(nash)
     gains = (f"gain: {', '.join(win) or 'nobody'}" + (f"; lose: {', '.join(lose)}" if lose else ""))
     if not nash.indivisible:
         risk = ("the compromise buys security at the expense of " +
-                ", ".join(words.actors.get(a, a) for a in nash.below_status_quo))
-    elif not t.improves_on_status_quo:
-        risk = "no outcome improves on the status quo for the veto players"
+                ", ".join(words.actors.get(a, a) for a in nash.below_baseline))
+    elif not t.improves:
+        risk = nothing_better
     elif t.n_agreeable is not None and t.n_agreeable / max(t.n_outcomes, 1) < 0.02:
         risk = f"a narrow zone: {t.n_agreeable:,} of {t.n_outcomes:,} outcomes pass"
     else:
         risk = "none found in the agreement space"
     return SummaryLine(t.track_id, t.title, "open", words.outcome(nash), gains, risk)
+
+
+def gains_against(scenario: Scenario) -> str:
+    """What the summary's gains and losses are measured against, for the scenario's tracks."""
+    with_sq = [t.has_status_quo for t in scenario.tracks]
+    if all(with_sq):
+        return "the status quo"
+    if not any(with_sq):
+        return "the disagreement point (each party's reservation value)"
+    return "the status quo (the disagreement point on a track without one)"
 
 
 def _process(results: dict[str, Any]):

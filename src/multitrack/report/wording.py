@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..scenario.issues import value_text
 from ..scenario.model import Scenario
 from ..space.result import ConstraintRef, RelaxationRef, SolutionPoint, TrackAgreement
 
@@ -15,7 +16,16 @@ CONCEPT_NAMES = {
 
 
 def fmt(v: Any) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    """A value of an issue (or a threshold) as every output writes it: ``4``, ``0.3``, ``observers``."""
+    return value_text(v)
+
+
+def concept_name(concept: str, t: TrackAgreement | None = None) -> str:
+    """A bargaining solution's name; the indivisible-security Nash names what no deal means on the
+    track (the status quo, or the disagreement point on a track without one)."""
+    if concept == "nash_indivisible" and t is not None:
+        return f"Nash, nobody below the {t.baseline}"
+    return CONCEPT_NAMES.get(concept, concept)
 
 
 class Words:
@@ -75,7 +85,8 @@ class Words:
         return out
 
     def gains(self, s: SolutionPoint) -> tuple[list[str], list[str]]:
-        """Who gains and who loses against the status quo under a solution."""
+        """Who gains and who loses against no deal (the status quo, or the disagreement point on a
+        track without one) under a solution."""
         win = [self.actors.get(a, a) for a, g in s.gain.items() if g > 1e-9]
         lose = [self.actors.get(a, a) for a, g in s.gain.items() if g < -1e-9]
         return win, lose

@@ -1,7 +1,9 @@
 """Issues negotiated on a track, in four kinds: categorical, ordinal, integer and continuous.
 
-Each issue carries its status quo (what holds if the track fails) and the positions of
-the actors who care about it, checked here against the issue's options or range.
+Each issue carries the positions of the actors who care about it, checked here against the
+issue's options or range, and its status quo (what holds if the track fails) where the track
+has one: a negotiation game or a Genius domain has none, and then the track's disagreement
+point (its reservation values) says what no deal is worth.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ class _Issue(BaseModel):
     def label(self) -> str:
         return self.title or self.id
 
+    @property
+    def has_status_quo(self) -> bool:
+        return getattr(self, "status_quo", None) is not None
+
     def _each_position(self, check) -> None:
         for actor, pos in self.positions.items():
             try:
@@ -44,14 +50,15 @@ class _OptionIssue(_Issue):
     """An issue whose outcome is one of a list of named options."""
 
     options: list[StrictStr] = Field(min_length=2)
-    status_quo: StrictStr
+    status_quo: StrictStr | None = Field(None, description="The option that holds now; leave it out on "
+                                         "every issue of a track that has no status quo.")
 
     @model_validator(mode="after")
     def _check(self) -> "_OptionIssue":
         dupes = sorted({o for o in self.options if self.options.count(o) > 1})
         if dupes:
             raise LocatedValueError(f"options listed more than once: {', '.join(dupes)}", ("options",))
-        if self.status_quo not in self.options:
+        if self.status_quo is not None and self.status_quo not in self.options:
             raise LocatedValueError(f"status quo {self.status_quo!r} is not one of the options "
                                     f"{self.options}", ("status_quo",))
         self._each_position(self._check_position)
@@ -120,7 +127,8 @@ class OrdinalIssue(_OptionIssue):
 
 class _NumericIssue(_Issue):
     unit: str | None = None
-    status_quo: Estimate
+    status_quo: Estimate | None = Field(None, description="The value that holds now; leave it out on "
+                                        "every issue of a track that has no status quo.")
 
     @property
     def low(self) -> float:
@@ -134,7 +142,8 @@ class _NumericIssue(_Issue):
     def _check(self) -> "_NumericIssue":
         if not self.low < self.high:
             raise LocatedValueError(f"range [{self.low:g}, {self.high:g}] must have low < high", ("range",))
-        self._within(self.status_quo, "status quo", ("status_quo",))
+        if self.status_quo is not None:
+            self._within(self.status_quo, "status quo", ("status_quo",))
         self._each_position(self._check_position)
         return self
 
@@ -197,7 +206,7 @@ class IntegerIssue(_NumericIssue):
             raise LocatedValueError("range holds more than 10 million integers; use a continuous issue",
                                     ("range",))
         sq = self.status_quo
-        if not sq.is_uncertain and float(sq.nominal) != math.floor(sq.nominal):
+        if sq is not None and not sq.is_uncertain and float(sq.nominal) != math.floor(sq.nominal):
             raise LocatedValueError(f"status quo {sq.nominal:g} is not a whole number", ("status_quo",))
         return self
 
@@ -235,3 +244,21 @@ Issue = Annotated[
 OptionIssue = _OptionIssue
 NumericIssue = _NumericIssue
 IssueModel = _Issue
+
+
+def value_text(value: object) -> str:
+    """One value of an issue as text, the same in every output: an option name as written, a
+    whole number without decimals (``4``, not ``4.0``), any other number to six significant
+    digits (``0.3``, ``12.5``)."""
+    if isinstance(value, str):
+        return value
+    number = getattr(value, "nominal", value)
+    if isinstance(number, bool):
+        return str(value)
+    try:
+        x = float(number)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isfinite(x) and x == math.floor(x) and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.6g}"

@@ -30,7 +30,8 @@ class Qualified(BaseModel):
 
 class Weighted(BaseModel):
     """Every veto player, and accepting participants' weights must reach ``threshold``
-    (as in the EU Council's qualified majority)."""
+    (as in the EU Council's qualified majority). In an alternative forum a key may also name a
+    member group: each of the group's members then carries that weight."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     kind: Literal["weighted"]
@@ -38,15 +39,18 @@ class Weighted(BaseModel):
     threshold: float = Field(gt=0)
 
     @model_validator(mode="after")
-    def _reachable(self) -> "Weighted":
+    def _non_negative(self) -> "Weighted":
         for actor, w in self.weights.items():
             if w < 0:
                 raise LocatedValueError(f"weight {w:g} is negative", ("weights", actor))
-        total = sum(self.weights.values())
+        return self
+
+    def check_reachable(self, total: float, path: tuple) -> None:
+        """Refuse a threshold above ``total``, the weight of everybody at the table (the table,
+        not the rule, knows how many members each group has)."""
         if self.threshold > total:
             raise LocatedValueError(f"threshold {self.threshold:g} exceeds the total weight {total:g}",
-                                    ("threshold",))
-        return self
+                                    path + ("threshold",))
 
 
 DecisionRule = Annotated[
@@ -107,8 +111,9 @@ class Track(BaseModel):
     decision_rule: DecisionRule = Field(default_factory=Unanimity)
     issues: list[Issue] = Field(min_length=1, description="At least one issue.")
     reservation_values: dict[Id, Estimate] = Field(
-        default_factory=dict, description="No-deal utility in the actor's own points; default: "
-        "the utility of the status quo.")
+        default_factory=dict, description="No-deal utility in the actor's own points (the disagreement "
+        "point); default: the utility of the status quo, or on a track without a status quo the actor's "
+        "lowest utility over the track's outcomes.")
     discount_factors: dict[Id, Annotated[float, Field(gt=0, le=1)]] = Field(
         default_factory=dict, description="Per-round discount factor of a participant in automated "
         "negotiation, as in Genius (1 = no time pressure).")
@@ -126,6 +131,12 @@ class Track(BaseModel):
             return list(self.veto_players)
         return list(self.participants) if isinstance(self.decision_rule, Unanimity) else []
 
+    @property
+    def has_status_quo(self) -> bool:
+        """Whether the track states a status quo (on every issue; a track states it on all or none).
+        Without one, no deal means the disagreement point: each participant's reservation value."""
+        return self.issues[0].has_status_quo
+
     @model_validator(mode="after")
     def _membership(self) -> "Track":
         if self.deferred_reason is not None and not self.deferred:
@@ -138,6 +149,7 @@ class Track(BaseModel):
                 if v not in self.participants:
                     raise LocatedValueError(f"veto player {v!r} is not a participant of the track",
                                             ("veto_players", i))
+        _status_quo_on_all_or_none(self.issues)
         sits = set(self.participants)
         for j, issue in enumerate(self.issues):
             for actor in issue.positions:
@@ -157,10 +169,21 @@ class Track(BaseModel):
                 if actor not in sits:
                     raise LocatedValueError(f"{actor!r} is not a participant of the track",
                                             ("decision_rule", "weights", actor))
+            rule.check_reachable(sum(rule.weights.values()), ("decision_rule",))
         for f, forum in enumerate(self.forums):
             _check_forum(forum, sits, ("forums", f))
         _no_repeats([f.id for f in self.forums], ("forums",), "forum id")
         return self
+
+
+def _status_quo_on_all_or_none(issues: list) -> None:
+    """A track has a status quo on every issue or on none (then it has none at all)."""
+    stated = [issue.has_status_quo for issue in issues]
+    if any(stated) and not all(stated):
+        j = stated.index(False)
+        raise LocatedValueError("status quo is missing: the track's other issues state one, so this one "
+                                "needs one too (or leave it out on every issue of a track without a status "
+                                "quo)", ("issues", j, "status_quo"))
 
 
 def _check_forum(forum: Forum, sits: set[str], path: tuple) -> None:
@@ -177,6 +200,7 @@ def _check_forum(forum: Forum, sits: set[str], path: tuple) -> None:
         if group.like not in sits:
             raise LocatedValueError(f"{group.like!r} is not a participant of the track",
                                     path + ("member_groups", g, "like"))
+    _group_ids_stand_apart(forum, path)
     size = len(forum.participants) + sum(g.count for g in forum.member_groups)
     if size < 2:
         raise LocatedValueError("a forum needs at least two parties (participants and group members)",
@@ -186,10 +210,34 @@ def _check_forum(forum: Forum, sits: set[str], path: tuple) -> None:
         raise LocatedValueError(f"needs {rule.min_participants} of only {size} parties",
                                 path + ("decision_rule", "min_participants"))
     if isinstance(rule, Weighted):
-        for actor in rule.weights:
-            if actor not in forum.participants:
-                raise LocatedValueError(f"{actor!r} is not a participant of the forum",
-                                        path + ("decision_rule", "weights", actor))
+        _check_forum_weights(forum, rule, path + ("decision_rule",))
+
+
+def _group_ids_stand_apart(forum: Forum, path: tuple) -> None:
+    """A member group's id names its members in the forum's weights and its own draws, so it may
+    be neither a participant's id nor another group's."""
+    seen = set(forum.participants)
+    for g, group in enumerate(forum.member_groups):
+        if group.id in seen:
+            what = "a participant" if group.id in forum.participants else "another member group"
+            raise LocatedValueError(f"member group id {group.id!r} is already {what} of the forum",
+                                    path + ("member_groups", g, "id"))
+        seen.add(group.id)
+
+
+def _check_forum_weights(forum: Forum, rule: Weighted, path: tuple) -> None:
+    """The keys of a forum's weights are its participants and its member groups; every group gets
+    a weight (a forgotten one would silently count for nothing), which each member carries."""
+    counts = {g.id: g.count for g in forum.member_groups}
+    for key in rule.weights:
+        if key not in forum.participants and key not in counts:
+            raise LocatedValueError(f"{key!r} is neither a participant nor a member group of the forum",
+                                    path + ("weights", key))
+    for gid in counts:
+        if gid not in rule.weights:
+            raise LocatedValueError(f"member group {gid} has no weight under the weighted rule; give "
+                                    f"weights.{gid}", path + ("weights",))
+    rule.check_reachable(sum(w * counts.get(key, 1) for key, w in rule.weights.items()), path)
 
 
 def _no_repeats(ids: list[str], path: tuple, what: str) -> None:

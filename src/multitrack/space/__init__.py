@@ -10,7 +10,7 @@ from .result import (AgreementSpaceResult, ConstraintRef, Diagnosis, RelaxationR
 from .skyline import pareto_mask
 from .solutions import CONCEPTS, choose, nash_product
 from .track_space import TrackSpace, build_track_space
-from .values import as_axis_value, issue_axis, issue_values, status_quo_value
+from .values import as_axis_value, issue_axis, issue_values, status_quo_value, value_text
 
 __all__ = [
     "AgreementConfig", "AgreementSpaceResult", "CONCEPTS", "ConstraintRef", "Diagnosis", "Frontier",
@@ -18,4 +18,5 @@ __all__ = [
     "agreement_frontier", "agreement_space", "allowed_mask", "analyze_track", "as_axis_value",
     "breaks_red_lines", "build_track_space", "choose", "count_space", "enumerated_frontier",
     "issue_axis", "issue_values", "nash_product", "pareto_mask", "product_frontier", "status_quo_value",
+    "value_text",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .track_space import TrackSpace
+from .track_space import DecisionRuleArrays, TrackSpace
 
 
 def tolerance(space: TrackSpace) -> np.ndarray:
@@ -22,7 +22,12 @@ def accepts(space: TrackSpace, utility: np.ndarray, allowed: np.ndarray,
 
 def rule_met(space: TrackSpace, accepted: np.ndarray) -> np.ndarray:
     """(m,): every veto player accepts, and the qualified or weighted vote is reached."""
-    rule = space.rule
+    return rule_passes(space.rule, accepted)
+
+
+def rule_passes(rule: DecisionRuleArrays, accepted: np.ndarray) -> np.ndarray:
+    """(m,): ``rule_met`` for a decision rule on its own (``accepted``: n_actors, m), for the
+    negotiation simulator, which holds the rule without the track's space."""
     ok = np.all(accepted[list(rule.vetoes)], axis=0) if rule.vetoes else np.ones(accepted.shape[1], bool)
     if rule.kind == "qualified":
         ok &= accepted.sum(axis=0) >= rule.min_participants
@@ -32,6 +37,7 @@ def rule_met(space: TrackSpace, accepted: np.ndarray) -> np.ndarray:
     return ok
 
 
-def no_one_below_status_quo(space: TrackSpace, utility: np.ndarray) -> np.ndarray:
-    """(m,): the indivisible-security test, no participant worse off than under the status quo."""
-    return np.all(utility >= (space.status_quo_utility - tolerance(space))[:, None], axis=0)
+def no_one_below_baseline(space: TrackSpace, utility: np.ndarray) -> np.ndarray:
+    """(m,): the indivisible-security test, no participant worse off than without a deal (its
+    status quo, or the disagreement point on a track without a status quo)."""
+    return np.all(utility >= (space.baseline - tolerance(space))[:, None], axis=0)

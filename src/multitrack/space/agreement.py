@@ -12,14 +12,14 @@ from ..analysis import register
 from ..progress import ProgressCallback, report
 from ..scenario.model import Scenario
 from ..scenario.tracks import Track
-from .acceptance import accepts, no_one_below_status_quo, rule_met
+from .acceptance import accepts, no_one_below_baseline, rule_met
 from .counting import SpaceCounts, count_space
 from .diagnosis import constraints_of, minimal_blocking_sets, smallest_line_move, smallest_reservation_cut
 from .enumeration import DEFAULT_CHUNK
 from .frontier import DEFAULT_MERGE_CAP, Frontier, FrontierTooLarge, agreement_frontier, enumerated_frontier
 from .milp import milp_solve
-from .result import (AgreementSpaceResult, ConstraintRef, Diagnosis, RelaxationRef, SolutionPoint,
-                     TrackAgreement)
+from .result import (DISAGREEMENT_POINT, STATUS_QUO, AgreementSpaceResult, ConstraintRef, Diagnosis,
+                     RelaxationRef, SolutionPoint, TrackAgreement)
 from .solutions import CONCEPTS, choose
 from .track_space import TrackSpace, build_track_space
 
@@ -31,9 +31,12 @@ class AgreementConfig(BaseModel):
 
     grid_points: int | None = Field(None, ge=2, description="Override the grid of continuous issues.")
     enumeration_limit: int = Field(10**8, ge=1, description="Largest space enumerated outcome by outcome.")
-    chunk_size: int = Field(DEFAULT_CHUNK, ge=1024)
-    merge_cap: int = Field(DEFAULT_MERGE_CAP, ge=1000)
-    max_blocking_set_size: int = Field(3, ge=1)
+    chunk_size: int = Field(DEFAULT_CHUNK, ge=1024, description="Outcomes evaluated at a time when a space is "
+                            "enumerated (memory, not results).")
+    merge_cap: int = Field(DEFAULT_MERGE_CAP, ge=1000, description="Most candidate outcomes kept while the "
+                           "frontier of a space too large to enumerate is built issue by issue.")
+    max_blocking_set_size: int = Field(3, ge=1, description="Largest set of red lines and reservation values "
+                                       "searched whose removal together opens a deal.")
     bargaining_power: dict[str, float] | None = Field(
         None, description="Weights for the weighted Nash solution; default: capability.")
 
@@ -54,8 +57,10 @@ def agreement_space(scenario: Scenario, *, config: AgreementConfig | None = None
 def analyze_track(scenario: Scenario, track: Track, config: AgreementConfig | None = None) -> TrackAgreement:
     """The agreement space of one track."""
     config = config or AgreementConfig()
+    baseline = STATUS_QUO if track.has_status_quo else DISAGREEMENT_POINT
     if track.deferred:
-        return TrackAgreement(track.id, track.title, True, participants=tuple(track.participants))
+        return TrackAgreement(track.id, track.title, True, participants=tuple(track.participants),
+                              baseline=baseline)
     space = build_track_space(scenario, track, grid_points=config.grid_points)
     engine = _Engine(space, config)
     unavailable: list[str] = []
@@ -78,6 +83,8 @@ def analyze_track(scenario: Scenario, track: Track, config: AgreementConfig | No
     diagnosis = None if can_agree else engine.diagnose()
     norm_r = space.normalise(space.reservation)
     norm_sq = space.normalise(space.status_quo_utility)
+    shown = frontier if frontier is not None and frontier.size > 0 else None
+    b = list(space.bargainers)
     return TrackAgreement(
         track_id=track.id, title=track.title, deferred=False, participants=names,
         bargainers=tuple(names[b] for b in space.bargainers), rule=space.rule.kind,
@@ -87,15 +94,33 @@ def analyze_track(scenario: Scenario, track: Track, config: AgreementConfig | No
         n_improving=counts.n_improving if counts else None,
         n_indivisible=counts.n_indivisible if counts else None,
         can_agree=can_agree,
-        improves_on_status_quo=(counts.n_improving > 0) if counts else _improves(space, frontier),
-        status_quo={iid: _plain(_sq(issue)) for iid, issue in zip(space.issue_ids, track.issues)},
-        status_quo_utility={a: float(v) for a, v in zip(names, norm_sq)},
+        improves=(counts.n_improving > 0) if counts else _improves(space, frontier),
+        baseline=baseline,
+        status_quo={iid: _plain(_sq(issue)) for iid, issue in zip(space.issue_ids, track.issues)}
+        if track.has_status_quo else {},
+        status_quo_utility={a: float(v) for a, v in zip(names, norm_sq)} if track.has_status_quo else {},
         reservation={a: float(v) for a, v in zip(names, norm_r)},
+        reservation_raw={a: float(v) for a, v in zip(names, space.reservation)},
         frontier=tuple(tuple(float(x) for x in row) for row in
-                       space.normalise(frontier.utility[list(space.bargainers)], space.bargainers).T)
-        if frontier is not None and frontier.size else (),
+                       space.normalise(shown.utility[b], space.bargainers).T) if shown else (),
+        frontier_raw=tuple(tuple(float(x) for x in row) for row in shown.utility[b].T) if shown else (),
+        frontier_outcomes=tuple({k: _plain(v) for k, v in space.outcome(row).items()} for row in shown.index)
+        if shown else (),
         solutions=tuple(solutions), diagnosis=diagnosis, unavailable=tuple(unavailable),
+        notes=discount_note(track),
     )
+
+
+def discount_note(track: Track) -> tuple[str, ...]:
+    """Where a track has discount factors: that they leave the agreement space as it is."""
+    if not track.discount_factors:
+        return ()
+    given = ", ".join(f"{a} {d:g}" for a, d in track.discount_factors.items())
+    note = (f"Discount factors ({given}) shrink a deal's worth with each round of automated negotiation: "
+            "time preference changes how talks unfold, not which agreements exist, so the Pareto frontier "
+            "and the bargaining solutions here (a deal struck at once, before any discounting) are the "
+            "same with or without them.")
+    return (note,)
 
 
 def _sq(issue) -> Any:
@@ -188,14 +213,15 @@ class _Engine:
         return out
 
     def secure_solution(self) -> SolutionPoint | None:
-        """Nash solution among the outcomes that pass the rule and leave nobody below its status quo."""
+        """Nash solution among the outcomes that pass the rule and leave nobody below its baseline
+        (its status quo, or the disagreement point on a track without one)."""
         space = self.space
         if not self.enumerable:
             return None
 
         def passes(chunk):
             acc = accepts(space, chunk.utility, chunk.allowed)
-            return rule_met(space, acc) & no_one_below_status_quo(space, chunk.utility)
+            return rule_met(space, acc) & no_one_below_baseline(space, chunk.utility)
 
         f = enumerated_frontier(space, passes, space.bargainers, chunk_size=self.config.chunk_size)
         if f.size == 0:
@@ -209,12 +235,13 @@ class _Engine:
         space = self.space
         raw = space.utilities_of(np.asarray(index)[None, :])[:, 0]
         norm = space.normalise(raw)
-        gain = norm - space.normalise(space.status_quo_utility)
+        gain = norm - space.normalise(space.baseline)
         tol = 1e-9 * np.maximum(np.abs(space.u_max), 1.0)
-        below = tuple(a for a, r, s, t in zip(space.actors, raw, space.status_quo_utility, tol) if r < s - t)
+        below = tuple(a for a, r, s, t in zip(space.actors, raw, space.baseline, tol) if r < s - t)
         return SolutionPoint(concept, {k: _plain(v) for k, v in space.outcome(index).items()},
                              {a: float(x) for a, x in zip(space.actors, norm)},
-                             {a: float(x) for a, x in zip(space.actors, gain)}, below)
+                             {a: float(x) for a, x in zip(space.actors, gain)}, below,
+                             {a: float(x) for a, x in zip(space.actors, raw)})
 
     # ---- diagnosis ------------------------------------------------------------
     def diagnose(self) -> Diagnosis:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..progress import ProgressCallback, report
-from .acceptance import accepts, no_one_below_status_quo, rule_met, tolerance
+from .acceptance import accepts, no_one_below_baseline, rule_met, tolerance
 from .enumeration import DEFAULT_CHUNK, iter_chunks
 from .track_space import TrackSpace
 
@@ -15,13 +15,13 @@ from .track_space import TrackSpace
 @dataclass(frozen=True)
 class SpaceCounts:
     """How many outcomes each actor accepts, how many pass the rule, and how many of those
-    leave no participant below its status quo."""
+    leave no participant below its status quo (its disagreement point on a track without one)."""
 
     n_outcomes: int
     accepted_by: tuple[int, ...]   # per participant
     n_agreeable: int               # pass the decision rule
     n_improving: int               # ... and give some bargainer more than its reservation value
-    n_indivisible: int             # ... and leave no participant below its status quo
+    n_indivisible: int             # ... and leave no participant below its baseline
 
 
 def count_space(space: TrackSpace, *, chunk_size: int = DEFAULT_CHUNK, reservation: np.ndarray | None = None,
@@ -38,6 +38,6 @@ def count_space(space: TrackSpace, *, chunk_size: int = DEFAULT_CHUNK, reservati
         agreeable += int(ok.sum())
         gains = chunk.utility[list(space.bargainers)] > (r[list(space.bargainers), None] + tol)
         improving += int((ok & gains.any(axis=0)).sum())
-        indivisible += int((ok & no_one_below_status_quo(space, chunk.utility)).sum())
+        indivisible += int((ok & no_one_below_baseline(space, chunk.utility)).sum())
         report(progress, task, chunk.start + chunk.size, total)
     return SpaceCounts(total, tuple(int(x) for x in accepted_by), agreeable, improving, indivisible)

@@ -5,24 +5,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..results import Result
+from ..results import Result, plain
+
+#: What gains and the indivisible-security test are measured from, by whether a track has a status quo.
+STATUS_QUO, DISAGREEMENT_POINT = "status quo", "disagreement point"
 
 
 @dataclass(frozen=True)
 class SolutionPoint:
     """A bargaining solution: the outcome in the issues' own terms, and what it gives each
-    participant (utilities normalised to [0, 1] over the track's space)."""
+    participant (utilities normalised to [0, 1] over the track's space, and raw, on the scale
+    the scenario or imported file states them)."""
 
     concept: str
     outcome: dict[str, Any]
     utility: dict[str, float]
-    gain: dict[str, float]                 # over the status quo
-    below_status_quo: tuple[str, ...]      # participants it leaves worse off than no deal
+    gain: dict[str, float]                 # over the baseline (status quo or disagreement point), 0-1 scale
+    below_baseline: tuple[str, ...]        # participants it leaves worse off than no deal
+    raw_utility: dict[str, float] = field(default_factory=dict)
 
     @property
     def indivisible(self) -> bool:
         """Passes the indivisible-security test: nobody's security bought at another's expense."""
-        return not self.below_status_quo
+        return not self.below_baseline
+
+    @property
+    def below_status_quo(self) -> tuple[str, ...]:
+        """Same as ``below_baseline`` (the name from before tracks could lack a status quo)."""
+        return self.below_baseline
 
 
 @dataclass(frozen=True)
@@ -73,16 +83,30 @@ class TrackAgreement(Result):
     n_agreeable: int | None = None          # outcomes that pass the decision rule
     accepted_by: dict[str, int] | None = None
     n_improving: int | None = None
-    n_indivisible: int | None = None
+    n_indivisible: int | None = None        # ... that leave no participant below its baseline
     can_agree: bool | None = None
-    improves_on_status_quo: bool | None = None
-    status_quo: dict[str, Any] = field(default_factory=dict)
+    improves: bool | None = None            # some passing outcome gives a bargainer more than its reservation
+    baseline: str = STATUS_QUO              # what no deal means: the status quo, or the disagreement point
+    status_quo: dict[str, Any] = field(default_factory=dict)        # empty without a status quo
     status_quo_utility: dict[str, float] = field(default_factory=dict)
-    reservation: dict[str, float] = field(default_factory=dict)
+    reservation: dict[str, float] = field(default_factory=dict)     # the disagreement point, 0-1 scale
+    reservation_raw: dict[str, float] = field(default_factory=dict)
     frontier: tuple[tuple[float, ...], ...] = ()   # bargainers' normalised utilities
+    frontier_raw: tuple[tuple[float, ...], ...] = ()  # the same points in raw utilities
+    frontier_outcomes: tuple[dict[str, Any], ...] = ()  # the same points in the issues' own terms
     solutions: tuple[SolutionPoint, ...] = ()
     diagnosis: Diagnosis | None = None
     unavailable: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def has_status_quo(self) -> bool:
+        return self.baseline == STATUS_QUO
+
+    @property
+    def improves_on_status_quo(self) -> bool | None:
+        """Same as ``improves`` (the name from before tracks could lack a status quo)."""
+        return self.improves
 
     @property
     def share_agreeable(self) -> float | None:
@@ -90,6 +114,11 @@ class TrackAgreement(Result):
 
     def solution(self, concept: str) -> SolutionPoint:
         return next(s for s in self.solutions if s.concept == concept)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data in which every word for what no deal means is the track's own: a track
+        without a status quo says "disagreement point" and nothing about a status quo."""
+        return _named(plain(self), self.has_status_quo)
 
 
 @dataclass(frozen=True)
@@ -100,24 +129,48 @@ class AgreementSpaceResult(Result):
     def track(self, track_id: str) -> TrackAgreement:
         return next(t for t in self.tracks if t.track_id == track_id)
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"scenario_id": self.scenario_id, "tracks": [t.to_dict() for t in self.tracks]}
+
     def rows(self) -> list[dict[str, Any]]:
         out = []
         for t in self.tracks:
             row: dict[str, Any] = {
                 "track": t.track_id, "deferred": t.deferred, "can_agree": t.can_agree,
-                "improves_on_status_quo": t.improves_on_status_quo, "outcomes": t.n_outcomes,
+                "improves": t.improves, "outcomes": t.n_outcomes,
                 "agreeable": t.n_agreeable, "share_agreeable": t.share_agreeable,
                 "indivisible": t.n_indivisible, "frontier_points": len(t.frontier),
             }
             for s in t.solutions:
                 row[f"{s.concept}_indivisible"] = s.indivisible
-            out.append(row)
+            out.append(_named(row, t.has_status_quo))
         return out
 
     def solution_rows(self) -> list[dict[str, Any]]:
-        """One row per track, solution and participant."""
+        """One row per track, solution and participant (utilities 0-1 and raw)."""
         return [
             {"track": t.track_id, "solution": s.concept, "actor": a, "utility": s.utility[a],
-             "gain": s.gain[a], **{f"issue:{k}": v for k, v in s.outcome.items()}}
+             "raw_utility": s.raw_utility.get(a), "gain": s.gain[a], "gain_over": t.baseline,
+             **{f"issue:{k}": v for k, v in s.outcome.items()}}
             for t in self.tracks for s in t.solutions for a in s.utility
         ]
+
+
+#: Field names as plain data writes them, by whether the track has a status quo.
+_WITH_STATUS_QUO = {"improves": "improves_on_status_quo", "below_baseline": "below_status_quo"}
+_WITHOUT = {"improves": "improves_on_disagreement_point", "below_baseline": "below_disagreement_point"}
+
+
+def _named(data: Any, has_status_quo: bool) -> Any:
+    """``data`` with the baseline's own words in its keys; without a status quo, no key speaks of one."""
+    if isinstance(data, list):
+        return [_named(v, has_status_quo) for v in data]
+    if not isinstance(data, dict):
+        return data
+    names = _WITH_STATUS_QUO if has_status_quo else _WITHOUT
+    out = {}
+    for key, value in data.items():
+        if not has_status_quo and key in ("status_quo", "status_quo_utility"):
+            continue
+        out[names.get(key, key)] = _named(value, has_status_quo)
+    return out

@@ -53,14 +53,22 @@ class TrackSpace:
     labels: tuple[tuple, ...]                # each issue's values as written
     tables: tuple[np.ndarray, ...]           # per issue (n_actors, n_values): salience * v
     allowed: tuple[np.ndarray, ...]          # per issue (n_actors, n_values): red lines kept
-    reservation: np.ndarray                  # (n_actors,) raw points
-    status_quo_utility: np.ndarray           # (n_actors,) raw points
-    status_quo_index: tuple[int | None, ...]  # status quo value's index per issue (None: off grid)
+    reservation: np.ndarray                  # (n_actors,) raw points: the disagreement point
+    status_quo_utility: np.ndarray           # (n_actors,) raw points of no deal: see ``baseline``
+    status_quo_index: tuple[int | None, ...]  # status quo value's index per issue (None: off grid or none)
     rule: DecisionRuleArrays
     capability: np.ndarray                   # (n_actors,)
     red_lines: tuple[RedLineRef, ...] = ()
     line_masks: tuple[np.ndarray, ...] = ()  # one mask per red line, as in ``red_lines``
     axes: tuple[np.ndarray, ...] = ()        # each issue's values on its axis
+    has_status_quo: bool = True              # False: a negotiation game or Genius domain
+
+    @property
+    def baseline(self) -> np.ndarray:
+        """What each participant keeps without a deal, the point gains and the indivisible-security
+        test are measured from: its utility of the status quo, or, on a track without a status
+        quo, its disagreement point (the reservation values as the track states them)."""
+        return self.status_quo_utility
 
     @classmethod
     def from_tables(cls, tables: list[np.ndarray], *, reservation: np.ndarray | None = None,
@@ -76,9 +84,9 @@ class TrackSpace:
             issue_ids=tuple(f"i{j}" for j in range(len(tables))),
             labels=tuple(tuple(range(t.shape[1])) for t in tables), tables=tables,
             allowed=tuple(np.ones(t.shape, dtype=bool) for t in tables), reservation=r,
-            status_quo_utility=np.full(k, -np.inf), status_quo_index=(None,) * len(tables),
+            status_quo_utility=r.copy(), status_quo_index=(None,) * len(tables),
             rule=DecisionRuleArrays("unanimity", tuple(range(k))), capability=np.ones(k),
-            axes=tuple(np.arange(t.shape[1], dtype=float) for t in tables))
+            axes=tuple(np.arange(t.shape[1], dtype=float) for t in tables), has_status_quo=False)
 
     def without(self, lines: Iterable[int] = (), reservations: Iterable[int] = (),
                 moved: dict[int, float] | None = None, reservation: np.ndarray | None = None) -> "TrackSpace":
@@ -154,17 +162,22 @@ def _col(v: np.ndarray, like: np.ndarray) -> np.ndarray:
 def build_track_space(scenario: Scenario, track: Track, *, grid_points: int | None = None,
                       value_of: ValueOf = nominal, reservation_override: dict[str, float] | None = None
                       ) -> TrackSpace:
-    """Turn a track of a validated scenario into arrays (estimates through ``value_of``)."""
+    """Turn a track of a validated scenario into arrays (estimates through ``value_of``).
+
+    Reservation values default to the status quo's utility; on a track without a status quo, to
+    each participant's lowest utility over the track's outcomes (it then accepts whatever its
+    red lines allow), and the disagreement point stands where the status quo would."""
     settings = scenario.settings
     actors = tuple(track.participants)
     tables, allowed, labels, sq_index, refs, line_masks, axes = [], [], [], [], [], [], []
     sq_utility = np.zeros(len(actors))
+    has_sq = track.has_status_quo
     for issue in track.issues:
         axis = issue_axis(issue, settings, grid_points)
         values = issue_values(issue, settings, grid_points)
         table = np.zeros((len(actors), len(values)))
         mask = np.ones((len(actors), len(values)), bool)
-        sq_x = np.array([_status_quo_axis(issue, value_of)])
+        sq_x = np.array([_status_quo_axis(issue, value_of) if has_sq else np.nan])
         for a, actor in enumerate(actors):
             pos = issue.positions.get(actor)
             if pos is None:
@@ -177,25 +190,36 @@ def build_track_space(scenario: Scenario, track: Track, *, grid_points: int | No
                 refs.append(RedLineRef(len(tables), a, j, line.relation, threshold,
                                        as_axis_value(issue, threshold)))
                 line_masks.append(allowed_mask(issue, [line], axis, value_of))
-            sq_utility[a] += weight * issue_value(issue, pos, sq_x, value_of)[0]
+            if has_sq:
+                sq_utility[a] += weight * issue_value(issue, pos, sq_x, value_of)[0]
         tables.append(table)
         allowed.append(mask)
         labels.append(tuple(values))
         axes.append(axis)
-        hit = np.flatnonzero(np.isclose(axis, sq_x[0], rtol=0, atol=1e-9 * max(1.0, abs(sq_x[0]))))
-        sq_index.append(int(hit[0]) if hit.size else None)
-    reservation = sq_utility.copy()
-    given = {**{a: value_of(e) for a, e in track.reservation_values.items()}, **(reservation_override or {})}
+        sq_index.append(_index_on(axis, float(sq_x[0])) if has_sq else None)
+    lowest = np.sum([t.min(axis=1) for t in tables], axis=0)
+    reservation = sq_utility.copy() if has_sq else lowest
     for a, actor in enumerate(actors):
-        if actor in given:
-            reservation[a] = given[actor]
+        if actor in track.reservation_values:
+            reservation[a] = value_of(track.reservation_values[actor])
+    if not has_sq:
+        sq_utility = reservation.copy()
+    for a, actor in enumerate(actors):
+        if actor in (reservation_override or {}):
+            reservation[a] = reservation_override[actor]  # type: ignore[index]
     return TrackSpace(
         track_id=track.id, actors=actors, issue_ids=tuple(i.id for i in track.issues),
         labels=tuple(labels), tables=tuple(tables), allowed=tuple(allowed), reservation=reservation,
         status_quo_utility=sq_utility, status_quo_index=tuple(sq_index),
         rule=_rule(track, actors), capability=np.array([value_of(scenario.actor(a).capability) for a in actors]),
-        red_lines=tuple(refs), line_masks=tuple(line_masks), axes=tuple(axes),
+        red_lines=tuple(refs), line_masks=tuple(line_masks), axes=tuple(axes), has_status_quo=has_sq,
     )
+
+
+def _index_on(axis: np.ndarray, x: float) -> int | None:
+    """The index of ``x`` on the issue's axis (None: off the grid)."""
+    hit = np.flatnonzero(np.isclose(axis, x, rtol=0, atol=1e-9 * max(1.0, abs(x))))
+    return int(hit[0]) if hit.size else None
 
 
 def _line_mask(relation: str, axis: np.ndarray, t: float) -> np.ndarray:

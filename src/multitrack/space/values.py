@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..scenario.issues import ContinuousIssue, IssueModel, NumericIssue, OptionIssue
+from ..scenario.issues import ContinuousIssue, IssueModel, NumericIssue, OptionIssue, value_text
 from ..scenario.model import Settings
+
+__all__ = ["as_axis_value", "issue_axis", "issue_values", "status_quo_value", "value_text"]
 
 
 def issue_values(issue: IssueModel, settings: Settings, grid_points: int | None = None) -> list:
@@ -32,6 +34,9 @@ def as_axis_value(issue: IssueModel, value) -> float:
 
 
 def status_quo_value(issue: IssueModel):
-    """The status quo as written: an option name or the nominal number."""
+    """The status quo as written: an option name or the nominal number; None on an issue of a
+    track without a status quo."""
     sq = issue.status_quo  # type: ignore[attr-defined]
+    if sq is None:
+        return None
     return sq if isinstance(sq, str) else float(sq.nominal)

@@ -63,7 +63,7 @@ class IssueView:
     title: str
     kind: str
     domain: str
-    status_quo: EstimateView
+    status_quo: EstimateView | None  # None: the track has no status quo
     positions: list[PositionView]
 
 
@@ -143,8 +143,8 @@ class _Builder:
                  for actor, pos in positions.items() if isinstance(pos, dict)]
         return IssueView(self.anchor(path), _text(issue.get("id")), _text(issue.get("title") or issue.get("id")),
                          kind, _domain(issue, options),
-                         self.estimate(path + ("status_quo",), issue.get("status_quo"), "status quo", options),
-                         views)
+                         self.estimate(path + ("status_quo",), issue.get("status_quo"), "status quo", options)
+                         if issue.get("status_quo") is not None else None, views)
 
     def position(self, path: Path, issue: dict, pos: dict, veto: bool, options: list[str] | None) -> PositionView:
         actor = str(path[-1])
