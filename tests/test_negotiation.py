@@ -3,6 +3,7 @@ seeds, the mediator, tournaments and a Genius domain."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,10 +23,30 @@ GENIUS = Path("/work/shared/data/genius")
 #   u_A      1.0   0.8   0.6   0.4   0.2   0.0
 #   u_B      0.0   0.2   0.5   0.7   0.8   1.0
 # No reservation values, so each party concedes from 1 (its best) towards 0 (its worst).
-# Relative time in round r of T is (r + 1) / (T + 1).
-# A: Boulware, e = 0.25: target 1 - t**4.   B: conceder, e = 4: target 1 - t**0.25.
-# A party offers its outcome closest above its target and accepts an offer worth at least that.
+# A: Boulware, e = 0.25: target 1 - tau**4.   B: conceder, e = 4: target 1 - tau**0.25.
+# A party offers its outcome closest above its target and accepts an offer worth at least its
+# next offer (AC_next).
 #
+# The literature's agents (the default): each concedes on its own clock tau = min(1, (r + 1) / L),
+# L = T for the first mover (its offer in the last round is still answered) and T - 1 for the
+# other (its last answerable offer is in round T - 2), so that each reaches its reservation value
+# (here its worst outcome) at its last answerable offer.
+# T = 4, A first (tau_A = 1/4, 2/4, 3/4, 1; tau_B = 1/3, 2/3, 1, 1):
+#   r0: A target 0.9961 -> offers 0.  B target 1 - (1/3)**0.25 = 0.2402 -> next 2 (0.5); u_B(0) = 0: offers 2.
+#   r1: A target 0.9375 -> next 0; u_A(2) = 0.6: offers 0.  B target 0.0964 -> next 1 (0.2): offers 1.
+#   r2: A target 1 - 0.75**4 = 0.6836 -> next 1 (0.8); u_A(1) = 0.8 >= 0.8: A accepts outcome 1 in round 2.
+# T = 4, B first (tau_B = 1/4, 2/4, 3/4, 1; tau_A = 1/3, 2/3, 1, 1):
+#   r0: B target 0.2929 -> offers 2; A target 0.9877 -> next 0, rejects 2 (0.6), offers 0.
+#   r1: B target 0.1591 -> next 1, offers 1; A target 1 - (2/3)**4 = 0.8025 -> next 0 (0.8 is
+#       below): offers 0.
+#   r2: B target 0.0694 -> next 1, offers 1 again; A at tau = 1 targets 0 and accepts it: round 2, outcome 1.
+# T = 3, A first (tau_A = 1/3, 2/3, 1; tau_B = 1/2, 1, 1): r0 A 0, B target 0.1591 -> 1; r1 A target
+#   0.8025 -> next 0, rejects 1, offers 0; B at tau = 1 targets 0 and accepts 0: round 1, outcome 0.
+# T = 2, A first: B's clock is 1 already in round 0 (its only answerable offer would be then), so it
+#   accepts A's opening offer 0 at once: round 0, outcome 0.
+#
+# NegMAS's time-based negotiators (ProtocolConfig.negmas): relative time (r + 1) / (T + 1) for both,
+# so neither reaches its reservation value, and acceptance at least the target (tolerance 0 here).
 # T = 4, A first (t = 0.2, 0.4, 0.6, 0.8):
 #   r0: A target 0.9984 -> offers 0.  B target 0.3313 -> its next is 2 (0.5); u_B(0) = 0: offers 2.
 #   r1: A target 0.9744 -> next 0; u_A(2) = 0.6 < 1: offers 0.  B target 0.2047 -> offers 2 again.
@@ -41,31 +62,40 @@ GENIUS = Path("/work/shared/data/genius")
 
 HAND = [TrackSpace.from_tables([np.array([[0.8, 0.4, 0.0], [0.0, 0.5, 0.8]]),
                                 np.array([[0.2, 0.0], [0.0, 0.2]])], actors=("A", "B"))]
+NEGMAS_CLOCK = ProtocolConfig.negmas(tolerance=0.0, below_slack=0.0)
 
 
-@pytest.mark.parametrize("deadline, order, agreed, round_, outcome", [
-    (4, (0, 1), True, 3, 1),
-    (4, (1, 0), True, 3, 1),
-    (3, (0, 1), True, 2, 1),
-    (2, (0, 1), False, None, None),
+@pytest.mark.parametrize("mode, deadline, order, agreed, round_, outcome", [
+    ("literature", 4, (0, 1), True, 2, 1),
+    ("literature", 4, (1, 0), True, 2, 1),
+    ("literature", 3, (0, 1), True, 1, 0),
+    ("literature", 2, (0, 1), True, 0, 0),
+    ("negmas", 4, (0, 1), True, 3, 1),
+    ("negmas", 4, (1, 0), True, 3, 1),
+    ("negmas", 3, (0, 1), True, 2, 1),
+    ("negmas", 2, (0, 1), False, None, None),
 ])
-def test_boulware_against_conceder_by_hand(deadline, order, agreed, round_, outcome):
+def test_boulware_against_conceder_by_hand(mode, deadline, order, agreed, round_, outcome):
     domain = NegotiationDomain.from_track_space(HAND[0])
-    r = negotiate(domain, [Strategy.boulware(), Strategy.conceder()],
-                  config=ProtocolConfig(deadline=deadline, order=order, record_offers=True))
+    base = NEGMAS_CLOCK if mode == "negmas" else ProtocolConfig()
+    config = replace(base, deadline=deadline, order=order, record_offers=True)
+    r = negotiate(domain, [Strategy.boulware(), Strategy.conceder()], config=config)
     assert (r.agreed, r.round, r.outcome) == (agreed, round_, outcome)
     if agreed:
-        assert r.outcome_values == {"i0": 0, "i1": 1}
-        assert r.utility == pytest.approx((0.8, 0.2))
+        assert r.outcome_values == domain.outcome(outcome)
         assert r.accepted_by == (True, True)
 
 
-def test_hand_offers_sequence():
+@pytest.mark.parametrize("mode, offers", [
+    ("literature", [(0, "A", 0), (0, "B", 2), (1, "A", 0), (1, "B", 1)]),
+    ("negmas", [(0, "A", 0), (0, "B", 2), (1, "A", 0), (1, "B", 2), (2, "A", 0), (2, "B", 1)]),
+])
+def test_hand_offers_sequence(mode, offers):
     domain = NegotiationDomain.from_track_space(HAND[0])
+    base = NEGMAS_CLOCK if mode == "negmas" else ProtocolConfig()
     r = negotiate(domain, [Strategy.boulware(), Strategy.conceder()],
-                  config=ProtocolConfig(deadline=4, record_offers=True))
-    assert [(o.round, o.party, o.outcome) for o in r.offers] == [
-        (0, "A", 0), (0, "B", 2), (1, "A", 0), (1, "B", 2), (2, "A", 0), (2, "B", 1)]
+                  config=replace(base, deadline=4, record_offers=True))
+    assert [(o.round, o.party, o.outcome) for o in r.offers] == offers
 
 
 # ---- the stacked protocol: one veto blocks what two accept ---------------------------------------

@@ -15,8 +15,9 @@ GENIUS = (shared_data_dir() or multitrack.datasets.CHECKOUT_DATA) / "genius"
 
 
 def cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "multitrack", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"}, timeout=300)
+    env = {"COLUMNS": "200", "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "multitrack", *args], cwd=cwd, capture_output=True,
+                          text=True, env=env, timeout=300, check=False)
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,11 @@ _err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 
 SCENARIO_HELP = "Built-in name or path to a scenario YAML file."
 GENIUS_HELP = "Negotiate on a Genius XML or GeniusWeb JSON domain folder instead of a scenario track."
+TOLERANCE_HELP = ("Play NegMAS 0.16's time-based negotiators with this tolerance (their eps; NegMAS's "
+                  "default is 1e-4): their clock, their acceptance and their order among outcomes of equal "
+                  "utility. Left out: the agents as the literature defines them, with no tolerance.")
+TRACK_HELP = "The track (may be left out when there is one)."
+DEADLINE_HELP = "Rounds before the talks end without a deal."
 
 
 def _refuse(message: str) -> None:
@@ -28,8 +33,18 @@ def _strategies(text: str):
     names = [s.strip() for s in text.split(",") if s.strip()]
     unknown = [s for s in names if s not in PRESETS]
     if unknown or not names:
-        _refuse(f"--strategies: unknown strategy {', '.join(unknown) or '(none)'}; strategies: {', '.join(PRESETS)}")
+        _refuse(f"--strategies: unknown strategy {', '.join(unknown) or '(none)'}; "
+                f"strategies: {', '.join(PRESETS)}")
     return names, [PRESETS[s]() for s in names]
+
+
+def _protocol(deadline: int, tolerance: Optional[float], **kw):
+    """The literature's agents, or NegMAS's time-based ones when a tolerance is given."""
+    from ..negotiation import ProtocolConfig
+
+    if tolerance is None:
+        return ProtocolConfig(deadline=deadline, **kw)
+    return ProtocolConfig.negmas(deadline=deadline, tolerance=tolerance, **kw)
 
 
 def _domain(scenario: Optional[str], track: Optional[str], genius: Optional[Path]):
@@ -55,19 +70,28 @@ def _domain(scenario: Optional[str], track: Optional[str], genius: Optional[Path
         _refuse(f"{scenario}: track {track!r}: {exc}")
 
 
+def _discount_line(domain) -> str | None:
+    if domain.discount is None or not (domain.discount < 1).any():
+        return None
+    given = ", ".join(f"{p} {d:g}" for p, d in zip(domain.parties, domain.discount) if d < 1)
+    return (f"discount factors: {given} (as in Genius, a deal struck at time t of 0-1 is worth u * d^t, and "
+            "so is the reservation value)")
+
+
 def negotiate_command(
     scenario: Optional[str] = typer.Argument(None, help=SCENARIO_HELP),
-    track: Optional[str] = typer.Option(None, "--track", "-t", help="The track (may be left out when there is one)."),
+    track: Optional[str] = typer.Option(None, "--track", "-t", help=TRACK_HELP),
     strategies: str = typer.Option("boulware,conceder", "--strategies", "-s",
                                    help="One strategy per party, comma-separated, in party order (one name: "
                                    "every party uses it)."),
-    deadline: int = typer.Option(100, "--deadline", min=1, help="Rounds before the talks end without a deal."),
+    deadline: int = typer.Option(100, "--deadline", min=1, help=DEADLINE_HELP),
     seed: int = typer.Option(0, "--seed", help="Seed for random strategies."),
+    tolerance: Optional[float] = typer.Option(None, "--tolerance", min=0.0, help=TOLERANCE_HELP),
     genius: Optional[Path] = typer.Option(None, "--genius", help=GENIUS_HELP),
     offers: bool = typer.Option(False, "--offers", help="Print every offer."),
 ) -> None:
     """Run one negotiation between automated agents and print how it went."""
-    from ..negotiation import ProtocolConfig, negotiate
+    from ..negotiation import NASH_CONVENTION, negotiate
 
     _, domain = _domain(scenario, track, genius)
     names, chosen = _strategies(strategies)
@@ -76,63 +100,91 @@ def negotiate_command(
         chosen, names = chosen * k, names * k
     if len(chosen) != k:
         _refuse(f"--strategies: {len(chosen)} given for {k} parties ({', '.join(domain.parties)})")
-    result = negotiate(domain, chosen, config=ProtocolConfig(deadline=deadline, record_offers=True), seed=seed)
-    head = (f"{'agreed in round ' + str(result.round + 1) if result.agreed else 'no deal (' + result.status + ')'} "
-            f"after {result.n_offers} offers; deadline {deadline}")
+    result = negotiate(domain, chosen, config=_protocol(deadline, tolerance, record_offers=True), seed=seed)
+    ended = (f"agreed in round {result.round + 1}" if result.round is not None
+             else f"no deal ({result.status})")
+    head = f"{ended} after {result.n_offers} offers; deadline {deadline}"
     _out.print(f"{domain.name}: {head}", markup=False)
+    _out.print(f"a deal needs: {result.rule}", markup=False)
+    discount = _discount_line(domain)
+    if discount:
+        _out.print(discount, markup=False)
     table = Table(title="Parties", title_justify="left")
-    for col in ("party", "strategy", "utility (0-1)", "gain", "accepted"):
+    cols = ["party", "strategy", "utility (0-1)", "gain"] + (["discounted utility (raw)"] if discount else [])
+    cols.append("acceptable (at least its reservation value)")
+    for col in cols:
         table.add_column(col)
-    for p, s, u, g, a in zip(result.parties, result.strategies, result.normalised, result.gain, result.accepted_by):
-        table.add_row(p, s, f"{u:.3f}", f"{g:+.3f}", "" if a is None else ("yes" if a else "no"))
+    for j, p in enumerate(result.parties):
+        a = result.accepted_by[j]
+        cells = [p, result.strategies[j], f"{result.normalised[j]:.3f}", f"{result.gain[j]:+.3f}"]
+        if discount:
+            cells.append(f"{result.discounted[j]:.4g}")
+        table.add_row(*cells, "" if a is None else ("yes" if a else "no"))
     _out.print(table)
     if result.outcome_values:
-        _out.print("outcome: " + "; ".join(f"{k}={v}" for k, v in result.outcome_values.items()), markup=False)
-    for label, d in (("Pareto frontier", result.distance_pareto), ("Nash solution", result.distance_nash)):
+        from ..scenario.issues import value_text  # one number format with analyze: guns=4, not 4.0
+
+        _out.print("outcome: " + "; ".join(f"{k}={value_text(v)}" for k, v in result.outcome_values.items()),
+                   markup=False)
+    for label, d in (("Pareto frontier", result.distance_pareto), (NASH_CONVENTION, result.distance_nash)):
         if d is not None:
             _out.print(f"distance to the {label}: {d:.3f} (normalised utilities)", markup=False)
     if offers:
         for o in result.offers:
-            _out.print(f"  round {o.round + 1:>4} {o.party:>8}: " + " ".join(f"{u:.3f}" for u in o.utility), markup=False)
+            utilities = " ".join(f"{u:.3f}" for u in o.utility)
+            _out.print(f"  round {o.round + 1:>4} {o.party:>8}: {utilities}", markup=False)
 
 
 def tournament_command(
     scenario: Optional[str] = typer.Argument(None, help=SCENARIO_HELP),
-    track: Optional[str] = typer.Option(None, "--track", "-t", help="The track (may be left out when there is one)."),
+    track: Optional[str] = typer.Option(None, "--track", "-t", help=TRACK_HELP),
     strategies: str = typer.Option("boulware,linear,conceder,hardliner", "--strategies", "-s",
                                    help="Strategies that meet in every assignment, comma-separated."),
-    draws: int = typer.Option(20, "--draws", min=1, help="Monte Carlo draws of the uncertain inputs (scenario)."),
-    deadline: int = typer.Option(100, "--deadline", min=1, help="Rounds before the talks end without a deal."),
+    draws: int = typer.Option(20, "--draws", min=1, help="Monte Carlo draws of the uncertain inputs "
+                              "(scenario); a track whose inputs are all certain is played once."),
+    deadline: int = typer.Option(100, "--deadline", min=1, help=DEADLINE_HELP),
     seed: int = typer.Option(20240601, "--seed", help="Root seed."),
     max_assignments: int = typer.Option(64, "--max-assignments", min=1, help="Sample this many assignments "
                                         "when there are more."),
+    tolerance: Optional[float] = typer.Option(None, "--tolerance", min=0.0, help=TOLERANCE_HELP),
     genius: Optional[Path] = typer.Option(None, "--genius", help=GENIUS_HELP),
     csv: Optional[Path] = typer.Option(None, "--csv", help="Write one row per assignment to this CSV file."),
 ) -> None:
     """Every assignment of the strategies to the parties, over draws of the uncertain inputs."""
-    from ..negotiation import ProtocolConfig, TournamentConfig, run_tournament
-    from ..negotiation.analysis import draw_utilities
+    from ..negotiation import TournamentConfig, run_tournament
+    from ..negotiation.analysis import draw_utilities, inputs_vary
+    from ..report.negotiation_section import NO_DEAL, interval_note, strategy_table
 
     model, domain = _domain(scenario, track, genius)
     _, chosen = _strategies(strategies)
-    config = TournamentConfig(protocol=ProtocolConfig(deadline=deadline), max_assignments=max_assignments)
+    if csv is not None and csv.exists():
+        _refuse(f"{csv}: already exists; nothing written")
+    config = TournamentConfig(protocol=_protocol(deadline, tolerance), max_assignments=max_assignments)
     if model is None:  # a Genius domain has no uncertain inputs
-        result = run_tournament(domain, chosen, config=config, seed=seed)
+        result = run_tournament(domain, chosen, config=config, seed=seed, uncertain=False)
     else:
         t = next(t for t in model.active_tracks if t.id == domain.name)
         utilities, reservation = draw_utilities(model, t, domain.parties, draws, seed)
-        result = run_tournament(utilities, chosen, domain=domain, reservation=reservation, config=config, seed=seed)
-    table = Table(title=f"{domain.name}: {result.draws} draws, deadline {deadline}", title_justify="left")
-    for col in ("strategy", "runs", "deals (95% CI)", "own utility (95% CI)", "gain"):
+        uncertain = None if draws > 1 else inputs_vary(model, t, domain.parties, seed)
+        result = run_tournament(utilities, chosen, domain=domain, reservation=reservation, config=config,
+                                seed=seed, uncertain=uncertain)
+    once = f" (not {result.draws_given} times)" if result.draws_given > 1 else ""
+    played = (f"{result.draws} draws of the uncertain inputs" if result.uncertain else
+              f"certain inputs, played once{once}")
+    table = Table(title=f"{domain.name}: {played}, deadline {deadline}", title_justify="left")
+    cols, rows = strategy_table(result.strategies, result.any_deal)
+    for col in cols:
         table.add_column(col)
-    for s in result.strategies:
-        table.add_row(s.strategy, str(s.runs), f"{s.agreement.value:.0%} ({s.agreement.low:.0%}-{s.agreement.high:.0%})",
-                      f"{s.utility.value:.3f} ({s.utility.low:.3f}-{s.utility.high:.3f})", f"{s.gain.value:+.3f}")
+    for row in rows:
+        table.add_row(*row)
     _out.print(table)
+    if not result.any_deal:
+        _out.print(NO_DEAL, markup=False)
+    errors = [s.agreement.mc_error for s in result.strategies if s.agreement.mc_error is not None]
+    _out.print(interval_note(result.uncertain, result.draws, len(result.assignments), result.stochastic,
+                             deal_error=max(errors) if errors else None), markup=False)
     if csv is not None:
-        import pandas as pd
+        import pandas as pd  # type: ignore[import-untyped]
 
-        if csv.exists():
-            _refuse(f"{csv}: already exists; nothing written")
         pd.DataFrame(result.rows()).to_csv(csv, index=False)
         _out.print(f"wrote {csv} ({len(result.rows())} assignments)", markup=False)

@@ -1,7 +1,8 @@
 """The registered "negotiation" analysis: per track, simulated talks between automated agents
-(alternating offers for two, the stacked protocol for more), one run per strategy at the
-central estimates with its offer trace, and a tournament over strategy assignments and Monte
-Carlo draws of the uncertain inputs (docs/negotiation.md)."""
+(alternating offers for two, the stacked protocol for more, deals under the track's decision
+rule), one run per strategy at the central estimates with its offer trace, and a tournament over
+strategy assignments and Monte Carlo draws of the uncertain inputs, played once when the track's
+inputs are certain (docs/negotiation.md)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from ..progress import ProgressCallback, report
 from ..results import Result
 from ..scenario.model import Scenario
 from .domain import NegotiationDomain
-from .protocol import NegotiationResult, ProtocolConfig, negotiate
+from .protocol import NegotiationResult, ProtocolConfig, negotiate, rule_text
 from .strategies import Strategy
 from .tournament import AssignmentSummary, StrategySummary, TournamentConfig, run_tournament
 
@@ -33,7 +34,8 @@ class NegotiationConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     strategies: tuple[str, ...] = Field(("boulware", "linear", "conceder", "hardliner"),
-                                        description="Strategies in the tournament (" + ", ".join(PRESETS) + ").")
+                                        description="Strategies in the tournament ("
+                                        + ", ".join(PRESETS) + ").")
     deadline: int = Field(100, ge=1, le=100_000, description="Rounds before the talks end without a deal.")
     draws: int = Field(10, ge=1, le=10_000, description="Monte Carlo draws of the uncertain inputs.")
     seed: int = Field(20240601, ge=0, description="Root seed; the same seed gives the same results.")
@@ -60,12 +62,21 @@ class TrackNegotiation(Result):
     assignments: tuple[AssignmentSummary, ...] = ()
     skipped: str | None = None
     plane: tuple[str, ...] = ()  # the two parties whose utilities the offer traces are drawn in
-    frontier: tuple[tuple[float, float], ...] = ()  # Pareto-optimal acceptable outcomes in that plane
-    nash: tuple[float, float] | None = None
+    frontier: tuple[tuple[float, float], ...] = ()  # Pareto-optimal outcomes passing the rule, in that plane
+    nash: tuple[float, float] | None = None  # Nash solution, reservation values as disagreement point
     no_deal: tuple[float, float] | None = None
+    rule: str = "unanimity"  # the decision rule a deal must pass, in words
+    uncertain: bool = False  # the track's inputs varied over the draws (else: played once, exact shares)
+    draws: int = 0           # draws the tournament played
+    stochastic: bool = False  # some assignment holds a random strategy
 
     def run(self, strategy: str) -> NegotiationResult:
         return next(r for r in self.runs if r.strategies[0] == strategy)
+
+    @property
+    def any_deal(self) -> bool:
+        """Whether any strategy reached a deal in the tournament."""
+        return any(s.deals > 0 for s in self.strategies)
 
 
 @dataclass(frozen=True)
@@ -80,8 +91,8 @@ class NegotiationAnalysisResult(Result):
         return next(t for t in self.tracks if t.track == track_id)
 
     def rows(self) -> list[dict]:
-        return [{"track": t.track, "strategy": s.strategy, "agreement": s.agreement.value, "utility": s.utility.value}
-                for t in self.tracks for s in t.strategies]
+        return [{"track": t.track, "strategy": s.strategy, "agreement": s.agreement.value,
+                 "utility": s.utility.value} for t in self.tracks for s in t.strategies]
 
 
 # --------------------------------------------------------------------------- utilities per draw
@@ -115,9 +126,9 @@ def _plane(domain: NegotiationDomain) -> dict:
     req = list(domain.required)
     pair = (req + [j for j in range(len(domain.parties)) if j not in req])[:2]
     ref = domain.reference
-    cols = [req.index(j) if j in req else None for j in pair]
-    if None in cols:
+    if any(j not in req for j in pair):
         return {"plane": tuple(domain.parties[j] for j in pair)}
+    cols = [req.index(j) for j in pair]
     pts = sorted({(round(float(a), 6), round(float(b), 6)) for a, b in ref.frontier[:, cols]})
     nash = None if ref.nash is None else (float(ref.nash[cols[0]]), float(ref.nash[cols[1]]))
     return {"plane": tuple(domain.parties[j] for j in pair), "frontier": tuple(pts), "nash": nash,
@@ -148,15 +159,29 @@ def negotiate_track(scenario: Scenario, track, config: NegotiationConfig) -> Tra
     runs = tuple(_thin(negotiate(domain, [s] * len(domain.parties), config=protocol, seed=config.seed))
                  for s in strategies)
     utilities, reservation = draw_utilities(scenario, track, domain.parties, config.draws, config.seed)
-    tournament = run_tournament(utilities, strategies, domain=domain, reservation=reservation, seed=config.seed,
+    uncertain = None if config.draws > 1 else inputs_vary(scenario, track, domain.parties, config.seed)
+    tournament = run_tournament(utilities, strategies, domain=domain, reservation=reservation,
+                                seed=config.seed,
                                 config=TournamentConfig(protocol=ProtocolConfig(deadline=config.deadline),
-                                                        max_assignments=config.max_assignments))
+                                                        max_assignments=config.max_assignments),
+                                uncertain=uncertain)
     plane = _plane(domain)
-    return TrackNegotiation(**plane,track=track.id, title=track.title, parties=domain.parties,
+    return TrackNegotiation(**plane, track=track.id, title=track.title, parties=domain.parties,
                             required=tuple(domain.parties[j] for j in domain.required),
-                            protocol="alternating offers" if len(domain.parties) == 2 else "stacked alternating offers",
-                            n_outcomes=int(domain.utility.shape[0]), runs=runs, strategies=tournament.strategies,
-                            assignments=tournament.assignments)
+                            protocol="alternating offers" if len(domain.parties) == 2
+                            else "stacked alternating offers",
+                            n_outcomes=int(domain.utility.shape[0]), runs=runs,
+                            strategies=tournament.strategies,
+                            assignments=tournament.assignments, rule=rule_text(domain),
+                            uncertain=tournament.uncertain, draws=tournament.draws,
+                            stochastic=tournament.stochastic)
+
+
+def inputs_vary(scenario: Scenario, track, parties: tuple[str, ...], seed: int) -> bool:
+    """Whether the track's utilities or reservation values change from draw to draw (two probe
+    draws), i.e. whether any of its inputs is uncertain."""
+    u, r = draw_utilities(scenario, track, parties, 2, seed + 1)
+    return not (np.array_equal(u[0], u[1]) and np.array_equal(r[0], r[1]))
 
 
 def warm_up() -> None:
@@ -168,15 +193,16 @@ def warm_up() -> None:
                    config=TournamentConfig(protocol=ProtocolConfig(deadline=4)))
 
 
-@register("negotiation", "Simulated negotiations between automated agents", order=80, config=NegotiationConfig,
-          applies=lambda scenario: any(len(t.participants) >= 2 for t in scenario.active_tracks), warm_up=warm_up,
-          compile_ahead=True)
+@register("negotiation", "Simulated negotiations between automated agents", order=80,
+          config=NegotiationConfig,
+          applies=lambda scenario: any(len(t.participants) >= 2 for t in scenario.active_tracks),
+          warm_up=warm_up, compile_ahead=True)
 def negotiation_analysis(scenario: Scenario, *, config: NegotiationConfig | None = None,
                          progress: ProgressCallback | None = None) -> NegotiationAnalysisResult:
     """How talks on each track might run between automated agents (time-dependent concession after
     Faratin, Sierra & Jennings 1998; stacked alternating offers after Aydogan et al. 2017), at the
     central estimates and as a tournament over the uncertain inputs."""
-    config = config or NegotiationConfig()
+    config = config or NegotiationConfig.model_validate({})
     tracks = [t for t in scenario.active_tracks if len(t.participants) >= 2]
     out = []
     for k, track in enumerate(tracks):

@@ -9,8 +9,9 @@ make at least one veto player strictly better off, the mediator moves to the one
 largest sum of the veto players' normalised gains (``choice="best"``) or to a random one
 (``choice="random"``, seeded). It stops when every single-issue change is vetoed or helps no
 one: a text no veto player wants to leave and, by construction, none is worse off than at the
-start. The deal is that text if every veto player finds it acceptable (reservation value and
-red lines), else there is none.
+start. The deal is that text if the parties that find it acceptable (reservation value and red
+lines) meet the track's decision rule (every veto player, and the qualified majority or the
+weighted threshold where the rule has one), else there is none.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from typing import Literal
 import numpy as np
 
 from .domain import NegotiationDomain
-from .protocol import NegotiationResult, Offer, _opt, measure
+from .protocol import NegotiationResult, Offer, _opt, discounted, measure, rule_text
 
 
 @dataclass(frozen=True)
 class MediatorConfig:
     """``start``: the first text: the status quo outcome (each issue's first value where the
-    status quo is not on the grid), a random outcome, or an outcome number. ``max_rounds``:
+    status quo is not on the grid; a random outcome, drawn from the seed, on a track without a
+    status quo), a random outcome, or an outcome number. ``max_rounds``:
     steps before the mediator stops anyway. ``record_offers``: keep every text."""
 
     start: Literal["status_quo", "random"] | int = "status_quo"
@@ -59,9 +61,9 @@ def mediate(domain: NegotiationDomain, *, config: MediatorConfig | None = None,
     """Run the single negotiating text procedure on ``domain``."""
     config = config or MediatorConfig()
     rng = np.random.default_rng(seed)
-    if config.start == "status_quo":
+    if config.start == "status_quo" and domain.has_status_quo:
         text = domain.start if domain.start is not None else 0
-    elif config.start == "random":
+    elif config.start in ("random", "status_quo"):  # no status quo: no outcome has a claim to go first
         text = int(rng.integers(domain.n_outcomes))
     else:
         text = int(config.start)
@@ -91,9 +93,11 @@ def mediate(domain: NegotiationDomain, *, config: MediatorConfig | None = None,
         text = int(cand[pick])
         texts.append(text)
         rounds += 1
-    agreed = bool(domain.acceptable[text, req].all())
+    agreed = domain.passes(text)
     m = measure(domain, np.array([agreed]), np.array([text]))
     accepted = tuple(bool(a) for a in domain.acceptable[text])
+    # the text is settled at once, before any round of talks: no discounting (t = 0)
+    disc = discounted(domain, m["utility"], np.array([1]), np.array([-1]), 1)
     offers: tuple[Offer, ...] = ()
     if config.record_offers:
         nu = domain.normalise(U[texts])
@@ -103,6 +107,7 @@ def mediate(domain: NegotiationDomain, *, config: MediatorConfig | None = None,
         agreed=agreed, status="agreed" if agreed else "broken", round=rounds if agreed else None,
         outcome=text if agreed else None, outcome_values=domain.outcome(text) if agreed else None,
         utility=tuple(map(float, m["utility"][0])), normalised=tuple(map(float, m["normalised"][0])),
-        gain=tuple(map(float, m["gain"][0])), accepted_by=accepted,
+        gain=tuple(map(float, m["gain"][0])), accepted_by=accepted if agreed else (None,) * domain.n_parties,
         distance_pareto=_opt(m["distance_pareto"][0]), distance_nash=_opt(m["distance_nash"][0]),
-        n_offers=len(texts), offers=offers)
+        n_offers=len(texts), offers=offers, votes=accepted, discounted=tuple(map(float, disc[0])),
+        rule=rule_text(domain))

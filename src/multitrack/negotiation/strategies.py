@@ -1,19 +1,26 @@
 """Negotiation strategies as small frozen settings; the compiled kernel reads them as numbers.
 
 Every strategy offers only outcomes acceptable to its own party (utility at least the
-reservation value, no red line broken), chooses by a *target utility* and accepts by AC_next.
+reservation value, no red line broken), chooses by a *target utility* and accepts by AC_next
+(Baarslag, Hindriks and Jonker 2014, "Effective acceptance conditions in multilateral
+negotiation", Decision Support Systems 60): an offer at least as good, discounted, as the least it
+is ready to offer next; at its last turn, when its counter-offer could not be answered, any
+acceptable offer (not a hard-liner). Each party's time ``t`` is its own clock, which reaches 1 at
+its last offer that can still be answered (see :class:`ProtocolConfig`).
 
 - ``time_dependent``: Faratin, Sierra and Jennings (1998), "Negotiation decision functions for
-  autonomous agents", Robotics and Autonomous Systems 24(3-4), 159-182. The target at relative
-  time ``t`` is ``u(t) = u_max - (u_max - u_res) * t ** (1 / e)``; ``e < 1`` Boulware (holds out,
-  concedes near the deadline), ``e = 1`` linear, ``e > 1`` conceder.
+  autonomous agents", Robotics and Autonomous Systems 24(3-4), 159-182. The target at time ``t``
+  is ``u(t) = u_max - (u_max - u_res) * t ** (1 / e)``, ``u_res`` at ``t = 1`` (the tactic's
+  deadline); ``e < 1`` Boulware (holds out, concedes near the deadline), ``e = 1`` linear,
+  ``e > 1`` conceder.
 - ``tit_for_tat``: the imitative tactics of the same paper, in utility terms: the party concedes
   as much as the others conceded to it ``delta`` offers ago, either the same amount of utility
   (absolute) or the same share of what they still withheld (relative).
 - ``aspiration``: a Genius / NegMAS style aspiration agent: the polynomial aspiration curve
   ``u(t) = u_res + (u_max - u_res) * (1 - t ** beta)``, never asking for less than the best offer
   already received, and a frequency model of the others' offers that picks, among outcomes
-  within ``window`` of the target, the one the others seem to like best.
+  within ``window`` above the lowest at the target, the one the others seem to like best; it
+  accepts any offer worth at least that lowest outcome.
 - ``hardliner``: always its best outcome; accepts only that.
 - ``random``: a uniformly random acceptable outcome; the baseline.
 
