@@ -147,3 +147,153 @@ def test_ctrl_c_keeps_the_finished_draws_and_a_rerun_resumes(tmp_path):
     assert proc.returncode == 130, err
     assert "interrupted with" in err and "Traceback" not in err
     assert ckpt.exists()
+
+
+# --- validate catches what analyze would die on, and warns where the grid misses the file -------
+
+TWO_ACTORS = """id: {id}
+title: Minimal
+actors:
+  - {{id: a, name: A, kind: state}}
+  - {{id: b, name: B, kind: state}}
+"""
+
+ESCALATION = TWO_ACTORS.format(id="esc") + """escalation:
+  rungs: [calm, incident, war]
+  theatres:
+    - id: sea
+      title: Sea
+      up:
+        calm->incident: 0.3
+        incident->war: {dist: uniform, low: 0.3, high: 0.7}
+      down:
+        incident->calm: {dist: uniform, low: 0.3, high: 0.6}
+"""
+
+
+def test_validate_refuses_a_theatre_whose_up_and_down_can_exceed_one(tmp_path):
+    """Central values 0.5 + 0.45 add up to less than 1, the highs 0.7 + 0.6 to 1.3: some draws would
+    be impossible (a traceback in analyze before)."""
+    (tmp_path / "esc.yaml").write_text(ESCALATION)
+    expected = ("esc.yaml:15:9: escalation.theatres[0].down['incident->calm']: on rung 'incident' the monthly "
+                "chances of moving up ('incident->war', up to 0.7) and down ('incident->calm', up to 0.6) can add "
+                "up to 1.3; together they must stay at most 1 in every draw (lower the high ends of their "
+                "distributions)")
+    for args in (("validate", "esc.yaml"), ("analyze", "esc.yaml", "--only", "escalation", "--no-record")):
+        proc = run(*args, cwd=tmp_path)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr
+        assert proc.stderr.strip() == expected
+    # at most 0.7 + 0.3 = 1: every draw is a distribution
+    (tmp_path / "ok.yaml").write_text(ESCALATION.replace("low: 0.3, high: 0.6}", "low: 0.2, high: 0.3}"))
+    assert run("validate", "ok.yaml", cwd=tmp_path).returncode == 0
+
+
+GRID = TWO_ACTORS.format(id="grid") + """tracks:
+  - id: zone
+    title: Zone
+    participants: [a, b]
+    issues:
+      - id: depth
+        kind: continuous
+        range: [0, 100]
+        status_quo: SQ
+        positions:
+          a: {salience: 1, monotone: increasing, red_lines: [{below: 33}, {above: 35}]}
+          b: {salience: 1, monotone: decreasing, red_lines: [{above: 34}]}
+"""
+
+
+def _warnings(proc) -> list[str]:
+    return [ln for ln in proc.stdout.splitlines() if ln.startswith("warning:") and "cites no source" not in ln]
+
+
+def test_validate_warns_where_the_grid_misses_a_red_line_window_or_the_status_quo(tmp_path):
+    """Grid of 11 points (step 10) on 0-100: a's red lines leave 33-35 and with b's 33-34, with no grid
+    point inside; a status quo of 33 lies between the points 30 and 40. With 101 points (step 1) the
+    status quo and the windows' ends lie on the grid."""
+    (tmp_path / "g.yaml").write_text(GRID.replace("SQ", "33"))
+    proc = run("validate", "g.yaml", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert _warnings(proc) == [
+        ("warning: g.yaml:14:21: tracks[0].issues[0].status_quo: status quo 33 lies between the grid points 30 and "
+         "40, so no outcome of the analyses equals it; move it onto the grid, or set the issue's grid so that a "
+         "point falls on it"),
+        ("warning: g.yaml:16:61: tracks[0].issues[0].positions.a.red_lines: the red lines of 'a' leave 33-35 open, "
+         "narrower than the grid step 10: the analyses see no grid point in it, so they find the issue blocked by "
+         "red lines; give the issue a finer grid (grid: 51 or more)"),
+        ("warning: g.yaml:11:9: tracks[0].issues[0]: the red lines of the veto players 'a', 'b' leave together "
+         "33-34 open, narrower than the grid step 10: the analyses see no grid point in it, so they find the issue "
+         "blocked by red lines; give the issue a finer grid (grid: 101 or more)"),
+    ]
+    assert run("validate", "--strict", "g.yaml", cwd=tmp_path).returncode == 2
+    (tmp_path / "fine.yaml").write_text(GRID.replace("SQ", "33").replace("range: [0, 100]",
+                                                                        "range: [0, 100]\n        grid: 101"))
+    assert _warnings(run("validate", "fine.yaml", cwd=tmp_path)) == []
+    (tmp_path / "on.yaml").write_text(GRID.replace("SQ", "30").replace("{above: 35}", "{above: 45}")
+                                      .replace("{above: 34}", "{above: 60}"))
+    assert _warnings(run("validate", "on.yaml", cwd=tmp_path)) == []  # 33-45 and 33-60 hold 40 (and 50)
+
+
+# --- version, analyses, show -----------------------------------------------------------------
+
+
+def test_version_prints_the_version():
+    from multitrack import __version__
+
+    proc = run("--version")
+    assert proc.returncode == 0 and proc.stdout.strip() == f"multitrack {__version__}"
+
+
+def test_analyses_describe_each_analysis_and_setting_in_whole_sentences():
+    from multitrack.analysis import available
+
+    proc = run("analyses")
+    assert proc.returncode == 0 and "<class" not in proc.stdout
+    lines = proc.stdout.splitlines()
+    # the whole first sentence, not the docstring's first line cut mid-sentence
+    assert ("  Parallel tracks, linked tracks, a sequence and one package, and each track's forums, compared on "
+            "the same Monte Carlo draws of every uncertain estimate.") in lines
+    assert ("  Which states of each conflict are stable for whom (Nash, GMR, SMR, SEQ, SIM and SEQ&SIM), the "
+            "equilibria, and which of them the parties can reach from the status quo by unilateral improvements; "
+            "with the coalitions a conflict lists, the same for the coalitions as players.") in lines
+    assert "    draws = 1000: Monte Carlo draws of the uncertain inputs." in lines  # name, default, meaning
+    for spec in available():
+        assert f"{spec.name}: {spec.title}" in lines
+        for name, field_ in (spec.config.model_fields.items() if spec.config else ()):
+            assert field_.description, f"{spec.name}.{name} has no description"
+            assert any(ln.startswith(f"    {name}") and ln.endswith(".") for ln in lines)
+
+
+SHOW = TWO_ACTORS.format(id="show") + """  - {id: c, name: C, kind: state}
+tracks:
+  - id: t
+    title: Talks
+    participants: [a, b, c]
+    veto_players: [a, b]
+    decision_rule: {kind: qualified, min_participants: 2}
+    reservation_values: {b: 0.25}
+    issues:
+      - id: forum
+        kind: categorical
+        options: [geneva, vienna, oslo]
+        status_quo: geneva
+        positions:
+          a: {salience: 1, values: {geneva: 0.5, vienna: 0.5, oslo: 0.5}}
+          b: {salience: 1, values: {geneva: 0, vienna: 1, oslo: 1}}
+          c: {salience: 1, values: {geneva: 0, vienna: 0.2, oslo: 1}}
+"""
+
+
+def test_show_states_rule_vetoes_reservation_values_and_indifference(tmp_path):
+    (tmp_path / "s.yaml").write_text(SHOW)
+    proc = run("show", "s.yaml", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "indifferent: values every option alike" in out and "prefers geneva" not in out  # a values all alike
+    assert "prefers vienna or oslo (tied)" in out and "prefers oslo" in out
+    lines = [ln.strip() for ln in out.splitlines()]
+    assert "decision rule: qualified majority: at least 2 of the 3 participants accept, every veto player " \
+        "among them" in lines
+    assert "veto players: A, B" in lines
+    assert "reservation values (what no deal is worth, in each participant's own points): B 0.25; A, C: their " \
+        "utility of the status quo" in lines

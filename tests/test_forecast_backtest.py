@@ -173,3 +173,96 @@ def test_backtest_on_the_real_file_is_seeded():
     assert a.to_csv() == b.to_csv()
     mean = a.rows[0]
     assert mean.mae.low < mean.mae.value < mean.mae.high
+
+
+def _as_quoted_csv(tsv: Path, out: Path, delimiter: str = ",", missing: str = "NA") -> Path:
+    """The TSV as R's write.csv writes it: every field in double quotes, a first column of row
+    names under an empty header, NA for an empty cell."""
+    import csv
+
+    rows = [line.split("\t") for line in tsv.read_text().splitlines() if line.strip()]
+    with out.open("w", newline="") as f:
+        w = csv.writer(f, delimiter=delimiter, quoting=csv.QUOTE_ALL)
+        w.writerow([""] + rows[0])
+        for k, row in enumerate(rows[1:], start=1):
+            w.writerow([str(k)] + [cell if cell.strip() else missing for cell in row])
+    return out
+
+
+def _same_issues(a, b) -> None:
+    assert a.rows == b.rows and a.skipped == b.skipped and a.imputed_saliences == b.imputed_saliences
+    x, y = a.issues, b.issues
+    assert x.issue_ids == y.issue_ids and x.groups == y.groups
+    for name in ("positions", "saliences", "capabilities", "status_quo", "outcome"):
+        np.testing.assert_array_equal(getattr(x, name), getattr(y, name))
+
+
+def test_deu_reader_reads_quoted_comma_and_semicolon_files(tmp_path):
+    tsv = _synthetic(tmp_path)
+    plain = read_deu(tsv)
+    _same_issues(read_deu(_as_quoted_csv(tsv, tmp_path / "deu.csv")), plain)
+    _same_issues(read_deu(_as_quoted_csv(tsv, tmp_path / "deu2.csv", ";", "")), plain)
+    # column names in capitals, a quoted tab-separated file
+    quoted = tmp_path / "quoted.tsv"
+    head, *body = tsv.read_text().splitlines()
+    quoted.write_text("\n".join("\t".join(f'"{c}"' for c in line.split("\t"))
+                                for line in [head.upper(), *body]) + "\n")
+    _same_issues(read_deu(quoted), plain)
+
+
+@pytest.mark.skipif(not DEU.exists(), reason="DEU III file not in the shared data")
+def test_deu_reader_reads_the_real_file_written_as_quoted_csv(tmp_path):
+    _same_issues(read_deu(_as_quoted_csv(DEU, tmp_path / "deu3.csv")), read_deu(DEU))
+
+
+KTAB_FILE = "Harbour fees,two dimensions,1,1,\nActor,Description,Power,Fee,Fee salience,\nCITY,City,60,30,80,\n"
+
+
+@pytest.mark.parametrize("content, message", [
+    (KTAB_FILE, (":1: not a DEU III issue file: its first line should name the columns (prnr, isnr, intro, "
+                 "proc, p<actor> and s<actor> for each actor, rp, out), separated by tabs or commas")),
+    (b"PK\x03\x04\x14\x00\x06\x00", (":1: an Excel workbook or other zip archive, not a text file: save it as "
+                                     "tab-separated or comma-separated text")),
+    (b"$FL2@(#) SPSS DATA FILE", (":1: an SPSS data file (.sav), not a text file: save it as tab-separated or "
+                                  "comma-separated text")),
+])
+def test_deu_reader_says_what_a_file_in_another_format_is(tmp_path, content, message):
+    path = tmp_path / "data.csv"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(ScenarioError) as err:
+        read_deu(path)
+    assert str(err.value) == str(path) + message
+
+
+def test_deu_reader_names_only_the_columns_really_missing(tmp_path):
+    lines = _as_quoted_csv(_synthetic(tmp_path), tmp_path / "deu.csv").read_text().splitlines()
+    path = tmp_path / "no_out.csv"
+    path.write_text("\n".join([lines[0].replace('"out"', '"result"')] + lines[1:]) + "\n")
+    with pytest.raises(ScenarioError) as err:
+        read_deu(path)
+    assert str(err.value).startswith(f"{path}:1:") and str(err.value).endswith(": missing column out")
+    bad = tmp_path / "bad_cell.csv"
+    bad.write_text("\n".join(lines[:2] + [lines[2].replace('"07-02-96"', '"Feb 96"', 1)]) + "\n")
+    with pytest.raises(ScenarioError) as err:
+        read_deu(bad)
+    column = lines[2].index('"07-02-96"') + 1  # where the quoted field starts
+    assert str(err.value) == f"{bad}:3:{column}: intro: date 'Feb 96' is not dd-mm-yy"
+
+
+def test_cli_backtest_on_a_quoted_csv_and_on_a_file_in_another_format(tmp_path):
+    import subprocess
+    import sys
+
+    csv_path = _as_quoted_csv(_synthetic(tmp_path), tmp_path / "deu.csv")
+    ok = subprocess.run([sys.executable, "-m", "multitrack", "backtest", "deu", str(csv_path), "-m", "mean",
+                         "--boot", "50", "--folds", "2"], capture_output=True, text=True, env={"COLUMNS": "200"},
+                        check=False)
+    assert ok.returncode == 0, ok.stderr
+    assert "issues used: 16 of 17 rows" in ok.stdout
+    (tmp_path / "k.csv").write_text(KTAB_FILE)
+    bad = subprocess.run([sys.executable, "-m", "multitrack", "backtest", "deu", str(tmp_path / "k.csv")],
+                         capture_output=True, text=True, env={"COLUMNS": "200"}, check=False)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip().splitlines() == [(f"{tmp_path / 'k.csv'}:1: not a DEU III issue file: its first line "
+                                                "should name the columns (prnr, isnr, intro, proc, p<actor> and "
+                                                "s<actor> for each actor, rp, out), separated by tabs or commas")]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+from random import Random
+
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from multitrack.errors import ScenarioError
@@ -143,6 +146,7 @@ def test_compromise_is_invariant_to_scaling_capabilities(data, k):
 
 @settings(max_examples=40, deadline=None)
 @given(issue, st.randoms(use_true_random=False))
+@example(([1e-157, 20.0, 0.0, 100.0], [0.5, 0.75, 1.0, 0.25], [3.0, 3.0, 3.0, 3.0]), Random(4))
 def test_forecasts_lie_in_range_and_ignore_actor_order(data, rnd):
     x, s, c = data
     perm = list(range(len(x)))
@@ -153,6 +157,46 @@ def test_forecasts_lie_in_range_and_ignore_actor_order(data, rnd):
         assert min(x) - 1e-9 <= f <= max(x) + 1e-9, name
         g = forecast(name, [x[i] for i in perm], [s[i] for i in perm], [c[i] for i in perm], config=cfg)
         assert g == pytest.approx(f, abs=1e-6), name
+
+
+# Positions, saliences and capabilities from a few round values, so that expected utilities tie
+# exactly and positions coincide or differ by 1e-157 (rounding then depends on the actors' order).
+tied_issue = st.integers(3, 5).flatmap(lambda n: st.tuples(
+    st.lists(st.sampled_from([0.0, 1e-157, 20.0, 50.0, 100.0]), min_size=n, max_size=n),
+    st.lists(st.sampled_from([0.25, 0.5, 0.75, 1.0]), min_size=n, max_size=n),
+    st.lists(st.sampled_from([1.0, 2.0, 3.0]), min_size=n, max_size=n)))
+
+
+def _every_order(x, s, c, cfg):
+    """The challenge forecasts of the issue with its actors in every order (one row per order)."""
+    perms = np.array(list(itertools.permutations(range(len(x)))))
+    out = expected_utility(np.asarray(x)[perms], np.asarray(s)[perms], np.asarray(c)[perms], config=cfg)
+    return set(np.round(out, 6).tolist())
+
+
+@settings(max_examples=60, deadline=None)
+@given(tied_issue)
+def test_challenge_ignores_actor_order_when_utilities_tie(data):
+    x, s, c = data
+    for cfg in (ChallengeConfig(salience_scale=1.0), ChallengeConfig(salience_scale=1.0, offer_choice="strongest"),
+                ChallengeConfig(salience_scale=1.0, q=0.5, t=0.5)):
+        assert len(_every_order(x, s, c, cfg)) == 1
+
+
+@pytest.mark.parametrize("x, s, c", [
+    # two actors 1e-157 apart: one position, not a contest decided by rounding
+    ([1e-157, 20.0, 0.0, 100.0], [0.5, 0.75, 1.0, 0.25], [3.0, 3.0, 3.0, 3.0]),
+    # the actors at 20 and 50 expect exactly as much from challenging each other (EU 0.239 with
+    # risk exponents): whether 20 loses that conflict must not turn on rounding
+    ([0.0, 20.0, 50.0], [0.5, 0.5, 1.0], [1.0, 3.0, 1.0]),
+])
+def test_challenge_forecast_is_the_same_in_every_actor_order(x, s, c):
+    cfg = ChallengeConfig(salience_scale=1.0)
+    forecasts = _every_order(x, s, c, cfg)
+    assert len(forecasts) == 1
+    # positions 1e-157 apart are one position: the same forecast as with both at exactly 0
+    same = [0.0 if v == 1e-157 else v for v in x]
+    assert forecasts == _every_order(same, s, c, cfg)
 
 
 def test_batch_equals_one_issue_at_a_time():
@@ -239,3 +283,97 @@ def test_forecast_command_on_a_ktab_file(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "multitrack", "forecast", "bad.csv"], cwd=tmp_path,
                          capture_output=True, text=True)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "bad.csv" in bad.stderr
+
+
+ZONE_TWO = """Border zone,Two dimensions,4,2,
+Actor,Description,Power,Zone,Zone salience,Fees,Fees salience,
+A,a,40,0,10,20,90,
+B,b,30,90,30,60,70,
+C,c,10,40,30,80,70,
+D,d,20,50,20,10,80,
+"""
+ZONE_ONE = """Border zone,Zone alone,4,1,
+Actor,Description,Power,Zone,Zone salience,
+A,a,40,0,10,
+B,b,30,90,30,
+C,c,10,40,30,
+D,d,20,50,20,
+"""
+
+
+def _forecast_cli(tmp_path, text, *args):
+    import subprocess
+    import sys
+
+    (tmp_path / "k.csv").write_text(text)
+    return subprocess.run([sys.executable, "-m", "multitrack", "forecast", "k.csv", *args], cwd=tmp_path,
+                          capture_output=True, text=True, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+                          check=False)
+
+
+def _row(stdout: str, dimension: str) -> list[str]:
+    line = next(ln for ln in stdout.splitlines() if ln.strip("│ ").startswith(dimension))
+    return [cell.strip() for cell in line.strip("│").split("│")][1:]
+
+
+def test_ktab_dimension_is_forecast_alone_on_the_file_scale(tmp_path):
+    """The Zone dimension's forecasts do not depend on the Fees dimension beside it. Saliences
+    are read on KTAB's 0-100 scale, not on the largest salience of the file (90 with Fees, 30
+    alone), which made the challenge model give 40 with Fees and 90 alone. The weighted mean by
+    hand: weights 40*10, 30*30, 10*30, 20*20 = 400, 900, 300, 400; (90*900 + 40*300 + 50*400) / 2000
+    = 56.5."""
+    both = _forecast_cli(tmp_path, ZONE_TWO)
+    alone = _forecast_cli(tmp_path, ZONE_ONE)
+    assert both.returncode == 0 and alone.returncode == 0, both.stderr + alone.stderr
+    assert _row(both.stdout, "Zone") == _row(alone.stdout, "Zone")
+    mean, _, challenge, _ = _row(alone.stdout, "Zone")
+    assert mean == "56.50"
+    k = read_ktab_text(ZONE_ONE)
+    assert k.scale == 100
+    assert float(challenge) == pytest.approx(
+        expected_utility(k.positions[0], k.saliences[0], k.power, config=ChallengeConfig(salience_scale=100)),
+        abs=0.005)
+    assert "each dimension forecast as an issue of its own" in alone.stdout
+
+
+#: ZONE_ONE with every position and salience divided by 10: a file on a 0-10 scale.
+ZONE_TEN = """Border zone,Zone alone on 0-10,4,1,
+Actor,Description,Power,Zone,Zone salience,
+A,a,40,0,1,
+B,b,30,9,3,
+C,c,10,4,3,
+D,d,20,5,2,
+"""
+
+
+@pytest.mark.parametrize("text, old, new, scale, message", [
+    (ZONE_TWO, "A,a,40,0,10,20,90,", "A,a,40,120,10,20,90,", 100,
+     "<input>:3:8: Zone: position 120 lies outside the scale 0-100 of positions and saliences"),
+    (ZONE_TWO, "A,a,40,0,10,20,90,", "A,a,40,-1,10,20,90,", 100,
+     "<input>:3:8: Zone: position -1 lies outside the scale 0-100 of positions and saliences"),
+    (ZONE_TWO, "A,a,40,0,10,20,90,", "A,a,40,0,-10,20,90,", 100,
+     "<input>:3:10: Zone salience: salience -10 lies outside the scale 0-100 of positions and saliences"),
+    (ZONE_TWO, "A,a,40,0,10,20,90,", "A,a,40,0,101,20,0,", 100,
+     "<input>:3:10: Zone salience: salience 101 lies outside the scale 0-100 of positions and saliences"),
+    # KTAB's rule: a salience is a share of the actor's attention, which adds up to at most the scale
+    (ZONE_TWO, "A,a,40,0,10,20,90,", "A,a,40,0,30,20,90,", 100,
+     "<input>:3:16: Fees salience: A's saliences add up to 120, more than the 100 of its whole attention"),
+    (ZONE_TEN, "B,b,30,9,3,", "B,b,30,20,3,", 10,
+     "<input>:4:8: Zone: position 20 lies outside the scale 0-10 of positions and saliences"),
+])
+def test_ktab_values_outside_the_scale_are_refused_where_they_stand(text, old, new, scale, message):
+    assert read_ktab_text(text, scale=scale).scale == scale  # the file as it is reads
+    with pytest.raises(ScenarioError) as err:
+        read_ktab_text(text.replace(old, new), scale=scale)
+    assert str(err.value) == message
+
+
+def test_ktab_scale_option_and_out_of_scale_on_the_command_line(tmp_path):
+    bad = _forecast_cli(tmp_path, ZONE_TEN.replace("B,b,30,9,3,", "B,b,30,9,30,"), "--scale", "10")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip() == "k.csv:4:10: Zone salience: salience 30 lies outside the scale 0-10 of " \
+        "positions and saliences"
+    good = _forecast_cli(tmp_path, ZONE_TEN, "--scale", "10", "-m", "mean")
+    assert good.returncode == 0, good.stderr
+    assert _row(good.stdout, "Zone") == ["5.65"]  # the 0-100 mean 56.5 on a tenth of the scale
+    assert _forecast_cli(tmp_path, ZONE_ONE, "--scale", "0").returncode == 2

@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -33,18 +34,25 @@ def _fail(message: str, code: int = 2) -> None:
 
 def _load(name: str):
     from ..scenario import load
+    from ..stability.gmcr_file import is_gmcr_file, load_gmcr_scenario
 
     try:
-        return load(name)
+        return load_gmcr_scenario(name) if is_gmcr_file(name) else load(name)
     except ScenarioError as exc:
         _fail(exc.one_line())
 
 
-@app.callback()
-def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
-    if version:
-        out.print(f"multitrack {__version__}")
+def _print_version(value: bool) -> None:
+    """Print the version and stop before any command is looked for (an eager option)."""
+    if value:
+        out.print(f"multitrack {__version__}", markup=False)
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Analyse negotiated security settlements with many parties and parallel tracks."""
 
 
 @app.command()
@@ -61,22 +69,26 @@ def scenarios() -> None:
 
 
 @app.command()
-def show(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name or path to a YAML file.")) -> None:
-    """Summarise a scenario: per track who sits, who holds a veto, the issues and every stance."""
+def show(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name, path to a YAML file, or a GMCR+ "
+                                      "file (.gmcr or .json).")) -> None:
+    """Summarise a scenario: per track who sits, who holds a veto, the issues and every stance;
+    per conflict its decision makers, options, preferences, rules, misperceptions and coalitions."""
     terminal.show_scenario(out, _load(scenario))
 
 
 @app.command()
-def validate(files: list[str] = typer.Argument(..., help="Scenario files (or built-in names)."),
+def validate(files: list[str] = typer.Argument(..., help="Scenario files, built-in names or GMCR+ files."),
              all_problems: bool = typer.Option(False, "--all", help="List every problem, not only the first."),
              strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors.")) -> None:
     """Check scenario files; exit status 2 if any is invalid."""
     from ..scenario import check
+    from ..stability.gmcr_file import is_gmcr_file, load_gmcr_scenario
+    from ..stability.summary import conflict_counts
 
     failed = False
     for name in files:
         try:
-            scenario, warnings = check(name)
+            scenario, warnings = (load_gmcr_scenario(name), []) if is_gmcr_file(name) else check(name)
         except ScenarioError as exc:
             failed = True
             for line in (exc.lines() if all_problems else [exc.one_line()]):
@@ -84,8 +96,11 @@ def validate(files: list[str] = typer.Argument(..., help="Scenario files (or bui
             continue
         n_issues = sum(len(t.issues) for t in scenario.tracks)
         counts = ", ".join(_count(n, what) for n, what in [(len(scenario.actors), "actor"), (
-            len(scenario.tracks), "track"), (n_issues, "issue"), (len(warnings), "warning")] if n or what != "warning")
+            len(scenario.tracks), "track"), (n_issues, "issue"), (len(scenario.conflicts), "conflict"), (
+            len(warnings), "warning")] if n or what not in ("warning", "conflict"))
         out.print(f"{name}: ok ({counts})", markup=False, soft_wrap=True)
+        for c in scenario.conflicts:  # what each conflict holds, as GMCR+ users read it
+            out.print(f"  conflict {c.id}: {conflict_counts(c)}", markup=False, soft_wrap=True)
         for w in warnings:
             (err if strict else out).print(f"warning: {w.render(name)}", markup=False, soft_wrap=True)
         failed |= strict and bool(warnings)
@@ -120,18 +135,45 @@ def init(name: str = typer.Argument(..., help="Scenario id; the file NAME.yaml i
 
 @app.command()
 def analyses() -> None:
-    """List the analyses that ``analyze`` runs."""
+    """List the analyses that ``analyze`` runs, what each does and its settings."""
     from ..analysis import available
 
-    table = Table(title="Analyses", title_justify="left")
-    table.add_column("name", style="bold")
-    table.add_column("what it does")
-    table.add_column("settings (--set NAME.SETTING=VALUE)")
     for spec in available():
-        fields = ", ".join(f"{k} ({v.description or v.annotation})" for k, v in spec.config.model_fields.items()) \
-            if spec.config else ""
-        table.add_row(spec.name, spec.description, fields)
-    out.print(table)
+        out.print(f"[bold]{spec.name}[/bold]: {escape(spec.title)}", soft_wrap=True)
+        out.print(f"  {_summary(spec)}", markup=False, soft_wrap=True)
+        fields = getattr(spec.config, "model_fields", {})
+        if fields:
+            out.print(f"  settings (--set {spec.name}.SETTING=VALUE):", markup=False, soft_wrap=True)
+        for name, field_ in fields.items():
+            out.print(f"    {_setting_text(name, field_)}", markup=False, soft_wrap=True)
+
+
+def _summary(spec) -> str:
+    """What an analysis does in whole sentences: the first sentence(s) of its docstring's first
+    paragraph, up to where the docstring turns to its arguments (the registry keeps one line)."""
+    import inspect
+    import re
+
+    doc = inspect.getdoc(spec.run) or ""
+    paragraph = " ".join(doc.split("\n\n")[0].split())
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z`])", paragraph)
+    text = sentences[0] if sentences and sentences[0] else spec.title
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _setting_text(name: str, field_) -> str:
+    """``draws = 500: Monte Carlo draws of the uncertain inputs.``: a setting, its default (as
+    ``--set`` takes it) and what it means."""
+    default = field_.default
+    if isinstance(default, (tuple, list)):
+        default = ",".join(str(v) for v in default)
+    head = name if default is None or isinstance(default, dict) else f"{name} = {default}"
+    words = (field_.description or _KINDS.get(field_.annotation, "a value")).strip()
+    return f"{head}: {words if words.endswith('.') else words + '.'}"
+
+
+#: How a setting without a description reads, by its type.
+_KINDS = {int: "a whole number", float: "a number", bool: "true or false", str: "a text"}
 
 
 _DRAWS = typer.Option(None, "--draws", help="Monte Carlo draws for the uncertainty analyses.")

@@ -9,11 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
-
-import numpy as np
 
 backtest_app = typer.Typer(no_args_is_help=True,
                            help="Score the outcome-forecast models against decisions whose outcome is known.")
@@ -36,7 +35,7 @@ def _iv(iv, signed: bool = False) -> str:
 
 @backtest_app.command("deu")
 def backtest_deu(
-    file: Path = typer.Argument(..., help="A DEU III issue file (tab-separated, one row per issue)."),
+    file: Path = typer.Argument(..., help="A DEU III issue file (tab- or comma-separated, one row per issue)."),
     model: Optional[list[str]] = typer.Option(None, "--model", "-m",
                                               help="Model to score (repeat for more; default: all of "
                                               "mean, median, challenge, condorcet)."),
@@ -98,8 +97,11 @@ def forecast_ktab(
                                 "position and salience per dimension)."),
     model: Optional[list[str]] = typer.Option(None, "--model", "-m",
                                               help="Model to run (repeat for more; default: every model)."),
+    scale: float = typer.Option(100.0, "--scale", help="The scale of the file's positions and saliences "
+                                "(KTAB's is 0-100); a salience divided by it is the share of attention."),
 ) -> None:
-    """Forecast every dimension of a KTAB actor file with the spatial bargaining models."""
+    """Forecast every dimension of a KTAB actor file with the spatial bargaining models, each
+    dimension as an issue of its own."""
     from ..forecast import MODELS, ChallengeConfig, forecast
     from ..forecast.readers import read_ktab
 
@@ -107,15 +109,19 @@ def forecast_ktab(
     unknown = [m for m in names if m not in MODELS]
     if unknown:
         _refuse(f"--model: unknown model {', '.join(unknown)}; models: {', '.join(MODELS)}")
-    scenario = read_ktab(file)
-    scale = max(1.0, float(scenario.saliences.max()))
-    table = Table(title=f"{scenario.name}: {len(scenario.actors)} actors, {len(scenario.dimensions)} dimensions",
-                  title_justify="left")
+    if not (np.isfinite(scale) and scale > 0):
+        _refuse(f"--scale {scale:g}: use a positive number (KTAB files use 100)")
+    scenario = read_ktab(file, scale=scale)
+    n_dims = len(scenario.dimensions)
+    _out.print(f"{scenario.name}: {len(scenario.actors)} actors, {n_dims} dimension{'' if n_dims == 1 else 's'}, "
+               f"positions and saliences on 0-{scenario.scale:g}; each dimension forecast as an issue of its own",
+               markup=False, soft_wrap=True)
+    table = Table()
     table.add_column("dimension")
     for m in names:
         table.add_column(m, justify="right")
     cap = np.broadcast_to(scenario.power, scenario.positions.shape)
-    configs = {"challenge": ChallengeConfig(salience_scale=scale)}
+    configs = {"challenge": ChallengeConfig(salience_scale=scenario.scale)}
     values = {m: np.atleast_1d(forecast(m, scenario.positions, scenario.saliences, cap, config=configs.get(m)))
               for m in names}
     for d, dim in enumerate(scenario.dimensions):

@@ -21,7 +21,7 @@ def show_scenario(console: Console, scenario: Scenario) -> None:
                   f"{', as of ' + scenario.as_of if scenario.as_of else ''})[/dim]")
     actors = Table(title="Actors", show_lines=False)
     for col in ("id", "name", "kind", "capability", "members"):
-        actors.add_column(col)
+        actors.add_column(col, overflow="fold")  # ids and names whole, never cut short
     for a in scenario.actors:
         actors.add_row(a.id, a.name, a.kind.value, describe.estimate_text(a.capability), ", ".join(a.members))
     console.print(actors)
@@ -31,11 +31,14 @@ def show_scenario(console: Console, scenario: Scenario) -> None:
         table = Table(title=title, show_lines=True, title_justify="left")
         table.add_column("issue", style="bold")
         table.add_column("values")
-        table.add_column("status quo")
+        if track.has_status_quo:  # a track without one (a negotiation game, a Genius domain) shows none
+            table.add_column("status quo")
         for a in track.participants:
             table.add_column(names[a] + (" [red](veto)[/red]" if a in track.vetoes else ""))
         for issue in track.issues:
-            cells = [issue.label, describe.domain_text(issue), describe.status_quo_text(issue)]
+            cells = [issue.label, describe.domain_text(issue)]
+            if track.has_status_quo:
+                cells.append(describe.status_quo_text(issue))
             for a in track.participants:
                 pos = issue.positions.get(a)
                 cells.append(describe.position_text(issue, pos) if pos else "[dim]-[/dim]")
@@ -43,6 +46,33 @@ def show_scenario(console: Console, scenario: Scenario) -> None:
         console.print(table)
         if track.forum:
             console.print(f"  forum: {track.forum}")
+        for line in describe.track_lines(track, names):  # who must accept, who can block, what no deal is worth
+            console.print(f"  {line}", markup=False, soft_wrap=True)
+    show_conflicts(console, scenario)
+
+
+def show_conflicts(console: Console, scenario: Scenario) -> None:
+    """Per conflict: each decision maker's options (numbered as in statements) and
+    preferences, then its size, rules, status quo, misperceptions and coalitions."""
+    from ..stability.summary import conflict_lines, conflict_model, preferences_text
+
+    names = {a.id: a.name for a in scenario.actors}
+    for c in scenario.conflicts:
+        model = conflict_model(c)
+        table = Table(title=f"Conflict: {escape(c.title)} [dim]({c.id})[/dim]", show_lines=True, title_justify="left")
+        for col in ("decision maker", "options (number id: title)", "preferences"):
+            table.add_column(col, overflow="fold")
+        number = 0
+        for dm in c.decision_makers:
+            options = []
+            for o in dm.options:
+                number += 1
+                options.append(f"{number} {o.id}: {o.title}")
+            table.add_row(escape(f"{names.get(dm.id, dm.id)} ({dm.id})"), escape("\n".join(options)),
+                          escape(preferences_text(c.preferences[dm.id])))
+        console.print(table)
+        for line in conflict_lines(c, names, model):
+            console.print(f"  {line}", markup=False, soft_wrap=True)
 
 
 def show_overview(console: Console, result: OverviewResult, scenario: Scenario) -> None:
@@ -95,7 +125,7 @@ def show_result(console: Console, name: str, result: Any, scenario: Scenario) ->
 
 def show_negotiation(console: Console, result, scenario: Scenario) -> None:
     """Per track: how the talks go with every party on one strategy, and the tournament table."""
-    from ..report.negotiation_section import STRATEGY_WORDS, run_sentence
+    from ..report.negotiation_section import run_sentence, strategy_table, track_notes
     from ..report.wording import Words
 
     words = Words(scenario)
@@ -104,17 +134,20 @@ def show_negotiation(console: Console, result, scenario: Scenario) -> None:
             console.print(f"[dim]{t.title}: not simulated ({t.skipped})[/dim]")
             continue
         table = Table(title=f"Negotiation: {t.title}", title_justify="left")
-        for col in ("strategy", "deals", "own utility", "gain"):
+        cols, rows = strategy_table(t.strategies, t.any_deal)
+        for col in cols:
             table.add_column(col)
-        for s in t.strategies:
-            table.add_row(STRATEGY_WORDS.get(s.strategy, s.strategy), f"{s.agreement.value:.0%}",
-                          f"{s.utility.value:.2f}", f"{s.gain.value:+.2f}")
+        for row in rows:
+            table.add_row(*row)
         console.print(table)
+        for note in track_notes(t):
+            console.print(note, markup=False)
         console.print(run_sentence(t, words), markup=False)
 
 
 def show_stability(console: Console, result, scenario: Scenario) -> None:
-    """Per conflict: each state with the parties for which it is stable under each concept."""
+    """Per conflict: each state (GMCR+ number and Y/N label) with the decision makers for which
+    it is stable under each concept, and the same per player when the conflict has coalitions."""
     from ..report.stability_section import equilibria_sentence, path_sentences, shown_states
     from ..stability.analysis import CONCEPT_TITLES
 
@@ -122,26 +155,56 @@ def show_stability(console: Console, result, scenario: Scenario) -> None:
     for note in result.notes:
         console.print(f"[dim]{note}[/dim]")
     for c in result.conflicts:
-        table = Table(title=f"Conflict stability: {c.title}", title_justify="left")
-        table.add_column("state")
-        for k in result.concepts:
-            table.add_column(CONCEPT_TITLES[k])
-        index = {label: k for k, label in enumerate(c.states)}
         shown = shown_states(c)
-        if len(shown) < len(c.states):
-            table.caption = f"{len(shown)} of {len(c.states):,} states shown (status quo, paths, equilibria)"
-        for label in shown:
-            s = index[label]
-            cells = []
-            for k in result.concepts:
-                who = ",".join(d for i, d in enumerate(c.decision_makers) if c.stable[k][s][i])
-                cells.append(f"[bold green]EQ[/] {who}" if label in c.equilibria[k] else who)
-            table.add_row(label + (" (sq)" if label == c.status_quo else ""), *cells)
-        console.print(table)
-        console.print("options: " + ", ".join(f"{o} ({dm})" for o, _, dm in c.options))
-        console.print(equilibria_sentence(c))
+        caption = (f"{len(shown)} of {len(c.states):,} states shown (status quo, paths, equilibria)"
+                   if len(shown) < len(c.states) else None)
+        console.print(_stability_table(console, f"Conflict stability: {escape(c.title)}", c, shown, result.concepts,
+                                       c.decision_makers, c.stable, c.equilibria, caption), crop=False)
+        console.print("#: GMCR+ state number; options: " + ", ".join(f"{o} ({dm})" for o, _, dm in c.options),
+                      markup=False, soft_wrap=True)
+        for dm, states in c.misperceived.items():
+            console.print(f"{names.get(dm, dm)} misperceives {', '.join(states)} (no move to or from them)",
+                          markup=False, soft_wrap=True)
+        console.print(equilibria_sentence(c), markup=False, soft_wrap=True)
         for line in path_sentences(c, names):
-            console.print(f"  {line}")
+            console.print(f"  {line}", markup=False, soft_wrap=True)
+        if c.coalitions:
+            concepts = tuple(k for k in result.concepts if k in c.coalition_stable)
+            console.print(_stability_table(console, f"Coalition stability: {escape(c.title)}", c, shown, concepts,
+                                           c.coalitions, c.coalition_stable, c.coalition_equilibria, caption),
+                          crop=False)
+            console.print("Players: the coalitions analysed as one each (a coalition improves when every member "
+                          "gains), every other decision maker alone. Equilibria — " + "; ".join(
+                              f"{CONCEPT_TITLES[k]}: {', '.join(c.coalition_equilibria[k]) or 'none'}"
+                              for k in concepts) + ".", markup=False, soft_wrap=True)
+        for note in c.coalition_notes:
+            console.print(note, style="dim", markup=False, soft_wrap=True)
+
+
+def _stability_table(console: Console, title: str, c, shown, concepts, players, stable, equilibria,
+                     caption: str | None) -> Table:
+    """States as rows, concepts as columns, each cell the players for which the state is
+    stable ("EQ all" at an equilibrium); labels and names are never cut short."""
+    from ..stability.analysis import CONCEPT_TITLES
+
+    table = Table(title=title, title_justify="left", caption=caption)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("state", no_wrap=True)
+    for k in concepts:
+        table.add_column(CONCEPT_TITLES[k], overflow="fold")
+    index = {label: k for k, label in enumerate(c.states)}
+    for label in shown:
+        s = index[label]
+        cells = []
+        for k in concepts:
+            who = "\n".join(p for i, p in enumerate(players) if stable[k][s][i])
+            cells.append("[bold green]EQ[/] all" if label in equilibria[k] else escape(who))
+        table.add_row(str(s + 1), label + (" (sq)" if label == c.status_quo else ""), *cells)
+    longest = max((len(w) for p in players for w in p.split()), default=1)
+    needed = len(str(len(c.states))) + len(c.states[0]) + 5 + len(concepts) * longest + 3 * (len(concepts) + 2) + 1
+    if needed > console.width:  # wider than the terminal (printed uncropped) rather than cut short
+        table.width = needed
+    return table
 
 
 def show_agreement(console: Console, result, scenario: Scenario) -> None:
@@ -161,15 +224,18 @@ def show_agreement(console: Console, result, scenario: Scenario) -> None:
         nash = next((s for s in t.solutions if s.concept == "nash"), None)
         compromise = "; ".join(f"{k}={fmt(v)}" for k, v in nash.outcome.items()) if nash else ""
         secure = "" if nash is None else ("passes" if nash.indivisible else
-                                          "fails: " + ", ".join(nash.below_status_quo))
-        agree = ("[green]yes[/]" if t.can_agree and t.improves_on_status_quo is not False else
-                 "[yellow]status quo only[/]" if t.can_agree else "[red]no[/]")
+                                          "fails: " + ", ".join(nash.below_baseline))
+        agree = ("[green]yes[/]" if t.can_agree and t.improves is not False else
+                 "[yellow]status quo only[/]" if t.can_agree and t.has_status_quo else
+                 "[yellow]no gain on the disagreement point[/]" if t.can_agree else "[red]no[/]")
         table.add_row(t.title, agree, passing, compromise, secure)
         if not t.can_agree:
-            notes.append((t.title, words.diagnosis(t)))
+            notes.append((t.title, "why no deal", words.diagnosis(t)))
+        if t.notes:
+            notes.append((t.title, "note", list(t.notes)))
     console.print(table)
-    for title, sentences in notes:
-        console.print(f"[bold]{title}[/bold]: why no deal")
+    for title, heading, sentences in notes:
+        console.print(f"[bold]{title}[/bold]: {heading}")
         for s in sentences:
             console.print(f"  - {s}", markup=False)
 
@@ -290,14 +356,17 @@ def show_forecast(console: Console, result, scenario: Scenario) -> None:
     table = Table(title=f"Forecasts of the numeric issues (central values; {round(100 * result.level)}% intervals "
                   f"over {result.draws:,} draws in results.json)", title_justify="left")
     table.add_column("issue", ratio=1)
-    table.add_column("status quo", justify="right", no_wrap=True)
+    with_sq = any(i.status_quo is not None for i in result.issues)  # none on games, Genius domains
+    if with_sq:
+        table.add_column("status quo", justify="right", no_wrap=True)
     for m in result.models:
         table.add_column(m, justify="right", no_wrap=True)
     table.add_column("Nash", justify="right", no_wrap=True)
     for track, issues in by_track(result).items():
         table.add_row(f"[bold]{escape(tracks.get(track, track))}[/bold]")
         for k, i in enumerate(issues):
-            table.add_row("  " + escape(issue_label(i)), plain(i.status_quo),
+            sq = [plain(i.status_quo) if i.status_quo is not None else ""] if with_sq else []
+            table.add_row("  " + escape(issue_label(i)), *sq,
                           *[num(i, i.model(m).nominal) for m in result.models], solution_text(i, "nash"),
                           end_section=k == len(issues) - 1)
     console.print(table)

@@ -21,6 +21,14 @@ import numpy as np
 
 from ._arrays import Batch, position_range, prepare
 
+#: Positions closer than this share of the issue's range count as one position (no contest, no
+#: offer between them): a difference of 1e-157 would otherwise decide offers by rounding noise.
+SAME_POSITION = 1e-12
+#: Expected utilities lie within [-4, 4]; two that differ by less than this are equal, and one
+#: within it of 0 is 0, so that rounding noise (which depends on the order of the actors) never
+#: decides a comparison.
+EU_TOLERANCE = 1e-9
+
 
 @dataclass(frozen=True)
 class ChallengeConfig:
@@ -93,9 +101,20 @@ class ChallengeResult:
     converged: np.ndarray
 
 
+def _gaps(x: np.ndarray, span: np.ndarray) -> np.ndarray:
+    """dist[b, i, j] = |x_i - x_j| / range, 0 where the two positions count as one (SAME_POSITION)."""
+    dist = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]
+    return np.where(dist < SAME_POSITION, 0.0, dist)
+
+
+def _snap(eu: np.ndarray) -> np.ndarray:
+    """Expected utilities within EU_TOLERANCE of 0 set to 0."""
+    return np.where(np.abs(eu) <= EU_TOLERANCE, 0.0, eu)
+
+
 def _votes(x: np.ndarray, w: np.ndarray, valid: np.ndarray, span: np.ndarray) -> np.ndarray:
     """votes[b, j, k] = sum_i w_i (|x_i - x_k| - |x_i - x_j|) / range: i's support for j over k."""
-    dist = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]  # dist[b, i, j]
+    dist = _gaps(x, span)  # dist[b, i, j]
     wv = np.where(valid, w, 0.0)
     # sum over voters i of w_i (dist[i, k] - dist[i, j])
     agg = np.einsum("bi,bij->bj", wv, dist)
@@ -110,7 +129,7 @@ def _median(x: np.ndarray, w: np.ndarray, valid: np.ndarray, span: np.ndarray) -
     The votes are differences of one score per position, so the winner maximises it; where
     several positions tie, the midpoint of the lowest and highest of them.
     """
-    dist = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]
+    dist = _gaps(x, span)
     score = -np.einsum("bi,bij->bj", np.where(valid, w, 0.0), dist)
     score = np.where(valid, score, -np.inf)
     best = score.max(axis=1, keepdims=True)
@@ -124,9 +143,10 @@ def _probability(x: np.ndarray, w: np.ndarray, valid: np.ndarray, span: np.ndarr
     """prob[b, i, j]: share of the weighted votes in the contest i against j that favour i.
 
     Each actor k votes w_k (|x_k - x_j| - |x_k - x_i|) / range; the probability is the sum of
-    the votes for i over the sum of the absolute votes. 0 where x_i == x_j (no contest).
+    the votes for i over the sum of the absolute votes. 0 where i and j stand at one position
+    (no contest).
     """
-    d = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]  # d[b, k, m]
+    d = _gaps(x, span)  # d[b, k, m]
     wv = np.where(valid, w, 0.0)
     # vote of k in contest (i, j): d[k, j] - d[k, i]
     diff = d[:, :, None, :] - d[:, :, :, None]  # diff[b, k, i, j] = d[k, j] - d[k, i]
@@ -134,7 +154,7 @@ def _probability(x: np.ndarray, w: np.ndarray, valid: np.ndarray, span: np.ndarr
     tot = np.einsum("bk,bkij->bij", wv, np.abs(diff))
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(tot > 0, pos / np.where(tot > 0, tot, 1.0), 0.0)
-    pair = valid[:, :, None] & valid[:, None, :]
+    pair = valid[:, :, None] & valid[:, None, :] & (d > 0)
     return np.where(pair, p, 0.0)
 
 
@@ -144,8 +164,10 @@ def _expected_utility(x, sal, valid, span, median, prob, r_pair, cfg: ChallengeC
     EU = s_j (P_ij U_s + (1 - P_ij) U_f) + (1 - s_j) U_s - (Q U_sq + (1 - Q)(T U_b + (1 - T) U_w)),
     U = 2 - 4 (1/2 -+ distance/2)^r as in Scholz et al. (2011), Section 3.
     """
-    a = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]  # |x_i - x_j| / range
-    m = (np.abs(x - median[:, None]) / span[:, None])[:, :, None] + a  # (|x_i - mu| + |x_i - x_j|)
+    a = _gaps(x, span)  # |x_i - x_j| / range
+    to_mu = np.abs(x - median[:, None]) / span[:, None]
+    to_mu = np.where(to_mu < SAME_POSITION, 0.0, to_mu)
+    m = to_mu[:, :, None] + a  # (|x_i - mu| + |x_i - x_j|)
     a = np.clip(a, 0.0, 1.0)
     m = np.clip(m, 0.0, 2.0)
     r = r_pair
@@ -167,11 +189,15 @@ def _risk(eu: np.ndarray, valid: np.ndarray) -> np.ndarray:
 
     Exposure of i: sum over j of EU_ji (what the others expect from challenging i); R_i places it
     between the least and the most exposed actor of the issue on [-1, 1]; r lies in [1/2, 2].
+    Exposures that differ by less than EU_TOLERANCE (relative) are equal: where all are, every
+    R_i is 0, rather than +-1 from rounding noise.
     """
     exposure = np.where(valid, eu.sum(axis=1), np.nan)  # sum over challengers j of eu[j, i]
     hi = np.nanmax(np.where(valid, exposure, -np.inf), axis=1, keepdims=True)
     lo = np.nanmin(np.where(valid, exposure, np.inf), axis=1, keepdims=True)
     spread = hi - lo
+    size = np.maximum(np.maximum(np.abs(hi), np.abs(lo)), 1.0)
+    spread = np.where(np.isfinite(spread) & (spread > EU_TOLERANCE * size), spread, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         big_r = np.where(spread > 0, (2 * exposure - hi - lo) / np.where(spread > 0, spread, 1.0), 0.0)
     big_r = np.where(valid, np.clip(big_r, -1.0, 1.0), 0.0)
@@ -195,44 +221,54 @@ def _round(x, w, sal, valid, span, cfg: ChallengeConfig) -> ChallengeRound:
                                     np.broadcast_to(r[:, None, :], ones.shape), cfg)
     else:
         eu_seen = eu
-    new = _accept_offers(x, valid, eu, eu_seen, cfg)
+    new = _accept_offers(x, valid, eu, eu_seen, span, cfg)
     return ChallengeRound(votes=votes, median=mu, prob=prob, eu=eu, risk=r, new_positions=new)
 
 
-def _accept_offers(x, valid, eu, eu_seen, cfg: ChallengeConfig) -> np.ndarray:
+def _accept_offers(x, valid, eu, eu_seen, span, cfg: ChallengeConfig) -> np.ndarray:
     """Each actor i takes the best credible offer among the challenges it receives.
 
-    From challenger j (EU_ji > 0, x_j != x_i), with EU_ij i's own expected utility of
+    From challenger j (EU_ji > 0, x_j not at x_i), with EU_ij i's own expected utility of
     challenging j: conflict lost (EU_ji > EU_ij > 0) -> x_j; compromise (EU_ij <= 0 < EU_ji,
     |EU_ij| < EU_ji) -> x_i + (x_j - x_i)|EU_ij| / EU_ji; capitulation (EU_ij <= 0,
-    |EU_ij| >= EU_ji) -> x_j; conflict won (EU_ij >= EU_ji > 0) -> no move.
+    |EU_ij| >= EU_ji) -> x_j; conflict won (EU_ij >= EU_ji > 0) -> no move. Every comparison
+    allows EU_TOLERANCE, so equal expected utilities compare equal whatever the order of the
+    actors (rounding differs with it); an offer is chosen among those tied within the tolerance.
     """
-    e_ij = eu  # [b, i, j] i's EU of challenging j
-    e_ji = np.swapaxes(eu_seen, 1, 2)  # [b, i, j] j's EU of challenging i as i sees it
+    tol = EU_TOLERANCE
+    e_ij = _snap(eu)  # [b, i, j] i's EU of challenging j
+    e_ji = _snap(np.swapaxes(eu_seen, 1, 2))  # [b, i, j] j's EU of challenging i as i sees it
     xi = x[:, :, None]
     xj = x[:, None, :]
     n = x.shape[1]
-    offer = (valid[:, :, None] & valid[:, None, :] & ~np.eye(n, dtype=bool)[None]
-             & (e_ji > 0) & (xi != xj))
-    lose = offer & (e_ij > 0) & (e_ji > e_ij)
-    comp = offer & (e_ij <= 0) & (np.abs(e_ij) < e_ji)
-    capit = offer & (e_ij <= 0) & (np.abs(e_ij) >= e_ji)
+    apart = _gaps(x, span) > 0
+    offer = (valid[:, :, None] & valid[:, None, :] & ~np.eye(n, dtype=bool)[None] & apart & (e_ji > 0))
+    lose = offer & (e_ij > 0) & (e_ji > e_ij + tol)
+    comp = offer & (e_ij <= 0) & (np.abs(e_ij) < e_ji - tol)
+    capit = offer & (e_ij <= 0) & ~comp
     with np.errstate(invalid="ignore", divide="ignore"):
         frac = np.where(comp, np.abs(e_ij) / np.where(e_ji > 0, e_ji, 1.0), 0.0)
     target = np.where(lose | capit, np.broadcast_to(xj, e_ij.shape), xi + (xj - xi) * frac)
     moving = lose | comp | capit
+    move = np.abs(target - xi) / span[:, None, None]  # how far the offer moves i, share of the range
     if cfg.offer_choice == "closest":
-        key = np.where(moving, np.abs(target - xi), np.inf)
-        # ties: the offer whose sender expects most, then the lower position (order-free)
-        key2 = np.where(moving, -e_ji, np.inf)
-        order = np.lexsort((np.broadcast_to(xj, key.shape), key2, key), axis=-1)
+        # the offer that moves i least; ties: the one whose sender expects most
+        keep = _least(moving, move, tol)
+        keep = _least(keep, -e_ji, tol)
     else:
-        key = np.where(moving, -e_ji, np.inf)
-        order = np.lexsort((np.broadcast_to(xj, key.shape), np.abs(target - xi), key), axis=-1)
-    best = order[:, :, 0]
-    chosen = np.take_along_axis(target, best[:, :, None], axis=2)[:, :, 0]
+        keep = _least(moving, -e_ji, tol)
+        keep = _least(keep, move, tol)
+    # still tied: the lowest target, which no order of the actors changes
+    chosen = np.where(keep, target, np.inf).min(axis=2)
     any_move = moving.any(axis=2)
     return np.where(any_move & valid, chosen, x)
+
+
+def _least(candidates: np.ndarray, key: np.ndarray, tol: float) -> np.ndarray:
+    """The candidates (over the last axis) whose key lies within ``tol`` of the smallest."""
+    k = np.where(candidates, key, np.inf)
+    best = k.min(axis=-1, keepdims=True)
+    return candidates & (k <= best + tol)
 
 
 def challenge_round(positions, saliences, capabilities, status_quo=None,

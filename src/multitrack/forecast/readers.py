@@ -38,12 +38,28 @@ def _read_text(path: Path | str) -> tuple[str, str]:
         raise _fail(name, "is a folder, not a file") from None
     except OSError as exc:
         raise _fail(name, f"cannot read: {exc.strerror or exc}") from None
+    kind = _binary_kind(raw)
+    if kind:
+        raise _fail(name, f"{kind}, not a text file: save it as tab-separated or comma-separated text", 1)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise _fail(name, "not UTF-8 text", line) from None
     return text, name
+
+
+def _binary_kind(raw: bytes) -> str | None:
+    """The kind of a spreadsheet or statistics file that public data sets come as, by its first bytes."""
+    if raw.startswith(b"PK\x03\x04"):
+        return "an Excel workbook or other zip archive"
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Excel workbook (.xls)"
+    if raw.startswith((b"$FL2", b"$FL3")):
+        return "an SPSS data file (.sav)"
+    if raw.startswith(b"<stata_dta>"):
+        return "a Stata data file (.dta)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -113,37 +129,53 @@ def parse_deu_date(text: str) -> dt.date:
 
 
 def read_deu(path: Path | str) -> DeuData:
-    """Read a DEU III issue file (tab-separated, one row per issue; see docs/forecasting.md).
+    """Read a DEU III issue file (one row per issue; see docs/forecasting.md).
 
-    Positions and saliences on 0-100, empty where an actor took no position; ``rp`` the
-    reference point and ``out`` the outcome, 999 or empty when unknown. Capabilities come from
-    :func:`multitrack.forecast.council.capabilities` for the proposal's date and procedure.
+    Tab-, comma- or semicolon-separated, fields optionally in double quotes (as the public copies
+    exported from R, Stata or a spreadsheet are written); column names in any case. Positions
+    and saliences on 0-100, empty (or ``NA``, ``.``) where an actor took no position; ``rp``
+    the reference point and ``out`` the outcome, 999 or empty when unknown. Capabilities come
+    from :func:`multitrack.forecast.council.capabilities` for the proposal's date and procedure.
     """
     text, name = _read_text(path)
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise _fail(name, "empty file: expected a tab-separated header line", 1)
-    header = lines[0].split("\t")
-    col = {h.strip(): k for k, h in enumerate(header)}
-    offsets = _tab_offsets(lines[0])
+    lines = [line.rstrip("\r") for line in text.split("\n")]  # numbered as the csv reader counts them
+    if not lines[0].strip():
+        raise _fail(name, "empty file: expected a header line naming the columns prnr, isnr, intro, ...", 1)
     needed = ["prnr", "isnr", "intro", "proc", "rp", "out"] + [f"p{a}" for a in ACTORS] + \
         [f"s{a}" for a in ACTORS]
+    delimiter, header = _deu_header(lines[0], needed, name)
+    col: dict[str, int] = {}
+    for k, h in enumerate(header):
+        col.setdefault(h.strip().lower(), k)
     missing = [c for c in needed if c not in col]
     if missing:
         raise _fail(name, f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}", 1,
                     len(lines[0]) + 1)
-    del offsets
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=True)
+    try:
+        next(records)
+    except csv.Error as exc:
+        raise _fail(name, f"the header line is not well-formed {_DELIMITER_NAMES[delimiter]} text: {exc}", 1) from None
     n = len(ACTORS)
     pos_rows, sal_rows, cap_rows, sq_rows, out_rows, ids, groups = [], [], [], [], [], [], []
     skipped: list[tuple[str, str]] = []
     imputed = 0
     rows = 0
-    for lineno, line in enumerate(lines[1:], start=2):
-        if not line.strip():
+    while True:
+        first_line = records.line_num + 1
+        try:
+            fields = next(records)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise _fail(name, f"not well-formed {_DELIMITER_NAMES[delimiter]} text: {exc}", records.line_num) from None
+        lineno = first_line
+        if not any(f.strip() for f in fields):
             continue
         rows += 1
-        fields = line.split("\t")
-        starts = _tab_offsets(line)
+        line = lines[lineno - 1] if lineno - 1 < len(lines) else ""
+        starts = _field_offsets(line, delimiter)
+        starts += [starts[-1]] * (len(fields) - len(starts))
         if len(fields) != len(header):
             raise _fail(name, f"{len(fields)} fields where the header has {len(header)}", lineno)
 
@@ -151,7 +183,7 @@ def read_deu(path: Path | str) -> DeuData:
             k = col[column]
             return fields[k].strip(), starts[k] + 1
 
-        def number(column: str, unknown=("",), lo=0.0, hi=100.0, lineno=lineno) -> float:
+        def number(column: str, unknown=_NO_VALUE, lo=0.0, hi=100.0, lineno=lineno) -> float:
             raw, at = cell(column)
             if raw in unknown:
                 return math.nan
@@ -184,8 +216,8 @@ def read_deu(path: Path | str) -> DeuData:
         joined = [ACCESSION[a] for a, p in zip(ACTORS, pos) if a in ACCESSION and not np.isnan(p)]
         when = max([date, *joined])
         cap = capabilities(when, proc)
-        rp = number("rp", unknown=("", "999"))
-        out = number("out", unknown=("", "999"))
+        rp = number("rp", unknown=_NO_VALUE + ("999",))
+        out = number("out", unknown=_NO_VALUE + ("999",))
         if np.isnan(out):
             skipped.append((issue, "outcome unknown"))
             continue
@@ -215,11 +247,41 @@ def read_deu(path: Path | str) -> DeuData:
     return DeuData(file=name, issues=issues, rows=rows, skipped=tuple(skipped), imputed_saliences=imputed)
 
 
-def _tab_offsets(line: str) -> list[int]:
-    out, at = [], 0
-    for field in line.split("\t"):
-        out.append(at)
-        at += len(field) + 1
+#: Cells that mean "no value" in a DEU file: empty, and the missing-value marks of R and Stata.
+_NO_VALUE = ("", "NA", ".")
+_DELIMITER_NAMES = {"\t": "tab-separated", ",": "comma-separated", ";": "semicolon-separated"}
+
+
+def _deu_header(line: str, needed: list[str], name: str) -> tuple[str, list[str]]:
+    """The delimiter under which the header line names most of the DEU columns, and its fields.
+
+    A header that names none of them under any delimiter is not a DEU issue file: say so and
+    what one looks like, rather than list as missing columns that are there under another
+    delimiter."""
+    best: tuple[int, str, list[str]] = (-1, "\t", [])
+    for delimiter in _DELIMITER_NAMES:
+        try:
+            fields = next(csv.reader([line], delimiter=delimiter, quotechar='"'))
+        except (csv.Error, StopIteration):
+            continue
+        found = len({f.strip().lower() for f in fields} & set(needed))
+        if found > best[0]:
+            best = (found, delimiter, fields)
+    found, delimiter, fields = best
+    if found <= 0:
+        raise _fail(name, "not a DEU III issue file: its first line should name the columns (prnr, isnr, intro, "
+                    "proc, p<actor> and s<actor> for each actor, rp, out), separated by tabs or commas", 1)
+    return delimiter, fields
+
+
+def _field_offsets(line: str, delimiter: str = ",") -> list[int]:
+    """Start of each field of ``line``, honouring double quotes."""
+    out, quoted = [0], False
+    for k, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delimiter and not quoted:
+            out.append(k + 1)
     return out
 
 
@@ -227,10 +289,16 @@ def _tab_offsets(line: str) -> list[int]:
 # KTAB actor CSV
 
 
+#: The scale of positions and saliences in a KTAB actor file: KTAB's spatial model reads both on
+#: 0-100 and refuses values outside it.
+KTAB_SCALE = 100.0
+
+
 @dataclass(frozen=True)
 class KtabScenario:
     """A KTAB spatial-model (SMP) scenario: actors with a power and, on each dimension, a position
-    and a salience (both usually on 0-100)."""
+    and a salience, both on 0-``scale`` (KTAB: 0-100). A salience is the share of the actor's
+    attention the dimension takes, so an actor's saliences add up to at most ``scale``."""
 
     name: str
     description: str
@@ -240,18 +308,7 @@ class KtabScenario:
     power: np.ndarray  # (n_actors,)
     positions: np.ndarray  # (n_dimensions, n_actors)
     saliences: np.ndarray  # (n_dimensions, n_actors)
-
-
-def _csv_offsets(line: str) -> list[int]:
-    """Start of each comma-separated field in ``line``, honouring double quotes."""
-    out, quoted, start = [0], False, 0
-    for k, ch in enumerate(line):
-        if ch == '"':
-            quoted = not quoted
-        elif ch == "," and not quoted:
-            start = k + 1
-            out.append(start)
-    return out
+    scale: float = KTAB_SCALE
 
 
 def _trim(fields: list[str]) -> list[str]:
@@ -262,8 +319,10 @@ def _trim(fields: list[str]) -> list[str]:
     return fields
 
 
-def read_ktab_text(text: str, name: str = "<input>") -> KtabScenario:
+def read_ktab_text(text: str, name: str = "<input>", scale: float = KTAB_SCALE) -> KtabScenario:
     """Parse the text of a KTAB SMP actor CSV (see :func:`read_ktab`)."""
+    if not (math.isfinite(scale) and scale > 0):
+        raise ValueError(f"the scale of positions and saliences must be a positive number, not {scale!r}")
     lines = text.splitlines()
     records = [(k + 1, line) for k, line in enumerate(lines) if line.strip()]
     if not records:
@@ -274,7 +333,7 @@ def read_ktab_text(text: str, name: str = "<input>") -> KtabScenario:
 
     lineno, line = records[0]
     first = _trim(parse(line))
-    starts = _csv_offsets(line)
+    starts = _field_offsets(line)
     if len(first) < 4:
         raise _fail(name, "first line must be: scenario name, description, number of actors, number "
                     "of dimensions", lineno)
@@ -308,7 +367,7 @@ def read_ktab_text(text: str, name: str = "<input>") -> KtabScenario:
     values = np.zeros((n_actors, width - 2))
     for row, (lineno, line) in enumerate(body):
         fields = _trim(parse(line))
-        starts = _csv_offsets(line)
+        starts = _field_offsets(line)
         if len(fields) != width:
             raise _fail(name, f"{len(fields)} fields where the header has {width}", lineno)
         if not fields[0]:
@@ -317,26 +376,40 @@ def read_ktab_text(text: str, name: str = "<input>") -> KtabScenario:
             raise _fail(name, f"actor {fields[0]!r} appears twice", lineno, 1)
         names.append(fields[0])
         descs.append(fields[1])
+        attention = 0.0
         for k in range(2, width):
+            column = header[k] or f"column {k + 1}"
             try:
                 v = float(fields[k])
             except ValueError:
-                raise _fail(name, f"{header[k] or 'column ' + str(k + 1)}: {fields[k]!r} is not a number",
-                            lineno, starts[k] + 1) from None
-            if not math.isfinite(v) or (k == 2 or (k - 3) % 2 == 1) and v < 0:
-                raise _fail(name, f"{header[k]}: {fields[k]} must be a finite number"
-                            f"{' not below 0' if k == 2 or (k - 3) % 2 == 1 else ''}", lineno, starts[k] + 1)
+                raise _fail(name, f"{column}: {fields[k]!r} is not a number", lineno, starts[k] + 1) from None
+            if not math.isfinite(v) or (k == 2 and v < 0):
+                raise _fail(name, f"{column}: {fields[k]} must be a finite number"
+                            f"{' not below 0' if k == 2 else ''}", lineno, starts[k] + 1)
+            if k > 2 and not 0 <= v <= scale:
+                what = "position" if (k - 3) % 2 == 0 else "salience"
+                raise _fail(name, f"{column}: {what} {fields[k]} lies outside the scale 0-{scale:g} of "
+                            "positions and saliences", lineno, starts[k] + 1)
+            if k > 2 and (k - 3) % 2 == 1:
+                attention += v
+                if attention > scale * (1 + 1e-9):
+                    raise _fail(name, f"{column}: {fields[0]}'s saliences add up to {attention:g}, more than "
+                                f"the {scale:g} of its whole attention", lineno, starts[k] + 1)
             values[row, k - 2] = v
     power = values[:, 0]
     positions = values[:, 1::2].T.copy()
     saliences = values[:, 2::2].T.copy()
     return KtabScenario(name=first[0], description=first[1], actors=tuple(names), descriptions=tuple(descs),
-                        dimensions=dims, power=power, positions=positions, saliences=saliences)
+                        dimensions=dims, power=power, positions=positions, saliences=saliences, scale=scale)
 
 
-def read_ktab(path: Path | str) -> KtabScenario:
+def read_ktab(path: Path | str, scale: float = KTAB_SCALE) -> KtabScenario:
     """Read a KTAB SMP actor CSV: line 1 scenario name, description, number of actors and of
     dimensions; line 2 a header; then per actor its name, description, power (capability) and,
-    per dimension, position and salience. Trailing commas are allowed."""
+    per dimension, position and salience. Trailing commas are allowed.
+
+    Positions and saliences lie on 0-``scale`` (KTAB's 0-100 unless the file is known to use
+    another) and an actor's saliences add up to at most ``scale``, as KTAB's own reader demands;
+    anything else is refused with the line and column."""
     text, name = _read_text(path)
-    return read_ktab_text(text, name)
+    return read_ktab_text(text, name, scale)

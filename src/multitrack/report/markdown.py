@@ -25,8 +25,9 @@ from ..stability.analysis import CONCEPT_TITLES, StabilityResult
 from .process_words import DESIGN_NAMES, claim_question, claim_sentence, forum_landing, pct
 from .static_charts import (designs_svg, deterrence_curve_svg, escalation_curves_svg, escalation_effects_svg,
                             forecast_svg, forum_svg, frontier_svg, tornado_svg)
-from .summary import security_findings, summary_findings, summary_lines
-from .wording import CONCEPT_NAMES, Words, fmt
+from .agreement_section import FRONTIER_ROWS, baseline_words, raw_text
+from .summary import gains_against, security_findings, summary_findings, summary_lines
+from .wording import Words, concept_name, fmt
 
 Figures = dict[str, bytes]
 MdRenderer = Callable[[Any, Scenario, Figures], str]
@@ -90,6 +91,8 @@ def _summary(scenario: Scenario, results: dict[str, Any]) -> str:
     rows = [{"Track": s.title, "Status": s.status, "Compromise": s.compromise, "Gains and losses": s.gains,
              "Main risk": s.risk} for s in summary_lines(results, scenario)]
     out = ["## Summary", "", table(rows) if rows else "No per-track results.", ""]
+    if rows:
+        out += [f"_Gains and losses against {gains_against(scenario)}._", ""]
     for q, a in summary_findings(results, scenario):
         out.append(f"- **{q}** {a}")
     security = security_findings(results, scenario)
@@ -113,22 +116,50 @@ def _agreement(result: AgreementSpaceResult, scenario: Scenario, figures: Figure
         if t.deferred:
             out += ["Left open on purpose; not analysed.", ""]
             continue
-        verdict = ("Can agree" if t.can_agree and t.improves_on_status_quo else
-                   "Can agree only on the status quo" if t.can_agree else "Cannot agree")
+        only = "the status quo" if t.has_status_quo else "outcomes worth no more than the disagreement point"
+        verdict = ("Can agree" if t.can_agree and t.improves else
+                   f"Can agree only on {only}" if t.can_agree else "Cannot agree")
         counted = "not counted" if t.n_agreeable is None else f"{t.n_agreeable:,} of {t.n_outcomes:,}"
         out += [f"**{verdict}.** Outcomes that pass the decision rule: {counted}.", ""]
         if t.solutions:
-            out += [table([{"Solution": CONCEPT_NAMES.get(s.concept, s.concept),
+            out += [table([{"Solution": concept_name(s.concept, t),
                             "Outcome": words.outcome(s),
-                            **{words.actors.get(a, a): f"{s.utility[a]:.2f} ({s.gain[a]:+.2f})" for a in t.participants},
+                            **{words.actors.get(a, a): _utility_cell(s, a) for a in t.participants},
                             "Indivisible security": "passes" if s.indivisible else
-                            "fails: " + ", ".join(words.actors.get(a, a) for a in s.below_status_quo)}
-                           for s in t.solutions]), ""]
+                            "fails: " + ", ".join(words.actors.get(a, a) for a in s.below_baseline)}
+                           for s in t.solutions]), "",
+                    (f"_Utilities on a 0-1 scale over the track; in brackets the gain over the "
+                     f"{baseline_words(t)} and the raw utility on the scale the scenario states._"), ""]
+        out += [f"_{n}_\n" for n in t.notes]
+        out += _frontier_table(t, words)
         out.append(_figure(figures, f"frontier-{t.track_id}", frontier_svg(t, words),
-                           f"{t.title}: the veto players' utilities (0-1) on the Pareto frontier, with the status "
-                           "quo and the bargaining solutions."))
+                           f"{t.title}: the veto players' utilities (0-1) on the Pareto frontier, with the "
+                           f"{t.baseline} and the bargaining solutions."))
         out += [f"- {s}" for s in words.diagnosis(t)] + [""]
     return "\n".join(out)
+
+
+def _utility_cell(s, a: str) -> str:
+    raw = f"; raw {raw_text(s.raw_utility[a])}" if a in s.raw_utility else ""
+    return f"{s.utility[a]:.2f} ({s.gain[a]:+.2f}{raw})"
+
+
+def _frontier_table(t, words: Words) -> list[str]:
+    """The Pareto frontier outcome by outcome, in the issues' own terms."""
+    if not t.frontier_outcomes:
+        return []
+    order = sorted(range(len(t.frontier)), key=lambda k: t.frontier[k])
+    rows = []
+    for k in order[:FRONTIER_ROWS]:
+        row = {words.issues.get(i, i): fmt(v) for i, v in t.frontier_outcomes[k].items()}
+        raw = t.frontier_raw[k] if t.frontier_raw else (None,) * len(t.bargainers)
+        for a, u, r in zip(t.bargainers, t.frontier[k], raw):
+            row[words.actors.get(a, a)] = f"{u:.2f}" + (f" (raw {raw_text(r)})" if r is not None else "")
+        rows.append(row)
+    more = (f" The first {FRONTIER_ROWS} of {len(order):,} are listed; results.json holds every one."
+            if len(order) > FRONTIER_ROWS else "")
+    return [f"Pareto frontier, outcome by outcome ({len(order):,}):", "", table(rows), "",
+            f"_Each bargainer's utility on a 0-1 scale, raw in brackets.{more}_", ""]
 
 
 @md_renderer(ProcessResult)
@@ -160,30 +191,64 @@ def _process(result: ProcessResult, scenario: Scenario, figures: Figures) -> str
 
 @md_renderer(StabilityResult)
 def _stability(result: StabilityResult, scenario: Scenario, figures: Figures) -> str:
-    from .stability_section import equilibria_sentence, path_sentences, shown_states
+    from .stability_section import equilibria_sentence, misperception_sentences, path_sentences, shown_states
 
     names = Words(scenario).actors
     out = [f"_{n}_" for n in result.notes]
     for c in result.conflicts:
-        out += [f"### {c.title}", "", equilibria_sentence(c), ""]
+        out += [f"### {c.title}", ""]
+        out += [line for s in misperception_sentences(c, names) for line in (s, "")]
+        out += [equilibria_sentence(c), ""]
         out += [f"- {s}" for s in path_sentences(c, names)] + [""]
-        rows = []
-        index = {label: k for k, label in enumerate(c.states)}
         shown = shown_states(c)
         if len(shown) < len(c.states):
             out += [f"_Showing {len(shown)} of {len(c.states):,} states: the status quo, its paths and the "
                     "equilibria; every state is in results.json._", ""]
-        for label in shown:
-            s = index[label]
-            row = {"State": label + (" (status quo)" if label == c.status_quo else "")}
-            row.update({o: ch for (o, _, _), ch in zip(c.options, label)})
-            for k in result.concepts:
-                row[CONCEPT_TITLES[k]] = ", ".join(names.get(d, d) for i, d in enumerate(c.decision_makers)
-                                                  if c.stable[k][s][i]) + (" **E**" if label in c.equilibria[k] else "")
-            rows.append(row)
-        out += [table(rows), "", "Each concept column names the parties for which the state is stable; "
-                "**E** marks an equilibrium.", ""]
+        players = tuple(names.get(d, d) for d in c.decision_makers)
+        rows = _stability_rows(c, shown, result.concepts, players, c.stable, c.equilibria, options=True)
+        out += [table(rows), "", "Column # gives the state's number in GMCR+ (its place among the feasible "
+                "states); each concept column names the parties for which the state is stable; **E** marks an "
+                "equilibrium.", ""]
+        out += _coalitions(c, shown, result.concepts, names)
     return "\n".join(out)
+
+
+def _stability_rows(c, shown: tuple[str, ...], concepts: tuple[str, ...], players: tuple[str, ...],
+                    stable: dict[str, tuple[tuple[bool, ...], ...]], equilibria: dict[str, tuple[str, ...]],
+                    options: bool) -> list[dict[str, str]]:
+    """Per shown state: its GMCR+ number, its label (and, if asked, one Y/N column per option),
+    then per concept the players for which it is stable, **E** at an equilibrium."""
+    index = {label: k for k, label in enumerate(c.states)}
+    rows = []
+    for label in shown:
+        s = index[label]
+        row = {"#": str(s + 1), "State": label + (" (status quo)" if label == c.status_quo else "")}
+        if options:
+            row.update({o: ch for (o, _, _), ch in zip(c.options, label)})
+        for k in concepts:
+            row[CONCEPT_TITLES[k]] = ", ".join(p for i, p in enumerate(players) if stable[k][s][i]) + (
+                " **E**" if label in equilibria[k] else "")
+        rows.append(row)
+    return rows
+
+
+def _coalitions(c, shown: tuple[str, ...], concepts: tuple[str, ...], names: dict[str, str]) -> list[str]:
+    """The coalition analysis of a conflict that lists coalitions; nothing for one that does not."""
+    from .stability_section import coalition_concepts, coalition_sentences, note_sentence, player_name
+
+    if not c.coalitions:
+        return []
+    out = ["#### Coalition stability", ""]
+    out += [line for s in coalition_sentences(c, names, concepts) for line in (s, "")]
+    computed = coalition_concepts(c, concepts)
+    if computed:
+        players = tuple(player_name(p, names) for p in c.coalitions)
+        rows = _stability_rows(c, shown, computed, players, c.coalition_stable, c.coalition_equilibria,
+                               options=False)
+        out += [table(rows), "", "Each concept column names the players of the coalition structure for which "
+                "the state is stable; **E** marks an equilibrium of the structure.", ""]
+    out += [f"_{note_sentence(n)}_" for n in c.coalition_notes]
+    return out + [""] if c.coalition_notes else out
 
 
 @md_renderer(DeterrenceResult)
@@ -255,27 +320,27 @@ def _forecast(result: ForecastResult, scenario: Scenario, figures: Figures) -> s
                            f"{title}: each issue on its own range, with the actors' positions (sized by capability "
                            "x salience), each model's forecast with its "
                            f"{round(100 * result.level)}% interval over the uncertain inputs, the bargaining "
-                           "solutions and the status quo (dashed)."))
+                           "solutions" + (" and the status quo (dashed)." if any(i.status_quo is not None
+                                                                                for i in issues) else ".")))
     return "\n".join(out)
 
 
 @md_renderer(NegotiationAnalysisResult)
 def _negotiation(result: NegotiationAnalysisResult, scenario: Scenario, figures: Figures) -> str:
-    from .negotiation_section import STRATEGY_WORDS, run_sentence
+    from .negotiation_section import run_sentence, strategy_table, track_notes
 
     words = Words(scenario)
     out = [f"_Automated agents on every track: deadline {result.deadline} rounds; the tournament plays every "
-           f"assignment of strategies on {result.draws} draws of the uncertain inputs (seed {result.seed})._", ""]
+           "assignment of strategies, once where the track's inputs are certain, else on "
+           f"{result.draws} draws of the uncertain inputs (seed {result.seed})._", ""]
     for t in result.tracks:
         out += [f"### {t.title}", ""]
         if t.skipped:
             out += [f"Not simulated: {t.skipped}", ""]
             continue
-        rows = [{"Strategy": STRATEGY_WORDS.get(s.strategy, s.strategy), "Talks": f"{s.runs:,}",
-                 "Deals (95%)": f"{s.agreement.value:.0%} ({s.agreement.low:.0%}-{s.agreement.high:.0%})",
-                 "Own utility (95%)": f"{s.utility.value:.2f} ({s.utility.low:.2f}-{s.utility.high:.2f})",
-                 "Gain": f"{s.gain.value:+.2f}"} for s in t.strategies]
-        out += [run_sentence(t, words), "", table(rows), ""]
+        cols, cells = strategy_table(t.strategies, t.any_deal)
+        rows = [{c[0].upper() + c[1:]: x for c, x in zip(cols, row)} for row in cells]
+        out += [run_sentence(t, words), "", table(rows), "", *track_notes(t), ""]
     return "\n".join(out)
 
 
@@ -302,7 +367,9 @@ def _positions(scenario: Scenario) -> str:
     for track in scenario.tracks:
         rows = []
         for issue in track.issues:
-            row = {"Issue": issue.label, "Status quo": describe.status_quo_text(issue)}
+            row = {"Issue": issue.label}
+            if track.has_status_quo:
+                row["Status quo"] = describe.status_quo_text(issue)
             for a in track.participants:
                 pos = issue.positions.get(a)
                 refs = "".join(f" [[{numbers[r.id]}]](#source-{numbers[r.id]})" for r in citations(pos, issue, track)) \

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .estimates import Choice, EstimateModel, Fixed, Normal, Pert, Triangular, Uniform
 from .issues import IssueModel, NumericIssue, OptionIssue
 from .positions import Position, RedLineModel
+from .tracks import Qualified, Track, Weighted
 
 
 def estimate_text(est: EstimateModel | str) -> str:
@@ -27,7 +28,7 @@ def estimate_text(est: EstimateModel | str) -> str:
 def domain_text(issue: IssueModel) -> str:
     """``a | b | c``, ``a < b < c`` or ``0-30 years``."""
     if isinstance(issue, OptionIssue):
-        sep = " < " if issue.kind == "ordinal" else " | "
+        sep = " < " if getattr(issue, "kind", None) == "ordinal" else " | "
         return sep.join(issue.options)
     assert isinstance(issue, NumericIssue)
     unit = f" {issue.unit}" if issue.unit else ""
@@ -43,8 +44,7 @@ def position_text(issue: IssueModel, pos: Position) -> str:
     """One line: the shape of the actor's preference, its red lines, and its salience."""
     if pos.shape == "values":
         assert pos.values is not None
-        best = max(pos.values, key=lambda o: pos.values[o].nominal)  # type: ignore[index]
-        shape = f"prefers {best}"
+        shape = _table_text(pos.values)
     elif pos.shape == "ideal":
         shape = f"ideal {estimate_text(pos.ideal)}"  # type: ignore[arg-type]
         if pos.loss.value == "quadratic":
@@ -53,12 +53,94 @@ def position_text(issue: IssueModel, pos: Position) -> str:
         shape = "more is better" if pos.monotone.value == "increasing" else "less is better"  # type: ignore[union-attr]
     else:
         assert pos.points is not None
-        best_x = max(pos.points, key=lambda p: p[1].nominal)[0]
-        shape = f"peaks at {best_x:g} (curve)"
+        shape = _curve_text(pos.points)
     parts = [shape] + [red_line_text(r) for r in pos.red_lines]
     return "; ".join(parts) + f" · salience {estimate_text(pos.salience)}"
 
 
+def _tied_best(values: list[float]) -> list[int]:
+    """Indices of the largest values, ties within rounding included."""
+    top = max(values)
+    tol = 1e-9 * max(1.0, max(abs(v) for v in values))
+    return [k for k, v in enumerate(values) if v >= top - tol]
+
+
+def _table_text(table: dict) -> str:
+    """``prefers b``; ``prefers a or b (tied)``; ``indifferent: values every option alike`` (an
+    actor whose values tie across all options prefers none of them)."""
+    options = list(table)
+    best = _tied_best([table[o].nominal for o in options])
+    if len(best) == len(options):
+        return "indifferent: values every option alike"
+    if len(best) > 1:
+        return f"prefers {' or '.join(options[k] for k in best)} (tied)"
+    return f"prefers {options[best[0]]}"
+
+
+def _curve_text(points: list) -> str:
+    """``peaks at 20 (curve)``, ``best from 10 to 20 (curve)`` on a flat top, ``indifferent: a flat
+    curve`` when every point is worth the same."""
+    xs = [x for x, _ in points]
+    best = _tied_best([y.nominal for _, y in points])
+    if len(best) == len(points):
+        return "indifferent: a flat curve"
+    if len(best) == 1:
+        return f"peaks at {xs[best[0]]:g} (curve)"
+    if best == list(range(best[0], best[-1] + 1)):  # neighbouring points: a plateau
+        return f"best from {xs[best[0]]:g} to {xs[best[-1]]:g} (curve)"
+    return f"peaks at {' and '.join(f'{xs[k]:g}' for k in best)} (curve)"
+
+
+def rule_text(track: Track, names: dict[str, str] | None = None) -> str:
+    """The track's decision rule in words: who must accept for an outcome to pass."""
+    names = names or {}
+    rule = track.decision_rule
+    vetoes = [names.get(a, a) for a in track.vetoes]
+    if isinstance(rule, Qualified):
+        return (f"qualified majority: at least {rule.min_participants} of the {len(track.participants)} "
+                f"participants accept{', every veto player among them' if vetoes else ''}")
+    if isinstance(rule, Weighted):
+        weights = ", ".join(f"{names.get(a, a)} {w:g}" for a, w in rule.weights.items())
+        return (f"weighted vote: the accepting participants' weights reach {rule.threshold:g} of "
+                f"{sum(rule.weights.values()):g} ({weights}){', every veto player among them' if vetoes else ''}")
+    if len(vetoes) == len(track.participants):
+        return "unanimity: every participant accepts"
+    if not vetoes:
+        return "unanimity of the veto players, and the track has none: every outcome passes the rule"
+    return "unanimity of the veto players: every veto player accepts; the others' consent is not needed"
+
+
+def veto_text(track: Track, names: dict[str, str] | None = None) -> str:
+    """Who holds a veto on the track, or that nobody does."""
+    names = names or {}
+    if not track.vetoes:
+        return "none: the vote alone decides" if isinstance(track.decision_rule, (Qualified, Weighted)) else "none"
+    return ", ".join(names.get(a, a) for a in track.vetoes)
+
+
+def reservation_text(track: Track, names: dict[str, str] | None = None) -> str:
+    """What no deal is worth to each participant (in its own points): the values the file gives,
+    and what the others fall back on."""
+    names = names or {}
+    given = [f"{names.get(a, a)} {estimate_text(e)}" for a, e in track.reservation_values.items()]
+    rest = [names.get(a, a) for a in track.participants if a not in track.reservation_values]
+    fallback = "utility of the status quo" if getattr(track, "has_status_quo", True) else \
+        "worst outcome on the track (the track has no status quo)"
+    if not rest:
+        return "; ".join(given)
+    if not given:
+        return f"each participant's {fallback}"
+    return "; ".join(given) + f"; {', '.join(rest)}: {'its' if len(rest) == 1 else 'their'} {fallback}"
+
+
+def track_lines(track: Track, names: dict[str, str] | None = None) -> list[str]:
+    """The decision rule, the veto players and the reservation values of a track, one line each."""
+    worth = "reservation values (what no deal is worth, in each participant's own points)"
+    return [f"decision rule: {rule_text(track, names)}", f"veto players: {veto_text(track, names)}",
+            f"{worth}: {reservation_text(track, names)}"]
+
+
 def status_quo_text(issue: IssueModel) -> str:
+    """The status quo as written; empty on an issue of a track without a status quo."""
     sq = issue.status_quo  # type: ignore[attr-defined]
-    return estimate_text(sq)
+    return "" if sq is None else estimate_text(sq)

@@ -5,6 +5,8 @@ sources, like every other estimate of the scenario."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -42,7 +44,7 @@ class Sweep(_Frozen):
     points: int = Field(21, ge=2, le=201)
 
     @model_validator(mode="after")
-    def _order(self) -> "Sweep":
+    def _order(self) -> Sweep:
         if self.term not in GUARANTEE_TERMS:
             raise LocatedValueError(f"unknown term {self.term!r}; terms: {', '.join(GUARANTEE_TERMS)}", ("term",))
         if not self.high > self.low:
@@ -162,12 +164,12 @@ class Escalation(_Frozen):
         return v
 
     @model_validator(mode="after")
-    def _ladder(self) -> "Escalation":
+    def _ladder(self) -> Escalation:
         rungs = self.rungs
         if len(set(rungs)) != len(rungs):
             raise LocatedValueError("a rung is listed twice", ("rungs",))
-        ups = {f"{a}->{b}" for a, b in zip(rungs, rungs[1:])}
-        downs = {f"{b}->{a}" for a, b in zip(rungs, rungs[1:])}
+        ups = {f"{a}->{b}" for a, b in itertools.pairwise(rungs)}
+        downs = {f"{b}->{a}" for a, b in itertools.pairwise(rungs)}
         if self.absorbing_top:
             downs.discard(f"{rungs[-1]}->{rungs[-2]}")
         theatre_ids = set()
@@ -180,6 +182,7 @@ class Escalation(_Frozen):
                 raise LocatedValueError(f"{theatre.start!r} is not a rung ({', '.join(rungs)})", here + ("start",))
             _transitions(theatre.up, ups, here + ("up",), "one rung up")
             _transitions(theatre.down, downs, here + ("down",), "one rung down")
+            _leaving_at_most_one(theatre, rungs, here)
         measure_ids = set()
         for m, measure in enumerate(self.measures):
             here = ("measures", m)
@@ -196,7 +199,7 @@ class Escalation(_Frozen):
         return self
 
 
-def _transitions(given: dict[str, EstimateModel], expected: set[str], path: tuple, what: str) -> None:
+def _transitions(given: Mapping[str, EstimateModel], expected: set[str], path: tuple, what: str) -> None:
     for name, est in given.items():
         if name not in expected:
             raise LocatedValueError(f"{name!r} is not a transition {what} between adjacent rungs", path + (name,))
@@ -204,6 +207,22 @@ def _transitions(given: dict[str, EstimateModel], expected: set[str], path: tupl
     missing = sorted(expected - set(given))
     if missing:
         raise LocatedValueError(f"missing {', '.join(repr(m) for m in missing)}", path)
+
+
+def _leaving_at_most_one(theatre: Theatre, rungs: list[str], path: tuple) -> None:
+    """On each rung the monthly chances of moving up and of moving down add up to at most 1 in
+    every draw: the largest values their distributions can take are checked, not only the
+    central ones, since the Monte Carlo analyses draw anywhere in between."""
+    for k in range(1, len(rungs) - 1):
+        up, down = f"{rungs[k]}->{rungs[k + 1]}", f"{rungs[k]}->{rungs[k - 1]}"
+        if up not in theatre.up or down not in theatre.down:
+            continue
+        hi_up, hi_down = theatre.up[up].support[1], theatre.down[down].support[1]
+        if hi_up + hi_down > 1 + 1e-12:
+            raise LocatedValueError(
+                f"on rung {rungs[k]!r} the monthly chances of moving up ({up!r}, up to {hi_up:g}) and down "
+                f"({down!r}, up to {hi_down:g}) can add up to {hi_up + hi_down:g}; together they must stay at "
+                "most 1 in every draw (lower the high ends of their distributions)", path + ("down", down))
 
 
 # --------------------------------------------------------------------------- self-determination
@@ -242,7 +261,7 @@ def check_security(scenario) -> None:
     """Cross-references of crises, escalation and self-determination to actors, tracks, issues."""
     actors = {a.id for a in scenario.actors}
     for c, crisis in enumerate(scenario.deterrence):
-        here = ("deterrence", c)
+        here: tuple = ("deterrence", c)
         for field_ in ("challenger", "target"):
             if getattr(crisis, field_) not in actors:
                 raise LocatedValueError(f"{getattr(crisis, field_)!r} is not an actor of the scenario", here + (field_,))
