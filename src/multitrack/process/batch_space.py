@@ -44,6 +44,7 @@ class Party:
     like: str      # whose positions it holds
     block: int     # which block of input columns its draws come from (0: the actor's own)
     veto: bool
+    group: str | None = None  # the member group it belongs to (its key in a weighted rule)
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,7 +60,7 @@ class BatchSpace:
     allowed: np.ndarray       # (D, A, I, V) red lines kept; False beyond an issue's size
     sizes: np.ndarray         # (I,) values per issue
     reservation: np.ndarray   # (D, A) raw points
-    sq_utility: np.ndarray    # (D, A) raw points of the status quo
+    sq_utility: np.ndarray    # (D, A) raw points of no deal: the status quo, else the disagreement point
     veto: np.ndarray          # (A,) bool
     rule: int
     min_count: int
@@ -92,9 +93,10 @@ def _padded_extreme(tables: np.ndarray, sizes: np.ndarray, fn) -> np.ndarray:
     return np.sum([fn(tables[:, :, i, :n], axis=2) for i, n in enumerate(sizes)], axis=0)
 
 
-def parties_of(track: Track, forum: Forum | None, blocks: dict[tuple[str, str, int], int]) -> tuple[Party, ...]:
+def parties_of(track: Track, forum: Forum | None,
+               blocks: dict[tuple[str, str, str, int], int]) -> tuple[Party, ...]:
     """The parties of the track's own forum (``forum`` None) or of an alternative forum;
-    ``blocks`` gives each group member's block of input columns."""
+    ``blocks`` gives each group member's block of input columns, by (track, forum, group, member)."""
     if forum is None:
         vetoes = set(track.vetoes)
         return tuple(Party(a, a, 0, a in vetoes) for a in track.participants)
@@ -102,7 +104,7 @@ def parties_of(track: Track, forum: Forum | None, blocks: dict[tuple[str, str, i
     out = [Party(a, a, 0, a in vetoes) for a in forum.participants]
     for g in forum.member_groups:
         for m in range(g.count):
-            out.append(Party(f"{g.id}-{m + 1}", g.like, blocks[(forum.id, g.id, m)], g.veto))
+            out.append(Party(f"{g.id}-{m + 1}", g.like, blocks[(track.id, forum.id, g.id, m)], g.veto, g.id))
     return tuple(out)
 
 
@@ -116,9 +118,10 @@ def build_batch_space(scenario: Scenario, track: Track, values: DrawValues, part
     tables = np.zeros((d, a_n, len(axes), v_max))
     allowed = np.zeros((d, a_n, len(axes), v_max), dtype=bool)
     sq_utility = np.zeros((d, a_n))
+    has_sq = track.has_status_quo
     for i, (issue, axis) in enumerate(zip(track.issues, axes)):
         allowed[:, :, i, :len(axis)] = True
-        sq_x = _status_quo_axis(issue, values)
+        sq_x = _status_quo_axis(issue, values) if has_sq else None
         for a, party in enumerate(parties):
             pos = issue.positions.get(party.like)
             if pos is None:
@@ -128,12 +131,17 @@ def build_batch_space(scenario: Scenario, track: Track, values: DrawValues, part
             weight = val(pos.salience)[:, None]
             tables[:, a, i, :len(axis)] = weight * batch_issue_value(issue, pos, axis[None, :], val)
             allowed[:, a, i, :len(axis)] = batch_allowed(issue, pos, axis, val)
-            sq_utility[:, a] += weight[:, 0] * batch_issue_value(issue, pos, sq_x[:, None], val)[:, 0]
-    reservation = sq_utility.copy()
+            if sq_x is not None:
+                sq_utility[:, a] += weight[:, 0] * batch_issue_value(issue, pos, sq_x[:, None], val)[:, 0]
+    # without a status quo a party's reservation value defaults to its worst outcome, as in
+    # multitrack.space.build_track_space, and no deal means that disagreement point
+    reservation = sq_utility.copy() if has_sq else _padded_extreme(tables, sizes, np.min)
     for a, party in enumerate(parties):
         est = track.reservation_values.get(party.like)
         if est is not None:
             reservation[:, a] = values(est, party.block)
+    if not has_sq:
+        sq_utility = reservation.copy()
     rule_model = track.decision_rule if forum is None else forum.decision_rule
     rule, min_count, weights, threshold = _rule(rule_model, parties)
     return BatchSpace(
@@ -148,8 +156,8 @@ def build_batch_space(scenario: Scenario, track: Track, values: DrawValues, part
 def _rule(rule, parties: tuple[Party, ...]) -> tuple[int, int, np.ndarray, float]:
     if isinstance(rule, Qualified):
         return RULE_QUALIFIED, rule.min_participants, np.ones(len(parties)), 0.0
-    if isinstance(rule, Weighted):
-        w = np.array([rule.weights.get(p.name, 0.0) for p in parties])
+    if isinstance(rule, Weighted):  # each member of a group carries the group's weight
+        w = np.array([rule.weights.get(p.name if p.group is None else p.group, 0.0) for p in parties])
         return RULE_WEIGHTED, 0, w, float(rule.threshold)
     return RULE_UNANIMITY, 0, np.zeros(len(parties)), 0.0
 

@@ -41,13 +41,14 @@ class ProcessPlan:
         return tuple(a.id for a in self.scenario.actors if a.id in sits)
 
     @cached_property
-    def blocks(self) -> dict[tuple[str, str, int], int]:
-        """Each group member's own block of input columns (1, 2, ...; 0 is the actors' own)."""
+    def blocks(self) -> dict[tuple[str, str, str, int], int]:
+        """Each group member's own block of input columns (1, 2, ...; 0 is the actors' own), by
+        (track, forum, group, member): forum ids are unique only within their track."""
         out, k = {}, 1
         for track, forum in self.forums:
             for g in forum.member_groups:
                 for m in range(g.count):
-                    out[(forum.id, g.id, m)] = k
+                    out[(track.id, forum.id, g.id, m)] = k
                     k += 1
         return out
 
