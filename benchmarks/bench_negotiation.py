@@ -182,6 +182,7 @@ def main() -> int:
     ap.add_argument("--work-dir", type=Path, default=HERE / ".bench-work")
     args = ap.parse_args()
     from multitrack.errors import ScenarioError
+    from multitrack.interop import genius_scenario
     from multitrack.negotiation import NegotiationDomain
     from multitrack.negotiation.domain import MAX_OUTCOMES
     from multitrack.space import TrackSpace
@@ -198,7 +199,8 @@ def main() -> int:
         if args.quick and n == "Travel":
             continue
         try:  # discounting off: NegMAS's loader is told to ignore it too
-            loaded[n] = dataclasses.replace(NegotiationDomain.from_genius(genius / n), discount=None)
+            domain = NegotiationDomain.from_scenario(genius_scenario(genius / n))
+            loaded[n] = dataclasses.replace(domain, discount=None)
         except (ValueError, OSError, ScenarioError) as exc:  # too large, or not linear-additive
             skipped.append(f"{n}: {' '.join(str(exc).split())[:160]}")
             continue

@@ -21,14 +21,15 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA
     os.environ.setdefault(var, "1")
 
 from multitrack.montecarlo import DaskExecutor, SerialExecutor  # noqa: E402
-from multitrack.process import ProcessConfig, compare_designs  # noqa: E402
+from multitrack.process import compare_designs  # noqa: E402
 from multitrack.process.kernel import THREADS  # noqa: E402
 from multitrack.scenario import load  # noqa: E402
+from multitrack.settlement import Settlement  # noqa: E402
 
 
-def timed(scenario, config, executor, threads=None) -> tuple[float, bytes]:
+def timed(scenario, settlement, executor, threads=None) -> tuple[float, bytes]:
     start = time.perf_counter()
-    result = compare_designs(scenario, config=config, executor=executor, threads=threads)
+    result = compare_designs(scenario, settlement=settlement, executor=executor, threads=threads)
     return time.perf_counter() - start, json.dumps(result.to_dict(), sort_keys=True).encode()
 
 
@@ -41,8 +42,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     scenario = load(args.scenario)
-    config = ProcessConfig(draws=args.draws, chunk_size=args.chunk, seed=args.seed)
-    warm = ProcessConfig(draws=args.chunk, chunk_size=args.chunk, seed=args.seed + 1)
+    config = Settlement.from_scenario(scenario, draws=args.draws, chunk_size=args.chunk, seed=args.seed)
+    warm = Settlement.from_scenario(scenario, draws=args.chunk, chunk_size=args.chunk, seed=args.seed + 1)
     print(f"scenario {args.scenario}: {len(scenario.active_tracks)} tracks, all four designs and every forum; "
           f"{os.cpu_count()} CPUs; chunks of {args.chunk} draws")
 
@@ -67,7 +68,7 @@ def main() -> int:
         print(f"identical results (one thread, {THREADS} threads, 1 worker, 2 workers; {len(b_two):,} bytes of JSON): "
               f"{'yes' if same else 'NO'}")
         if args.big:
-            big = ProcessConfig(draws=args.big, chunk_size=args.chunk, seed=args.seed)
+            big = Settlement.from_scenario(scenario, draws=args.big, chunk_size=args.chunk, seed=args.seed)
             t_big, _ = timed(scenario, big, two)
             print(f"{args.big:,} draws on 2 Dask workers: {t_big:.1f} s ({args.big / t_big:,.0f} draws/s)")
     return 0 if same else 1

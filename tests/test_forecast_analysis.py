@@ -39,9 +39,10 @@ tracks:
 """
 
 
-def run(cap_b="2", **options):
+def run(cap_b="2", seed=None, **options):
     s = multitrack.loads(TEXT.format(cap_b=cap_b))
-    return multitrack.analyze(s, only=["agreement", "forecast"], options={"forecast": {"draws": 50, **options}})
+    return multitrack.analyze(s, only=["agreement", "forecast"], draws=50, seed=seed,
+                              options={"forecast": options})
 
 
 def test_compromise_models_by_hand():
@@ -57,7 +58,7 @@ def test_compromise_models_by_hand():
 
 def test_scaling_capabilities_leaves_the_compromise_unchanged():
     def mean_of(text):
-        r = multitrack.analyze(multitrack.loads(text), only=["forecast"], options={"forecast": {"draws": 5}})
+        r = multitrack.analyze(multitrack.loads(text), only=["forecast"], draws=5)
         return r["forecast"].issue("quota").model("mean").nominal
 
     base = mean_of(TEXT.format(cap_b="2"))
@@ -80,7 +81,7 @@ def test_bargaining_solutions_sit_beside_the_forecasts():
     nash = results["agreement"].track("t").solution("nash").outcome["quota"]
     assert f.solutions["nash"] == pytest.approx(nash)
     alone = multitrack.analyze(multitrack.loads(TEXT.format(cap_b="2")), only=["forecast"],
-                               options={"forecast": {"draws": 5}})["forecast"].issue("quota")
+                               draws=5)["forecast"].issue("quota")
     assert alone.solutions == {}  # without the agreement analysis there is nothing to place
 
 

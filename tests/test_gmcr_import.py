@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from multitrack.errors import ScenarioError
+from multitrack.scenario.option_form import MAX_OPTIONS, parse_statement
 from multitrack.stability import (
     Conflict,
     DecisionMaker,
@@ -27,7 +28,6 @@ from multitrack.stability import (
     write_gmcr_plus,
 )
 from multitrack.stability import gmcr_plus as gp
-from multitrack.stability.conflict import MAX_OPTIONS, parse_statement
 
 
 def _cli(*args, cwd):
@@ -232,7 +232,7 @@ def test_rankings_from_many_statements_are_exact():
 
 def _exact_scores(statements: list[str], names, bits) -> list[int]:
     k = len(statements)
-    from multitrack.stability.conflict import evaluate
+    from multitrack.scenario.option_form import evaluate
 
     truth = [evaluate(parse_statement(t, names), bits) for t in statements]
     return [sum(2 ** (k - 1 - j) for j in range(k) if truth[j][s]) for s in range(len(bits))]
@@ -313,7 +313,7 @@ def test_vectorised_infeasibility_equals_a_direct_test(raw):
 def test_conditions_read_without_the_parser_mean_what_the_parser_reads(raw, brackets):
     """Property: a disjunction of conjunctions of literals, read by the fast path, rules out
     exactly the states where the parsed statement holds."""
-    from multitrack.stability.conflict import _bits_of, _flat_terms, evaluate
+    from multitrack.scenario.option_form import _bits_of, _flat_terms, evaluate
 
     names = ("p", "q", "r")
     parts = [" & ".join(f"{neg}{tok}" for neg, tok in term) for term in raw]
@@ -370,8 +370,8 @@ def test_cli_guards_give_one_line(tmp_path):
 
 
 def test_moves_of_a_decision_maker_with_many_options_are_bounded(monkeypatch):
+    from multitrack.scenario.option_form import ConflictSizeError
     from multitrack.stability import graph
-    from multitrack.stability.conflict import ConflictSizeError
 
     model = read_gmcr_plus(json.dumps(_options_file(12)), "m.gmcr").build()
     monkeypatch.setattr(graph, "MAX_MOVE_CANDIDATES", 1000)

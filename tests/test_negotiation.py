@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from multitrack.interop import genius_scenario
 from multitrack.negotiation import (MediatorConfig, NegotiationDomain, ProtocolConfig, Strategy,
                                     TournamentConfig, mediate, negotiate, negotiate_many, run_tournament)
 from multitrack.space import TrackSpace, agreement_frontier
@@ -233,7 +234,7 @@ def test_tournament_over_draws():
 @pytest.mark.skipif(not GENIUS.is_dir(), reason="sample Genius domains not available")
 @pytest.mark.parametrize("folder, parties", [("Laptop", 2), ("group2-politics", 3)])
 def test_genius_domains(folder, parties):
-    domain = NegotiationDomain.from_genius(GENIUS / folder)
+    domain = NegotiationDomain.from_scenario(genius_scenario(GENIUS / folder))
     assert domain.n_parties == parties
     strategies = [Strategy.linear()] * parties
     r = negotiate(domain, strategies, config=ProtocolConfig(deadline=100))

@@ -24,7 +24,7 @@ def cli(*args, cwd=None):
 def border():
     s = multitrack.load("border-talks")
     return multitrack.analyze(s, only=["agreement", "negotiation"],
-                              options={"negotiation": {"draws": 5}})
+                              options={"negotiation": {"max_draws": 5}})
 
 
 def test_runs_and_tournament_on_a_bilateral_track(border):
@@ -45,9 +45,9 @@ def test_runs_and_tournament_on_a_bilateral_track(border):
 
 def test_seed_repeats_the_tournament():
     s = multitrack.load("border-talks")
-    opts = {"negotiation": {"draws": 4, "strategies": "boulware,random", "seed": 3}}
-    a = multitrack.analyze(s, only=["negotiation"], options=opts)["negotiation"].track("border")
-    b = multitrack.analyze(s, only=["negotiation"], options=opts)["negotiation"].track("border")
+    opts = {"negotiation": {"max_draws": 4, "strategies": "boulware,random"}}
+    a = multitrack.analyze(s, only=["negotiation"], options=opts, seed=3)["negotiation"].track("border")
+    b = multitrack.analyze(s, only=["negotiation"], options=opts, seed=3)["negotiation"].track("border")
     assert a.strategies == b.strategies and a.assignments == b.assignments
 
 

@@ -15,6 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import multitrack
+from multitrack.interop import genius_scenario
 from multitrack.negotiation import (DEFAULT_STRATEGIES, NASH_CONVENTION, MediatorConfig, NegotiationDomain,
                                     ProtocolConfig, Strategy, TournamentConfig, assignments_of, mediate,
                                     negotiate, negotiate_many)
@@ -163,7 +164,7 @@ def test_a_tracks_discount_factors_reach_the_negotiation():
 
 @pytest.mark.skipif(not (GENIUS / "Laptop").is_dir(), reason="Genius domains not on this machine")
 def test_genius_discount_factors_are_applied():
-    domain = NegotiationDomain.from_genius(GENIUS / "Laptop")
+    domain = NegotiationDomain.from_scenario(genius_scenario(GENIUS / "Laptop"))
     assert domain.discount == pytest.approx([0.42441038, 0.42441038])
     r = negotiate(domain, [Strategy.linear(), Strategy.linear()], config=ProtocolConfig(deadline=100))
     t = (r.round + 1) / 101
@@ -188,7 +189,7 @@ def test_every_deal_on_a_qualified_majority_track_passes_the_rule(six):
 
 def test_the_analysis_reports_only_deals_that_pass_the_rule(six):
     scenario, track, space, domain = six
-    settings = {"draws": 2, "strategies": "boulware,linear,conceder,random"}
+    settings = {"max_draws": 2, "strategies": "boulware,linear,conceder,random"}
     res = multitrack.analyze(scenario, only=["negotiation"], options={"negotiation": settings})
     t = res["negotiation"].track("council")
     assert any(run.agreed for run in t.runs)

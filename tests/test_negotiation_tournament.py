@@ -97,7 +97,7 @@ def test_tournament_command_on_uncertain_inputs_says_what_its_interval_is(tmp_pa
 
 def test_analysis_on_certain_inputs_gives_exact_shares():
     scenario = multitrack.loads(certain_primer())
-    res = multitrack.analyze(scenario, only=["negotiation"], options={"negotiation": {"draws": 50}})
+    res = multitrack.analyze(scenario, only=["negotiation"], options={"negotiation": {"max_draws": 50}})
     t = res["negotiation"].track("border")
     assert (t.uncertain, t.draws) == (False, 1)
     assert all(s.agreement.low is None for s in t.strategies)
@@ -108,7 +108,7 @@ def test_analysis_on_certain_inputs_gives_exact_shares():
 
 def test_analysis_on_one_draw_of_uncertain_inputs_gives_no_spread():
     scenario = multitrack.load("border-talks")
-    res = multitrack.analyze(scenario, only=["negotiation"], options={"negotiation": {"draws": 1}})
+    res = multitrack.analyze(scenario, only=["negotiation"], options={"negotiation": {"max_draws": 1}})
     t = res["negotiation"].track("border")
     assert (t.uncertain, t.draws) == (True, 1)
     assert track_notes(t)[-1] == "One draw of the uncertain inputs: no spread can be given."
@@ -131,7 +131,7 @@ def test_no_strategy_is_ranked_where_none_reaches_a_deal(tmp_path):
 
 def test_the_analysis_ranks_no_strategy_without_deals():
     scenario = multitrack.loads(certain_primer(NO_DEAL_TRACK))
-    res = multitrack.analyze(scenario, only=["negotiation"], options={"negotiation": {"draws": 3}})
+    res = multitrack.analyze(scenario, only=["negotiation"], options={"negotiation": {"max_draws": 3}})
     t = res["negotiation"].track("border")
     assert not t.any_deal
     cols, rows = strategy_table(t.strategies, t.any_deal)

@@ -46,9 +46,11 @@ def test_open_outcomes_are_the_product_of_issue_intersections():
     assert track.n_outcomes == 11 * 3
     assert track.n_open_outcomes == 2 * 2
     assert track.share_open == pytest.approx(4 / 33)
-    assert years.status_quo_rejected_by == ("a",)  # 0 is below a's red line; c has no veto but 0 is fine for c
+    assert years.status_quo_rejected_by == ("a",)  # 0 is below a's red line; c has no veto, 0 is fine for c
     assert form.status_quo_rejected_by == ("a",)
-    assert not track.blocked and track.verdict.startswith("open: 4 of 33")
+    # the red lines alone leave 4 of 33 outcomes; without the agreement space no verdict beyond that
+    assert not track.red_lines_block and track.verdict.word == "not known"
+    assert "not analysed" in track.verdict.reason and "4 of 33 outcomes open" in track.verdict.reason
 
 
 def test_clashing_red_lines_block_the_track_and_name_the_pair():
@@ -56,14 +58,15 @@ def test_clashing_red_lines_block_the_track_and_name_the_pair():
     track = track_overview(multitrack.loads(text)).track("t")
     years = track.issues[0]
     assert years.blocked and years.blocking_pairs == (("a", "b"),)
-    assert track.blocked and track.n_open_outcomes == 0
-    assert "blocked by red lines" in track.verdict and "a vs b" in track.verdict
+    assert track.red_lines_block and track.n_open_outcomes == 0
+    assert track.verdict.word == "blocked"
+    assert "A vs B" in track.verdict.reason and "'years'" in track.verdict.reason
 
 
 def test_non_veto_participants_do_not_block():
     text = TWO_ISSUES.replace("c: {salience: 1, monotone: decreasing, red_lines: [{above: 1}]}",
                               "c: {salience: 1, monotone: decreasing, red_lines: [{above: 0}]}")
-    assert not track_overview(multitrack.loads(text)).track("t").blocked
+    assert not track_overview(multitrack.loads(text)).track("t").red_lines_block
 
 
 def test_continuous_grid_and_primer():
@@ -77,7 +80,8 @@ def test_continuous_grid_and_primer():
 def test_deferred_track_is_reported_not_judged():
     text = TWO_ISSUES.replace("    veto_players: [a, b]\n", "    veto_players: [a, b]\n    deferred: true\n")
     track = track_overview(multitrack.loads(text)).track("t")
-    assert track.deferred and not track.blocked and track.verdict.startswith("deferred")
+    assert track.deferred and not track.red_lines_block and track.verdict.word == "not known"
+    assert track.verdict.reason.startswith("the track is left open on purpose and not analysed")
 
 
 def test_frames_have_one_row_per_track_and_issue():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from multitrack.process import solve_batch
-from multitrack.process.batch_space import RULE_UNANIMITY, BatchSpace, Party
+from multitrack.process.batch_space import BatchSpace
 
 
 def _space(a: list[int], b: list[int]) -> BatchSpace:
@@ -14,10 +14,8 @@ def _space(a: list[int], b: list[int]) -> BatchSpace:
     reservation values 0, every value allowed."""
     v = len(a)
     tables = np.array([[[a], [b]]], dtype=float)  # (draws 1, actors 2, issues 1, values v)
-    return BatchSpace("t", "t", (Party("a", "a", 0, True), Party("b", "b", 0, True)), ("i",),
-                      (tuple(range(v)),), tables, np.ones_like(tables, dtype=bool),
-                      np.array([v], dtype=np.int64), np.zeros((1, 2)), np.zeros((1, 2)),
-                      np.array([True, True]), RULE_UNANIMITY, 0, np.zeros(2), 0.0)
+    assert tables.shape == (1, 2, 1, v)
+    return BatchSpace.from_arrays(tables)
 
 
 @pytest.mark.parametrize("a, b, choice, utility, level", [

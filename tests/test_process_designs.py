@@ -6,11 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from multitrack.process import (DrawValues, ProcessConfig, ProcessPlan, build_batch_space, compare_designs,
+from multitrack.process import (DrawValues, ProcessPlan, build_batch_space, compare_designs,
                                 drivers, evaluate_chunk, proportion, solve_batch, uncertain_inputs)
 from multitrack.process.batch_space import parties_of
 from multitrack.process.designs import linked
 from multitrack.scenario import load, loads
+from multitrack.settlement import RunDraws, Settlement
 from multitrack.space import analyze_track, build_track_space, count_space
 
 HEAD = """
@@ -43,7 +44,8 @@ def track(tid, participants, vetoes, *issues):
 
 
 def run(text, draws=20):
-    return compare_designs(loads(text, "test.yaml"), config=ProcessConfig(draws=draws, chunk_size=10))
+    s = loads(text, "test.yaml")
+    return compare_designs(s, settlement=Settlement.from_scenario(s, draws=draws, chunk_size=10))
 
 
 # A alone fails (X loses on it); B alone agrees; the package trades X's gain on B for its loss
@@ -142,9 +144,8 @@ def test_group_members_draw_their_own_values():
     text = text.replace("          Y:\n            salience: 1\n            values: {sq: 0, deal: 1}",
                         "          Y:\n            salience: 1\n            values: {sq: 0.5, deal: "
                         "{dist: uniform, low: 0, high: 1}}")
-    plan = ProcessPlan(loads(text, "t.yaml"), ProcessConfig(draws=4000, chunk_size=4000))
-    from multitrack.montecarlo import plan_chunks
-    out = evaluate_chunk(plan, plan_chunks(4000, 4000, 3)[0])
+    plan = ProcessPlan(RunDraws(loads(text, "t.yaml"), 4000, 3, chunk_size=4000))
+    out = evaluate_chunk(plan, plan.run.tasks()[0])
     own, wide = out["forum.t.as-modelled.agreed"].mean(), out["forum.t.wide.agreed"].mean()
     # Y accepts when its draw of 'deal' beats 0.5: p = 1/2 alone, 1/8 with two independent copies
     assert own == pytest.approx(0.5, abs=0.03) and wide == pytest.approx(0.125, abs=0.02)
@@ -196,17 +197,15 @@ def test_kernel_matches_brute_force(seed):
     rng = np.random.default_rng(seed)
     n_issues, n_actors = rng.integers(1, 4), rng.integers(2, 4)
     sizes = rng.integers(2, 5, n_issues)
-    from multitrack.process.batch_space import BatchSpace, Party
+    from multitrack.process.batch_space import BatchSpace
     v = int(sizes.max())
     tables = rng.random((1, n_actors, n_issues, v))
     allowed = rng.random((1, n_actors, n_issues, v)) > 0.2
     for i, k in enumerate(sizes):
         tables[:, :, i, k:] = 0
         allowed[:, :, i, k:] = False
-    space = BatchSpace("t", "f", tuple(Party(f"a{j}", f"a{j}", 0, True) for j in range(n_actors)),
-                       tuple(f"i{j}" for j in range(n_issues)), tuple(tuple(range(k)) for k in sizes),
-                       tables, allowed, sizes.astype(np.int64), rng.random((1, n_actors)) * n_issues * 0.6,
-                       np.zeros((1, n_actors)), np.ones(n_actors, bool), 0, 0, np.zeros(n_actors), 0.0)
+    space = BatchSpace.from_arrays(tables, allowed, sizes, rng.random((1, n_actors)) * n_issues * 0.6,
+                                   disagreement=np.zeros((1, n_actors)))
     res = solve_batch(space)
     n, best = _brute(space)
     assert res.n_pass[0] == n
@@ -237,7 +236,7 @@ def test_wilson_interval(hits, value, low, high):
 @pytest.mark.parametrize("text", [TRADE, BLOCKED, SEQUENCE], ids=["trade", "blocked", "sequence"])
 def test_package_by_milp_matches_enumeration(text):
     from multitrack.process.package import solve_package
-    plan = ProcessPlan(loads(text, "t.yaml"), ProcessConfig(draws=10, chunk_size=10))
+    plan = ProcessPlan(RunDraws(loads(text, "t.yaml"), 10, chunk_size=10))
     values = DrawValues(plan.inputs, np.zeros((3, 0)))
     spaces = [build_batch_space(plan.scenario, t, values, parties_of(t, None, {})) for t in plan.tracks]
     exact = solve_package(spaces, plan.actors)
@@ -265,10 +264,8 @@ def test_package_milp_and_enumeration_agree_on_random_packages(seed):
             tables[:, :, i, k:] = 0
             allowed[:, :, i, k:] = False
         sq = tables[:, :, :, 0].sum(axis=2)
-        spaces.append(BatchSpace(f"t{t}", "f", tuple(Party(actors[m], actors[m], 0, True) for m in members),
-                                 tuple(f"t{t}i{j}" for j in range(n_issues)), tuple(tuple(range(k)) for k in sizes),
-                                 tables, allowed, sizes.astype(np.int64), sq.copy(), sq,
-                                 np.ones(len(members), bool), 0, 0, np.zeros(len(members)), 0.0))
+        spaces.append(BatchSpace.from_arrays(tables, allowed, sizes, sq.copy(), disagreement=sq, track_id=f"t{t}",
+                                             parties=tuple(Party(actors[m], actors[m], 0, True) for m in members)))
     present = tuple(a for a in actors if any(a in [p.name for p in s.parties] for s in spaces))
     exact = solve_package(spaces, present)
     milp = solve_package(spaces, present, enumeration_limit=0)
@@ -292,10 +289,9 @@ def test_raised_bar_shortcut_matches_walking_the_space_again(seed, c):
     tables[:, :, 0, 3:] = 0
     allowed = rng.random((4, n_actors, n_issues, 4)) > 0.1
     allowed[:, :, 0, 3:] = False
-    space = BatchSpace("t", "f", tuple(Party(f"a{j}", f"a{j}", 0, j < 2) for j in range(n_actors)),
-                       ("i0", "i1"), ((0, 1, 2), (0, 1, 2, 3)), tables, allowed, sizes,
-                       rng.random((4, n_actors)) * 0.8, np.zeros((4, n_actors)), np.array([True, True, False]),
-                       0, 0, np.zeros(n_actors), 0.0)
+    space = BatchSpace.from_arrays(tables, allowed, sizes, rng.random((4, n_actors)) * 0.8,
+                                   disagreement=np.zeros((4, n_actors)),
+                                   parties=tuple(Party(f"a{j}", f"a{j}", 0, j < 2) for j in range(n_actors)))
     assert _uniform_shift(space)
     shift = np.full(4, c)
     fast = _raised_bar(solve_batch(space), space, shift)

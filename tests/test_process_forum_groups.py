@@ -14,13 +14,13 @@ import multitrack
 from multitrack.errors import ScenarioError
 from multitrack.process import (
     DrawValues,
-    ProcessConfig,
     ProcessPlan,
     build_batch_space,
     compare_designs,
     solve_batch,
 )
 from multitrack.process.batch_space import parties_of
+from multitrack.settlement import RunDraws, Settlement
 
 # The three-actor track of tests/test_process_rules.py (issue v: integers 0..4; issue w: no, yes),
 # at its nominal values, where every reservation value is reached exactly somewhere:
@@ -115,7 +115,7 @@ def forum_space(s):
     analysis seats them, each member of the group with its own block of draws."""
     track = s.tracks[0]
     forum = track.forums[0]
-    plan = ProcessPlan(s, ProcessConfig(draws=10, chunk_size=10))
+    plan = ProcessPlan(RunDraws(s, 10, chunk_size=10))
     values = DrawValues((), np.zeros((1, 0)))
     return build_batch_space(s, track, values, parties_of(track, forum, plan.blocks), forum=forum)
 
@@ -130,7 +130,7 @@ def kernel_passing(batch) -> set[tuple]:
     k = len(outs)
     one = replace(batch, tables=tables, allowed=allowed, sizes=np.ones(len(batch.sizes), dtype=np.int64),
                   reservation=np.repeat(batch.reservation, k, axis=0),
-                  sq_utility=np.repeat(batch.sq_utility, k, axis=0))
+                  disagreement=np.repeat(batch.disagreement, k, axis=0))
     n_pass = solve_batch(one).n_pass
     assert set(n_pass.tolist()) <= {0, 1}
     labels = [[x if isinstance(x, str) else int(x) for x in axis] for axis in batch.labels]
@@ -140,7 +140,7 @@ def kernel_passing(batch) -> set[tuple]:
 def test_the_forum_seats_each_member_of_the_group_with_the_groups_weight():
     batch = forum_space(scenario(CASES["weighted-allies-decide"][0]))
     assert [p.name for p in batch.parties] == ["a", "b", "c", "allies-1", "allies-2"]
-    assert batch.weights.tolist() == [2, 1, 1, 1, 1] and batch.threshold == 4
+    assert batch.rule.weights.tolist() == [2, 1, 1, 1, 1] and batch.rule.threshold == 4
     assert not batch.veto.any()
 
 
@@ -160,7 +160,8 @@ def test_process_comparison_gives_the_forums_win_set(case):
     reservation values, and no passing outcome leaves everybody a positive gain, so (1, yes)
     (smallest gain 0, c's) and (4, no) (0 for a, b and c's side) lose on the total gain."""
     rule, expected = CASES[case]
-    r = compare_designs(scenario(rule), config=ProcessConfig(draws=20, chunk_size=10))
+    s = scenario(rule)
+    r = compare_designs(s, settlement=Settlement.from_scenario(s, draws=20, chunk_size=10))
     (fc,) = r.forums
     row = {f.forum: f for f in fc.forums}["alliance"]
     assert row.parties == 5
@@ -251,11 +252,13 @@ def _two_track_text() -> str:
 
 def test_groups_of_forums_with_the_same_id_on_two_tracks_draw_their_own_values():
     """Each member of each track's group has its own block of draws (before, the second track's
-    members were numbered past the blocks drawn, and the run ended in an IndexError)."""
+    members were numbered past the blocks drawn, and the run ended in an IndexError); the
+    members of a forum are numbered 1, 2, ... in every forum, so the run holds as many blocks as
+    its largest forum needs."""
     s = multitrack.loads(_two_track_text(), "two.yaml")
-    plan = ProcessPlan(s, ProcessConfig(draws=4000, chunk_size=4000))
-    assert sorted(plan.blocks.values()) == [1, 2, 3, 4]
-    r = compare_designs(s, config=ProcessConfig(draws=4000, chunk_size=4000))
+    plan = ProcessPlan(RunDraws(s, 4000, chunk_size=4000))
+    assert sorted(plan.blocks.values()) == [1, 1, 2, 2] and plan.run.n_blocks == 3
+    r = compare_designs(s, settlement=Settlement.from_scenario(s, draws=4000, chunk_size=4000))
     # Y and its two copies accept independently, each with probability 1/2: 1/8 at the wide table
     for fc in r.forums:
         by = {f.forum: f.p_agree.value for f in fc.forums}

@@ -173,7 +173,7 @@ def kernel_passing(batch) -> set[tuple]:
     k = len(outs)
     one = replace(batch, tables=tables, allowed=allowed, sizes=np.ones(len(batch.sizes), dtype=np.int64),
                   reservation=np.repeat(batch.reservation, k, axis=0),
-                  sq_utility=np.repeat(batch.sq_utility, k, axis=0))
+                  disagreement=np.repeat(batch.disagreement, k, axis=0))
     n_pass = solve_batch(one).n_pass
     assert set(n_pass.tolist()) <= {0, 1}
     return {labelled(batch, o) for o, n in zip(outs, n_pass) if n == 1}

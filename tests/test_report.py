@@ -62,7 +62,7 @@ def test_markdown_report_with_svg_figures(tmp_path):
     assert proc.returncode == 0, proc.stderr
     text = (out / "report.md").read_text()
     assert text.startswith("# ") and "## Summary" in text and "## Sources" in text
-    assert "**Can agree.**" in text and "[[1]](#source-1)" in text and '<a id="source-1"></a>' in text
+    assert "| Border security | can agree |" in text and "[[1]](#source-1)" in text and '<a id="source-1"></a>' in text
     figures = sorted((out / "figures").glob("*.svg"))
     assert figures and all(f.read_bytes().lstrip().startswith(b"<?xml") for f in figures)
     for f in figures:

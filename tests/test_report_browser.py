@@ -22,7 +22,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 def test_report_draws_its_charts_offline(tmp_path):
     scenario = multitrack.load("european-security")
-    results = multitrack.analyze(scenario, options={"process": {"draws": 200}})
+    results = multitrack.analyze(scenario, draws=200)
     html = write_report(tmp_path / "r", scenario, results)["html"]
     outside: list[str] = []
     with sync_api.sync_playwright() as p:

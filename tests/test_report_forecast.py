@@ -16,7 +16,7 @@ from multitrack.report.sections import render_section
 from multitrack.scenario import builtins
 
 ONLY = ["agreement", "forecast"]
-OPTIONS = {"forecast": {"draws": 200}}
+DRAWS = 200
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def scenario():
 
 @pytest.fixture(scope="module")
 def result(scenario):
-    return multitrack.analyze(scenario, only=ONLY, options=OPTIONS)["forecast"]
+    return multitrack.analyze(scenario, only=ONLY, draws=DRAWS)["forecast"]
 
 
 def _text(fragment: str) -> str:
@@ -66,9 +66,10 @@ def test_html_table_has_the_exercise_notice_numbers_and_nash(scenario, result):
 def test_html_marks_tracks_without_solutions_and_uses_track_titles(scenario, result):
     html = str(render_section(result, scenario))
     text = _text(html)
-    moratorium = result.issue("accession-moratorium")
-    assert moratorium.solutions == {}
-    cells = _row(html, "forecast-ukraine-status-accession-moratorium")
+    # the guarantee track cannot agree (Ukraine's and Russia's red lines on the tripwire force)
+    tripwire = result.issue("tripwire-force")
+    assert tripwire.solutions == {}
+    cells = _row(html, "forecast-guarantees-tripwire-force")
     assert cells[-4:] == ["—"] * 4
     assert "there is no bargaining solution to compare" in text
     titles = {t.id: t.title for t in scenario.tracks}
@@ -101,7 +102,7 @@ def test_names_from_the_scenario_are_escaped():
     text = text.replace("title: Advance notice of large military exercises near the frontier",
                         "title: \"<b>Advance notice</b>\"", 1)
     scenario = multitrack.loads(text)
-    result = multitrack.analyze(scenario, only=ONLY, options={"forecast": {"draws": 50}})["forecast"]
+    result = multitrack.analyze(scenario, only=ONLY, draws=50)["forecast"]
     html = str(render_section(result, scenario))
     assert "<b>Advance notice</b>" not in html and "&lt;b&gt;Advance notice&lt;/b&gt;" in html
     assert "<i>Russia</i>" not in html and "&lt;i&gt;Russia" in html  # escaped in the chart's hover text too
@@ -137,7 +138,7 @@ def test_terminal_prints_a_row_per_issue(scenario, result):
 
 def test_border_talks_zone_depth_renders_everywhere():
     scenario = multitrack.load("border-talks")
-    result = multitrack.analyze(scenario, only=ONLY, options={"forecast": {"draws": 100}})["forecast"]
+    result = multitrack.analyze(scenario, only=ONLY, draws=100)["forecast"]
     issue = result.issue("zone-depth")
     html = str(render_section(result, scenario))
     assert "id='forecast-border'" in html and 'id="forecast-chart-border"' in html

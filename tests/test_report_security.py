@@ -18,7 +18,7 @@ from multitrack.report.summary import security_findings
 from multitrack.scenario import builtins
 
 SECURITY = ["deterrence", "escalation", "self-determination"]
-OPTIONS = {"deterrence": {"draws": 600}, "escalation": {"draws": 200}}
+DRAWS = 600  # the run's draws, read by deterrence and escalation alike
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def scenario():
 
 @pytest.fixture(scope="module")
 def results(scenario):
-    return multitrack.analyze(scenario, only=SECURITY, options=OPTIONS)
+    return multitrack.analyze(scenario, only=SECURITY, draws=DRAWS)
 
 
 def _text(html: str) -> str:
@@ -80,7 +80,7 @@ def test_crossing_sentence_says_which_way():
 def test_names_from_the_scenario_are_escaped():
     text = builtins.text("european-security").replace("    name: Russia\n", "    name: \"<i>Russia</i>\"\n", 1)
     scenario = multitrack.loads(text)
-    result = multitrack.analyze(scenario, only=["deterrence"], options={"deterrence": {"draws": 50}})["deterrence"]
+    result = multitrack.analyze(scenario, only=["deterrence"], draws=50)["deterrence"]
     html = str(render_section(result, scenario))
     assert "<i>Russia</i>" not in html and "&lt;i&gt;Russia&lt;/i&gt;" in html
 

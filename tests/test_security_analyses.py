@@ -55,7 +55,7 @@ def crisis_scenario(k) -> multitrack.Scenario:
 
 @pytest.mark.parametrize("k, deterred, respond", [(5.9, 0.0, 0.3), (6, 1.0, 1.0), (8, 1.0, 1.0), (0, 0.0, 0.3)])
 def test_tripwire_threshold_in_the_analysis(k, deterred, respond):
-    r = multitrack.analyze(crisis_scenario(k), only=["deterrence"], options={"deterrence": {"draws": 50}})
+    r = multitrack.analyze(crisis_scenario(k), only=["deterrence"], draws=50)
     c = r["deterrence"].crisis("c")
     assert c.deterred.value == deterred and c.nominal_deterred == bool(deterred)
     assert c.guarantees[0].respond.value == pytest.approx(respond)
@@ -65,7 +65,7 @@ def test_tripwire_threshold_in_the_analysis(k, deterred, respond):
 
 def test_tripwire_curve_crosses_at_the_derived_threshold():
     curve = multitrack.analyze(crisis_scenario(0), only=["deterrence"],
-                               options={"deterrence": {"draws": 20}})["deterrence"].crisis("c").guarantees[0].curve
+                               draws=20)["deterrence"].crisis("c").guarantees[0].curve
     assert curve.term == "tripwire" and curve.values == tuple(float(v) for v in range(13))
     assert curve.probability == tuple([0.0] * 6 + [1.0] * 7)
     assert curve.crossing == 6.0 and curve.nominal == 0.0
@@ -91,7 +91,7 @@ escalation:
 def test_two_rung_ladder_by_hand():
     """P(war within h months) = 1 - (1 - p)^h; the measure halves p."""
     s = multitrack.loads(HEAD + ESCALATION.format(p=0.1, f=0.5))
-    r = multitrack.analyze(s, only=["escalation"], options={"escalation": {"draws": 10}})["escalation"]
+    r = multitrack.analyze(s, only=["escalation"], draws=10)["escalation"]
     assert r.risk("none", "sea", 12, "war").mean == pytest.approx(1 - 0.9 ** 12, rel=1e-6)
     assert r.risk("hotline", "sea", 12, "war").mean == pytest.approx(1 - 0.95 ** 12, rel=1e-6)
     assert r.risk("none", "sea", 1, "war").mean == pytest.approx(0.1, rel=1e-6)
@@ -105,7 +105,7 @@ def test_uncertain_inputs_give_intervals_and_the_seed_repeats_them():
     text = HEAD + ESCALATION.format(p="{dist: uniform, low: 0.05, high: 0.15}", f="{dist: uniform, low: 0.3, high: 0.9}")
     s = multitrack.loads(text)
     run = lambda seed: multitrack.analyze(s, only=["escalation"],  # noqa: E731
-                                          options={"escalation": {"draws": 400, "seed": seed}})["escalation"]
+                                          draws=400, seed=seed)["escalation"]
     a, b, c = run(1), run(1), run(2)
     cell = a.risk("none", "sea", 12, "war")
     assert cell.low < cell.mean < cell.high
@@ -215,11 +215,12 @@ def test_workers_give_the_same_results_as_one_process():
     from multitrack.montecarlo import DaskExecutor
 
     s = multitrack.load("european-security")
-    options = {"deterrence": {"draws": 600, "chunk_size": 200}, "escalation": {"draws": 300, "chunk_size": 100},
-               "forecast": {"draws": 200, "chunk_size": 50}}
+    from multitrack.settlement import Settlement
+
+    settlement = Settlement.from_scenario(s, draws=600, chunk_size=100)  # one run: six chunks
     only = ["deterrence", "escalation", "forecast"]
-    serial = run_all(s, only=only, options=options)
+    serial = run_all(s, only=only, settlement=settlement)
     with DaskExecutor.local(2) as ex:
-        spread = run_all(s, only=only, options=options, executor=ex)
+        spread = run_all(s, only=only, settlement=settlement, executor=ex)
     for name in only:
         assert serial[name].to_dict() == spread[name].to_dict(), name

@@ -124,9 +124,14 @@ def test_reservation_values_that_cannot_both_hold():
     t = analyze_track(s, s.tracks[0])
     assert not t.can_agree
     cuts = {r.constraint.actor: r for r in t.diagnosis.relaxations}
-    # p needs x >= 8, q needs x <= 5: p can get at most 0.5 while q is satisfied, q at most 0.2
-    assert cuts["p"].reduction == pytest.approx(0.3) and cuts["q"].reduction == pytest.approx(0.3)
-    assert cuts["p"].opens_outcomes == 1  # x = 5 once p accepts 0.5
+    # p needs x >= 8, q needs x <= 5: while q is satisfied p could get 0.5, but only at x = 5, the
+    # status quo itself, which is no deal; the best deal for p is x = 4 (q gains 0.1 over the status
+    # quo), so p must give up 0.4. q can get at most 0.2 (x = 8): it gives up 0.3.
+    assert cuts["p"].reduction == pytest.approx(0.4) and cuts["q"].reduction == pytest.approx(0.3)
+    assert cuts["p"].opens_outcomes == 1  # x = 4 once p accepts 0.4
+    [x4] = cuts["p"].opened
+    assert x4.outcome == {"years": 4.0} and x4.gain == pytest.approx({"p": -0.1, "q": 0.1})
+    assert x4.gainers == ("q",) and x4.losers == ("p",)
 
 
 THREE = """
@@ -206,7 +211,8 @@ def test_european_security_every_track_is_judged():
         if t.deferred:
             continue
         assert t.can_agree is not None
-        assert (t.diagnosis is None) == t.can_agree
+        # a diagnosis wherever no deal exists: no outcome passes, or only the status quo does
+        assert (t.diagnosis is None) == bool(t.can_agree and t.improves)
         if t.can_agree:
             assert {x.concept for x in t.solutions} >= {"nash", "weighted_nash", "kalai_smorodinsky",
                                                           "egalitarian", "utilitarian"}

@@ -129,7 +129,7 @@ STATUS_QUO = re.compile(r"status[ _-]?quo", re.IGNORECASE)
 
 def test_no_output_speaks_of_a_status_quo(scenario, tmp_path):
     results = multitrack.analyze(scenario, only=["overview", "agreement", "forecast", "process", "negotiation"],
-                                 options={"process": {"draws": 40}, "forecast": {"draws": 40}})
+                                 draws=40)
     html = render_html(scenario, results)
     assert "Disagreement point" in html or "disagreement point" in html
     markdown, figures = render_markdown(scenario, results)
@@ -188,8 +188,8 @@ def test_the_process_comparison_takes_the_disagreement_point_as_no_deal(scenario
     values = DrawValues((), np.zeros((3, 0)))
     space = build_batch_space(scenario, track, values, parties_of(track, None, {}))
     assert np.array_equal(space.reservation, np.ones((3, 2)))
-    assert np.array_equal(space.sq_utility, space.reservation)
+    assert np.array_equal(space.disagreement, space.reservation)
     bare = multitrack.loads(NO_STATUS_QUO.replace("    reservation_values: {p: 1, q: 1}\n", ""))
     worst = build_batch_space(bare, bare.tracks[0], values, parties_of(bare.tracks[0], None, {}))
     assert np.array_equal(worst.reservation, np.zeros((3, 2)))
-    assert np.array_equal(worst.sq_utility, worst.reservation)
+    assert np.array_equal(worst.disagreement, worst.reservation)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from multitrack.scenario.option_form import evaluate
 from multitrack.stability import (
     CONCEPTS,
     AtLeastOne,
@@ -27,7 +28,6 @@ from multitrack.stability import (
     parse_statement,
     unilateral_moves,
 )
-from multitrack.stability.conflict import evaluate
 from multitrack.stability.examples import chicken, prisoners_dilemma, two_by_two
 
 

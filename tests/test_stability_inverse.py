@@ -4,8 +4,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from multitrack.scenario.option_form import Conflict, DecisionMaker, Payoffs
 from multitrack.stability.concepts import analyse
-from multitrack.stability.conflict import Conflict, DecisionMaker, Payoffs
 from multitrack.stability.examples import prisoners_dilemma
 from multitrack.stability.inverse import what_it_takes
 

@@ -16,9 +16,9 @@ import pytest
 import multitrack
 from multitrack.errors import ScenarioError
 from multitrack.scenario import builtins
+from multitrack.scenario.conflicts import to_core
 from multitrack.stability import Conflict as CoreConflict
 from multitrack.stability.analysis import StabilityConfig, StabilityResult, conflict_stability
-from multitrack.stability.from_scenario import to_core
 
 PD = """\
 version: 1

@@ -62,7 +62,8 @@ def test_analyze_records_the_run_with_its_scenario_parameters_and_results(two_ru
     assert record.scenario_text == changed.read_text()
     assert registry.get(1).scenario_text == builtins.text("border-talks")
     assert record.scenario_hash == hashlib.sha256(canonical_json(record.scenario).encode()).hexdigest()
-    assert record.parameters == {"only": ["overview", "agreement"], "options": {}, "workers": 1}
+    assert record.parameters == {"only": ["overview", "agreement"], "options": {}, "workers": 1,
+                                 "draws": 1000, "seed": 20240601}  # the run's draws, defaults filled in
     assert record.software_version == multitrack.__version__
     saved = json.loads((db.parent / "r2" / "results.json").read_text())
     assert record.results == saved

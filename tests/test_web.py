@@ -126,10 +126,10 @@ def test_edit_rerun_flips_the_track_and_the_report_says_so():
     assert verdict(c) == "can agree"
     page = edit(c, page, {SOUTH_LINE: "40"}, do="run", draws="200", seed="7")
     assert wait(c)["state"] == "done"
-    assert verdict(c) == "cannot agree"
+    assert verdict(c) == "blocked"
     report = c.get("/download/report.html")
     assert report.status_code == 200 and "attachment" in report.headers["content-disposition"]
-    assert "Cannot agree" in report.text
+    assert 'id="summary-border"' in report.text and 'data-verdict="blocked"' in report.text
 
 
 def test_downloaded_yaml_validates_and_keeps_the_edit(tmp_path):
@@ -271,3 +271,4 @@ def test_a_web_run_is_recorded_in_the_run_database(tmp_path):
     assert status["state"] == "done" and "recorded as run" in status["message"], status
     (run,) = RunRegistry(db).list()
     assert run.scenario_id == "border-talks"
+    assert (run.parameters["draws"], run.parameters["seed"]) == (100, 1)  # the run's one set of draws

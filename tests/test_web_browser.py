@@ -87,7 +87,7 @@ def test_flip_a_track_download_the_yaml_and_upload_a_broken_file(page, tmp_path)
 
     page.fill(f"input[data-path='{SOUTH_LINE}']", "40")  # south: never below 40; north: never above 30
     page.click("#run-button")
-    expect(page.locator("#verdict-border .words")).to_have_text("cannot agree", timeout=60_000)
+    expect(page.locator("#verdict-border .words")).to_have_text("blocked", timeout=60_000)
     expect(page.locator("#stale-results")).to_have_count(0)
     _shot(page, "2-cannot-agree")
 

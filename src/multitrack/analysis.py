@@ -3,21 +3,28 @@
 An analysis is a function ``(scenario, *, progress=None) -> Result`` decorated with
 :func:`register`. Discovery imports every subpackage of :mod:`multitrack` and every
 entry point in the ``multitrack.analyses`` group, so nothing lists analyses by hand.
+
+A run builds one :class:`~multitrack.settlement.Settlement` (the scenario and the run's one set
+of draws) and passes it as ``settlement=`` to every analysis that ``reads`` it, so every
+analysis that samples sees the same draws of the same estimates.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import Any, Callable, Protocol, Sequence
+from pathlib import Path
+from typing import Any, Protocol
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .errors import MultitrackError
 from .progress import ProgressCallback
 from .scenario.model import Scenario
+from .settlement import Settlement
 
 #: Subpackages that render, serve, store or convert and never define analyses.
 _FRONT_ENDS = {"cli", "report", "web", "store", "scenario", "interop"}
@@ -40,33 +47,41 @@ class AnalysisSpec:
     description: str
     run: AnalysisFunction
     order: int = 100
-    config: type | None = None  # a pydantic model of the analysis's settings
+    config: type[BaseModel] | None = None  # a pydantic model of the analysis's settings
     parallel: bool = False      # takes ``executor=`` and ``checkpoint=`` (Monte Carlo analyses)
     warm_up: Callable[[], None] | None = None  # compiles kernels ahead, in a thread, while others run
     applies: Callable[[Scenario], bool] | None = None  # False: nothing to analyse here (skipped)
-    uses: tuple[str, ...] = ()  # earlier analyses whose results it reads (passed as ``upstream=``)
+    uses: tuple[str, ...] = ()  # analyses whose results it reads (run before it, passed as ``upstream=``)
     compile_ahead: bool = False  # warm up in a separate process (kernels that take seconds to compile)
+    reads: tuple[str, ...] = ()  # parts of the run it reads: "settlement" (passed as ``settlement=``)
 
 
 _REGISTRY: dict[str, AnalysisSpec] = {}
+READABLE = {"settlement"}
 _discovered = False
 
 
-def register(name: str, title: str, order: int = 100, config: type | None = None,
+def register(name: str, title: str, order: int = 100, config: type[BaseModel] | None = None,
              parallel: bool = False, warm_up: Callable[[], None] | None = None,
              applies: Callable[[Scenario], bool] | None = None, uses: tuple[str, ...] = (),
-             compile_ahead: bool = False) -> Callable[[AnalysisFunction], AnalysisFunction]:
+             compile_ahead: bool = False, reads: tuple[str, ...] = ()
+             ) -> Callable[[AnalysisFunction], AnalysisFunction]:
     """Decorator: make ``func`` discoverable as the analysis ``name``; ``config`` is the pydantic
     model of its settings, passed to it as ``config=``; a ``parallel`` analysis also receives the
     run's ``executor=`` and ``checkpoint=`` (a factory of chunk stores, from a fingerprint);
     ``applies(scenario)`` False skips the analysis on scenarios that hold nothing for it;
     ``compile_ahead`` warms it in a separate process when the command line runs it; an
-    analysis that ``uses`` others gets their results, where they ran before it, as ``upstream=``."""
+    analysis that ``uses`` others runs after them and gets their results (those that ran) as ``upstream=``;
+    one that ``reads=("settlement",)`` gets the run's settlement (its draws) as ``settlement=``."""
+    unknown = set(reads) - READABLE
+    if unknown:
+        raise ValueError(f"analysis {name!r} reads {', '.join(sorted(unknown))}; "
+                         f"an analysis can read: {', '.join(sorted(READABLE))}")
 
     def wrap(func: AnalysisFunction) -> AnalysisFunction:
         doc = (func.__doc__ or "").strip().splitlines()
         _REGISTRY[name] = AnalysisSpec(name, title, doc[0] if doc else title, func, order, config, parallel,
-                                      warm_up, applies, tuple(uses), compile_ahead)
+                                      warm_up, applies, tuple(uses), compile_ahead, tuple(reads))
         return func
 
     return wrap
@@ -77,11 +92,10 @@ def discover() -> None:
     global _discovered
     if _discovered:
         return
-    import multitrack
-
-    for module in pkgutil.iter_modules(multitrack.__path__):
+    package = __name__.rpartition(".")[0]  # "multitrack", found without importing its interface
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
         if module.ispkg and module.name not in _FRONT_ENDS:
-            importlib.import_module(f"multitrack.{module.name}")
+            importlib.import_module(f"{package}.{module.name}")
     for entry in entry_points(group="multitrack.analyses"):
         entry.load()
     _discovered = True
@@ -124,6 +138,10 @@ class AnalysisOptionError(MultitrackError):
 
 def make_config(spec: AnalysisSpec, options: dict[str, Any] | None) -> Any:
     """The analysis's config model built from plain options (None when it takes none)."""
+    run_level = sorted({"draws", "seed"} & set(options or {}))
+    if run_level:
+        raise AnalysisOptionError(f"{spec.name}.{run_level[0]}: draws and seed belong to the whole run, "
+                                  "not to one analysis: use --draws/--seed (analyze(draws=, seed=))")
     if spec.config is None:
         if options:
             raise AnalysisOptionError(f"analysis {spec.name!r} takes no settings")
@@ -157,16 +175,23 @@ def run_all(scenario: Scenario, *, only: list[str] | None = None,
             options: dict[str, dict[str, Any]] | None = None,
             progress: ProgressCallback | None = None, executor: Any = None,
             checkpoint: Callable[[str], Any] | None = None,
-            precompile: bool = False) -> dict[str, AnalysisResult]:
+            precompile: bool = False, draws: int | None = None, seed: int | None = None,
+            settlement: Settlement | None = None) -> dict[str, AnalysisResult]:
     """Run every available analysis (or those named in ``only``) on ``scenario``; ``options``
     holds settings per analysis name (validated by each analysis's config model); Monte Carlo
     analyses run their chunks on ``executor`` (default: in this process) and keep finished
-    chunks in ``checkpoint(fingerprint)`` when given."""
+    chunks in ``checkpoint(fingerprint)`` when given. Every analysis that samples reads the
+    run's one set of draws: ``draws`` draws from ``seed`` (defaults:
+    :data:`multitrack.settlement.DEFAULT_DRAWS` and ``DEFAULT_SEED``), or ``settlement``."""
+    settlement = settlement if settlement is not None else run_settlement(scenario, draws, seed)
+    if settlement.scenario is not scenario:
+        raise AnalysisOptionError("the settlement given was built from another scenario")
     specs = available()
     names = {s.name for s in specs}
     unknown = sorted(set(only or ()) - names) + sorted(set(options or {}) - names)
     if unknown:
-        raise AnalysisOptionError(f"unknown analysis: {', '.join(unknown)} (known: {', '.join(sorted(names))})")
+        raise AnalysisOptionError(f"unknown analysis: {', '.join(unknown)} "
+                                  f"(known: {', '.join(sorted(names))})")
     if only is not None:
         specs = [s for s in specs if s.name in only]
     specs = [s for s in specs if s.applies is None or s.applies(scenario)]
@@ -174,7 +199,8 @@ def run_all(scenario: Scenario, *, only: list[str] | None = None,
     compiler, compiled_there = _start_compiler(specs) if precompile else (None, set())
     _start_warm_ups([s for s in specs[1:] if s.name not in compiled_there])
     try:
-        return _run_specs(scenario, specs, configs, progress, executor, checkpoint, compiler, compiled_there)
+        return _run_specs(scenario, specs, configs, progress, executor, checkpoint, compiler, compiled_there,
+                          settlement)
     finally:
         if compiler is not None and compiler.poll() is None:
             compiler.kill()
@@ -189,10 +215,20 @@ def _wait_for(compiler: Any, name: str, done: set[str]) -> None:
         done.add(line.strip())
 
 
-def _run_specs(scenario, specs, configs, progress, executor, checkpoint, compiler, compiled_there):
+def run_settlement(scenario: Scenario, draws: int | None = None, seed: int | None = None,
+                   chunk_size: int | None = None) -> Settlement:
+    """The run's settlement; a bad number of draws or seed is an option error (one line)."""
+    try:
+        return Settlement.from_scenario(scenario, draws=draws, seed=seed, chunk_size=chunk_size)
+    except ValueError as exc:
+        raise AnalysisOptionError(str(exc)) from None
+
+
+def _run_specs(scenario, specs, configs, progress, executor, checkpoint, compiler, compiled_there,
+               settlement):
     results: dict[str, AnalysisResult] = {}
     done: set[str] = set()
-    for spec in specs:
+    for spec in run_order(specs):
         if compiler is not None and spec.name in compiled_there:
             _wait_for(compiler, spec.name, done)  # rather than compile the same kernels twice
         kwargs: dict[str, Any] = {"config": configs[spec.name]} if spec.config is not None else {}
@@ -200,5 +236,20 @@ def _run_specs(scenario, specs, configs, progress, executor, checkpoint, compile
             kwargs.update(executor=executor, checkpoint=checkpoint)
         if spec.uses:
             kwargs["upstream"] = {name: results[name] for name in spec.uses if name in results}
+        if "settlement" in spec.reads:
+            kwargs["settlement"] = settlement
         results[spec.name] = spec.run(scenario, progress=progress, **kwargs)
-    return results
+    return {spec.name: results[spec.name] for spec in specs}  # in report order
+
+
+def run_order(specs: list[AnalysisSpec]) -> list[AnalysisSpec]:
+    """``specs`` in report order, except that an analysis runs after those it ``uses`` (the
+    overview, shown first, reads the agreement space to give each track its verdict)."""
+    pending, ordered, done = list(specs), [], set()
+    present = {s.name for s in specs}
+    while pending:
+        ready = next((s for s in pending if all(u in done or u not in present for u in s.uses)), pending[0])
+        pending.remove(ready)
+        ordered.append(ready)
+        done.add(ready.name)
+    return ordered

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from multitrack.datasets import CHECKOUT_DATA, shared_data_dir
-
 from multitrack.calibration.estimates import Estimate, difference, icb_estimates, mid_estimates, share
 from multitrack.calibration.intervals import bootstrap, newcombe, wilson
 from multitrack.calibration.mapping import (
@@ -25,6 +23,7 @@ from multitrack.calibration.mapping import (
     occupied_months,
 )
 from multitrack.calibration.readers import CalibrationDataError, read_icb, read_mid
+from multitrack.datasets import CHECKOUT_DATA, shared_data_dir
 
 DEFAULT_DATA_DIR = shared_data_dir() or CHECKOUT_DATA  # $MULTITRACK_DATA or the checkout's ../shared/data
 SOURCES = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -12,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
-from .. import __version__
+from .._version import __version__
 from ..errors import MultitrackError, ScenarioError
 from ..progress import ProgressEvent
 from . import terminal
@@ -69,8 +68,8 @@ def scenarios() -> None:
 
 
 @app.command()
-def show(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name, path to a YAML file, or a GMCR+ "
-                                      "file (.gmcr or .json).")) -> None:
+def show(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name, path to a YAML file, or a "
+                                      "GMCR+ file (.gmcr or .json).")) -> None:
     """Summarise a scenario: per track who sits, who holds a veto, the issues and every stance;
     per conflict its decision makers, options, preferences, rules, misperceptions and coalitions."""
     terminal.show_scenario(out, _load(scenario))
@@ -78,7 +77,8 @@ def show(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name, p
 
 @app.command()
 def validate(files: list[str] = typer.Argument(..., help="Scenario files, built-in names or GMCR+ files."),
-             all_problems: bool = typer.Option(False, "--all", help="List every problem, not only the first."),
+             all_problems: bool = typer.Option(False, "--all",
+                                               help="List every problem, not only the first."),
              strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors.")) -> None:
     """Check scenario files; exit status 2 if any is invalid."""
     from ..scenario import check
@@ -146,6 +146,9 @@ def analyses() -> None:
             out.print(f"  settings (--set {spec.name}.SETTING=VALUE):", markup=False, soft_wrap=True)
         for name, field_ in fields.items():
             out.print(f"    {_setting_text(name, field_)}", markup=False, soft_wrap=True)
+        if "settlement" in spec.reads:
+            out.print("  reads the run's draws (--draws N --seed S, shared by every analysis that samples)",
+                      markup=False, soft_wrap=True)
 
 
 def _summary(spec) -> str:
@@ -176,8 +179,12 @@ def _setting_text(name: str, field_) -> str:
 _KINDS = {int: "a whole number", float: "a number", bool: "true or false", str: "a text"}
 
 
-_DRAWS = typer.Option(None, "--draws", help="Monte Carlo draws for the uncertainty analyses.")
-_SEED = typer.Option(None, "--seed", help="Root seed: the same seed gives the same results.")
+_DRAWS = typer.Option(None, "--draws", help="Draws of every uncertain estimate, one set for the whole run "
+                      "(every analysis that samples reads the same draws; default 1000).")
+_SEED = typer.Option(None, "--seed", help="Root seed of the run's draws: the same seed gives the same "
+                     "results (default 20240601).")
+_CHUNK = typer.Option(None, "--chunk-size", min=1, help="Draws per chunk of work (default 1000); the same "
+                      "seed and chunk size give the same draws however many workers run them.")
 _WORKERS = typer.Option(1, "--workers", min=1, help="Local worker processes (Dask); 1 runs in this process.")
 _SCHEDULER = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://host:8786.")
 _CHECKPOINT = typer.Option(None, "--checkpoint", help="Keep finished draws in this file; rerun to resume.")
@@ -185,17 +192,18 @@ _CHECKPOINT = typer.Option(None, "--checkpoint", help="Keep finished draws in th
 
 @app.command()
 def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name or path to a YAML file."),
-            out_dir: Optional[Path] = typer.Option(None, "--out", "-o",
+            out_dir: Path | None = typer.Option(None, "--out", "-o",
                                                    help="Report folder (default: report-<scenario id>)."),
-            only: Optional[list[str]] = typer.Option(None, "--only", help="Run only these analyses."),
-            setting: Optional[list[str]] = typer.Option(
+            only: list[str] | None = typer.Option(None, "--only", help="Run only these analyses."),
+            setting: list[str] | None = typer.Option(
                 None, "--set", help="An analysis setting, e.g. --set agreement.grid_points=21 (repeatable)."),
-            draws: Optional[int] = _DRAWS, seed: Optional[int] = _SEED, workers: int = _WORKERS,
-            scheduler: Optional[str] = _SCHEDULER, checkpoint: Optional[Path] = _CHECKPOINT,
+            draws: int | None = _DRAWS, seed: int | None = _SEED, chunk_size: int | None = _CHUNK,
+            workers: int = _WORKERS, scheduler: str | None = _SCHEDULER,
+            checkpoint: Path | None = _CHECKPOINT,
             report_format: str = typer.Option("html", "--format", help="Report format: html (one "
                                               "self-contained file) or md (Markdown with SVG figures)."),
             quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths written."),
-            db: Optional[str] = typer.Option(None, "--db", metavar="URL", help=RUNS_DB_HELP),
+            db: str | None = typer.Option(None, "--db", metavar="URL", help=RUNS_DB_HELP),
             no_record: bool = typer.Option(False, "--no-record", help="Do not record this run in the "
                                            "run database.")) -> None:
     """Run every analysis and write report.html (or report.md) and results.json; record the run."""
@@ -206,7 +214,7 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
     model = _load(scenario)
     folder = out_dir or Path(f"report-{model.id}")
     options = _settings(setting or [])
-    results = _run(model, only, options, draws, seed, workers, scheduler, checkpoint, quiet)
+    results = _run(model, only, options, (draws, seed, chunk_size), workers, scheduler, checkpoint, quiet)
     if not quiet:
         for name, result in results.items():
             terminal.show_result(out, name, result, model)
@@ -217,17 +225,22 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
     for kind, path in paths.items():
         out.print(f"wrote {path}", markup=False)
     if not no_record:  # after the report, so that a database problem never loses it
-        record_run(db, scenario, model, results, {"only": only, "options": options, "workers": workers},
-                   quiet=quiet)
+        record_run(db, scenario, model, results, {"only": only, "options": options, "workers": workers,
+                                                  **_run_draws(draws, seed, chunk_size)}, quiet=quiet)
 
 
 @app.command("compare-designs")
-def compare_designs(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name or path to a YAML file."),
-                    setting: Optional[list[str]] = typer.Option(
-                        None, "--set", help="A setting of the process analysis, e.g. --set process.chunk_size=500."),
-                    draws: Optional[int] = _DRAWS, seed: Optional[int] = _SEED, workers: int = _WORKERS,
-                    scheduler: Optional[str] = _SCHEDULER, checkpoint: Optional[Path] = _CHECKPOINT,
-                    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the result as JSON.")) -> None:
+def compare_designs(scenario: str = typer.Argument(DEFAULT_SCENARIO,
+                                                   help="Built-in name or path to a YAML file."),
+                    setting: list[str] | None = typer.Option(
+                        None, "--set", help="A setting of the process analysis, e.g. --set "
+                        "process.grid_points=21."),
+                    draws: int | None = _DRAWS, seed: int | None = _SEED,
+                    chunk_size: int | None = _CHUNK,
+                    workers: int = _WORKERS, scheduler: str | None = _SCHEDULER,
+                    checkpoint: Path | None = _CHECKPOINT,
+                    json_out: Path | None = typer.Option(None, "--json",
+                                                            help="Also write the result as JSON.")) -> None:
     """Compare parallel tracks, linked tracks, a sequence and one package, and each track's forums,
     on the same draws of the scenario's uncertain estimates."""
     import json
@@ -235,8 +248,8 @@ def compare_designs(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built
     from ..report.files import atomic_write_text
 
     model = _load(scenario)
-    results = _run(model, ["process"], _settings(setting or []), draws, seed, workers, scheduler, checkpoint,
-                   quiet=False)
+    results = _run(model, ["process"], _settings(setting or []), (draws, seed, chunk_size), workers,
+                   scheduler, checkpoint, quiet=False)
     terminal.show_result(out, "process", results["process"], model)
     if json_out is not None:
         try:
@@ -246,18 +259,28 @@ def compare_designs(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built
         out.print(f"wrote {json_out}", markup=False)
 
 
-def _run(model, only, options, draws, seed, workers, scheduler, checkpoint, quiet):
-    """Run the analyses with a progress bar, on the chosen executor, with an optional checkpoint."""
-    from ..analysis import available, run_all
+def _run_draws(draws: int | None, seed: int | None, chunk_size: int | None) -> dict[str, int]:
+    """The run's draws and seed as recorded (the defaults filled in; the chunk size when given)."""
+    from ..settlement import DEFAULT_DRAWS, DEFAULT_SEED
+
+    out = {"draws": DEFAULT_DRAWS if draws is None else draws, "seed": DEFAULT_SEED if seed is None else seed}
+    return out if chunk_size is None else {**out, "chunk_size": chunk_size}
+
+
+def _run(model, only, options, run_draws, workers, scheduler, checkpoint, quiet):
+    """Run the analyses with a progress bar, on the chosen executor, with an optional checkpoint;
+    every analysis reads the run's one set of draws (``run_draws``: draws, seed, chunk size)."""
+    from ..analysis import run_all, run_settlement
     from ..montecarlo import CheckpointFile, RunInterrupted, make_executor
+
+    draws, seed, chunk_size = run_draws
+    try:
+        settlement = run_settlement(model, draws, seed, chunk_size)
+    except MultitrackError as exc:
+        _fail(str(exc))
 
     if scheduler and workers > 1:
         _fail("give --workers or --scheduler, not both")
-    for spec in available():
-        fields = spec.config.model_fields if spec.parallel and spec.config else {}
-        for key, value in (("draws", draws), ("seed", seed)):
-            if value is not None and key in fields:
-                options.setdefault(spec.name, {}).setdefault(key, value)
     store = None if checkpoint is None else (lambda fingerprint: CheckpointFile(checkpoint, fingerprint))
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
@@ -271,17 +294,17 @@ def _run(model, only, options, draws, seed, workers, scheduler, checkpoint, quie
         try:
             with make_executor(workers, scheduler) as executor:
                 return run_all(model, only=only, options=options, progress=progress, executor=executor,
-                               checkpoint=store, precompile=True)
+                               checkpoint=store, precompile=True, settlement=settlement)
         except RunInterrupted as exc:
             _fail(str(exc), code=130)
         except MultitrackError as exc:
             _fail(str(exc))
 
 
-from .interop_commands import export_app, import_app  # noqa: E402
-from .security_commands import calibrate_command, capabilities_command, criteria_command  # noqa: E402
 from .forecast_commands import backtest_app, forecast_ktab  # noqa: E402
+from .interop_commands import export_app, import_app  # noqa: E402
 from .negotiation_commands import negotiate_command, tournament_command  # noqa: E402
+from .security_commands import calibrate_command, capabilities_command, criteria_command  # noqa: E402
 from .serve_command import serve  # noqa: E402
 
 app.add_typer(import_app, name="import")

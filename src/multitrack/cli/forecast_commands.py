@@ -7,7 +7,6 @@ column), which the console entry point prints on stderr with exit status 2.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 import typer
@@ -36,10 +35,10 @@ def _iv(iv, signed: bool = False) -> str:
 @backtest_app.command("deu")
 def backtest_deu(
     file: Path = typer.Argument(..., help="A DEU III issue file (tab- or comma-separated, one row per issue)."),
-    model: Optional[list[str]] = typer.Option(None, "--model", "-m",
+    model: list[str] | None = typer.Option(None, "--model", "-m",
                                               help="Model to score (repeat for more; default: all of "
                                               "mean, median, challenge, condorcet)."),
-    csv_out: Optional[Path] = typer.Option(None, "--csv", help="Also write the table as CSV."),
+    csv_out: Path | None = typer.Option(None, "--csv", help="Also write the table as CSV."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap and of the folds."),
     folds: int = typer.Option(5, "--folds", help="Folds of the cross-validation grouped by proposal."),
     boot: int = typer.Option(2000, "--boot", help="Bootstrap replicates (proposals resampled)."),
@@ -95,7 +94,7 @@ def backtest_deu(
 def forecast_ktab(
     file: Path = typer.Argument(..., help="A KTAB spatial-model actor file (CSV: actors with power, and a "
                                 "position and salience per dimension)."),
-    model: Optional[list[str]] = typer.Option(None, "--model", "-m",
+    model: list[str] | None = typer.Option(None, "--model", "-m",
                                               help="Model to run (repeat for more; default: every model)."),
     scale: float = typer.Option(100.0, "--scale", help="The scale of the file's positions and saliences "
                                 "(KTAB's is 0-100); a salience divided by it is the share of attention."),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -29,10 +28,10 @@ def _refuse(message: str) -> None:
 def import_genius(
     folder: Path = typer.Argument(..., help="Folder with a Genius XML domain and its profiles, or a "
                                   "GeniusWeb JSON domain and profiles."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o",
+    output: Path | None = typer.Option(None, "--output", "-o",
                                           help="Scenario file to write (default: <domain>.yaml)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
-    year: Optional[int] = typer.Option(None, "--year", help="Publication year to cite in the sources "
+    year: int | None = typer.Option(None, "--year", help="Publication year to cite in the sources "
                                        "entry (default: a year the files state, else the year in the folder's "
                                        "name, e.g. y2010, else the files' modification year)."),
 ) -> None:
@@ -57,7 +56,7 @@ def import_genius(
 @export_app.command("genius")
 def export_genius(
     scenario: str = typer.Argument(..., help="Built-in name or path to a scenario YAML file."),
-    track: Optional[str] = typer.Option(None, "--track", "-t",
+    track: str | None = typer.Option(None, "--track", "-t",
                                         help="Track to export (may be left out when there is only one)."),
     output: Path = typer.Option(..., "--output", "-o", help="Folder to write the XML files into."),
     force: bool = typer.Option(False, "--force", help="Write into a folder that is not empty."),
@@ -83,7 +82,7 @@ def export_genius(
 @import_app.command("gmcr")
 def import_gmcr(
     file: Path = typer.Argument(..., help="A GMCR+ (gmcr-py) conflict save file (JSON)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o",
+    output: Path | None = typer.Option(None, "--output", "-o",
                                           help="Scenario file to write (default: <file name>.yaml)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
     status_quo: str | None = typer.Option(
@@ -136,7 +135,7 @@ def _gmcr_summary(conflict, status_quo: str | None) -> str:
 @export_app.command("gmcr")
 def export_gmcr(
     scenario: str = typer.Argument(..., help="Built-in name or path to a scenario YAML file."),
-    conflict: Optional[str] = typer.Option(None, "--conflict", "-c",
+    conflict: str | None = typer.Option(None, "--conflict", "-c",
                                            help="Conflict to export (may be left out when there is only one)."),
     output: Path = typer.Option(..., "--output", "-o", help="GMCR+ JSON file to write."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
@@ -144,8 +143,8 @@ def export_gmcr(
     """Write one conflict of a scenario as a GMCR+ (gmcr-py) save file."""
     from ..errors import Problem, ScenarioError
     from ..scenario import load
+    from ..scenario.conflicts import to_core
     from ..stability import write_gmcr_plus
-    from ..stability.from_scenario import to_core
 
     model = load(scenario)
     ids = [c.id for c in model.conflicts]

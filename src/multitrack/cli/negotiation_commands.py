@@ -4,7 +4,6 @@ or on a Genius domain. Bad input is one line on stderr with exit status 2."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -38,7 +37,7 @@ def _strategies(text: str):
     return names, [PRESETS[s]() for s in names]
 
 
-def _protocol(deadline: int, tolerance: Optional[float], **kw):
+def _protocol(deadline: int, tolerance: float | None, **kw):
     """The literature's agents, or NegMAS's time-based ones when a tolerance is given."""
     from ..negotiation import ProtocolConfig
 
@@ -47,7 +46,7 @@ def _protocol(deadline: int, tolerance: Optional[float], **kw):
     return ProtocolConfig.negmas(deadline=deadline, tolerance=tolerance, **kw)
 
 
-def _domain(scenario: Optional[str], track: Optional[str], genius: Optional[Path]):
+def _domain(scenario: str | None, track: str | None, genius: Path | None):
     """The negotiation domain of a scenario track, or of a Genius domain folder."""
     from ..negotiation import NegotiationDomain
     from ..scenario import load
@@ -55,7 +54,9 @@ def _domain(scenario: Optional[str], track: Optional[str], genius: Optional[Path
     if genius is not None:
         if scenario is not None:
             _refuse("give a scenario or --genius, not both")
-        return None, NegotiationDomain.from_genius(genius)
+        from ..interop import genius_scenario
+
+        return None, NegotiationDomain.from_scenario(genius_scenario(genius))
     model = load(scenario or "european-security")
     ids = [t.id for t in model.active_tracks]
     if track is None:
@@ -79,15 +80,15 @@ def _discount_line(domain) -> str | None:
 
 
 def negotiate_command(
-    scenario: Optional[str] = typer.Argument(None, help=SCENARIO_HELP),
-    track: Optional[str] = typer.Option(None, "--track", "-t", help=TRACK_HELP),
+    scenario: str | None = typer.Argument(None, help=SCENARIO_HELP),
+    track: str | None = typer.Option(None, "--track", "-t", help=TRACK_HELP),
     strategies: str = typer.Option("boulware,conceder", "--strategies", "-s",
                                    help="One strategy per party, comma-separated, in party order (one name: "
                                    "every party uses it)."),
     deadline: int = typer.Option(100, "--deadline", min=1, help=DEADLINE_HELP),
     seed: int = typer.Option(0, "--seed", help="Seed for random strategies."),
-    tolerance: Optional[float] = typer.Option(None, "--tolerance", min=0.0, help=TOLERANCE_HELP),
-    genius: Optional[Path] = typer.Option(None, "--genius", help=GENIUS_HELP),
+    tolerance: float | None = typer.Option(None, "--tolerance", min=0.0, help=TOLERANCE_HELP),
+    genius: Path | None = typer.Option(None, "--genius", help=GENIUS_HELP),
     offers: bool = typer.Option(False, "--offers", help="Print every offer."),
 ) -> None:
     """Run one negotiation between automated agents and print how it went."""
@@ -136,8 +137,8 @@ def negotiate_command(
 
 
 def tournament_command(
-    scenario: Optional[str] = typer.Argument(None, help=SCENARIO_HELP),
-    track: Optional[str] = typer.Option(None, "--track", "-t", help=TRACK_HELP),
+    scenario: str | None = typer.Argument(None, help=SCENARIO_HELP),
+    track: str | None = typer.Option(None, "--track", "-t", help=TRACK_HELP),
     strategies: str = typer.Option("boulware,linear,conceder,hardliner", "--strategies", "-s",
                                    help="Strategies that meet in every assignment, comma-separated."),
     draws: int = typer.Option(20, "--draws", min=1, help="Monte Carlo draws of the uncertain inputs "
@@ -146,14 +147,15 @@ def tournament_command(
     seed: int = typer.Option(20240601, "--seed", help="Root seed."),
     max_assignments: int = typer.Option(64, "--max-assignments", min=1, help="Sample this many assignments "
                                         "when there are more."),
-    tolerance: Optional[float] = typer.Option(None, "--tolerance", min=0.0, help=TOLERANCE_HELP),
-    genius: Optional[Path] = typer.Option(None, "--genius", help=GENIUS_HELP),
-    csv: Optional[Path] = typer.Option(None, "--csv", help="Write one row per assignment to this CSV file."),
+    tolerance: float | None = typer.Option(None, "--tolerance", min=0.0, help=TOLERANCE_HELP),
+    genius: Path | None = typer.Option(None, "--genius", help=GENIUS_HELP),
+    csv: Path | None = typer.Option(None, "--csv", help="Write one row per assignment to this CSV file."),
 ) -> None:
     """Every assignment of the strategies to the parties, over draws of the uncertain inputs."""
     from ..negotiation import TournamentConfig, run_tournament
     from ..negotiation.analysis import draw_utilities, inputs_vary
     from ..report.negotiation_section import NO_DEAL, interval_note, strategy_table
+    from ..settlement import RunDraws
 
     model, domain = _domain(scenario, track, genius)
     _, chosen = _strategies(strategies)
@@ -164,8 +166,9 @@ def tournament_command(
         result = run_tournament(domain, chosen, config=config, seed=seed, uncertain=False)
     else:
         t = next(t for t in model.active_tracks if t.id == domain.name)
-        utilities, reservation = draw_utilities(model, t, domain.parties, draws, seed)
-        uncertain = None if draws > 1 else inputs_vary(model, t, domain.parties, seed)
+        run = RunDraws(model, draws, seed)  # the first draws of a run with this seed
+        utilities, reservation = draw_utilities(model, t, domain.parties, run.values())
+        uncertain = None if draws > 1 else inputs_vary(model, t, domain.parties, run)
         result = run_tournament(utilities, chosen, domain=domain, reservation=reservation, config=config,
                                 seed=seed, uncertain=uncertain)
     once = f" (not {result.draws_given} times)" if result.draws_given > 1 else ""

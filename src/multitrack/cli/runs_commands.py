@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -28,14 +28,14 @@ _DB = typer.Option(None, "--db", metavar="URL", help=DB_HELP)
 DIFF_ROWS = 40
 
 
-def _registry(db: Optional[str]):
+def _registry(db: str | None):
     from ..store import RunRegistry
 
     return RunRegistry(db)
 
 
 @runs_app.command("list")
-def list_runs(db: Optional[str] = _DB,
+def list_runs(db: str | None = _DB,
               limit: int = typer.Option(50, "--limit", "-n", min=1,
                                         help="Show at most this many runs.")) -> None:
     """List the recorded runs, newest first."""
@@ -58,7 +58,7 @@ def list_runs(db: Optional[str] = _DB,
 
 @runs_app.command("show")
 def show_run(run_id: int = typer.Argument(..., metavar="ID", help="Run id (see multitrack runs list)."),
-             db: Optional[str] = _DB) -> None:
+             db: str | None = _DB) -> None:
     """Show one recorded run: scenario, parameters, version and the analyses it ran."""
     record = _registry(db).get(run_id)
     table = Table(title=f"Run {record.id}", title_justify="left", show_header=False)
@@ -85,7 +85,7 @@ def show_run(run_id: int = typer.Argument(..., metavar="ID", help="Run id (see m
 @runs_app.command("diff")
 def diff_runs(a: int = typer.Argument(..., metavar="ID1", help="The earlier run."),
               b: int = typer.Argument(..., metavar="ID2", help="The later run."),
-              db: Optional[str] = _DB) -> None:
+              db: str | None = _DB) -> None:
     """What changed from run ID1 to run ID2: input fields, parameters, and the results that moved."""
     diff = _registry(db).diff(a, b)
     _out.print(f"run {diff.a.id} ({_when(diff.a.created_at)}, {diff.a.scenario_id}) -> "
@@ -104,10 +104,10 @@ def diff_runs(a: int = typer.Argument(..., metavar="ID1", help="The earlier run.
 
 @runs_app.command("export")
 def export_run(run_id: int = typer.Argument(..., metavar="ID", help="Run id (see multitrack runs list)."),
-               output: Optional[Path] = typer.Option(None, "--output", "-o",
+               output: Path | None = typer.Option(None, "--output", "-o",
                                                      help="File to write (default: print to stdout)."),
                force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
-               db: Optional[str] = _DB) -> None:
+               db: str | None = _DB) -> None:
     """Write the whole record of a run as JSON: scenario, parameters, version and results."""
     from ..report.files import atomic_write_text
 
@@ -126,7 +126,7 @@ def export_run(run_id: int = typer.Argument(..., metavar="ID", help="Run id (see
     _out.print(f"wrote {output}", markup=False)
 
 
-def record_run(db: Optional[str], scenario_arg: str, model, results: dict[str, Any],
+def record_run(db: str | None, scenario_arg: str, model, results: dict[str, Any],
                parameters: dict[str, Any], *, quiet: bool = False) -> int | None:
     """Record an ``analyze`` run; any failure is a one-line warning, never a lost report."""
     try:
@@ -167,10 +167,12 @@ def _when(created_at: str) -> str:
 
 
 def _settings_text(parameters: dict[str, Any]) -> str:
-    """``process.draws=2000, process.seed=1`` from a run's per-analysis options."""
+    """``draws=2000, seed=1, agreement.grid_points=21`` from a run's draws, seed and per-analysis
+    options."""
     options = parameters.get("options") or {}
-    parts = [f"{name}.{key}={value}" for name, values in options.items() if isinstance(values, dict)
-             for key, value in values.items()]
+    parts = [f"{key}={parameters[key]}" for key in ("draws", "seed") if isinstance(parameters.get(key), int)]
+    parts += [f"{name}.{key}={value}" for name, values in options.items() if isinstance(values, dict)
+              for key, value in values.items()]
     workers = parameters.get("workers")
     if isinstance(workers, int) and workers > 1:
         parts.append(f"workers={workers}")

@@ -13,7 +13,6 @@ import io
 import math
 import os
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -25,6 +24,7 @@ _out = Console(emoji=False, highlight=False)
 _err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 
 from ..datasets import CHECKOUT_DATA, DATA_ENV  # noqa: E402
+
 _DATA_HELP = (f"Folder with the shared data (holding conflict/). Default: ${DATA_ENV}, else the first of "
               "./shared/data, ../shared/data and the checkout's ../shared/data that exists.")
 
@@ -39,7 +39,7 @@ def data_candidates() -> list[Path]:
     return [Path("shared") / "data", Path("..") / "shared" / "data", CHECKOUT_DATA]
 
 
-def resolve_data_root(given: Optional[Path], extra_env: tuple[str, ...] = ()) -> Path:
+def resolve_data_root(given: Path | None, extra_env: tuple[str, ...] = ()) -> Path:
     """``--data``, else $MULTITRACK_DATA (or ``extra_env``), else the first candidate that exists."""
     if given is not None:
         if not given.is_dir():
@@ -95,14 +95,14 @@ _UNITS = {"cow": "disputes", "gml": "disputes", "icb": "crises with a violence c
 
 
 def calibrate_command(
-    data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP),
+    data: Path | None = typer.Option(None, "--data", help=_DATA_HELP),
     level: float = typer.Option(0.9, "--level", help="Level of every interval, e.g. 0.9 for 90%."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstraps: the same seed gives the same intervals."),
     reps: int = typer.Option(2000, "--reps", help="Bootstrap replicates for the monthly transitions."),
-    csv_out: Optional[Path] = typer.Option(None, "--csv", help="Also write every estimate as a CSV row."),
-    scenario: Optional[str] = typer.Option(None, "--scenario", help="Built-in name or scenario file whose "
+    csv_out: Path | None = typer.Option(None, "--csv", help="Also write every estimate as a CSV row."),
+    scenario: str | None = typer.Option(None, "--scenario", help="Built-in name or scenario file whose "
                                            "data-backed transitions are to be replaced (needs --output)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The new scenario file to write "
+    output: Path | None = typer.Option(None, "--output", "-o", help="The new scenario file to write "
                                           "(the original is never changed)."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing --csv and --output files."),
 ) -> None:
@@ -270,12 +270,12 @@ _COMPONENT_HEADS = {"milex": "milex", "milper": "milper", "irst": "irst", "pec":
 
 
 def capabilities_command(
-    scenario: Optional[str] = typer.Argument(None, help="Built-in name or scenario file: its actors with a "
+    scenario: str | None = typer.Argument(None, help="Built-in name or scenario file: its actors with a "
                                              "cow_code are compared with the data."),
-    year: Optional[int] = typer.Option(None, "--year", "-y", help="The year (1816 to the data's last)."),
-    country: Optional[list[str]] = typer.Option(None, "--country", "-c", help="A country: COW code, "
+    year: int | None = typer.Option(None, "--year", "-y", help="The year (1816 to the data's last)."),
+    country: list[str] | None = typer.Option(None, "--country", "-c", help="A country: COW code, "
                                                 "abbreviation or name (repeatable)."),
-    data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP),
+    data: Path | None = typer.Option(None, "--data", help=_DATA_HELP),
 ) -> None:
     """National capability (CINC) and its six components per country for a year, from the
     Correlates of War material capabilities data; with a scenario, beside each actor's capability."""
@@ -374,7 +374,7 @@ _SYMBOLS = {"met": "✓", "partly": "½", "not_met": "✗", "not_applicable": "�
 
 
 def criteria_command(
-    scenario: Optional[str] = typer.Argument(None, help="Built-in name or scenario file; its "
+    scenario: str | None = typer.Argument(None, help="Built-in name or scenario file; its "
                                              "self_determination criteria are added as columns."),
 ) -> None:
     """The criteria for a legitimate act of self-determination and how past cases fare on them."""

@@ -12,7 +12,8 @@ from ..overview import OverviewResult
 from ..scenario import describe
 from ..scenario.model import Scenario
 
-_STATUS_STYLE = {"open": "green", "blocked": "red", "deferred": "yellow"}
+#: How each verdict word is coloured (the words themselves come from the overview result).
+_VERDICT_STYLE = {"can agree": "green", "blocked": "red", "status quo only": "yellow", "not known": "dim"}
 
 
 def show_scenario(console: Console, scenario: Scenario) -> None:
@@ -22,8 +23,9 @@ def show_scenario(console: Console, scenario: Scenario) -> None:
     actors = Table(title="Actors", show_lines=False)
     for col in ("id", "name", "kind", "capability", "members"):
         actors.add_column(col, overflow="fold")  # ids and names whole, never cut short
-    for a in scenario.actors:
-        actors.add_row(a.id, a.name, a.kind.value, describe.estimate_text(a.capability), ", ".join(a.members))
+    for actor in scenario.actors:
+        actors.add_row(actor.id, actor.name, actor.kind.value, describe.estimate_text(actor.capability),
+                       ", ".join(actor.members))
     console.print(actors)
     names = {a.id: a.name for a in scenario.actors}
     for track in scenario.tracks:
@@ -76,13 +78,16 @@ def show_conflicts(console: Console, scenario: Scenario) -> None:
 
 
 def show_overview(console: Console, result: OverviewResult, scenario: Scenario) -> None:
-    table = Table(title="Tracks at a glance", title_justify="left")
-    for col in ("track", "status", "veto players", "outcomes", "finding"):
-        table.add_column(col)
+    table = Table(title="Tracks at a glance", title_justify="left", expand=True)
+    table.add_column("track", ratio=2, overflow="fold")
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("veto players", ratio=2, overflow="fold")
+    table.add_column("outcomes", justify="right", no_wrap=True)
+    table.add_column("why", ratio=5)
     for t in result.tracks:
-        status = "deferred" if t.deferred else ("blocked" if t.blocked else "open")
-        table.add_row(t.title, f"[{_STATUS_STYLE[status]}]{status}[/]", ", ".join(t.veto_players),
-                      f"{t.n_outcomes:,}", t.verdict)
+        word = t.verdict.word
+        table.add_row(escape(t.title), f"[{_VERDICT_STYLE[word]}]{word}[/]",
+                      escape(", ".join(t.veto_players)), f"{t.n_outcomes:,}", escape(t.verdict.reason))
     console.print(table)
 
 
@@ -208,29 +213,29 @@ def _stability_table(console: Console, title: str, c, shown, concepts, players, 
 
 
 def show_agreement(console: Console, result, scenario: Scenario) -> None:
-    """Per track: can it agree, how many outcomes pass, the Nash compromise, and what blocks."""
+    """Per track: how many outcomes pass, the Nash compromise, and what blocks (the track's verdict is
+    the overview's, printed in Tracks at a glance)."""
     from ..report.wording import Words, fmt
 
     words = Words(scenario)
     table = Table(title="Agreement space per track", title_justify="left", show_lines=True)
-    for col in ("track", "can agree", "outcomes passing", "Nash compromise", "indivisible security"):
+    for col in ("track", "outcomes passing", "Nash compromise", "indivisible security"):
         table.add_column(col)
     notes = []
     for t in result.tracks:
         if t.deferred:
-            table.add_row(t.title, "[yellow]deferred[/]", "", "", "")
+            table.add_row(t.title, "[dim]deferred: not analysed[/]", "", "")
             continue
         passing = "n/a" if t.n_agreeable is None else f"{t.n_agreeable:,} of {t.n_outcomes:,}"
         nash = next((s for s in t.solutions if s.concept == "nash"), None)
         compromise = "; ".join(f"{k}={fmt(v)}" for k, v in nash.outcome.items()) if nash else ""
         secure = "" if nash is None else ("passes" if nash.indivisible else
                                           "fails: " + ", ".join(nash.below_baseline))
-        agree = ("[green]yes[/]" if t.can_agree and t.improves is not False else
-                 "[yellow]status quo only[/]" if t.can_agree and t.has_status_quo else
-                 "[yellow]no gain on the disagreement point[/]" if t.can_agree else "[red]no[/]")
-        table.add_row(t.title, agree, passing, compromise, secure)
-        if not t.can_agree:
-            notes.append((t.title, "why no deal", words.diagnosis(t)))
+        table.add_row(t.title, passing, compromise, secure)
+        if words.compromise(t):
+            notes.append((t.title, "the compromise against no deal", words.compromise(t)))
+        if t.diagnosis is not None:
+            notes.append((t.title, "what blocks a deal", words.diagnosis(t)))
         if t.notes:
             notes.append((t.title, "note", list(t.notes)))
     console.print(table)
@@ -372,7 +377,7 @@ def show_forecast(console: Console, result, scenario: Scenario) -> None:
     console.print(table)
     console.print("mean: the compromise model (capability x salience weighted mean); median: weighted median; "
                   "challenge: expected-utility challenge model; condorcet: probabilistic Condorcet model; Nash: the "
-                  "Nash bargaining solution of the track's agreement space (— when the track cannot agree).",
+                  "Nash bargaining solution of the track's agreement space (— where the agreement space gives none).",
                   style="dim", markup=False, soft_wrap=True)
     for note in result.notes:
         console.print(note, style="dim", markup=False)

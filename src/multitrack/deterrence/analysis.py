@@ -8,27 +8,19 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
 from ..analysis import register
-from ..montecarlo import plan_chunks, run_chunks
+from ..montecarlo import run_chunks
 from ..montecarlo.chunks import ChunkTask
+from ..montecarlo.perdraw import PerDraw, per_draw_field
 from ..montecarlo.stats import Estimate95, mean, proportion
 from ..progress import ProgressCallback
-from ..results import Result
+from ..results import Result, by_id
 from ..scenario.model import Scenario
 from ..scenario.security import DEFAULT_SWEEP, Crisis
+from ..settlement import DrawValues, RunDraws, Settlement, settlement_of
 from .model import CrisisGame, Guarantee
 from .solve import solve
-
-
-class DeterrenceConfig(BaseModel):
-    """How many draws of the uncertain terms, and the seed."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    draws: int = Field(2000, ge=1, le=2_000_000, description="Monte Carlo draws of the uncertain terms.")
-    seed: int = Field(20240601, ge=0, description="Root seed; the same seed gives the same results.")
-    chunk_size: int = Field(5000, ge=1, le=1_000_000, description="Draws per task.")
 
 
 @dataclass(frozen=True)
@@ -74,9 +66,16 @@ class DeterrenceResult(Result):
     seed: int
     crises: tuple[CrisisResult, ...]
     notes: tuple[str, ...] = ()
+    per_draw: PerDraw | None = per_draw_field()  # by draw: "<crisis>/deterred", margin, responses, curves
+
+    def headlines(self) -> dict[str, np.ndarray]:
+        """Whether each crisis's challenger is deterred (1) or attacks (0), by draw."""
+        if self.per_draw is None:
+            return {}
+        return {f"{c.id} deterred": self.per_draw[f"{c.id}/deterred"].astype(float) for c in self.crises}
 
     def crisis(self, crisis_id: str) -> CrisisResult:
-        return next(c for c in self.crises if c.id == crisis_id)
+        return by_id(self.crises, crisis_id, lambda c: c.id, "crisis")
 
     def rows(self) -> list[dict]:
         return [{"crisis": c.id, "guarantee": g.id, "guarantor": g.guarantor, "p_deterred": c.deterred.value,
@@ -120,13 +119,15 @@ def sweep_of(guarantee, game: CrisisGame) -> tuple[str, np.ndarray]:
 
 @dataclass(frozen=True)
 class _Plan:
+    run: RunDraws
     crises: tuple[Crisis, ...]
 
 
-def _draws(crisis: Crisis, game: CrisisGame, rng: np.random.Generator, size: int) -> dict[str, np.ndarray]:
+def _draws(crisis: Crisis, game: CrisisGame, values: DrawValues) -> dict[str, np.ndarray]:
     """One column per uncertain term, in a fixed order; each guarantor's fighting costs are kept
     ordered (resolute <= irresolute), as the model needs."""
-    draws = {k: est.sample(rng, size) for k, est in uncertain_terms(crisis).items()}
+    size = values.size
+    draws = {k: values(est) for k, est in uncertain_terms(crisis).items()}
     for g in game.guarantors:
         lo, hi = _key(g.name, "cost_resolute"), _key(g.name, "cost_irresolute")
         if lo in draws or hi in draws:
@@ -137,12 +138,13 @@ def _draws(crisis: Crisis, game: CrisisGame, rng: np.random.Generator, size: int
 
 
 def evaluate_chunk(plan: _Plan, task: ChunkTask) -> dict[str, np.ndarray]:
-    """Solve every crisis on this chunk's draws, and every guarantee's sweep on the same draws."""
-    rng = task.rng()
+    """Solve every crisis on this chunk of the run's draws, and every guarantee's sweep on the
+    same draws."""
+    run_values = plan.run.chunk(task)
     out: dict[str, np.ndarray] = {}
     for crisis in plan.crises:
         game = crisis_game(crisis)
-        draws = _draws(crisis, game, rng, task.size)
+        draws = _draws(crisis, game, run_values)
         if not draws:  # nothing uncertain: one solution, repeated
             draws = {"challenger_value": np.full(task.size, game.challenger_value)}
         res = solve(game, draws)
@@ -191,20 +193,22 @@ def _summarise(crisis: Crisis, arrays: dict[str, np.ndarray]) -> CrisisResult:
                         margin=mean(arrays[f"{crisis.id}/margin"]), guarantees=guarantees)
 
 
-@register("deterrence", "Security guarantees and deterrence", order=40, config=DeterrenceConfig, parallel=True,
-          applies=lambda scenario: bool(scenario.deterrence))
-def deterrence_analysis(scenario: Scenario, *, config: DeterrenceConfig | None = None,
-                        progress: ProgressCallback | None = None, executor=None, checkpoint=None) -> DeterrenceResult:
+@register("deterrence", "Security guarantees and deterrence", order=40, parallel=True,
+          applies=lambda scenario: bool(scenario.deterrence), reads=("settlement",))
+def deterrence_analysis(scenario: Scenario, *, settlement: Settlement | None = None,
+                        progress: ProgressCallback | None = None, executor=None,
+                        checkpoint=None) -> DeterrenceResult:
     """Whether each crisis's guarantees deter the attack (perfect deterrence with incomplete
-    information, Zagare & Kilgour 2000; tying hands, Fearon 1997), over the uncertain terms."""
-    config = config or DeterrenceConfig()
-    plan = _Plan(tuple(scenario.deterrence))
-    tasks = plan_chunks(config.draws, config.chunk_size, config.seed)
-    arrays = run_chunks(partial(evaluate_chunk, plan), tasks, executor=executor, progress=progress,
+    information, Zagare & Kilgour 2000; tying hands, Fearon 1997), over the run's draws of the
+    uncertain terms."""
+    run = settlement_of(scenario, settlement).run
+    plan = _Plan(run, tuple(scenario.deterrence))
+    arrays = run_chunks(partial(evaluate_chunk, plan), run.tasks(), executor=executor, progress=progress,
                         task_name="deterrence")
     crises = tuple(_summarise(c, arrays) for c in plan.crises)
-    return DeterrenceResult(draws=config.draws, seed=config.seed, crises=crises)
+    return DeterrenceResult(draws=run.draws, seed=run.seed, crises=crises,
+                            per_draw=PerDraw.of(arrays, run.draws, run.seed))
 
 
-__all__ = ["CrisisResult", "DeterrenceConfig", "DeterrenceCurveResult", "DeterrenceResult", "GuaranteeResult",
+__all__ = ["CrisisResult", "DeterrenceCurveResult", "DeterrenceResult", "GuaranteeResult",
            "crisis_game", "deterrence_analysis", "evaluate_chunk", "uncertain_terms"]

@@ -11,12 +11,14 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..analysis import register
-from ..montecarlo import plan_chunks, run_chunks
+from ..montecarlo import run_chunks
 from ..montecarlo.chunks import ChunkTask
+from ..montecarlo.perdraw import PerDraw, per_draw_field
 from ..progress import ProgressCallback
-from ..results import Result
+from ..results import Result, by_key
 from ..scenario.model import Scenario
 from ..scenario.security import Escalation
+from ..settlement import RunDraws, Settlement, settlement_of
 from .model import Effect, Ladder, Measure, Theatre
 from .risk import BASELINE, COMBINED, PACKAGE, escalation_risk
 
@@ -24,12 +26,9 @@ CURVE_STEP = 6  # months between the points of the risk-over-time curves
 
 
 class EscalationConfig(BaseModel):
-    """Draws of the uncertain inputs, the seed and the width of the reported intervals."""
+    """The width of the reported intervals (the draws and seed are the run's)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    draws: int = Field(1000, ge=2, le=200_000, description="Monte Carlo draws of the uncertain inputs.")
-    seed: int = Field(20240601, ge=0, description="Root seed; the same seed gives the same results.")
-    chunk_size: int = Field(1000, ge=1, le=100_000, description="Draws per task.")
     level: float = Field(0.9, gt=0, lt=1, description="Width of the intervals over the uncertain inputs.")
 
 
@@ -86,14 +85,33 @@ class EscalationResult(Result):
     effects: tuple[MeasureEffect, ...]
     curves: tuple[RiskCurve, ...]
     notes: tuple[str, ...] = ()
+    # by draw: "reach" (draws, scenarios, theatres, months, rungs), the orders of scenarios,
+    # theatres, months and rungs as in the fields above and in ``months``
+    per_draw: PerDraw | None = per_draw_field()
+    months: tuple[int, ...] = ()
+
+    def headlines(self) -> dict[str, np.ndarray]:
+        """The risk of the top rung within the longest horizon in any theatre, with no measures
+        and with all of them, by draw."""
+        if self.per_draw is None or not self.months:
+            return {}
+        reach, h = self.per_draw["reach"], max(self.horizons)
+        top, when = len(self.rungs) - 1, self.months.index(h)
+        what = f"P({self.rungs[top]} within {h} months)"
+        out = {f"{what}, no measures": reach[:, 0, -1, when, top].astype(float)}
+        if PACKAGE in self.scenarios:
+            out[f"{what}, all measures"] = reach[:, -1, -1, when, top].astype(float)
+        return out
 
     def risk(self, scenario: str, theatre: str, horizon: int, rung: str) -> RiskCell:
-        return next(c for c in self.cells if (c.scenario, c.theatre, c.horizon, c.rung)
-                    == (scenario, theatre, horizon, rung))
+        return by_key(self.cells, (scenario, theatre, horizon, rung),
+                      lambda c: (c.scenario, c.theatre, c.horizon, c.rung),
+                      ("scenario", "theatre", "horizon", "rung"))
 
     def effect(self, measure: str, theatre: str, horizon: int, rung: str) -> MeasureEffect:
-        return next(e for e in self.effects if (e.measure, e.theatre, e.horizon, e.rung)
-                    == (measure, theatre, horizon, rung))
+        return by_key(self.effects, (measure, theatre, horizon, rung),
+                      lambda e: (e.measure, e.theatre, e.horizon, e.rung),
+                      ("measure", "theatre", "horizon", "rung"))
 
     def rows(self) -> list[dict]:
         return [c.to_dict() for c in self.cells]
@@ -144,10 +162,12 @@ def months(spec: Escalation) -> tuple[int, ...]:
 # --------------------------------------------------------------------------- one chunk
 
 
-def evaluate_chunk(spec: Escalation, task: ChunkTask) -> dict[str, np.ndarray]:
-    """Reach probabilities (draws, scenario, theatre, month, rung) on this chunk's draws."""
-    rng = task.rng()
-    draws = {k: est.sample(rng, task.size) for k, est in estimates(spec).items()}
+def evaluate_chunk(run: RunDraws, task: ChunkTask) -> dict[str, np.ndarray]:
+    """Reach probabilities (draws, scenario, theatre, month, rung) on this chunk of the run's draws."""
+    spec = run.scenario.escalation
+    assert spec is not None
+    values = run.chunk(task)
+    draws = {k: values(est) for k, est in estimates(spec).items()}
     ladder, theatres, measures = model_of(spec)
     risk = escalation_risk(ladder, theatres, measures, draws, months(spec))
     return {"reach": np.moveaxis(risk.reach, -1, 0).astype(np.float32)}
@@ -161,49 +181,55 @@ def _interval(x: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     return np.percentile(x, tail, axis=0), np.percentile(x, 100 - tail, axis=0)
 
 
-def summarise(spec: Escalation, reach: np.ndarray, config: EscalationConfig) -> EscalationResult:
+def summarise(spec: Escalation, reach: np.ndarray, config: EscalationConfig,
+              run: RunDraws) -> EscalationResult:
     scen = [BASELINE] + [m.id for m in spec.measures] + ([PACKAGE] if spec.measures else [])
     thea = [t.id for t in spec.theatres] + [COMBINED]
     month = months(spec)
     mean = reach.mean(axis=0)
     low, high = _interval(reach, config.level)
-    cells = tuple(RiskCell(s, t, h, r, float(mean[i, j, month.index(h), k]), float(low[i, j, month.index(h), k]),
-                           float(high[i, j, month.index(h), k]))
+    cells = tuple(RiskCell(s, t, h, r, float(mean[i, j, month.index(h), k]),
+                           float(low[i, j, month.index(h), k]), float(high[i, j, month.index(h), k]))
                   for i, s in enumerate(scen) for j, t in enumerate(thea) for h in spec.horizons
                   for k, r in enumerate(spec.rungs) if k > 0)
     cut = reach[:, :1] - reach  # reduction against no measures, per draw
     c_mean, (c_low, c_high) = cut.mean(axis=0), _interval(cut, config.level)
     effects = tuple(
-        MeasureEffect(s, t, h, r, float(c_mean[i, j, month.index(h), k]), float(c_low[i, j, month.index(h), k]),
-                      float(c_high[i, j, month.index(h), k]),
+        MeasureEffect(s, t, h, r, float(c_mean[i, j, month.index(h), k]),
+                      float(c_low[i, j, month.index(h), k]), float(c_high[i, j, month.index(h), k]),
                       float(c_mean[i, j, month.index(h), k] / mean[0, j, month.index(h), k])
                       if mean[0, j, month.index(h), k] > 0 else float("nan"))
         for i, s in enumerate(scen) if i > 0 for j, t in enumerate(thea) for h in spec.horizons
         for k, r in enumerate(spec.rungs) if k > 0)
-    curves = tuple(RiskCurve(s, t, r, month, tuple(map(float, mean[i, j, :, k])), tuple(map(float, low[i, j, :, k])),
-                             tuple(map(float, high[i, j, :, k])))
+    curves = tuple(RiskCurve(s, t, r, month, tuple(map(float, mean[i, j, :, k])),
+                             tuple(map(float, low[i, j, :, k])), tuple(map(float, high[i, j, :, k])))
                    for i, s in enumerate(scen) if s in (BASELINE, PACKAGE) for j, t in enumerate(thea)
                    for k, r in enumerate(spec.rungs) if k >= 2)
     titles = {t.id: t.title for t in spec.theatres} | {COMBINED: "Any theatre (independent theatres)"}
     names = {BASELINE: "No measures"} | {m.id: m.title for m in spec.measures} | (
         {PACKAGE: "All measures together"} if spec.measures else {})
-    return EscalationResult(draws=config.draws, seed=config.seed, level=config.level, rungs=tuple(spec.rungs),
+    return EscalationResult(draws=run.draws, seed=run.seed, level=config.level, rungs=tuple(spec.rungs),
                             horizons=tuple(spec.horizons), theatres=titles, scenarios=names, cells=cells,
-                            effects=effects, curves=curves)
+                            effects=effects, curves=curves, months=month,
+                            per_draw=PerDraw.of({"reach": reach}, run.draws, run.seed))
 
 
 @register("escalation", "Escalation risk and confidence-building measures", order=50, config=EscalationConfig,
-          parallel=True, applies=lambda scenario: scenario.escalation is not None)
+          parallel=True, applies=lambda scenario: scenario.escalation is not None, reads=("settlement",))
 def escalation_analysis(scenario: Scenario, *, config: EscalationConfig | None = None,
-                        progress: ProgressCallback | None = None, executor=None, checkpoint=None) -> EscalationResult:
+                        settlement: Settlement | None = None, progress: ProgressCallback | None = None,
+                        executor=None, checkpoint=None) -> EscalationResult:
     """How likely each theatre climbs each rung within the horizons, and how much each
-    confidence-building measure and the package lower that risk (a monthly Markov ladder)."""
-    config = config or EscalationConfig()
+    confidence-building measure and the package lower that risk (a monthly Markov ladder), over
+    the run's draws."""
+    config = config or EscalationConfig.model_validate({})
     spec = scenario.escalation
-    tasks = plan_chunks(config.draws, config.chunk_size, config.seed)
-    arrays = run_chunks(partial(evaluate_chunk, spec), tasks, executor=executor, progress=progress,
+    assert spec is not None
+    run = settlement_of(scenario, settlement).run
+    arrays = run_chunks(partial(evaluate_chunk, run), run.tasks(), executor=executor, progress=progress,
                         task_name="escalation")
-    return summarise(spec, arrays["reach"], config)
+    return summarise(spec, arrays["reach"], config, run)
 
 
-__all__ = ["EscalationConfig", "EscalationResult", "MeasureEffect", "RiskCell", "RiskCurve", "escalation_analysis"]
+__all__ = ["EscalationConfig", "EscalationResult", "MeasureEffect", "RiskCell", "RiskCurve",
+           "escalation_analysis"]

@@ -13,24 +13,26 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..analysis import names_setting, register
-from ..montecarlo import plan_chunks, run_chunks
+from ..montecarlo import run_chunks
 from ..montecarlo.chunks import ChunkTask
+from ..montecarlo.perdraw import PerDraw, per_draw_field
 from ..progress import ProgressCallback
-from ..results import Result, plain
+from ..results import Result, by_id, plain
 from ..scenario.model import Scenario
-from . import MODELS, ChallengeConfig, forecast
+from ..settlement import DrawValues, RunDraws, Settlement, settlement_of
+from ..settlement.preferences import ideal_point
+from .challenge import ChallengeConfig
+from .models import MODELS, forecast
 
 SOLUTION_CONCEPTS = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
 
 
 class ForecastConfig(BaseModel):
-    """Which models, how many draws of the uncertain inputs, the seed and the interval width."""
+    """Which models and the interval width (the draws and seed are the run's)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    models: tuple[str, ...] = Field(tuple(MODELS), description="Models to run (mean, median, challenge, condorcet).")
-    draws: int = Field(500, ge=1, le=200_000, description="Monte Carlo draws of the uncertain inputs.")
-    seed: int = Field(20240601, ge=0, description="Root seed; the same seed gives the same results.")
-    chunk_size: int = Field(500, ge=1, le=100_000, description="Draws per task.")
+    models: tuple[str, ...] = Field(tuple(MODELS), description="Models to run (mean, median, challenge, "
+                                    "condorcet).")
     level: float = Field(0.9, gt=0, lt=1, description="Width of the intervals over the uncertain inputs.")
 
     @field_validator("models", mode="before")
@@ -66,7 +68,7 @@ class IssueForecast(Result):
     solutions: dict = field(default_factory=dict)  # bargaining solution -> its value on this issue
 
     def model(self, name: str) -> ModelForecast:
-        return next(f for f in self.forecasts if f.model == name)
+        return by_id(self.forecasts, name, lambda f: f.model, "model")
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,17 @@ class ForecastResult(Result):
     models: tuple[str, ...]
     issues: tuple[IssueForecast, ...]
     notes: tuple[str, ...] = ()
+    per_draw: PerDraw | None = per_draw_field()  # by draw: "<issue>/<model>" forecasts
+
+    def headlines(self) -> dict[str, np.ndarray]:
+        """Each issue's forecast by draw under the first model run."""
+        if self.per_draw is None or not self.models:
+            return {}
+        m = self.models[0]
+        return {f"{i.issue} ({m} forecast)": self.per_draw[f"{i.issue}/{m}"] for i in self.issues}
 
     def issue(self, issue_id: str) -> IssueForecast:
-        return next(i for i in self.issues if i.issue == issue_id)
+        return by_id(self.issues, issue_id, lambda i: i.issue, "issue")
 
     def to_dict(self) -> dict:
         """Plain data; an issue of a track without a status quo has no status-quo field."""
@@ -104,20 +114,8 @@ class _Issue:
     track: Any
     issue: Any
     actors: tuple[str, ...]
-    ideals: tuple[Any, ...]  # an estimate, or a fixed number (monotone or points shapes)
+    positions: tuple[Any, ...]  # each actor's position; its most preferred value is the model's ideal_point
     saliences: tuple[Any, ...]
-
-
-def _ideal(issue, pos) -> Any:
-    """The actor's most preferred value: its ideal point, the end its monotone preference points
-    to, or the best of its utility points (at their central values)."""
-    if pos.ideal is not None:
-        return pos.ideal
-    if pos.monotone is not None:
-        return issue.high if pos.monotone.value == "increasing" else issue.low
-    xs = [x for x, _ in pos.points]
-    ys = [y.nominal for _, y in pos.points]
-    return float(xs[int(np.argmax(ys))])
 
 
 def numeric_issues(scenario: Scenario) -> tuple[_Issue, ...]:
@@ -128,22 +126,19 @@ def numeric_issues(scenario: Scenario) -> tuple[_Issue, ...]:
             if issue.kind not in ("integer", "continuous") or not issue.positions:
                 continue
             actors = tuple(issue.positions)
-            out.append(_Issue(track, issue, actors, tuple(_ideal(issue, issue.positions[a]) for a in actors),
+            out.append(_Issue(track, issue, actors, tuple(issue.positions[a] for a in actors),
                               tuple(issue.positions[a].salience for a in actors)))
     return tuple(out)
 
 
-def _sample(value: Any, rng: np.random.Generator, size: int) -> np.ndarray:
-    return np.full(size, float(value)) if isinstance(value, (int, float)) else value.sample(rng, size)
-
-
-def _nominal(value: Any) -> float:
-    return float(value) if isinstance(value, (int, float)) else float(value.nominal)
+def _values(value: Any, values: DrawValues) -> np.ndarray:
+    return np.full(values.size, float(value)) if isinstance(value, (int, float)) else values(value)
 
 
 def _run_models(models: tuple[str, ...], pos, sal, cap, sq, scale: float) -> dict[str, np.ndarray]:
     configs = {"challenge": ChallengeConfig(salience_scale=scale)}
-    return {m: np.atleast_1d(forecast(m, pos, sal, cap, status_quo=sq, config=configs.get(m))) for m in models}
+    return {m: np.atleast_1d(forecast(m, pos, sal, cap, status_quo=sq, config=configs.get(m)))
+            for m in models}
 
 
 def _scale(item: _Issue) -> float:
@@ -154,20 +149,20 @@ def _scale(item: _Issue) -> float:
 # --------------------------------------------------------------------------- one chunk
 
 
-def evaluate_chunk(scenario: Scenario, models: tuple[str, ...], task: ChunkTask) -> dict[str, np.ndarray]:
-    """Every model's forecast of every numeric issue on this chunk's draws (capabilities are
-    drawn once per draw and shared by all issues)."""
-    rng = task.rng()
+def evaluate_chunk(run: RunDraws, models: tuple[str, ...], task: ChunkTask) -> dict[str, np.ndarray]:
+    """Every model's forecast of every numeric issue on this chunk of the run's draws (the same
+    draws of capabilities, saliences and ideal points every other analysis of the run reads)."""
+    values = run.chunk(task)
     n = task.size
-    caps = {a.id: a.capability.sample(rng, n) for a in scenario.actors}
+    caps = {a.id: values(a.capability) for a in run.scenario.actors}
     out = {}
-    for item in numeric_issues(scenario):
-        pos = np.column_stack([_sample(v, rng, n) for v in item.ideals])
-        sal = np.column_stack([s.sample(rng, n) for s in item.saliences])
+    for item in numeric_issues(run.scenario):
+        pos = np.column_stack([ideal_point(item.issue, p, values) for p in item.positions])
+        sal = np.column_stack([values(s) for s in item.saliences])
         cap = np.column_stack([caps[a] for a in item.actors])
-        sq = np.full(n, np.nan) if item.issue.status_quo is None else _sample(item.issue.status_quo, rng, n)
-        for m, values in _run_models(models, pos, sal, cap, sq, _scale(item)).items():
-            out[f"{item.issue.id}/{m}"] = values
+        sq = np.full(n, np.nan) if item.issue.status_quo is None else _values(item.issue.status_quo, values)
+        for m, landed in _run_models(models, pos, sal, cap, sq, _scale(item)).items():
+            out[f"{item.issue.id}/{m}"] = landed
     return out
 
 
@@ -180,7 +175,7 @@ def _solutions(upstream: dict, item: _Issue) -> dict[str, float]:
         return {}
     try:
         track = agreement.track(item.track.id)
-    except StopIteration:
+    except KeyError:
         return {}
     out = {}
     for s in track.solutions:
@@ -192,7 +187,7 @@ def _solutions(upstream: dict, item: _Issue) -> dict[str, float]:
 
 def _summarise(scenario: Scenario, item: _Issue, models: tuple[str, ...], arrays: dict, level: float,
                upstream: dict) -> IssueForecast:
-    pos = np.array([_nominal(v) for v in item.ideals])
+    pos = np.array([ideal_point(item.issue, p, DrawValues.central())[0] for p in item.positions])
     sal = np.array([s.nominal for s in item.saliences])
     cap = np.array([scenario.actor(a).capability.nominal for a in item.actors])
     sq = np.nan if item.issue.status_quo is None else item.issue.status_quo.nominal
@@ -208,25 +203,27 @@ def _summarise(scenario: Scenario, item: _Issue, models: tuple[str, ...], arrays
     return IssueForecast(track=item.track.id, issue=item.issue.id, title=item.issue.title or item.issue.id,
                          unit=item.issue.unit, low=item.issue.low, high=item.issue.high,
                          status_quo=None if item.issue.status_quo is None else float(sq),
-                         actors=item.actors, positions=tuple(map(float, pos)), weights=tuple(map(float, weights)),
+                         actors=item.actors, positions=tuple(map(float, pos)),
+                         weights=tuple(map(float, weights)),
                          forecasts=tuple(forecasts), solutions=_solutions(upstream, item))
 
 
-@register("forecast", "Outcome forecasts of the numeric issues", order=15, config=ForecastConfig, parallel=True,
-          applies=lambda scenario: bool(numeric_issues(scenario)), uses=("agreement",))
+@register("forecast", "Outcome forecasts of the numeric issues", order=15, config=ForecastConfig,
+          parallel=True, applies=lambda scenario: bool(numeric_issues(scenario)), uses=("agreement",),
+          reads=("settlement",))
 def forecast_analysis(scenario: Scenario, *, config: ForecastConfig | None = None,
-                      progress: ProgressCallback | None = None, executor=None, checkpoint=None,
-                      upstream: dict | None = None) -> ForecastResult:
+                      settlement: Settlement | None = None, progress: ProgressCallback | None = None,
+                      executor=None, checkpoint=None, upstream: dict | None = None) -> ForecastResult:
     """Where each numeric issue lands under the compromise, challenge and Condorcet models
-    (Achen 2006; Scholz, Calbert & Smith 2011; KTAB), over the uncertain inputs."""
-    config = config or ForecastConfig()
-    tasks = plan_chunks(config.draws, config.chunk_size, config.seed)
-    arrays = run_chunks(partial(evaluate_chunk, scenario, config.models), tasks, executor=executor,
-                        progress=progress, task_name="forecasts")
+    (Achen 2006; Scholz, Calbert & Smith 2011; KTAB), over the run's draws of the inputs."""
+    config = config or ForecastConfig.model_validate({})
+    run = settlement_of(scenario, settlement).run
+    arrays = run_chunks(partial(evaluate_chunk, run, config.models), run.tasks(), executor=executor,
+                        progress=progress, task_name="forecast")
     issues = tuple(_summarise(scenario, item, config.models, arrays, config.level, upstream or {})
                    for item in numeric_issues(scenario))
-    return ForecastResult(draws=config.draws, seed=config.seed, level=config.level, models=config.models,
-                          issues=issues)
+    return ForecastResult(draws=run.draws, seed=run.seed, level=config.level, models=config.models,
+                          issues=issues, per_draw=PerDraw.of(arrays, run.draws, run.seed))
 
 
 __all__ = ["ForecastConfig", "ForecastResult", "IssueForecast", "ModelForecast", "forecast_analysis"]

@@ -5,6 +5,7 @@
   domain and profiles, and returns a one-track scenario as plain data, ready for
   :meth:`multitrack.scenario.model.Scenario.model_validate`; :func:`read_genius` returns the
   same with its YAML comments and a summary (what ``multitrack import genius`` writes).
+- :func:`genius_scenario` returns the same as a validated scenario.
 - :func:`import_genius_text` does the same from texts.
 - :func:`export_genius` writes one track of a scenario as a Genius XML domain with one
   profile per participant.
@@ -15,15 +16,17 @@ naming the file (and line, where known).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
+from ..scenario.model import Scenario
 from ._build import DEFAULT_YEAR, GeniusImport, fail
 from .genius_xml import ExportReport, export_genius
 from .scenario_yaml import scenario_yaml
 
-__all__ = ["DEFAULT_YEAR", "ExportReport", "GeniusImport", "export_genius", "import_genius",
-           "import_genius_text", "read_genius", "read_genius_text", "scenario_yaml"]
+__all__ = ["DEFAULT_YEAR", "ExportReport", "GeniusImport", "export_genius", "genius_scenario",
+           "import_genius", "import_genius_text", "read_genius", "read_genius_text", "scenario_yaml"]
 
 
 def read_genius(folder: Path | str, *, year: int | None = None) -> GeniusImport:
@@ -56,6 +59,13 @@ def read_genius(folder: Path | str, *, year: int | None = None) -> GeniusImport:
 def import_genius(folder: Path | str, *, year: int | None = None) -> dict[str, Any]:
     """The scenario for the Genius (XML) or GeniusWeb (JSON) domain in ``folder``, as plain data."""
     return read_genius(folder, year=year).data
+
+
+def genius_scenario(folder: Path | str, *, year: int | None = None) -> Scenario:
+    """The validated one-track scenario of the Genius domain in ``folder`` (raw utilities are the
+    Genius utilities; reservation values and discount factors as in the profiles): what
+    ``NegotiationDomain.from_scenario(genius_scenario(folder))`` negotiates on."""
+    return Scenario.model_validate(import_genius(folder, year=year))
 
 
 def read_genius_text(domain: str | bytes, profiles: Mapping[str, str | bytes], *,

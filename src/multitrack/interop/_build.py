@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..errors import Problem, ScenarioError

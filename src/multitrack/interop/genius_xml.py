@@ -34,15 +34,28 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
 from ..errors import ScenarioError
-from ._build import (DEFAULT_YEAR, Domain, GeniusImport, Issue, Profile, build_scenario, fail, finite,
-                     given_year, read_bytes, source_year, text_year)
+from ._build import (
+    DEFAULT_YEAR,
+    Domain,
+    GeniusImport,
+    Issue,
+    Profile,
+    build_scenario,
+    fail,
+    finite,
+    given_year,
+    read_bytes,
+    source_year,
+    text_year,
+)
 
 #: Largest utility an exported profile may reach and still be written unscaled. Genius caps a
 #: utility at 1; a little above 1 is kept as it is, as in Genius's own files (the Laptop
@@ -547,7 +560,7 @@ class _Column:
     form: str                      # discrete | integer | real
     labels: list[str]              # discrete item names (in order)
     points: list[float]            # the x values evaluated: grid values, or [low, high] when linear
-    values: dict[str, "Any"]       # actor -> numpy array of v at ``points``
+    values: dict[str, Any]       # actor -> numpy array of v at ``points``
 
 
 def export_genius(scenario: Any, track_id: str, folder: Path | str) -> ExportReport:
@@ -575,23 +588,31 @@ def export_genius(scenario: Any, track_id: str, folder: Path | str) -> ExportRep
       reservation value's place among outcomes are kept; :class:`ExportReport` says by how
       much).
     - a participant without a position on an issue gets weight 0 there.
-    - the reservation value is the track's ``reservation_values`` entry, else the utility of
-      the status quo, or on a track without a status quo the actor's lowest utility
-      (multitrack's defaults); the discount factor is written when the track gives one.
+    - the reservation value is the one multitrack's preference model gives the actor
+      (:func:`multitrack.settlement.preferences.track_preferences`: the track's
+      ``reservation_values`` entry, else its no-deal value, else the utility of the status quo,
+      or on a track without a status quo the actor's lowest utility); the discount factor is
+      written when the track gives one.
     - not exported (Genius has no place for them): red lines, status quo, capabilities,
       veto players and the decision rule, uncertainty, sources.
     """
     import numpy as np
 
     from ..scenario.model import Scenario
-    from ..space.utility import issue_value
-    from ..space.values import as_axis_value, issue_values
+    from ..settlement.draws import DrawValues
+    from ..settlement.preferences import issue_values, track_preferences, value_curve
+
+    central = DrawValues.central()
+
+    def issue_value(issue: Any, position: Any, x: Any) -> Any:
+        """The position's value function at the points ``x``, central values."""
+        return value_curve(issue, position, x, central)[0]
 
     if not isinstance(scenario, Scenario):
         scenario = _validated(scenario)
     try:
         track = scenario.track(track_id)
-    except StopIteration:
+    except KeyError:
         known = ", ".join(t.id for t in scenario.tracks)
         raise fail(None, f"no track {track_id!r} in scenario {scenario.id!r} (tracks: {known})") from None
     folder = Path(folder)
@@ -624,7 +645,8 @@ def export_genius(scenario: Any, track_id: str, folder: Path | str) -> ExportRep
         columns.append(_Column(issue, name, "discrete", _labels(grid, issue.kind == "integer"), grid, values))
         discretised.append(issue.id)
 
-    # per actor: scaling and the status-quo utility
+    # per actor: scaling and the reservation value of the preference model
+    model = track_preferences(scenario, track)
     scaling: dict[str, tuple[float, float]] = {}
     weights: dict[str, list[float]] = {}
     evals: dict[str, list[Any]] = {}
@@ -646,7 +668,7 @@ def export_genius(scenario: Any, track_id: str, folder: Path | str) -> ExportRep
             highs.append(float(np.max(v)))
         u_min = sum(s * lo_ for s, lo_ in zip(sal, lows))
         u_max = sum(s * hi_ for s, hi_ in zip(sal, highs))
-        raw_reservation = _reservation(track, actor, as_axis_value, issue_value, u_min)
+        raw_reservation = float(model.reservation[0, actors.index(actor)])
         exact = all(lo_ >= 0 for lo_, s in zip(lows, sal) if s > 0) and u_max <= EXACT_UP_TO
         ws: list[float] = []
         es: list[Any] = []
@@ -738,28 +760,6 @@ def _labels(values: list[float], integer: bool) -> list[str]:
         if len(set(labels)) == len(labels):
             return labels
     return [repr(x) for x in values]
-
-
-def _reservation(track: Any, actor: str, as_axis_value: Callable, issue_value: Callable,
-                 worst: float) -> float:
-    """The track's reservation value for ``actor``, else the status quo's utility, else (a track
-    without a status quo) ``worst``, the actor's lowest utility: multitrack's defaults."""
-    import numpy as np
-
-    given = track.reservation_values.get(actor)
-    if given is not None:
-        return float(given.nominal)
-    if not track.has_status_quo:
-        return worst
-    total = 0.0
-    for issue in track.issues:
-        pos = issue.positions.get(actor)
-        if pos is None:
-            continue
-        sq = issue.status_quo if isinstance(issue.status_quo, str) else issue.status_quo.nominal
-        x = np.array([as_axis_value(issue, sq)])
-        total += float(pos.salience.nominal) * float(issue_value(issue, pos, x)[0])
-    return total
 
 
 def _num(x: float | int) -> str:

@@ -23,13 +23,25 @@ range a ``continuous`` issue whose ``grid`` is exactly the range's values.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import Problem, ScenarioError
-from ._build import (DEFAULT_YEAR, Domain, GeniusImport, Issue, Profile, build_scenario, fail, given_year,
-                     read_bytes, source_year, text_year)
+from ._build import (
+    DEFAULT_YEAR,
+    Domain,
+    GeniusImport,
+    Issue,
+    Profile,
+    build_scenario,
+    fail,
+    given_year,
+    read_bytes,
+    source_year,
+    text_year,
+)
 
 _PROFILE_KEY = "LinearAdditiveUtilitySpace"
 _EIGHT = Decimal("1.00000000")

@@ -7,8 +7,8 @@ import concurrent.futures as cf
 import contextlib
 import signal
 import threading
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -109,7 +109,7 @@ def _ctrl_c() -> Iterator[Callable[[], bool]]:
 
 
 def _completed(fn: Callable[[ChunkTask], ChunkResult], todo: Iterator[ChunkTask],
-               executor: Executor) -> Iterator[tuple[ChunkTask, ChunkResult]]:
+               executor: Executor) -> Generator[tuple[ChunkTask, ChunkResult], None, None]:
     """(task, result) as chunks finish, keeping at most 2x workers submitted at a time; on any
     exit before the end (an error, Ctrl-C) the chunks still waiting are cancelled."""
     limit = max(1, 2 * executor.workers)

@@ -10,7 +10,8 @@ import contextlib
 import logging
 import signal
 import threading
-from typing import Any, Callable, Iterator, Protocol
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
 
 from ..errors import MultitrackError
 
@@ -48,11 +49,12 @@ class _Closing:
 def _interrupted(exc: BaseException) -> bool:
     """Whether a KeyboardInterrupt lies behind ``exc`` (its cause or context chain)."""
     seen = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, KeyboardInterrupt):
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        if isinstance(link, KeyboardInterrupt):
             return True
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
     return False
 
 
@@ -123,7 +125,7 @@ class DaskExecutor(_Closing):
         self.workers = max(1, sum(client.nthreads().values()))
 
     @classmethod
-    def local(cls, workers: int) -> "DaskExecutor":
+    def local(cls, workers: int) -> DaskExecutor:
         """Start ``workers`` single-threaded worker processes on this machine, quietly."""
         from distributed import Client, LocalCluster
 
@@ -144,7 +146,7 @@ class DaskExecutor(_Closing):
             raise
 
     @classmethod
-    def connect(cls, address: str, timeout: float = 10.0) -> "DaskExecutor":
+    def connect(cls, address: str, timeout: float = 10.0) -> DaskExecutor:
         """Use the Dask cluster whose scheduler listens at ``address`` (e.g. ``tcp://host:8786``)."""
         from distributed import Client
 

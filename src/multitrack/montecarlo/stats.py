@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..results import Result
+
 Z95 = 1.959963984540054
 
 
 @dataclass(frozen=True)
-class Estimate95:
+class Estimate95(Result):
     """A Monte Carlo estimate with its 95% interval."""
 
     value: float

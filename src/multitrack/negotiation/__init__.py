@@ -12,11 +12,26 @@ space, a Genius domain or utility arrays (:class:`NegotiationDomain`). Pure nump
 
 from .domain import NASH_CONVENTION, NegotiationDomain, Reference
 from .mediator import MediatorConfig, mediate
-from .protocol import (NegotiationResult, Offer, ProtocolConfig, discounted, measure, negotiate,
-                       negotiate_many, rule_text)
+from .protocol import (
+                       NegotiationResult,
+                       Offer,
+                       ProtocolConfig,
+                       discounted,
+                       measure,
+                       negotiate,
+                       negotiate_many,
+                       rule_text,
+)
 from .strategies import DEFAULT_STRATEGIES, Strategy
-from .tournament import (AssignmentSummary, Spread, StrategySummary, TournamentConfig, TournamentResult,
-                         assignments_of, run_tournament)
+from .tournament import (
+                       AssignmentSummary,
+                       Spread,
+                       StrategySummary,
+                       TournamentConfig,
+                       TournamentResult,
+                       assignments_of,
+                       run_tournament,
+)
 
 __all__ = [
     "AssignmentSummary", "DEFAULT_STRATEGIES", "MediatorConfig", "NASH_CONVENTION", "NegotiationDomain",

@@ -1,8 +1,9 @@
 """The registered "negotiation" analysis: per track, simulated talks between automated agents
 (alternating offers for two, the stacked protocol for more, deals under the track's decision
 rule), one run per strategy at the central estimates with its offer trace, and a tournament over
-strategy assignments and Monte Carlo draws of the uncertain inputs, played once when the track's
-inputs are certain (docs/negotiation.md)."""
+strategy assignments and the first ``max_draws`` draws of the run (talks are costly to simulate;
+the draws are the run's own, never another sample), played once when the track's inputs are
+certain (docs/negotiation.md)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..analysis import names_setting, register
-from ..process.batch_space import DrawValues, build_batch_space, parties_of
-from ..process.inputs import draw_inputs, uncertain_inputs
+from ..montecarlo.perdraw import PerDraw, per_draw_field
+from ..process.batch_space import build_batch_space, parties_of
 from ..progress import ProgressCallback, report
-from ..results import Result
+from ..results import Result, by_id
 from ..scenario.model import Scenario
+from ..settlement import DrawValues, RunDraws, Settlement, settlement_of
 from .domain import NegotiationDomain
 from .protocol import NegotiationResult, ProtocolConfig, negotiate, rule_text
 from .strategies import Strategy
@@ -30,15 +32,15 @@ PRESETS = {
 
 
 class NegotiationConfig(BaseModel):
-    """Strategies, deadline, and the draws of the uncertain inputs the tournament runs on."""
+    """Strategies, deadline, and how many of the run's draws the tournament plays (the first ones)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     strategies: tuple[str, ...] = Field(("boulware", "linear", "conceder", "hardliner"),
                                         description="Strategies in the tournament ("
                                         + ", ".join(PRESETS) + ").")
     deadline: int = Field(100, ge=1, le=100_000, description="Rounds before the talks end without a deal.")
-    draws: int = Field(10, ge=1, le=10_000, description="Monte Carlo draws of the uncertain inputs.")
-    seed: int = Field(20240601, ge=0, description="Root seed; the same seed gives the same results.")
+    max_draws: int = Field(10, ge=1, le=10_000, description="The tournament plays the first this many of "
+                           "the run's draws (each draw plays every strategy assignment).")
     max_assignments: int = Field(32, ge=1, le=100_000, description="Most strategy assignments per track "
                                  "(a seeded sample when there are more).")
     max_outcomes: int = Field(200_000, ge=1, le=5_000_000, description="Skip tracks with more outcomes.")
@@ -58,6 +60,7 @@ class TrackNegotiation(Result):
     protocol: str
     n_outcomes: int
     runs: tuple[NegotiationResult, ...] = ()  # every party on one strategy, central estimates, with offers
+    per_draw: PerDraw | None = per_draw_field()  # the tournament by draw (see TournamentResult)
     strategies: tuple[StrategySummary, ...] = ()  # the tournament, per strategy and per assignment
     assignments: tuple[AssignmentSummary, ...] = ()
     skipped: str | None = None
@@ -71,7 +74,7 @@ class TrackNegotiation(Result):
     stochastic: bool = False  # some assignment holds a random strategy
 
     def run(self, strategy: str) -> NegotiationResult:
-        return next(r for r in self.runs if r.strategies[0] == strategy)
+        return by_id(self.runs, strategy, lambda r: r.strategies[0], "strategy")
 
     @property
     def any_deal(self) -> bool:
@@ -86,9 +89,19 @@ class NegotiationAnalysisResult(Result):
     deadline: int
     strategies: tuple[str, ...]
     tracks: tuple[TrackNegotiation, ...]
+    # by draw (the run's first ``draws``): "<track>/agreement" and "<track>/agreement/<strategy>"
+    per_draw: PerDraw | None = per_draw_field()
+
+    def headlines(self) -> dict[str, np.ndarray]:
+        """Each track's share of tournament talks that end in a deal, by draw (the run's first
+        ``draws`` draws)."""
+        if self.per_draw is None:
+            return {}
+        return {f"{t.track} talks that reach a deal": self.per_draw[f"{t.track}/agreement"]
+                for t in self.tracks if f"{t.track}/agreement" in self.per_draw}
 
     def track(self, track_id: str) -> TrackNegotiation:
-        return next(t for t in self.tracks if t.track == track_id)
+        return by_id(self.tracks, track_id, lambda t: t.track, "track")
 
     def rows(self) -> list[dict]:
         return [{"track": t.track, "strategy": s.strategy, "agreement": s.agreement.value,
@@ -98,13 +111,11 @@ class NegotiationAnalysisResult(Result):
 # --------------------------------------------------------------------------- utilities per draw
 
 
-def draw_utilities(scenario: Scenario, track, parties: tuple[str, ...], draws: int, seed: int
+def draw_utilities(scenario: Scenario, track, parties: tuple[str, ...], values: DrawValues
                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Raw utility of every outcome for every party on each draw (draws, outcomes, parties), in
-    the domain's row-major outcome order, and the reservation values (draws, parties)."""
-    inputs = uncertain_inputs(scenario)
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
-    values = DrawValues(inputs, draw_inputs(inputs, rng, draws))
+    """Raw utility of every outcome for every party on each draw of ``values`` (draws, outcomes,
+    parties), in the domain's row-major outcome order, and the reservation values (draws, parties)."""
+    draws = values.size
     space = build_batch_space(scenario, track, values, parties_of(track, None, {}))
     if tuple(p.name for p in space.parties) != parties:
         raise ValueError("party order differs between the batch space and the domain")
@@ -146,8 +157,13 @@ def _thin(run: NegotiationResult) -> NegotiationResult:
     return replace(run, offers=tuple(run.offers[k] for k in keep))
 
 
-def negotiate_track(scenario: Scenario, track, config: NegotiationConfig) -> TrackNegotiation:
-    """The runs at the central estimates and the tournament over draws for one track."""
+def negotiate_track(scenario: Scenario, track, config: NegotiationConfig, run: RunDraws | None = None,
+                    values: DrawValues | None = None) -> TrackNegotiation:
+    """The runs at the central estimates and the tournament over the first ``config.max_draws``
+    draws of ``run`` (default: the run of :func:`~multitrack.settlement.Settlement.from_scenario`)
+    for one track; ``values``: those draws' values, when the caller has them already."""
+    run = (run or settlement_of(scenario, None).run).first(config.max_draws)
+    seed = run.seed
     base = dict(track=track.id, title=track.title, parties=tuple(track.participants), required=(),
                 protocol="", n_outcomes=0)
     try:
@@ -156,12 +172,13 @@ def negotiate_track(scenario: Scenario, track, config: NegotiationConfig) -> Tra
         return TrackNegotiation(**base, skipped=str(exc))
     protocol = ProtocolConfig(deadline=config.deadline, record_offers=True)
     strategies = tuple(PRESETS[name]() for name in config.strategies)
-    runs = tuple(_thin(negotiate(domain, [s] * len(domain.parties), config=protocol, seed=config.seed))
+    runs = tuple(_thin(negotiate(domain, [s] * len(domain.parties), config=protocol, seed=seed))
                  for s in strategies)
-    utilities, reservation = draw_utilities(scenario, track, domain.parties, config.draws, config.seed)
-    uncertain = None if config.draws > 1 else inputs_vary(scenario, track, domain.parties, config.seed)
+    values = values if values is not None and values.size == run.draws else run.values()
+    utilities, reservation = draw_utilities(scenario, track, domain.parties, values)
+    uncertain = None if run.draws > 1 else inputs_vary(scenario, track, domain.parties, run)
     tournament = run_tournament(utilities, strategies, domain=domain, reservation=reservation,
-                                seed=config.seed,
+                                seed=seed,
                                 config=TournamentConfig(protocol=ProtocolConfig(deadline=config.deadline),
                                                         max_assignments=config.max_assignments),
                                 uncertain=uncertain)
@@ -174,13 +191,15 @@ def negotiate_track(scenario: Scenario, track, config: NegotiationConfig) -> Tra
                             strategies=tournament.strategies,
                             assignments=tournament.assignments, rule=rule_text(domain),
                             uncertain=tournament.uncertain, draws=tournament.draws,
-                            stochastic=tournament.stochastic)
+                            stochastic=tournament.stochastic, per_draw=tournament.per_draw)
 
 
-def inputs_vary(scenario: Scenario, track, parties: tuple[str, ...], seed: int) -> bool:
-    """Whether the track's utilities or reservation values change from draw to draw (two probe
-    draws), i.e. whether any of its inputs is uncertain."""
-    u, r = draw_utilities(scenario, track, parties, 2, seed + 1)
+def inputs_vary(scenario: Scenario, track, parties: tuple[str, ...], run: RunDraws) -> bool:
+    """Whether the track's utilities or reservation values change with its uncertain inputs:
+    compared at two probe values of every input, its lower and upper quartile (not a sample)."""
+    inputs = run.inputs
+    probe = np.array([[inp.estimate.ppf(np.array([q]))[0] for inp in inputs] for q in (0.25, 0.75)])
+    u, r = draw_utilities(scenario, track, parties, DrawValues(inputs, probe.reshape(2, len(inputs))))
     return not (np.array_equal(u[0], u[1]) and np.array_equal(r[0], r[1]))
 
 
@@ -196,21 +215,27 @@ def warm_up() -> None:
 @register("negotiation", "Simulated negotiations between automated agents", order=80,
           config=NegotiationConfig,
           applies=lambda scenario: any(len(t.participants) >= 2 for t in scenario.active_tracks),
-          warm_up=warm_up, compile_ahead=True)
+          warm_up=warm_up, compile_ahead=True, reads=("settlement",))
 def negotiation_analysis(scenario: Scenario, *, config: NegotiationConfig | None = None,
+                         settlement: Settlement | None = None,
                          progress: ProgressCallback | None = None) -> NegotiationAnalysisResult:
     """How talks on each track might run between automated agents (time-dependent concession after
     Faratin, Sierra & Jennings 1998; stacked alternating offers after Aydogan et al. 2017), at the
-    central estimates and as a tournament over the uncertain inputs."""
+    central estimates and as a tournament over the first draws of the run."""
     config = config or NegotiationConfig.model_validate({})
+    run = settlement_of(scenario, settlement).run.first(config.max_draws)
+    values = run.values()
     tracks = [t for t in scenario.active_tracks if len(t.participants) >= 2]
     out = []
     for k, track in enumerate(tracks):
-        report(progress, "negotiations", k, len(tracks))
-        out.append(negotiate_track(scenario, track, config))
-    report(progress, "negotiations", len(tracks), len(tracks))
-    return NegotiationAnalysisResult(draws=config.draws, seed=config.seed, deadline=config.deadline,
-                                     strategies=config.strategies, tracks=tuple(out))
+        report(progress, "negotiation", k, len(tracks))
+        out.append(negotiate_track(scenario, track, config, run, values))
+    report(progress, "negotiation", len(tracks), len(tracks))
+    by_draw = {f"{t.track}/{name}": a for t in out if t.per_draw is not None
+               for name, a in t.per_draw.arrays().items()}
+    return NegotiationAnalysisResult(draws=run.draws, seed=run.seed, deadline=config.deadline,
+                                     strategies=config.strategies, tracks=tuple(out),
+                                     per_draw=PerDraw.of(by_draw, run.draws, run.seed))
 
 
 __all__ = ["NegotiationAnalysisResult", "NegotiationConfig", "PRESETS", "TrackNegotiation", "negotiate_track",

@@ -10,13 +10,13 @@ Monte Carlo draw of an uncertainty analysis).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
+from ..settlement.preferences import accepts, tolerance
 from ..space import TrackSpace, choose
 from ..space.acceptance import rule_passes
 from ..space.acceptance import tolerance as _space_tolerance
@@ -100,7 +100,7 @@ class NegotiationDomain:
                        allowed=None, no_deal=None, shape: Sequence[int] | None = None,
                        parties: Sequence[str] | None = None, name: str = "domain",
                        start: int | None = None, rule: DecisionRuleArrays | None = None,
-                       discount=None) -> "NegotiationDomain":
+                       discount=None) -> NegotiationDomain:
         """A domain from a utility array (n_outcomes, n_parties). ``reservation`` (n_parties,)
         defaults to none (-inf); ``allowed`` (n_outcomes, n_parties) marks outcomes no red line
         rules out (default all); ``rule`` is the decision rule (default: unanimity among
@@ -127,7 +127,7 @@ class NegotiationDomain:
 
     @classmethod
     def from_track_space(cls, space: TrackSpace, *, max_outcomes: int = MAX_OUTCOMES,
-                         discount=None) -> "NegotiationDomain":
+                         discount=None) -> NegotiationDomain:
         """Every outcome of a track's space, enumerated with the agreement-space engine's chunks;
         the space's decision rule; ``discount`` (n_parties,) the discount factors (default 1)."""
         if space.size > max_outcomes:
@@ -139,7 +139,7 @@ class NegotiationDomain:
             utility[chunk.start:chunk.start + chunk.size] = chunk.utility.T
             allowed[chunk.start:chunk.start + chunk.size] = chunk.allowed.T
         tol = _space_tolerance(space)
-        acceptable = np.ascontiguousarray(allowed & (utility >= (space.reservation - tol)[None, :]))
+        acceptable = np.ascontiguousarray(accepts(utility.T, allowed.T, space.reservation, tol).T)
         sq = space.status_quo_utility
         no_deal = np.where(np.isfinite(space.reservation), space.reservation,
                            np.where(np.isfinite(sq), sq, space.u_min))
@@ -153,7 +153,7 @@ class NegotiationDomain:
                    rule=space.rule, discount=discount)
 
     @classmethod
-    def from_scenario(cls, scenario, track_id: str | None = None, **kw) -> "NegotiationDomain":
+    def from_scenario(cls, scenario, track_id: str | None = None, **kw) -> NegotiationDomain:
         """The domain of one track of a validated scenario (the first track by default), with
         the track's decision rule and discount factors."""
         from ..space import build_track_space
@@ -163,17 +163,7 @@ class NegotiationDomain:
         discount = [track.discount_factors.get(a, 1.0) for a in track.participants]
         return cls.from_track_space(build_track_space(scenario, track), discount=discount, **kw)
 
-    @classmethod
-    def from_genius(cls, folder: Path | str, **kw) -> "NegotiationDomain":
-        """A Genius XML or GeniusWeb JSON domain, through :func:`multitrack.interop.read_genius`
-        (raw utilities are the Genius utilities; reservation values and discount factors as in
-        the profiles)."""
-        from ..interop import import_genius
-        from ..scenario.model import Scenario
-
-        return cls.from_scenario(Scenario.model_validate(import_genius(folder)), **kw)
-
-    def with_utilities(self, utility, reservation=None, no_deal=None) -> "NegotiationDomain":
+    def with_utilities(self, utility, reservation=None, no_deal=None) -> NegotiationDomain:
         """The same outcomes, parties, red lines, rule and discount factors with new utilities
         (a Monte Carlo draw)."""
         u = np.ascontiguousarray(np.asarray(utility, dtype=float))
@@ -326,7 +316,7 @@ class NegotiationDomain:
 
 
 def _acceptable(u: np.ndarray, allowed: np.ndarray, reservation: np.ndarray) -> np.ndarray:
-    """Allowed and at least the reservation value (with a relative slack of 1e-9 for float sums,
-    as the agreement-space engine uses)."""
-    tol = 1e-9 * np.maximum(np.abs(u).max(axis=0), 1.0)
-    return np.ascontiguousarray(allowed & (u >= (reservation - tol)[None, :]))
+    """Allowed and at least the reservation value: the preference model's acceptance
+    (:func:`multitrack.settlement.preferences.accepts`, its slack from the utilities' range)."""
+    tol = tolerance(u.min(axis=0), u.max(axis=0))
+    return np.ascontiguousarray(accepts(u.T, allowed.T, reservation, tol).T)

@@ -16,8 +16,18 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .strategies import (ASPIRATION, HARDLINER, P_DELTA, P_EXPONENT, P_MODEL, P_WINDOW, RANDOM,
-                         TFT_ABSOLUTE, TFT_RELATIVE, TIME_DEPENDENT)
+from .strategies import (
+    ASPIRATION,
+    HARDLINER,
+    P_DELTA,
+    P_EXPONENT,
+    P_MODEL,
+    P_WINDOW,
+    RANDOM,
+    TFT_ABSOLUTE,
+    TFT_RELATIVE,
+    TIME_DEPENDENT,
+)
 
 AGREED, DEADLINE, BROKEN = 1, 0, 2
 UNANIMITY, QUALIFIED, WEIGHTED = 0, 1, 2

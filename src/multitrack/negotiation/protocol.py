@@ -21,8 +21,9 @@ the start and the last round ends just before the deadline. Discount factors act
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -74,7 +75,7 @@ class ProtocolConfig:
             raise ValueError(f"unknown mode {self.mode!r}")
 
     @classmethod
-    def negmas(cls, tolerance: float = 1e-4, **kw) -> "ProtocolConfig":
+    def negmas(cls, tolerance: float = 1e-4, **kw) -> ProtocolConfig:
         """NegMAS 0.16's time-based negotiators with tolerance ``tolerance`` (NegMAS's default is
         1e-4), their clock, their acceptance and their order among outcomes of equal utility,
         and the inverter's slack below the floor (1e-6)."""
@@ -83,7 +84,7 @@ class ProtocolConfig:
 
 
 @dataclass(frozen=True)
-class Offer:
+class Offer(Result):
     round: int
     party: str
     outcome: int

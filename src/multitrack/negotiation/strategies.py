@@ -77,37 +77,37 @@ class Strategy:
 
     # ---- presets ---------------------------------------------------------------------------
     @classmethod
-    def time_dependent(cls, e: float, name: str | None = None, **kw) -> "Strategy":
+    def time_dependent(cls, e: float, name: str | None = None, **kw) -> Strategy:
         return cls("time_dependent", exponent=e, name=name, **kw)
 
     @classmethod
-    def boulware(cls, e: float = 0.25, **kw) -> "Strategy":
+    def boulware(cls, e: float = 0.25, **kw) -> Strategy:
         return cls("time_dependent", exponent=e, name=kw.pop("name", "boulware"), **kw)
 
     @classmethod
-    def linear(cls, **kw) -> "Strategy":
+    def linear(cls, **kw) -> Strategy:
         return cls("time_dependent", exponent=1.0, name=kw.pop("name", "linear"), **kw)
 
     @classmethod
-    def conceder(cls, e: float = 4.0, **kw) -> "Strategy":
+    def conceder(cls, e: float = 4.0, **kw) -> Strategy:
         return cls("time_dependent", exponent=e, name=kw.pop("name", "conceder"), **kw)
 
     @classmethod
-    def tit_for_tat(cls, relative: bool = True, delta: int = 1, **kw) -> "Strategy":
+    def tit_for_tat(cls, relative: bool = True, delta: int = 1, **kw) -> Strategy:
         name = kw.pop("name", "tft_relative" if relative else "tft_absolute")
         return cls("tit_for_tat", relative=relative, delta=delta, name=name, **kw)
 
     @classmethod
-    def aspiration(cls, beta: float = 2.0, window: float = 0.05, **kw) -> "Strategy":
+    def aspiration(cls, beta: float = 2.0, window: float = 0.05, **kw) -> Strategy:
         return cls("aspiration", exponent=beta, window=window, opponent_model=kw.pop("opponent_model", True),
                    name=kw.pop("name", "aspiration"), **kw)
 
     @classmethod
-    def hardliner(cls, **kw) -> "Strategy":
+    def hardliner(cls, **kw) -> Strategy:
         return cls("hardliner", name=kw.pop("name", "hardliner"), **kw)
 
     @classmethod
-    def random(cls, **kw) -> "Strategy":
+    def random(cls, **kw) -> Strategy:
         return cls("random", name=kw.pop("name", "random"), **kw)
 
     # ---- for the kernel --------------------------------------------------------------------

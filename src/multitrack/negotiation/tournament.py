@@ -11,11 +11,13 @@ error of the mean as a separate number.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
+from ..montecarlo.perdraw import PerDraw, per_draw_field
 from ..results import Result
 from .domain import NegotiationDomain
 from .protocol import ProtocolConfig, negotiate_many
@@ -40,7 +42,7 @@ class TournamentConfig:
 
 
 @dataclass(frozen=True)
-class Spread:
+class Spread(Result):
     """One tournament figure. ``value``: over every negotiation played. With uncertain inputs
     and more than one draw, ``low`` and ``high`` are the 2.5th and 97.5th percentiles of the
     figure's per-draw values (how it varies with the inputs, not a confidence interval) and
@@ -71,7 +73,7 @@ def spread(per_draw: np.ndarray, value: float, uncertain: bool) -> Spread:
 
 
 @dataclass(frozen=True)
-class AssignmentSummary:
+class AssignmentSummary(Result):
     """One assignment (a strategy per party, in party order) over every draw and run. Utilities
     and gains are normalised (0-1 over the space); the round is over agreements only."""
 
@@ -86,7 +88,7 @@ class AssignmentSummary:
 
 
 @dataclass(frozen=True)
-class StrategySummary:
+class StrategySummary(Result):
     """One strategy over every seat it took: its party's utility and gain, how often the talks
     it took part in ended in a deal, and how many deals that was."""
 
@@ -114,6 +116,8 @@ class TournamentResult(Result):
     draws_given: int = 1
     stochastic: bool = False
     runs: int = 1
+    # by draw given: "agreement" (share of runs with a deal) and "agreement/<strategy>"
+    per_draw: PerDraw | None = per_draw_field()
 
     @property
     def any_deal(self) -> bool:
@@ -275,7 +279,15 @@ def run_tournament(utilities, strategies: Sequence[Strategy] = DEFAULT_STRATEGIE
             strategy=name, runs=int(rows.size), agreement=_figure(agreed[rows], d, n_draws, varied),
             utility=_figure(cat["normalised"][rows, cols], d, n_draws, varied),
             gain=_figure(cat["gain"][rows, cols], d, n_draws, varied), deals=int(cat["agreed"][rows].sum())))
+    by_draw = {"agreement": _per_draw(agreed, draw_of, n_draws)}
+    for j, name in enumerate(labels):
+        rows, _ = np.nonzero(seat == j)
+        if rows.size:
+            by_draw[f"agreement/{name}"] = _per_draw(agreed[rows], draw_of[rows], n_draws)
+    if identical:  # played once: the same figures in every draw given
+        by_draw = {key: np.repeat(v, len(given)) for key, v in by_draw.items()}
     return TournamentResult(parties=draws[0].parties, draws=n_draws, deadline=config.protocol.deadline,
                             assignments=tuple(summaries), strategies=tuple(by_strategy), uncertain=varied,
                             draws_given=len(given), stochastic=any(n > 1 for n in runs_of) or any(
-                                s.stochastic for a in pool for s in a), runs=config.runs)
+                                s.stochastic for a in pool for s in a), runs=config.runs,
+                            per_draw=PerDraw.of(by_draw, len(given), seed))

@@ -5,11 +5,39 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..results import Result, plain
+from ..results import Result, by_id, plain
+
+#: The four verdict words (see :mod:`multitrack.overview.verdict` for what each means).
+CAN_AGREE = "can agree"
+BLOCKED = "blocked"
+STATUS_QUO_ONLY = "status quo only"
+NOT_KNOWN = "not known"
+WORDS = (CAN_AGREE, BLOCKED, STATUS_QUO_ONLY, NOT_KNOWN)
+_SLUGS = {CAN_AGREE: "can-agree", BLOCKED: "blocked", STATUS_QUO_ONLY: "no-gain", NOT_KNOWN: "not-known"}
 
 
 @dataclass(frozen=True)
-class IssueRoom:
+class Verdict(Result):
+    """A track's verdict: one of :data:`WORDS` and the one sentence that says why."""
+
+    word: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        if self.word not in WORDS:
+            raise ValueError(f"verdict {self.word!r} is none of {', '.join(WORDS)}")
+
+    @property
+    def slug(self) -> str:
+        """A CSS class for the word (one that never speaks of a status quo a track may lack)."""
+        return _SLUGS[self.word]
+
+    def __str__(self) -> str:
+        return f"{self.word}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class IssueRoom(Result):
     """How much of one issue survives the red lines of the track's veto players."""
 
     issue_id: str
@@ -33,6 +61,13 @@ class IssueRoom:
     def blocked(self) -> bool:
         return not self.open_values
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data; without a status quo, no status-quo fields."""
+        data = plain(self)
+        if self.status_quo is None:
+            del data["status_quo"], data["status_quo_rejected_by"]
+        return data
+
 
 @dataclass(frozen=True)
 class TrackOverview(Result):
@@ -48,15 +83,26 @@ class TrackOverview(Result):
     n_outcomes: int
     n_open_outcomes: int
     issues: tuple[IssueRoom, ...]
-    verdict: str
+    verdict: Verdict     # can agree | blocked | status quo only | not known, and why: what renderers print
 
     @property
     def share_open(self) -> float:
         return self.n_open_outcomes / self.n_outcomes if self.n_outcomes else 0.0
 
     @property
-    def blocked(self) -> bool:
+    def red_lines_block(self) -> bool:
+        """The veto players' red lines alone leave no outcome (some issue has no value they all allow)."""
         return not self.deferred and self.n_open_outcomes == 0
+
+    def issue(self, issue_id: str) -> IssueRoom:
+        return by_id(self.issues, issue_id, lambda i: i.issue_id, "issue")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data; an issue of a track without a status quo has no status-quo fields."""
+        return {**plain(self), "issues": [i.to_dict() for i in self.issues]}
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [_issue_row(self, i) for i in self.issues]
 
 
 @dataclass(frozen=True)
@@ -67,16 +113,11 @@ class OverviewResult(Result):
     tracks: tuple[TrackOverview, ...]
 
     def track(self, track_id: str) -> TrackOverview:
-        return next(t for t in self.tracks if t.track_id == track_id)
+        return by_id(self.tracks, track_id, lambda t: t.track_id, "track")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data; an issue of a track without a status quo has no status-quo fields."""
-        data = plain(self)
-        for track in data["tracks"]:
-            for issue in track["issues"]:
-                if issue["status_quo"] is None:
-                    del issue["status_quo"], issue["status_quo_rejected_by"]
-        return data
+        return {"scenario_id": self.scenario_id, "tracks": [t.to_dict() for t in self.tracks]}
 
     def rows(self) -> list[dict[str, Any]]:
         return [
@@ -84,7 +125,8 @@ class OverviewResult(Result):
                 "track": t.track_id, "title": t.title, "forum": t.forum, "deferred": t.deferred,
                 "participants": len(t.participants), "veto_players": ", ".join(t.veto_players),
                 "rule": t.decision_rule, "issues": len(t.issues), "outcomes": t.n_outcomes,
-                "open_outcomes": t.n_open_outcomes, "share_open": t.share_open, "verdict": t.verdict,
+                "open_outcomes": t.n_open_outcomes, "share_open": t.share_open, "verdict": t.verdict.word,
+                "reason": t.verdict.reason,
             }
             for t in self.tracks
         ]

@@ -7,6 +7,7 @@ product of the per-issue intersections: counted exactly without enumerating the 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -16,21 +17,30 @@ from ..scenario.issues import IssueModel
 from ..scenario.model import Scenario
 from ..scenario.tracks import Qualified, Track, Weighted
 from ..space import allowed_mask, breaks_red_lines, issue_axis, issue_values, status_quo_value
+from ..space.result import AgreementSpaceResult, TrackAgreement
 from .result import IssueRoom, OverviewResult, TrackOverview
+from .verdict import track_verdict
 
 
-@register("overview", "Tracks at a glance", order=0)
-def track_overview(scenario: Scenario, *, progress: ProgressCallback | None = None) -> OverviewResult:
-    """Who sits at each track, who holds a veto, and how much room the red lines leave."""
+@register("overview", "Tracks at a glance", order=0, uses=("agreement",))
+def track_overview(scenario: Scenario, *, progress: ProgressCallback | None = None,
+                   upstream: dict[str, Any] | None = None) -> OverviewResult:
+    """Who sits at each track, who holds a veto, how much room the red lines leave, and the
+    track's verdict (from the agreement space, when that analysis ran: it runs first)."""
+    agreement = (upstream or {}).get("agreement")
     out = []
     for k, track in enumerate(scenario.tracks):
         report(progress, "overview", k, len(scenario.tracks))
-        out.append(_track(scenario, track))
+        out.append(_track(scenario, track, _agreement_of(agreement, track.id)))
     report(progress, "overview", len(scenario.tracks), len(scenario.tracks))
     return OverviewResult(scenario.id, tuple(out))
 
 
-def _track(scenario: Scenario, track: Track) -> TrackOverview:
+def _agreement_of(result: AgreementSpaceResult | None, track_id: str) -> TrackAgreement | None:
+    return None if result is None else next((t for t in result.tracks if t.track_id == track_id), None)
+
+
+def _track(scenario: Scenario, track: Track, agreement: TrackAgreement | None) -> TrackOverview:
     rooms = tuple(_issue_room(scenario, track, issue) for issue in track.issues)
     n_outcomes = math.prod(r.n_values for r in rooms)
     n_open = math.prod(r.n_open for r in rooms)
@@ -38,7 +48,7 @@ def _track(scenario: Scenario, track: Track) -> TrackOverview:
         track_id=track.id, title=track.title, forum=track.forum, deferred=track.deferred,
         participants=tuple(track.participants), veto_players=tuple(track.vetoes),
         decision_rule=describe_rule(track), n_outcomes=n_outcomes, n_open_outcomes=n_open,
-        issues=rooms, verdict=_verdict(track, rooms, n_outcomes, n_open),
+        issues=rooms, verdict=track_verdict(scenario, track, rooms, agreement),
     )
 
 
@@ -72,15 +82,3 @@ def describe_rule(track: Track) -> str:
         return f"{vetoes}, and weighted vote reaching {rule.threshold:g} of {sum(rule.weights.values()):g}"
     return vetoes
 
-
-def _verdict(track: Track, rooms: tuple[IssueRoom, ...], n_outcomes: int, n_open: int) -> str:
-    if track.deferred:
-        return "deferred: " + (track.deferred_reason or "left open on purpose")
-    blocked = [r for r in rooms if r.blocked]
-    if blocked:
-        parts = []
-        for r in blocked:
-            who = "; ".join(f"{a} vs {b}" for a, b in r.blocking_pairs) or "the veto players jointly"
-            parts.append(f"'{r.title}' ({who})")
-        return "blocked by red lines on " + ", ".join(parts)
-    return f"open: {n_open:,} of {n_outcomes:,} outcomes ({n_open / n_outcomes:.0%}) break no veto player's red line"

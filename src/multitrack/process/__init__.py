@@ -5,7 +5,7 @@ from .analysis import compare_designs, fingerprint
 from .batch_space import BatchSpace, DrawValues, build_batch_space
 from .chunk import ProcessPlan, evaluate_chunk
 from .config import ProcessConfig
-from .inputs import UncertainInput, draw_inputs, uncertain_inputs
+from .inputs import UncertainInput, uncertain_inputs
 from .kernel import TrackDraws, solve_batch
 from .package import package_space, solve_package
 from .result import DesignComparison, DesignResult, ForumComparison, ForumResult, ProcessResult
@@ -15,6 +15,6 @@ from .stats import Estimate95, mean, proportion
 __all__ = [
     "BatchSpace", "DesignComparison", "DesignResult", "Driver", "DrawValues", "Estimate95", "ForumComparison",
     "ForumResult", "ProcessConfig", "ProcessPlan", "ProcessResult", "TrackDraws", "UncertainInput",
-    "build_batch_space", "compare_designs", "draw_inputs", "drivers", "evaluate_chunk", "fingerprint", "mean",
+    "build_batch_space", "compare_designs", "drivers", "evaluate_chunk", "fingerprint", "mean",
     "package_space", "proportion", "rank_correlations", "solve_batch", "solve_package", "uncertain_inputs",
 ]

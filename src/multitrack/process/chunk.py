@@ -1,6 +1,6 @@
-"""One chunk of draws, end to end: draw the inputs, build every track's space, and evaluate every
-design and forum on the same draws. A pure function of (plan, chunk), so any worker gives the
-same arrays for the same chunk."""
+"""One chunk of draws, end to end: read the run's draws of the inputs, build every track's space,
+and evaluate every design and forum on the same draws. A pure function of (plan, chunk), so any
+worker gives the same arrays for the same chunk."""
 
 from __future__ import annotations
 
@@ -11,25 +11,38 @@ import numpy as np
 
 from ..scenario.model import Scenario
 from ..scenario.tracks import Forum, Track
-from .batch_space import BatchSpace, DrawValues, build_batch_space, parties_of
+from ..settlement.draws import DrawValues, RunDraws, UncertainInput
+from .batch_space import BatchSpace, build_batch_space, parties_of
 from .config import ProcessConfig
 from .designs import sequential, track_gains
-from .inputs import UncertainInput, draw_inputs, uncertain_inputs
 from .kernel import TrackDraws, solve_batch
 from .package import solve_package
+
+#: The parts of a scenario the bargaining analyses read: the inputs whose effect the drivers show.
+BARGAINING_SECTIONS = ("actors", "tracks", "process")
 
 
 @dataclass(frozen=True)
 class ProcessPlan:
-    """What every chunk needs: the scenario and the settings (picklable for workers)."""
+    """What every chunk needs: the run's draws (and so the scenario) and the settings (picklable
+    for workers)."""
 
-    scenario: Scenario
-    config: ProcessConfig
+    run: RunDraws
+    config: ProcessConfig = ProcessConfig.model_validate({})
     threads: int = 1   # threads per space in this process (results do not depend on it)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.run.scenario
+
+    @cached_property
+    def columns(self) -> tuple[int, ...]:
+        """The run's input columns from the bargaining sections (the candidate drivers)."""
+        return tuple(k for k, inp in enumerate(self.run.inputs) if inp.path[0] in BARGAINING_SECTIONS)
 
     @cached_property
     def inputs(self) -> tuple[UncertainInput, ...]:
-        return uncertain_inputs(self.scenario)
+        return tuple(self.run.inputs[k] for k in self.columns)
 
     @cached_property
     def tracks(self) -> tuple[Track, ...]:
@@ -40,24 +53,18 @@ class ProcessPlan:
         sits = {a for t in self.tracks for a in t.participants}
         return tuple(a.id for a in self.scenario.actors if a.id in sits)
 
-    @cached_property
+    @property
     def blocks(self) -> dict[tuple[str, str, str, int], int]:
         """Each group member's own block of input columns (1, 2, ...; 0 is the actors' own), by
         (track, forum, group, member): forum ids are unique only within their track."""
-        out, k = {}, 1
-        for track, forum in self.forums:
-            for g in forum.member_groups:
-                for m in range(g.count):
-                    out[(track.id, forum.id, g.id, m)] = k
-                    k += 1
-        return out
+        return self.run.blocks
 
     @cached_property
     def forums(self) -> tuple[tuple[Track, Forum], ...]:
         return tuple((t, f) for t in self.tracks for f in t.forums)
 
     def __getstate__(self) -> dict:  # the cached look-ups are rebuilt where the plan lands
-        return {"scenario": self.scenario, "config": self.config, "threads": self.threads}
+        return {"run": self.run, "config": self.config, "threads": self.threads}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -72,22 +79,24 @@ BLOCK = 500
 
 
 def evaluate_chunk(plan: ProcessPlan, task) -> dict[str, np.ndarray]:
-    """Every design and forum on the draws of ``task`` (a ChunkTask): all the chunk's inputs are
-    drawn first, then evaluated in blocks of draws."""
-    matrix = draw_inputs(plan.inputs, task.rng(), task.size, extra=len(plan.blocks))
-    blocks = [_evaluate_block(plan, matrix[k:k + BLOCK]) for k in range(0, task.size, BLOCK)]
-    return {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
+    """Every design and forum on the draws of ``task`` (a ChunkTask of the run), evaluated in
+    blocks of draws."""
+    values = plan.run.chunk(task)
+    blocks = [_evaluate_block(plan, values.rows(k, k + BLOCK)) for k in range(0, task.size, BLOCK)]
+    out = {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
+    out["factors"] = plan.run.factor_scores(task)
+    return out
 
 
-def _evaluate_block(plan: ProcessPlan, matrix: np.ndarray) -> dict[str, np.ndarray]:
-    values = DrawValues(plan.inputs, matrix)
+def _evaluate_block(plan: ProcessPlan, values: DrawValues) -> dict[str, np.ndarray]:
     grid = plan.config.grid_points
     spaces = {t.id: build_batch_space(plan.scenario, t, values, parties_of(t, None, {}), grid_points=grid)
               for t in plan.tracks}
     parallel = {t: solve_batch(s, plan.threads) for t, s in spaces.items()}
     penalty = values(plan.scenario.process.failure_penalty)
     seq = sequential(plan.scenario, spaces, parallel, penalty, plan.threads)
-    out = {"inputs": matrix[:, :len(plan.inputs)]}
+    own = [values(inp.estimate) for inp in plan.inputs]
+    out = {"inputs": np.column_stack(own) if own else np.zeros((values.size, 0))}
     for name, results in (("parallel", parallel), ("sequential", seq)):
         out[f"{name}.agreed"] = np.column_stack([results[t.id].agreed for t in plan.tracks])
         out[f"{name}.gain"] = np.stack([track_gains(spaces[t.id], results[t.id], plan.actors)

@@ -1,4 +1,4 @@
-"""Settings of the process-design analysis."""
+"""Settings of the process-design analysis (its draws and seed are the run's)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class ProcessConfig(BaseModel):
-    """How many draws, from which seed, in chunks of what size; the grid of continuous issues."""
+    """The grid of continuous issues, the package solver's time limit and the tornado charts' size."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    draws: int = Field(1000, ge=10, le=100_000_000, description="Monte Carlo draws of the uncertain inputs.")
-    seed: int = Field(20240601, ge=0, description="Root seed; the same seed gives the same results.")
-    chunk_size: int = Field(1000, ge=10, le=1_000_000, description="Draws per task (fixed, so results "
-                            "do not depend on the number of workers).")
     grid_points: int | None = Field(None, ge=2, le=1000, description="Grid for continuous issues "
                                     "(default: the scenario's).")
     milp_time_limit: float = Field(60.0, gt=0, description="Seconds per package optimisation.")

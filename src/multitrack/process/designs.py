@@ -8,16 +8,17 @@ from __future__ import annotations
 import numpy as np
 
 from ..scenario.model import Scenario
-from .batch_space import RULE_UNANIMITY, BatchSpace
+from ..settlement.preferences import Preferences
 from .kernel import TrackDraws, solve_batch
 
 
-def track_gains(space: BatchSpace, result: TrackDraws, actors: tuple[str, ...]) -> np.ndarray:
-    """(D, n_actors): each actor's raw gain over the status quo on this track (0 off the table)."""
+def track_gains(space: Preferences, result: TrackDraws, actors: tuple[str, ...]) -> np.ndarray:
+    """(D, n_actors): each actor's raw gain over its disagreement point on this track (the status
+    quo unless the track states a no-deal value; 0 off the table)."""
     out = np.zeros((space.draws, len(actors)))
     where = {a: k for k, a in enumerate(actors)}
     for j, party in enumerate(space.parties):
-        out[:, where[party.name]] += result.utility[:, j] - space.sq_utility[:, j]
+        out[:, where[party.name]] += result.utility[:, j] - space.disagreement[:, j]
     return out
 
 
@@ -36,7 +37,7 @@ def linked(agreed: np.ndarray, track_ids: tuple[str, ...], links: list[tuple[str
     return out
 
 
-def sequential(scenario: Scenario, spaces: dict[str, BatchSpace], parallel: dict[str, TrackDraws],
+def sequential(scenario: Scenario, spaces: dict[str, Preferences], parallel: dict[str, TrackDraws],
                penalty: np.ndarray, threads: int = 1) -> dict[str, TrackDraws]:
     """Tracks in the declared order; before each, every earlier failure raises each participant's
     reservation value by ``penalty`` (D,) times its utility range on that track. Tracks outside
@@ -59,16 +60,16 @@ def sequential(scenario: Scenario, spaces: dict[str, BatchSpace], parallel: dict
     return out
 
 
-def _uniform_shift(space: BatchSpace) -> bool:
+def _uniform_shift(space: Preferences) -> bool:
     """Raising every reservation by the same share c of its range lowers every normalised gain by
     c; under unanimity with the veto players bargaining, the compromise stays the same outcome
     and passes exactly when its smallest gain is at least c (no need to walk the space again)."""
-    if space.rule != RULE_UNANIMITY or not space.veto.any():
+    if space.rule.kind != "unanimity" or not space.veto.any():
         return False
     return bool(np.all((space.u_max - space.u_min)[:, space.veto] > 0))
 
 
-def _raised_bar(parallel: TrackDraws, space: BatchSpace, c: np.ndarray) -> TrackDraws:
+def _raised_bar(parallel: TrackDraws, space: Preferences, c: np.ndarray) -> TrackDraws:
     keep = parallel.agreed & (parallel.level >= c - 1e-9)
     return TrackDraws(keep, parallel.n_pass, np.where(keep[:, None], parallel.choice, -1),
-                      np.where(keep[:, None], parallel.utility, space.sq_utility), parallel.level)
+                      np.where(keep[:, None], parallel.utility, space.disagreement), parallel.level)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .batch_space import RULE_QUALIFIED, RULE_WEIGHTED, BatchSpace
+from ..settlement.preferences import RULE_QUALIFIED, RULE_WEIGHTED, Preferences, tolerance
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class TrackDraws:
     agreed: np.ndarray     # (D,) bool: an outcome passes the rule and some bargainer gains
     n_pass: np.ndarray     # (D,) outcomes passing the rule (the win-set)
     choice: np.ndarray     # (D, I) value index per issue of the compromise (-1: none)
-    utility: np.ndarray    # (D, A) raw utilities at the compromise (status quo where not agreed)
+    utility: np.ndarray    # (D, A) raw utilities at the compromise (the disagreement point where not agreed)
     level: np.ndarray      # (D,) the compromise's smallest normalised gain among the bargainers (-inf: none)
 
 
@@ -36,24 +36,29 @@ class TrackDraws:
 THREADS = min(4, os.cpu_count() or 1)
 
 
-def solve_batch(space: BatchSpace, threads: int = 1) -> TrackDraws:
-    """Evaluate ``space`` in every draw (split over ``threads`` threads)."""
+def solve_batch(space: Preferences, threads: int = 1) -> TrackDraws:
+    """Evaluate the preference model ``space`` in every draw (split over ``threads`` threads):
+    acceptance and the decision rule as :func:`multitrack.settlement.preferences.accepts` and
+    ``rule_passes`` define them, compiled."""
     lo, hi = space.u_min, space.u_max
     span = np.where(hi > lo, hi - lo, 1.0)
-    tol = 1e-9 * np.maximum(np.maximum(np.abs(lo), np.abs(hi)), 1.0)
-    bargain = space.veto.copy() if space.veto.any() else np.ones(len(space.parties), dtype=bool)
+    tol = tolerance(lo, hi)
+    veto = space.veto
+    bargain = veto.copy() if veto.any() else np.ones(len(space.parties), dtype=bool)
     d_n, a_n, i_n, v_n = space.tables.shape
     out = (np.zeros(d_n, dtype=bool), np.zeros(d_n, dtype=np.int64), np.full((d_n, i_n), -1, dtype=np.int64),
            np.zeros((d_n, a_n)), np.full(d_n, -np.inf))
     inputs = (np.ascontiguousarray(space.tables), np.ascontiguousarray(space.allowed), np.ascontiguousarray(
         space.reservation), np.ascontiguousarray(tol), np.ascontiguousarray(1.0 / span))
-    fixed = (space.veto, bargain, space.rule, space.min_count, space.weights.astype(float), float(space.threshold))
+    rule = space.rule
+    weights = np.zeros(len(space.parties)) if rule.weights is None else rule.weights.astype(float)
+    fixed = (veto, bargain, rule.code, rule.min_participants, weights, float(rule.threshold))
 
     def run(lo_d: int, hi_d: int) -> None:
         t, al, r, tl, isp = (x[lo_d:hi_d] for x in inputs)
         work = (np.zeros((i_n, v_n), dtype=np.int64), np.zeros(i_n, dtype=np.int64), np.zeros((i_n + 1, a_n)),
                 np.zeros(i_n, dtype=np.int64), np.zeros((i_n + 1, a_n)), np.ones((i_n + 1, a_n), dtype=bool))
-        _solve(t, al, space.sizes, r, tl, *fixed, isp, *(o[lo_d:hi_d] for o in out), *work)
+        _solve(t, al, space.sizes, r, tl, *fixed, isp, *(o[lo_d:hi_d] for o in out), *work)  # type: ignore[call-arg]
 
     cuts = np.linspace(0, d_n, max(1, min(threads, d_n // 64)) + 1).astype(int)
     if len(cuts) > 2 and space.n_outcomes * d_n > 1_000_000:
@@ -62,7 +67,7 @@ def solve_batch(space: BatchSpace, threads: int = 1) -> TrackDraws:
     else:
         run(0, d_n)
     agreed, n_pass, choice, utility, level = out
-    utility = np.where(agreed[:, None], utility, space.sq_utility)
+    utility = np.where(agreed[:, None], utility, space.disagreement)
     return TrackDraws(agreed, n_pass, choice, utility, level)
 
 
@@ -166,10 +171,4 @@ def _solve(tables, allowed, sizes, reservation, tol, veto, bargain, rule, min_co
 
 def warm_up() -> None:
     """Compile the kernel on a one-outcome space (numba caches it on disk for later runs)."""
-    from .batch_space import Party
-
-    one = np.ones((1, 2, 1, 1))
-    space = BatchSpace("warm-up", "warm-up", (Party("a", "a", 0, True), Party("b", "b", 0, True)), ("i",),
-                       ((0,),), one, one.astype(bool), np.array([1], dtype=np.int64), np.zeros((1, 2)),
-                       np.zeros((1, 2)), np.array([True, True]), 0, 0, np.zeros(2), 0.0)
-    solve_batch(space)
+    solve_batch(Preferences.from_arrays(np.ones((1, 2, 1, 1)), track_id="warm-up"))

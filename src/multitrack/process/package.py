@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..settlement.preferences import DecisionRuleArrays, Party, Preferences
+from ..space.acceptance import tolerance
 from ..space.milp import milp_solve
-from ..space.track_space import DecisionRuleArrays, TrackSpace
-from .batch_space import RULE_UNANIMITY, BatchSpace, Party
+from ..space.track_space import TrackSpace
 from .kernel import solve_batch
 
 
@@ -26,7 +27,7 @@ class PackageDraws:
 
     agreed: np.ndarray   # (D,)
     moved: np.ndarray    # (D, T) the agreed package changes someone's utility on the track
-    gain: np.ndarray     # (D, T, n_actors) raw gain over the status quo on each track (0 if not agreed)
+    gain: np.ndarray     # (D, T, n_actors) raw gain over the disagreement point per track (0: no deal)
     span: np.ndarray     # (D, n_actors) each actor's utility range over the package
 
 
@@ -35,7 +36,7 @@ class PackageDraws:
 ENUMERATION_LIMIT = 200_000
 
 
-def solve_package(spaces: list[BatchSpace], actors: tuple[str, ...], time_limit: float = 60.0,
+def solve_package(spaces: list[Preferences], actors: tuple[str, ...], time_limit: float = 60.0,
                   enumeration_limit: int = ENUMERATION_LIMIT, threads: int = 1) -> PackageDraws:
     """Solve the package in every draw of the tracks' batch spaces (their own forums)."""
     if math.prod(int(n) for s in spaces for n in s.sizes) <= enumeration_limit:
@@ -58,15 +59,15 @@ def solve_package(spaces: list[BatchSpace], actors: tuple[str, ...], time_limit:
     return PackageDraws(agreed, moved, gain, span)
 
 
-def package_batch(spaces: list[BatchSpace], actors: tuple[str, ...]) -> BatchSpace:
-    """The package over all draws as one :class:`BatchSpace` (unanimity of every veto player)."""
+def package_batch(spaces: list[Preferences], actors: tuple[str, ...]) -> Preferences:
+    """The package over all draws as one :class:`Preferences` (unanimity of every veto player)."""
     where = {a: k for k, a in enumerate(actors)}
     d_n, a_n = spaces[0].draws, len(actors)
     sizes = np.concatenate([s.sizes for s in spaces])
     v_max = int(sizes.max())
     tables = np.zeros((d_n, a_n, len(sizes), v_max))
     allowed = np.zeros((d_n, a_n, len(sizes), v_max), dtype=bool)
-    reservation, sq = np.zeros((d_n, a_n)), np.zeros((d_n, a_n))
+    reservation, no_deal = np.zeros((d_n, a_n)), np.zeros((d_n, a_n))
     veto = np.zeros(a_n, dtype=bool)
     start = 0
     for s in spaces:
@@ -77,17 +78,19 @@ def package_batch(spaces: list[BatchSpace], actors: tuple[str, ...]) -> BatchSpa
         tables[:, rows, start:start + n, :v] = s.tables
         allowed[:, rows, start:start + n, :v] = s.allowed
         reservation[:, rows] += s.reservation
-        sq[:, rows] += s.sq_utility
+        no_deal[:, rows] += s.disagreement
         veto[[where[p.name] for p in s.parties if p.veto]] = True
         start += n
-    return BatchSpace(
-        track_id="package", forum_id="package", parties=tuple(Party(a, a, 0, bool(veto[k])) for k, a in enumerate(actors)),
-        issue_ids=tuple(i for s in spaces for i in s.issue_ids), labels=tuple(l for s in spaces for l in s.labels),
-        tables=tables, allowed=allowed, sizes=sizes, reservation=reservation, sq_utility=sq, veto=veto,
-        rule=RULE_UNANIMITY, min_count=0, weights=np.zeros(a_n), threshold=0.0)
+    return Preferences(
+        track_id="package", forum_id="package",
+        parties=tuple(Party(a, a, 0, bool(veto[k])) for k, a in enumerate(actors)),
+        issue_ids=tuple(i for s in spaces for i in s.issue_ids),
+        labels=tuple(v for s in spaces for v in s.labels),
+        tables=tables, allowed=allowed, sizes=sizes, reservation=reservation, disagreement=no_deal,
+        rule=DecisionRuleArrays("unanimity", tuple(int(k) for k in np.flatnonzero(veto))))
 
 
-def _enumerated(spaces: list[BatchSpace], actors: tuple[str, ...], threads: int = 1) -> PackageDraws:
+def _enumerated(spaces: list[Preferences], actors: tuple[str, ...], threads: int = 1) -> PackageDraws:
     """Small packages: every outcome of every draw in compiled code."""
     batch = package_batch(spaces, actors)
     result = solve_batch(batch, threads)
@@ -102,48 +105,50 @@ def _enumerated(spaces: list[BatchSpace], actors: tuple[str, ...], threads: int 
         idx = np.maximum(result.choice[:, start:start + n], 0)
         u = sum(np.take_along_axis(s.tables[:, :, i, :], idx[:, i][:, None, None], axis=2)[:, :, 0]
                 for i in range(n))
-        gain[:, k, rows] = np.where(hit[:, None], u - s.sq_utility, 0.0)
+        gain[:, k, rows] = np.where(hit[:, None], u - s.disagreement, 0.0)
         start += n
     tol = 1e-9 * np.maximum(np.abs(gain).max(axis=(1, 2)), 1.0)
     moved = hit[:, None] & np.any(np.abs(gain) > tol[:, None, None], axis=2)
     return PackageDraws(hit, moved, gain, batch.u_max - batch.u_min)
 
 
-def _track_gains(space: TrackSpace, spaces: list[BatchSpace], index: np.ndarray, d: int) -> np.ndarray:
-    """(T, n_actors): each actor's gain over its status quo on each track's issues."""
+def _track_gains(space: TrackSpace, spaces: list[Preferences], index: np.ndarray, d: int) -> np.ndarray:
+    """(T, n_actors): each actor's gain over its disagreement point on each track's issues."""
     out = np.zeros((len(spaces), space.n_actors))
     start = 0
     for k, s in enumerate(spaces):
         n = len(s.sizes)
-        u = sum(space.tables[start + i][:, index[start + i]] for i in range(n))
+        u = np.sum([space.tables[start + i][:, index[start + i]] for i in range(n)], axis=0)
         rows = [space.actors.index(p.name) for p in s.parties]
-        out[k, rows] = u[rows] - s.sq_utility[d]
+        out[k, rows] = u[rows] - s.disagreement[d]
         start += n
     return out
 
 
-def package_space(spaces: list[BatchSpace], actors: tuple[str, ...], d: int) -> TrackSpace:
+def package_space(spaces: list[Preferences], actors: tuple[str, ...], d: int) -> TrackSpace:
     """The package in draw ``d`` as one :class:`TrackSpace` over all actors."""
     where = {a: k for k, a in enumerate(actors)}
     n = len(actors)
     tables, allowed, labels, issue_ids = [], [], [], []
-    reservation, sq = np.zeros(n), np.zeros(n)
+    reservation, no_deal = np.zeros(n), np.zeros(n)
     vetoes: set[int] = set()
     for s in spaces:
         rows = [where[p.name] for p in s.parties]
         reservation[rows] += s.reservation[d]
-        sq[rows] += s.sq_utility[d]
+        no_deal[rows] += s.disagreement[d]
         vetoes.update(where[p.name] for p in s.parties if p.veto)
         for i, size in enumerate(s.sizes):
             t = np.zeros((n, size))
             m = np.ones((n, size), dtype=bool)
             t[rows] = s.tables[d, :, i, :size]
             m[rows] = s.allowed[d, :, i, :size]
-            tables.append(t), allowed.append(m)
-            labels.append(s.labels[i]), issue_ids.append(s.issue_ids[i])
+            tables.append(t)
+            allowed.append(m)
+            labels.append(s.labels[i])
+            issue_ids.append(s.issue_ids[i])
     return TrackSpace(
         track_id="package", actors=actors, issue_ids=tuple(issue_ids), labels=tuple(labels),
-        tables=tuple(tables), allowed=tuple(allowed), reservation=reservation, status_quo_utility=sq,
+        tables=tuple(tables), allowed=tuple(allowed), reservation=reservation, status_quo_utility=no_deal,
         status_quo_index=(None,) * len(tables), rule=DecisionRuleArrays("unanimity", tuple(sorted(vetoes))),
         capability=np.ones(n))
 
@@ -164,7 +169,7 @@ def _solve_one(space: TrackSpace, time_limit: float) -> np.ndarray | None:
 
 def _gains(space: TrackSpace, u: np.ndarray) -> bool:
     b = list(space.bargainers)
-    tol = 1e-9 * np.maximum(np.maximum(np.abs(space.u_max), np.abs(space.u_min)), 1.0)
+    tol = tolerance(space)
     return bool(np.any(u[b] - space.reservation[b] > tol[b]))
 
 

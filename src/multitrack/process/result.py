@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..results import Result
+from ..montecarlo.perdraw import PerDraw, per_draw_field
+from ..results import Result, by_id
 from .sensitivity import Driver
 from .stats import Estimate95
 
 
 @dataclass(frozen=True)
-class InputInfo:
+class InputInfo(Result):
     """One uncertain input: its label, its field in the scenario, its distribution in words, and
     the source it rests on."""
 
@@ -23,7 +24,7 @@ class InputInfo:
 
 
 @dataclass(frozen=True)
-class DesignResult:
+class DesignResult(Result):
     """One process design over all draws."""
 
     design: str                               # parallel | linked | sequential | package
@@ -37,7 +38,7 @@ class DesignResult:
 
 
 @dataclass(frozen=True)
-class DesignComparison:
+class DesignComparison(Result):
     """Parallel tracks against the single package, paired over the same draws."""
 
     more_tracks: Estimate95         # mean(parallel tracks agreed - package tracks agreed)
@@ -48,7 +49,7 @@ class DesignComparison:
 
 
 @dataclass(frozen=True)
-class ClaimTest:
+class ClaimTest(Result):
     """A claim about process put to the draws: the paired estimate and the verdict it supports
     (yes when the whole 95% interval is above zero, no when it is at or below zero)."""
 
@@ -60,7 +61,7 @@ class ClaimTest:
 
 
 @dataclass(frozen=True)
-class ForumResult:
+class ForumResult(Result):
     forum: str
     title: str
     parties: int
@@ -71,7 +72,7 @@ class ForumResult:
 
 
 @dataclass(frozen=True)
-class ForumComparison:
+class ForumComparison(Result):
     track: str
     forums: tuple[ForumResult, ...]
     bilateral_minus_multilateral: dict[str, Estimate95]  # "bilateral vs other": paired difference
@@ -94,9 +95,21 @@ class ProcessResult(Result):
     claims: tuple[ClaimTest, ...] = ()
     input_details: tuple[InputInfo, ...] = ()
     notes: tuple[str, ...] = ()
+    per_draw: PerDraw | None = per_draw_field()  # by draw: tracks agreed and gains per design
+
+    def headlines(self) -> dict[str, Any]:
+        """The headline numbers by draw: tracks agreed in parallel and in one package, and each
+        track agreed in parallel (empty without per-draw results)."""
+        if self.per_draw is None:
+            return {}
+        parallel, package = self.per_draw["parallel.agreed"], self.per_draw["package.agreed"]
+        out = {"tracks agreed in parallel": parallel.sum(axis=1),
+               "tracks agreed in one package": package.sum(axis=1)}
+        out.update({f"{t} agreed (parallel)": parallel[:, k] for k, t in enumerate(self.tracks)})
+        return out
 
     def design(self, name: str) -> DesignResult:
-        return next(d for d in self.designs if d.design == name)
+        return by_id(self.designs, name, lambda d: d.design, "design")
 
     def rows(self) -> list[dict[str, Any]]:
         out = []

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import rankdata
 
+from ..results import Result
+
 
 @dataclass(frozen=True)
-class Driver:
+class Driver(Result):
     """One input's effect on one outcome."""
 
     input: str

@@ -6,9 +6,18 @@ from collections import Counter
 
 import numpy as np
 
+from ..montecarlo.perdraw import PerDraw
 from .chunk import ProcessPlan
 from .designs import linked
-from .result import ClaimTest, InputInfo, DesignComparison, DesignResult, ForumComparison, ForumResult, ProcessResult
+from .result import (
+    ClaimTest,
+    DesignComparison,
+    DesignResult,
+    ForumComparison,
+    ForumResult,
+    InputInfo,
+    ProcessResult,
+)
 from .sensitivity import RankedInputs, drivers
 from .stats import mean, proportion
 
@@ -19,17 +28,30 @@ def summarise(plan: ProcessPlan, arrays: dict[str, np.ndarray]) -> ProcessResult
     track_ids = tuple(t.id for t in plan.tracks)
     designs = {name: _agreed(plan, arrays, name) for name in DESIGNS}
     gains = {name: _gain(plan, arrays, name, designs[name]) for name in DESIGNS}
-    labels = tuple(i.label for i in plan.inputs)
-    ranked = RankedInputs(arrays["inputs"])
+    labels = tuple(i.label for i in plan.inputs) + tuple(f"factor: {f.title}" for f in plan.scenario.factors)
+    ranked = RankedInputs(np.concatenate([arrays["inputs"], arrays["factors"]], axis=1))
     results = tuple(_design(name, designs[name], gains[name], track_ids, plan, ranked, labels)
                     for name in DESIGNS)
     comparison = _compare(designs["parallel"], designs["package"], arrays["package.agreed"])
     forums = tuple(_forums(plan, arrays))
     return ProcessResult(
-        scenario=plan.scenario.id, draws=int(arrays["inputs"].shape[0]), seed=plan.config.seed,
-        chunk_size=plan.config.chunk_size, tracks=track_ids, actors=plan.actors, inputs=labels,
+        scenario=plan.scenario.id, draws=int(arrays["inputs"].shape[0]), seed=plan.run.seed,
+        chunk_size=plan.run.chunk_size, tracks=track_ids, actors=plan.actors, inputs=labels,
         designs=results, comparison=comparison, forums=forums, claims=_claims(comparison, forums),
-        input_details=tuple(_input_info(i) for i in plan.inputs), notes=_notes(plan))
+        input_details=tuple(_input_info(i) for i in plan.inputs), notes=_notes(plan),
+        per_draw=_per_draw(plan, arrays, designs, gains))
+
+
+def _per_draw(plan: ProcessPlan, arrays: dict, designs: dict, gains: dict) -> PerDraw:
+    """By draw: each design's tracks agreed (draws, tracks) and gains (draws, actors), and each
+    forum's agreement, in the orders of the result's ``tracks`` and ``actors``."""
+    out: dict[str, np.ndarray] = {}
+    for name in DESIGNS:
+        out[f"{name}.agreed"] = designs[name]
+        out[f"{name}.gain"] = gains[name]
+    out.update({k: v for k, v in arrays.items() if k.startswith("forum.") and k.endswith(".agreed")})
+    draws = int(arrays["inputs"].shape[0])
+    return PerDraw.of(out, draws, plan.run.seed)
 
 
 def _agreed(plan: ProcessPlan, arrays: dict, name: str) -> np.ndarray:
@@ -81,7 +103,8 @@ def _forums(plan: ProcessPlan, arrays: dict):
     for track in plan.tracks:
         if track.id not in by_track:
             continue
-        rows = [_forum(plan, track, None, arrays)] + [_forum(plan, track, f, arrays) for f in by_track[track.id]]
+        rows = [_forum(plan, track, None, arrays)] + [_forum(plan, track, f, arrays)
+                                                      for f in by_track[track.id]]
         yield ForumComparison(track.id, tuple(r for r, _ in rows), _bilateral_gaps(rows))
 
 
@@ -99,7 +122,7 @@ def _forum(plan, track, forum, arrays):
 
 def _where(track, where: np.ndarray, agreed: np.ndarray) -> dict:
     """Where the compromise lands when agreed: mean of a number, most frequent option."""
-    out = {}
+    out: dict[str, object] = {}
     for i, issue in enumerate(track.issues):
         x = where[agreed, i]
         if x.size == 0:

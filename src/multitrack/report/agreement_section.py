@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import escape
 
 from ..scenario.model import Scenario
-from ..space.result import AgreementSpaceResult, TrackAgreement
+from ..space.result import AgreementSpaceResult, Opening, TrackAgreement
 from .charts import frontier_chart
 from .sections import section_renderer
 from .wording import Words, concept_name, fmt
@@ -18,13 +18,10 @@ def _numbers(t: TrackAgreement, words: Words) -> str:
         counted = f"{t.n_agreeable:,} of {t.n_outcomes:,} ({t.n_agreeable / t.n_outcomes:.1%})"
     indiv = "" if t.n_indivisible is None or not t.n_agreeable else (
         f"; {t.n_indivisible:,} of them leave no participant below its {t.baseline}")
-    verdict = ("can agree" if t.can_agree and t.improves else
-               f"can agree only on outcomes worth no more than the {t.baseline} to the veto players"
-               if t.can_agree else "cannot agree")
     front = "" if not t.frontier else (
         f" Pareto frontier among {', '.join(words.actors.get(a, a) for a in t.bargainers)}: "
         f"{len(t.frontier):,} points.")
-    return (f"<p class='verdict'><b>{escape(verdict.capitalize())}.</b> Outcomes that pass the decision rule: "
+    return (f"<p class='counts'>Outcomes that pass the decision rule: "
             f"{escape(counted)}{escape(indiv)}.{escape(front)}</p>")
 
 
@@ -50,12 +47,20 @@ def _solutions(t: TrackAgreement, words: Words) -> str:
             "<p class='caption'>Each row is one bargaining solution: the outcome issue by issue, then each "
             "participant's utility on a 0-1 scale over this track and, in brackets, its gain over the "
             f"{escape(baseline_words(t))} and its raw utility on the scale the scenario states. The last "
-            "column says whether the solution leaves any participant worse off than without a deal.</p>")
+            "column is the indivisible-security test: it compares each participant with what it would "
+            f"have without a deal ({escape(t.baseline)}), and fails where the solution leaves anyone worse "
+            "off.</p>")
 
 
 def baseline_words(t: TrackAgreement) -> str:
     """What no deal means on the track, in words."""
-    return "status quo" if t.has_status_quo else "disagreement point (each party's reservation value)"
+    if t.gains_over_status_quo:
+        return "status quo"
+    if t.no_deal_stated:
+        rest = "the status quo" if t.has_status_quo else "its reservation value"
+        return ("disagreement point (no deal: what failure of the track is worth to each party, its stated "
+                f"no-deal value, else {rest})")
+    return "disagreement point (each party's reservation value)"
 
 
 def raw_text(x: float) -> str:
@@ -96,10 +101,9 @@ def _track(t: TrackAgreement, words: Words) -> str:
     if t.deferred:
         return (f"<article class='track deferred' id='agreement-{escape(t.track_id)}'><h3>{escape(t.title)} "
                 "<span class='badge deferred'>deferred</span></h3><p>Left open on purpose; not analysed.</p></article>")
-    status = "open" if t.can_agree and t.improves is not False else "blocked"
-    parts = [f"<article class='track {status}' id='agreement-{escape(t.track_id)}'>",
-             f"<h3>{escape(t.title)} <span class='badge {status}'>{'can agree' if status == 'open' else 'blocked'}</span></h3>",
-             _numbers(t, words), _solutions(t, words), _frontier(t, words)]
+    # the track's verdict is the overview's (Tracks at a glance, and the summary): not decided here
+    parts = [f"<article class='track' id='agreement-{escape(t.track_id)}'>", f"<h3>{escape(t.title)}</h3>",
+             _numbers(t, words), _no_deal(t, words), _solutions(t, words), _frontier(t, words)]
     parts += [f"<p class='meta'>{escape(n)}</p>" for n in t.notes]
     chart = frontier_chart(t, words)
     if chart:
@@ -112,6 +116,7 @@ def _track(t: TrackAgreement, words: Words) -> str:
     sentences = words.diagnosis(t)
     if sentences:
         parts.append("<h4>What blocks a deal</h4><ul>" + "".join(f"<li>{escape(s)}</li>" for s in sentences) + "</ul>")
+        parts.append(_openings(t, words))
     if t.unavailable:
         parts.append(f"<p class='meta'>Not computed at this size: {escape('; '.join(t.unavailable))}.</p>")
     parts.append("</article>")
@@ -122,14 +127,63 @@ def _track(t: TrackAgreement, words: Words) -> str:
 def agreement_section(result: AgreementSpaceResult, scenario: Scenario) -> str:
     words = Words(scenario)
     intro = ("<p class='caption'>An outcome is acceptable to a party when it breaks none of its red lines "
-             f"and is worth at least its reservation value ({escape(reservation_default(result))}). A track "
-             "can agree when some outcome passes its forum's decision rule. Utilities are shown on a 0-1 scale "
-             "over each track, and raw on the scale the scenario states them.</p>")
+             f"and is worth at least its reservation value ({escape(reservation_default(result))}); "
+             "an outcome passes when the acceptances meet its forum's decision rule. Each track's verdict, "
+             "drawn from these numbers, is in the summary and in Tracks at a glance. Utilities are shown on "
+             "a 0-1 scale over each track, and raw on the scale the scenario states them.</p>")
     return intro + "".join(_track(t, words) for t in result.tracks)
+
+
+def _no_deal(t: TrackAgreement, words: Words) -> str:
+    """The disagreement point where the track states what failure costs."""
+    text = words.no_deal(t)
+    return f"<p class='no-deal'>{escape(text)}</p>" if text else ""
+
+
+def _openings(t: TrackAgreement, words: Words) -> str:
+    """Per minimal relaxation, the deals it opens in the issues' own terms, with each participant's
+    gain over no deal (negative: worse off than without a deal)."""
+    d = t.diagnosis
+    if d is None:
+        return ""
+    named = [("Giving up " + "; ".join(words.constraint(c) for c in s), o)
+             for s, o in zip(d.minimal_sets, d.openings)]
+    named += [(words.relaxation_title(r), Opening(r.opens_outcomes, r.opened))
+              for r in d.relaxations if r.opens]
+    blocks = [_opening_table(title, o, t, words) for title, o in named if o.outcomes]
+    if not blocks:
+        return ""
+    return ("<details><summary>What each relaxation opens, outcome by outcome</summary>" + "".join(blocks) +
+            "<p class='caption'>For each relaxation that opens a deal: the Pareto-optimal outcomes it "
+            "admits (other than the status quo, and only outcomes someone prefers to no deal), best first, "
+            f"each with every participant's gain over the {escape(baseline_words(t))} on its 0-1 scale; a "
+            "negative gain means worse off than without a deal.</p></details>")
+
+
+def _opening_table(title: str, o: Opening, t: TrackAgreement, words: Words) -> str:
+    issues = list(o.outcomes[0].outcome)
+    head = "".join(f"<th>{escape(words.issues.get(i, i))}</th>" for i in issues)
+    head += "".join(f"<th>{escape(words.actors.get(a, a))}</th>" for a in t.participants)
+    rows = []
+    for x in o.outcomes:
+        cells = "".join(f"<td>{escape(fmt(x.outcome[i]))}</td>" for i in issues)
+        for a in t.participants:
+            g = x.gain.get(a, 0.0)
+            cls = "gain" if g > 1e-9 else ("loss" if g < -1e-9 else "")
+            cells += f"<td class='{cls}'>{g:+.2f}</td>"
+        rows.append(f"<tr>{cells}</tr>")
+    more = "" if o.n_outcomes is None or o.n_outcomes <= len(o.outcomes) else \
+        f" ({len(o.outcomes)} of {o.n_outcomes:,} shown)"
+    return (f"<h5>{escape(title)}{escape(more)}</h5><div class='scroll'><table class='data'><thead><tr>{head}"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def reservation_default(result: AgreementSpaceResult) -> str:
     """Where reservation values come from when a track does not state them, for the tracks at hand."""
+    if any(t.no_deal_stated for t in result.tracks):
+        return ("by default, its no-deal value where the track states one (what failure is worth to it), "
+                "else the status quo" + ("" if all(t.has_status_quo for t in result.tracks) else
+                                    "; on a track without one, its worst outcome"))
     with_sq = [t.has_status_quo for t in result.tracks]
     if all(with_sq):
         return "by default, the status quo"

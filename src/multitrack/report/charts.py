@@ -36,7 +36,8 @@ def frontier_chart(t: TrackAgreement, words: Words) -> str | None:
         fig.add_trace(go.Scatter(x=[p[0] for p in pts], y=[p[1] for p in pts], mode="lines+markers",
                                  name="Pareto frontier", marker=dict(size=6, color="#4c78a8")))
         rv = [t.reservation[a] for a in t.bargainers]
-        sq = [t.status_quo_utility[a] for a in t.bargainers] if t.has_status_quo else rv
+        sq = [t.disagreement[a] for a in t.bargainers] if t.disagreement else \
+            [t.status_quo_utility[a] for a in t.bargainers] if t.has_status_quo else rv
         fig.add_trace(go.Scatter(x=[sq[0]], y=[sq[1]], mode="markers", name=t.baseline,
                                  marker=dict(size=12, symbol="x", color="#222")))
         if rv != sq:

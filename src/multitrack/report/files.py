@@ -8,8 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..errors import MultitrackError
+from ..results import results_document
 from ..scenario.model import Scenario
 from .html import render_html
 
@@ -18,15 +18,6 @@ MARKER = ".multitrack-report"
 
 class OutputError(MultitrackError):
     """The report folder cannot be written safely."""
-
-
-def results_document(scenario: Scenario, results: dict[str, Any]) -> dict[str, Any]:
-    """Everything ``results.json`` holds: the scenario's identity and each analysis's result."""
-    return {
-        "multitrack": __version__,
-        "scenario": {"id": scenario.id, "title": scenario.title, "as_of": scenario.as_of},
-        "analyses": {name: result.to_dict() for name, result in results.items()},
-    }
 
 
 def write_report(folder: str | Path, scenario: Scenario, results: dict[str, Any], *,

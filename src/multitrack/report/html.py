@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from .. import __version__
+from .._version import __version__
 from ..analysis import available
 from ..scenario import citations, describe
 from ..scenario.model import Scenario
-from . import (agreement_section, overview_section, process_section, stability_section, negotiation_section)  # noqa: F401  (register their renderers)
-from . import deterrence_section, escalation_section, forecast_section, selfdetermination_section  # noqa: F401  (register their renderers)
+from . import (  # noqa: F401  (register their renderers)  # noqa: F401  (register their renderers)
+    agreement_section,
+    deterrence_section,
+    escalation_section,
+    forecast_section,
+    negotiation_section,
+    overview_section,
+    process_section,
+    selfdetermination_section,
+    stability_section,
+)
 from .charts import plotly_script
 from .sections import render_section
 from .summary import gains_against, security_findings, summary_findings, summary_lines
@@ -37,7 +46,7 @@ def render_html(scenario: Scenario, results: dict[str, Any], *, generated: datet
     titles = {spec.name: spec.title for spec in available()}
     sections = [RenderedSection(name, titles.get(name, name), render_section(result, scenario))
                 for name, result in results.items()]
-    when = (generated or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    when = (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     body_has_charts = any("plotly" in str(s.html) for s in sections)
     return _environment().get_template("report.html.j2").render(
         plotly_js=Markup(plotly_script()) if body_has_charts else None,

@@ -6,10 +6,11 @@ as a table of its main rows.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..analysis import available
 from ..deterrence.analysis import DeterrenceResult
 from ..escalation.analysis import EscalationResult
@@ -22,10 +23,18 @@ from ..scenario.model import Scenario
 from ..selfdetermination.analysis import SelfDeterminationResult
 from ..space.result import AgreementSpaceResult
 from ..stability.analysis import CONCEPT_TITLES, StabilityResult
-from .process_words import DESIGN_NAMES, claim_question, claim_sentence, forum_landing, pct
-from .static_charts import (designs_svg, deterrence_curve_svg, escalation_curves_svg, escalation_effects_svg,
-                            forecast_svg, forum_svg, frontier_svg, tornado_svg)
 from .agreement_section import FRONTIER_ROWS, baseline_words, raw_text
+from .process_words import DESIGN_NAMES, claim_question, claim_sentence, forum_landing, pct
+from .static_charts import (
+    designs_svg,
+    deterrence_curve_svg,
+    escalation_curves_svg,
+    escalation_effects_svg,
+    forecast_svg,
+    forum_svg,
+    frontier_svg,
+    tornado_svg,
+)
 from .summary import gains_against, security_findings, summary_findings, summary_lines
 from .wording import Words, concept_name, fmt
 
@@ -47,7 +56,7 @@ def render_markdown(scenario: Scenario, results: dict[str, Any], *,
     """The report as Markdown, and its figures by file name (``figures/...svg``)."""
     figures: Figures = {}
     titles = {spec.name: spec.title for spec in available()}
-    when = (generated or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    when = (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     parts = [f"# {scenario.title}", "",
              f"multitrack {__version__}, {when}" + (f"; estimates as of {scenario.as_of}" if scenario.as_of else ""),
              "", _summary(scenario, results)]
@@ -103,8 +112,9 @@ def _summary(scenario: Scenario, results: dict[str, Any]) -> str:
 
 @md_renderer(OverviewResult)
 def _overview(result: OverviewResult, scenario: Scenario, figures: Figures) -> str:
-    return table([{"Track": t.title, "Veto players": ", ".join(t.veto_players), "Outcomes": f"{t.n_outcomes:,}",
-                   "Finding": t.verdict} for t in result.tracks])
+    return table([{"Track": t.title, "Verdict": t.verdict.word, "Why": t.verdict.reason,
+                   "Veto players": ", ".join(t.veto_players), "Outcomes": f"{t.n_outcomes:,}"}
+                  for t in result.tracks])
 
 
 @md_renderer(AgreementSpaceResult)
@@ -116,11 +126,9 @@ def _agreement(result: AgreementSpaceResult, scenario: Scenario, figures: Figure
         if t.deferred:
             out += ["Left open on purpose; not analysed.", ""]
             continue
-        only = "the status quo" if t.has_status_quo else "outcomes worth no more than the disagreement point"
-        verdict = ("Can agree" if t.can_agree and t.improves else
-                   f"Can agree only on {only}" if t.can_agree else "Cannot agree")
         counted = "not counted" if t.n_agreeable is None else f"{t.n_agreeable:,} of {t.n_outcomes:,}"
-        out += [f"**{verdict}.** Outcomes that pass the decision rule: {counted}.", ""]
+        out += [f"Outcomes that pass the decision rule: {counted}.", ""]
+        out += [words.no_deal(t), ""] if t.no_deal_stated else []
         if t.solutions:
             out += [table([{"Solution": concept_name(s.concept, t),
                             "Outcome": words.outcome(s),
@@ -253,7 +261,13 @@ def _coalitions(c, shown: tuple[str, ...], concepts: tuple[str, ...], names: dic
 
 @md_renderer(DeterrenceResult)
 def _deterrence(result: DeterrenceResult, scenario: Scenario, figures: Figures) -> str:
-    from .deterrence_section import crisis_sentence, curve_caption, guarantee_rows, nominal_sentence, term_label
+    from .deterrence_section import (
+        crisis_sentence,
+        curve_caption,
+        guarantee_rows,
+        nominal_sentence,
+        term_label,
+    )
 
     names = Words(scenario).actors
     out = [f"{result.draws:,} draws of the uncertain terms (seed {result.seed}); 95% intervals. Where deterrence "

@@ -21,7 +21,6 @@ def _values(values: tuple, limit: int = 8) -> str:
 
 def _track(t: TrackOverview, scenario: Scenario) -> str:
     names = {a.id: a.name for a in scenario.actors}
-    status = "deferred" if t.deferred else ("blocked" if t.blocked else "open")
     rows = []
     with_sq = any(i.has_status_quo for i in t.issues)
     for i in t.issues:
@@ -37,11 +36,12 @@ def _track(t: TrackOverview, scenario: Scenario) -> str:
                         for a in t.participants)
     forum = f" · forum: {escape(t.forum)}" if t.forum else ""
     return (
-        f'<article class="track {status}" id="track-{escape(t.track_id)}">'
-        f'<h3>{escape(t.title)} <span class="badge {status}">{status}</span></h3>'
+        f'<article class="track {t.verdict.slug}" id="track-{escape(t.track_id)}">'
+        f'<h3>{escape(t.title)} <span class="badge {t.verdict.slug}" data-verdict="{escape(t.verdict.word)}">'
+        f'{escape(t.verdict.word)}</span></h3>'
         f'<p class="meta">Participants (veto players in bold): {sitting}{forum}. '
         f'Decision rule: {escape(t.decision_rule)}.</p>'
-        f'<p class="verdict">{escape(t.verdict)}</p>'
+        f'<p class="verdict"><b>{escape(t.verdict.word.capitalize())}</b>: {escape(t.verdict.reason)}.</p>'
         '<table class="data"><thead><tr><th>Issue</th><th>Kind</th>'
         + ('<th>Status quo</th>' if with_sq else '') +
         '<th>Values every veto player\'s red lines allow</th><th>Red lines that clash</th>' +
@@ -52,7 +52,17 @@ def _track(t: TrackOverview, scenario: Scenario) -> str:
 @section_renderer(OverviewResult)
 def overview_section(result: OverviewResult, scenario: Scenario) -> str:
     """One card per track with its red-line room, issue by issue."""
-    caption = ("<p class='caption'>For each track: who sits and who must consent, and, issue by issue, "
-               "the values that break no veto player's red line. A track is blocked when some issue "
-               "has no such value.</p>")
+    caption = ("<p class='caption'>For each track: its verdict with the reason (from the agreement space "
+               "where that analysis ran, else from the red lines alone), who sits and who must consent, "
+               "and, issue by issue, the values that break no veto player's red line. "
+               f"{escape(verdict_words(scenario))}</p>")
     return caption + "".join(_track(t, scenario) for t in result.tracks)
+
+
+def verdict_words(scenario: Scenario) -> str:
+    """What each verdict means, in one sentence (status quo only where a track has a status quo)."""
+    sq = ("status quo only: only outcomes worth no more than the status quo pass; "
+          if any(t.has_status_quo for t in scenario.tracks) else "")
+    return ("Can agree: some outcome passes the decision rule and gives a veto player more than no deal; "
+            f"{sq}blocked: no outcome passes, or none that passes improves on no deal; not known: not "
+            "analysed, deferred, or too large to tell.")

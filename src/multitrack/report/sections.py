@@ -6,7 +6,8 @@ return an HTML fragment. A result type without its own renderer is shown as a ta
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from markupsafe import Markup, escape
 

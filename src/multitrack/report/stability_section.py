@@ -16,7 +16,6 @@ from .charts import _LAYOUT, _html
 from .sections import section_renderer
 from .wording import Words
 
-
 SHOWN_STATES = 64  # beyond this many states, show only those that matter
 
 

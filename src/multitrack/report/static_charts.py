@@ -4,6 +4,8 @@ interactive charts of the HTML report."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 
@@ -34,7 +36,7 @@ def frontier_svg(t: TrackAgreement, words: Words) -> bytes | None:
     fig, ax = plt.subplots(figsize=(5.5, 4))
     pts = sorted(t.frontier)
     ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", color="#4c78a8", ms=3, label="Pareto frontier")
-    base = t.status_quo_utility if t.has_status_quo else t.reservation
+    base = t.disagreement or (t.status_quo_utility if t.has_status_quo else t.reservation)
     ax.plot([base[a]], [base[b]], "kx", ms=8, label=t.baseline)
     for s in t.solutions:
         ax.plot([s.utility[a]], [s.utility[b]], "D", ms=6, label=concept_name(s.concept, t))
@@ -102,7 +104,7 @@ def deterrence_curve_svg(curve, x_label: str) -> bytes:
     return _svg(fig)
 
 
-def escalation_curves_svg(panels: list[tuple[str, list[tuple[str, str, object]]]]) -> bytes:
+def escalation_curves_svg(panels: Sequence[tuple[str, Sequence[tuple[str, str, Any]]]]) -> bytes:
     """Risk over time: one panel per rung, each a list of (label, colour, curve) with its band."""
     fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3), squeeze=False)
     for ax, (title, lines) in zip(axes[0], panels):
@@ -141,8 +143,15 @@ def forecast_svg(result, issues: list, names: dict[str, str]) -> bytes | None:
     """The forecast dot plot of one track: a panel per issue on its own range, with the actors'
     positions (sized by weight), each model's forecast and interval, the bargaining solutions and
     the status quo."""
-    from .forecast_section import (MODEL_COLOURS, SOLUTION_COLOURS, chart_rows, grouped_positions, issue_label,
-                                   model_label, solution_name)
+    from .forecast_section import (
+        MODEL_COLOURS,
+        SOLUTION_COLOURS,
+        chart_rows,
+        grouped_positions,
+        issue_label,
+        model_label,
+        solution_name,
+    )
 
     if not issues:
         return None

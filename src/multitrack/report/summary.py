@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..overview import OverviewResult
+from ..overview import BLOCKED, CAN_AGREE, OverviewResult, Verdict
 from ..scenario.model import Scenario
 from ..space.result import AgreementSpaceResult, TrackAgreement
 from .wording import Words
@@ -15,56 +15,65 @@ from .wording import Words
 class SummaryLine:
     track_id: str
     title: str
-    status: str          # open | blocked | deferred
+    verdict: Verdict | None  # the track's verdict, as the overview gives it (None: the overview did not run)
     compromise: str      # the outcome the Nash solution points to, or ""
-    gains: str           # who gains and who loses against no deal (status quo or disagreement point)
-    risk: str            # the main risk, in words
+    gains: str           # who gains and who loses against no deal (the disagreement point)
+    risk: str            # the main risk, in words (the verdict's reason on a track that cannot agree)
+
+    @property
+    def status(self) -> str:
+        """The verdict's word: can agree, blocked, status quo only or not known ("" without one)."""
+        return self.verdict.word if self.verdict is not None else ""
 
 
 def summary_lines(results: dict[str, Any], scenario: Scenario) -> list[SummaryLine]:
-    """Per track: can it agree, the compromise it points to, who gains and loses, the main risk."""
+    """Per track: its verdict, the compromise it points to, who gains and loses, the main risk."""
+    overview = next((r for r in results.values() if isinstance(r, OverviewResult)), None)
+    verdicts = {t.track_id: t.verdict for t in overview.tracks} if overview is not None else {}
     agreement = next((r for r in results.values() if isinstance(r, AgreementSpaceResult)), None)
     if agreement is not None:
         words = Words(scenario)
-        lines = [_from_agreement(t, words) for t in agreement.tracks]
+        lines = [_from_agreement(t, words, verdicts.get(t.track_id)) for t in agreement.tracks]
         process = _process(results)
         return lines if process is None else [_with_uncertainty(line, process) for line in lines]
-    overview = next((r for r in results.values() if isinstance(r, OverviewResult)), None)
     if overview is None:
         return []
-    return [SummaryLine(t.track_id, t.title, "deferred" if t.deferred else ("blocked" if t.blocked else "open"),
-                        "", "", t.verdict) for t in overview.tracks]
+    return [SummaryLine(t.track_id, t.title, t.verdict, "", "", t.verdict.reason) for t in overview.tracks]
 
 
-def _from_agreement(t: TrackAgreement, words: Words) -> SummaryLine:
-    if t.deferred:
-        return SummaryLine(t.track_id, t.title, "deferred", "", "", "left open on purpose")
-    if not t.can_agree:
-        sentences = words.diagnosis(t)
-        return SummaryLine(t.track_id, t.title, "blocked", "", "", sentences[0] if sentences else "no deal")
+def _from_agreement(t: TrackAgreement, words: Words, verdict: Verdict | None) -> SummaryLine:
+    if t.deferred or (verdict is not None and verdict.word != CAN_AGREE):
+        reason = verdict.reason if verdict is not None else ""
+        return SummaryLine(t.track_id, t.title, verdict, "", "", reason)
     nash = next((s for s in t.solutions if s.concept == "nash"), t.solutions[0] if t.solutions else None)
     if nash is None:
-        return SummaryLine(t.track_id, t.title, "open", "", "", "; ".join(t.unavailable))
+        return SummaryLine(t.track_id, t.title, verdict, "", "", "; ".join(t.unavailable))
     nothing_better = f"no outcome improves on the {t.baseline} for the veto players"
-    if t.improves is False:  # only outcomes worth no more than no deal pass: no deal to point to
-        return SummaryLine(t.track_id, t.title, "blocked", "", "", nothing_better)
     win, lose = words.gains(nash)
-    gains = (f"gain: {', '.join(win) or 'nobody'}" + (f"; lose: {', '.join(lose)}" if lose else ""))
+    gains = f"gain over no deal: {', '.join(win) or 'nobody'}"
+    gains += f"; lose: {', '.join(lose)}" if lose else ""
     if not nash.indivisible:
         risk = ("the compromise buys security at the expense of " +
-                ", ".join(words.actors.get(a, a) for a in nash.below_baseline))
+                ", ".join(words.actors.get(a, a) for a in nash.below_baseline) +
+                f" (worse off than its {t.baseline})")
     elif not t.improves:
         risk = nothing_better
     elif t.n_agreeable is not None and t.n_agreeable / max(t.n_outcomes, 1) < 0.02:
         risk = f"a narrow zone: {t.n_agreeable:,} of {t.n_outcomes:,} outcomes pass"
     else:
         risk = "none found in the agreement space"
-    return SummaryLine(t.track_id, t.title, "open", words.outcome(nash), gains, risk)
+    return SummaryLine(t.track_id, t.title, verdict, words.outcome(nash), gains, risk)
 
 
 def gains_against(scenario: Scenario) -> str:
     """What the summary's gains and losses are measured against, for the scenario's tracks."""
     with_sq = [t.has_status_quo for t in scenario.tracks]
+    if any(t.no_deal for t in scenario.tracks):
+        rest = "the status quo" if all(with_sq) else \
+            "the status quo (on a track without one, its reservation value)" if any(with_sq) else \
+            "its reservation value"
+        return ("no deal: each party's disagreement point, what failure of the track is worth to it (its "
+                f"stated no-deal value where the track gives one, else {rest})")
     if all(with_sq):
         return "the status quo"
     if not any(with_sq):
@@ -85,11 +94,11 @@ def _with_uncertainty(line: SummaryLine, process) -> SummaryLine:
     from .process_words import pct
 
     p = process.design("parallel").p_track.get(line.track_id)
-    if p is None or line.status == "deferred":
+    if p is None:
         return line
-    if line.status == "open" and p.value < 0.95:
+    if line.status == CAN_AGREE and p.value < 0.95:
         return replace(line, risk=f"{line.risk}; under uncertainty it agrees in only {pct(p)} of draws")
-    if line.status == "blocked" and p.value > 0.05:
+    if line.status == BLOCKED and p.value > 0.05:
         return replace(line, risk=f"{line.risk}; under uncertainty it still agrees in {pct(p)} of draws")
     return line
 

@@ -4,13 +4,22 @@ from . import builtins
 from .actors import Actor, ActorKind
 from .conflicts import Conflict, ConflictDecisionMaker, ConflictOption, ConflictPreferences
 from .estimates import DISTRIBUTIONS, Choice, EstimateModel, Fixed, Normal, Pert, Triangular, Uniform
-from .issues import CategoricalIssue, ContinuousIssue, IntegerIssue, IssueModel, NumericIssue, OptionIssue, OrdinalIssue
+from .issues import (
+    CategoricalIssue,
+    ContinuousIssue,
+    IntegerIssue,
+    IssueModel,
+    NumericIssue,
+    OptionIssue,
+    OrdinalIssue,
+)
 from .load import check, load, loads
 from .model import Scenario, Settings
-from .provenance import citations, is_estimated, source_of
-from .positions import Loss, Monotone, Position, RedLineModel as RedLine
-from .sources import Source, SourceReference
+from .positions import Loss, Monotone, Position
+from .positions import RedLineModel as RedLine
 from .process import Link, Process
+from .provenance import citations, is_estimated, source_of
+from .sources import Source, SourceReference
 from .tracks import Forum, MemberGroup, Qualified, Track, Unanimity, Weighted
 from .warnings import scenario_warnings
 

@@ -41,7 +41,7 @@ class Actor(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _members(self) -> "Actor":
+    def _members(self) -> Actor:
         if self.kind is ActorKind.alliance and not self.members:
             raise ValueError("an alliance needs its members (actor ids)")
         if self.kind is ActorKind.state and self.members:

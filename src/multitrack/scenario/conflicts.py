@@ -8,14 +8,16 @@ Statements use option ids with ``not``, ``and``, ``or``, ``if``, ``iff`` and bra
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal, Union
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from ..errors import LocatedValueError
+from . import option_form as core
 from .ids import Id
 from .sources import SourceRef
-
 
 #: An option id: a letter, then letters, digits or ``_`` (no ``-``, which negates in statements).
 OptionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$", strict=True)]
@@ -84,7 +86,7 @@ class ConflictPreferences(_Frozen):
     source: SourceRef | None = None
 
     @model_validator(mode="after")
-    def _one(self) -> "ConflictPreferences":
+    def _one(self) -> ConflictPreferences:
         given = [k for k in ("prioritization", "ranking", "payoffs") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of prioritization, ranking or payoffs")
@@ -128,9 +130,6 @@ class Conflict(_Frozen):
 
 def check_conflicts(conflicts: list[Conflict], actors: set[str], tracks: set[str]) -> None:
     """Cross-references and statements of every conflict, as located errors."""
-    from ..stability.conflict import parse_statement
-    from ..stability.from_scenario import to_core
-
     seen: set[str] = set()
     for i, c in enumerate(conflicts):
         here = ("conflicts", i)
@@ -158,7 +157,7 @@ def check_conflicts(conflicts: list[Conflict], actors: set[str], tracks: set[str
 
         def parse(text: str, path: tuple) -> None:
             try:
-                parse_statement(text, names)
+                core.parse_statement(text, names)
             except ValueError as exc:
                 raise LocatedValueError(str(exc), here + path) from None
 
@@ -168,11 +167,11 @@ def check_conflicts(conflicts: list[Conflict], actors: set[str], tracks: set[str
 
         for k, rule in enumerate(c.infeasible):
             if isinstance(rule, MutuallyExclusiveRule):
-                for m, o in enumerate(rule.mutually_exclusive):
-                    known(o, ("infeasible", k, "mutually_exclusive", m))
+                for m, option in enumerate(rule.mutually_exclusive):
+                    known(option, ("infeasible", k, "mutually_exclusive", m))
             elif isinstance(rule, AtLeastOneRule):
-                for m, o in enumerate(rule.at_least_one):
-                    known(o, ("infeasible", k, "at_least_one", m))
+                for m, option in enumerate(rule.at_least_one):
+                    known(option, ("infeasible", k, "at_least_one", m))
             elif isinstance(rule, RequiresRule):
                 known(rule.requires.option, ("infeasible", k, "requires", "option"))
                 parse(rule.requires.condition, ("infeasible", k, "requires", "condition"))
@@ -186,12 +185,14 @@ def check_conflicts(conflicts: list[Conflict], actors: set[str], tracks: set[str
                                         here + ("preferences", dm_id))
         for dm_id in (d.id for d in c.decision_makers):
             if dm_id not in c.preferences:
-                raise LocatedValueError(f"no preferences for decision maker {dm_id!r}", here + ("preferences",))
+                raise LocatedValueError(f"no preferences for decision maker {dm_id!r}",
+                                        here + ("preferences",))
             pref = c.preferences[dm_id]
             for k, text in enumerate(pref.prioritization or []):
                 parse(text, ("preferences", dm_id, "prioritization", k))
-            labels = [(("ranking", t, m), lab) for t, tier in enumerate(pref.ranking or [])
-                      for m, lab in enumerate(tier)]
+            labels: list[tuple[tuple[str | int, ...], str]] = [
+                (("ranking", t, m), lab) for t, tier in enumerate(pref.ranking or [])
+                for m, lab in enumerate(tier)]
             labels += [(("payoffs", lab), lab) for lab in (pref.payoffs or {})]
             for path, lab in labels:
                 _check_label(lab, len(names), here + ("preferences", dm_id) + path)
@@ -215,8 +216,8 @@ def check_conflicts(conflicts: list[Conflict], actors: set[str], tracks: set[str
         if sq is not None:
             where = here + ("status_quo",)
             if isinstance(c.status_quo, dict):
-                for o in c.status_quo:
-                    known(o, ("status_quo", o))
+                for option in c.status_quo:
+                    known(option, ("status_quo", option))
             else:
                 _check_label(sq, len(names), where)
         try:
@@ -227,7 +228,55 @@ def check_conflicts(conflicts: list[Conflict], actors: set[str], tracks: set[str
             try:
                 model.state(sq)
             except ValueError:
-                raise LocatedValueError(f"the status quo {sq} is an infeasible state", here + ("status_quo",)) from None
+                raise LocatedValueError(f"the status quo {sq} is an infeasible state",
+                                        here + ("status_quo",)) from None
+
+
+def to_core(spec: Conflict) -> core.Conflict:
+    """The conflict in option form (:mod:`multitrack.scenario.option_form`): decision makers named
+    by actor id, options by option id (titles kept), in the order of the file; misperceptions and
+    coalitions too."""
+    dms = tuple(core.DecisionMaker(dm.id, tuple(o.id for o in dm.options),
+                                   _preferences(spec.preferences[dm.id]),
+                                   titles=tuple(o.title for o in dm.options),
+                                   misperceived=tuple(spec.misperceptions.get(dm.id, ())))
+                for dm in spec.decision_makers)
+    conditions: list[core.Condition] = []
+    for rule in spec.infeasible:
+        if isinstance(rule, MutuallyExclusiveRule):
+            conditions.append(core.MutuallyExclusive(tuple(rule.mutually_exclusive)))
+        elif isinstance(rule, AtLeastOneRule):
+            conditions.append(core.AtLeastOne(tuple(rule.at_least_one)))
+        elif isinstance(rule, RequiresRule):
+            conditions.append(core.Requires(rule.requires.option, rule.requires.condition))
+        else:
+            conditions.append(core.Infeasible(rule.statement))
+    irreversible = tuple(core.Irreversible(i.option, i.direction) for i in spec.irreversible)
+    index = {dm.id: d for d, dm in enumerate(spec.decision_makers)}
+    coalitions = tuple(tuple(index[m] for m in group) for group in spec.coalitions)
+    return _Checked(dms=dms, conditions=tuple(conditions), irreversible=irreversible, coalitions=coalitions)
+
+
+def _preferences(pref: ConflictPreferences
+                 ) -> core.OptionPrioritization | core.StateRanking | core.LabelPayoffs:
+    if pref.prioritization is not None:
+        return core.OptionPrioritization(tuple(pref.prioritization))
+    if pref.ranking is not None:
+        return core.StateRanking(tuple(tuple(tier) for tier in pref.ranking))
+    assert pref.payoffs is not None  # the model allows exactly one of the three
+    return core.LabelPayoffs(tuple((label, float(value)) for label, value in pref.payoffs.items()))
+
+
+class _Checked(core.Conflict):
+    """A conflict in option form whose build also refuses payoff tables that miss a feasible state."""
+
+    def build(self) -> core.ConflictModel:
+        model = super().build()
+        if math.isnan(float(model.payoff.sum())):
+            bad = np.argwhere(np.isnan(model.payoff))[0]
+            raise ValueError(f"payoffs of {model.dm_names[bad[1]]} miss the feasible state "
+                             f"{model.label(int(bad[0]))}")
+        return model
 
 
 def _check_label(label: str, n: int, path: tuple) -> None:

@@ -120,10 +120,15 @@ def veto_text(track: Track, names: dict[str, str] | None = None) -> str:
 
 def reservation_text(track: Track, names: dict[str, str] | None = None) -> str:
     """What no deal is worth to each participant (in its own points): the values the file gives,
-    and what the others fall back on."""
+    those that follow its no-deal values, and what the others fall back on."""
     names = names or {}
     given = [f"{names.get(a, a)} {estimate_text(e)}" for a, e in track.reservation_values.items()]
-    rest = [names.get(a, a) for a in track.participants if a not in track.reservation_values]
+    no_deal = [names.get(a, a) for a in track.participants
+               if a in track.no_deal and a not in track.reservation_values]
+    if no_deal:
+        given.append(f"{', '.join(no_deal)}: {'its' if len(no_deal) == 1 else 'their'} no-deal value")
+    rest = [names.get(a, a) for a in track.participants
+            if a not in track.reservation_values and a not in track.no_deal]
     fallback = "utility of the status quo" if getattr(track, "has_status_quo", True) else \
         "worst outcome on the track (the track has no status quo)"
     if not rest:
@@ -133,11 +138,33 @@ def reservation_text(track: Track, names: dict[str, str] | None = None) -> str:
     return "; ".join(given) + f"; {', '.join(rest)}: {'its' if len(rest) == 1 else 'their'} {fallback}"
 
 
+def no_deal_text(track: Track, names: dict[str, str] | None = None) -> str:
+    """What the track's failure is worth to each participant that states it (0-1 over the track),
+    with its cost per month over the months of talks; "" when the track states none."""
+    names = names or {}
+    months = "" if track.talks_months is None else \
+        f" over {estimate_text(track.talks_months)} months of talks"
+    parts = []
+    for a, nd in track.no_deal.items():
+        cost = "" if nd.cost_per_month is None else f" less {estimate_text(nd.cost_per_month)} a month"
+        judged = " (estimated)" if nd.estimated else ""
+        parts.append(f"{names.get(a, a)} {estimate_text(nd.value)}{cost}{judged}")
+    return "; ".join(parts) + months if parts else ""
+
+
 def track_lines(track: Track, names: dict[str, str] | None = None) -> list[str]:
-    """The decision rule, the veto players and the reservation values of a track, one line each."""
+    """The decision rule, the veto players, the no-deal values and the reservation values of a
+    track, one line each."""
     worth = "reservation values (what no deal is worth, in each participant's own points)"
-    return [f"decision rule: {rule_text(track, names)}", f"veto players: {veto_text(track, names)}",
-            f"{worth}: {reservation_text(track, names)}"]
+    out = [f"decision rule: {rule_text(track, names)}", f"veto players: {veto_text(track, names)}"]
+    failure = no_deal_text(track, names)
+    if failure:
+        costly = " (the sources call its failure costly)" if track.costly_failure else ""
+        out.append(f"no deal{costly}, what failure is worth on each party's 0-1 scale of the track: "
+                   f"{failure}")
+    elif track.costly_failure:
+        out.append("no deal: the sources call this track's failure costly, but it states no no-deal value")
+    return out + [f"{worth}: {reservation_text(track, names)}"]
 
 
 def status_quo_text(issue: IssueModel) -> str:

@@ -8,12 +8,36 @@ the *nominal* value (the stated central estimate); uncertainty analyses draw sam
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
+from .ids import Id
 from .sources import SourceRef
+
+
+class FactorLoading(BaseModel):
+    """How strongly an estimate moves with a common factor of the scenario: its draws follow a
+    Gaussian copula, z = loading * F + sqrt(1 - loading^2) * e, so two estimates with loadings
+    a and b have normal scores correlated a * b (negative: they move in opposite directions)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    id: Id = Field(description="A factor listed in the scenario's factors.")
+    loading: float = Field(ge=-1, le=1, description="Correlation of the estimate's normal score with "
+                           "the factor.")
+
+
+class Factor(BaseModel):
+    """A common cause that moves several estimates together (e.g. how hard-line Moscow is)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Id
+    title: str = Field(min_length=1)
+    note: str | None = Field(None, description="What the factor stands for, in a sentence.")
+    source: SourceRef | None = None
 
 
 class _Estimate(BaseModel):
@@ -26,6 +50,8 @@ class _Estimate(BaseModel):
         None, description="True when the figure is the analyst's judgement rather than a figure "
         "stated in the source; None inherits from the enclosing position.")
     note: str | None = Field(None, description="Why this figure: the reasoning in a sentence.")
+    factor: FactorLoading | None = Field(None, description="A common factor the draws load on, "
+                                         "{id, loading}; only for a distribution.")
 
     @property
     def nominal(self) -> float:
@@ -46,6 +72,12 @@ class _Estimate(BaseModel):
         """``size`` independent draws as a float array."""
         raise NotImplementedError
 
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """The inverse of the distribution function at probabilities ``u`` in (0, 1): the value
+        below which a share ``u`` of draws fall (how the run's draws are made, see
+        multitrack.settlement.draws)."""
+        raise NotImplementedError
+
 
 class Fixed(_Estimate):
     """A number known (or taken) as certain."""
@@ -61,8 +93,18 @@ class Fixed(_Estimate):
     def support(self) -> tuple[float, float]:
         return (self.value, self.value)
 
+    @model_validator(mode="after")
+    def _no_factor(self) -> Fixed:
+        if self.factor is not None:
+            raise ValueError("a fixed value does not vary, so it cannot load on a factor; "
+                             "give a distribution")
+        return self
+
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return np.full(size, self.value, dtype=float)
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        return np.full(np.shape(u), self.value, dtype=float)
 
 
 class Normal(_Estimate):
@@ -75,13 +117,14 @@ class Normal(_Estimate):
     high: float | None = None
 
     @model_validator(mode="after")
-    def _bounds(self) -> "Normal":
+    def _bounds(self) -> Normal:
         lo = -math.inf if self.low is None else self.low
         hi = math.inf if self.high is None else self.high
         if not lo < hi:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
         if not lo <= self.mean <= hi:
-            raise ValueError(f"mean {self.mean:g} lies outside the truncation bounds [{_fmt(lo)}, {_fmt(hi)}]")
+            raise ValueError(f"mean {self.mean:g} lies outside the truncation bounds "
+                             f"[{_fmt(lo)}, {_fmt(hi)}]")
         return self
 
     @property
@@ -101,6 +144,17 @@ class Normal(_Estimate):
         b = np.inf if self.high is None else (self.high - self.mean) / self.sd
         return truncnorm.rvs(a, b, loc=self.mean, scale=self.sd, size=size, random_state=rng)
 
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        from scipy.special import ndtri
+
+        if self.low is None and self.high is None:
+            return self.mean + self.sd * ndtri(u)
+        from scipy.stats import truncnorm
+
+        a = -np.inf if self.low is None else (self.low - self.mean) / self.sd
+        b = np.inf if self.high is None else (self.high - self.mean) / self.sd
+        return truncnorm.ppf(u, a, b, loc=self.mean, scale=self.sd)
+
 
 class Uniform(_Estimate):
     """Uniform on [low, high]; nominal value: the midpoint."""
@@ -110,7 +164,7 @@ class Uniform(_Estimate):
     high: float
 
     @model_validator(mode="after")
-    def _bounds(self) -> "Uniform":
+    def _bounds(self) -> Uniform:
         if not self.low < self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
         return self
@@ -126,6 +180,9 @@ class Uniform(_Estimate):
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, size)
 
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        return self.low + (self.high - self.low) * np.asarray(u, dtype=float)
+
 
 class _ThreePoint(_Estimate):
     low: float
@@ -133,7 +190,7 @@ class _ThreePoint(_Estimate):
     high: float
 
     @model_validator(mode="after")
-    def _order(self) -> "_ThreePoint":
+    def _order(self) -> _ThreePoint:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
             raise ValueError(
                 f"needs low <= mode <= high with low < high, got {self.low}, {self.mode}, {self.high}")
@@ -156,6 +213,13 @@ class Triangular(_ThreePoint):
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.triangular(self.low, self.mode, self.high, size)
 
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        u = np.asarray(u, dtype=float)
+        span, left, right = self.high - self.low, self.mode - self.low, self.high - self.mode
+        below = self.low + np.sqrt(u * span * left)
+        above = self.high - np.sqrt((1 - u) * span * right)
+        return np.where(u * span < left, below, above)
+
 
 class Pert(_ThreePoint):
     """PERT (scaled beta) distribution with shape ``lamb`` (4 is the classic choice).
@@ -172,6 +236,14 @@ class Pert(_ThreePoint):
         beta = 1 + self.lamb * (self.high - self.mode) / span
         return self.low + span * rng.beta(alpha, beta, size)
 
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        from scipy.special import betaincinv
+
+        span = self.high - self.low
+        alpha = 1 + self.lamb * (self.mode - self.low) / span
+        beta = 1 + self.lamb * (self.high - self.mode) / span
+        return self.low + span * betaincinv(alpha, beta, u)
+
 
 class Choice(_Estimate):
     """A discrete choice among values with optional weights; nominal: the most likely value."""
@@ -181,7 +253,7 @@ class Choice(_Estimate):
     weights: list[float] | None = None
 
     @model_validator(mode="after")
-    def _weights(self) -> "Choice":
+    def _weights(self) -> Choice:
         if self.weights is not None:
             if len(self.weights) != len(self.values):
                 raise ValueError(
@@ -205,6 +277,14 @@ class Choice(_Estimate):
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.choice(np.asarray(self.values, float), size=size, p=self.probabilities())
 
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """Values in ascending order, so that a higher ``u`` never gives a smaller value."""
+        order = np.argsort(self.values, kind="stable")
+        values = np.asarray(self.values, float)[order]
+        cumulative = np.cumsum(self.probabilities()[order])
+        k = np.searchsorted(cumulative, u, side="right")
+        return values[np.minimum(k, len(values) - 1)]
+
 
 def _as_mapping(value: Any) -> Any:
     """A bare number is shorthand for ``{value: number}``; booleans are not numbers."""
@@ -221,20 +301,13 @@ def _kind(value: Any) -> str:
     if isinstance(value, dict):
         return str(value.get("dist", "fixed"))
     if isinstance(value, _Estimate):
-        return getattr(value, "dist")
+        return value.dist
     return "fixed"
 
 
 #: A numeric estimate as written in a scenario: a number, ``{value: ...}`` or ``{dist: ..., ...}``.
 Estimate = Annotated[
-    Union[
-        Annotated[Fixed, Tag("fixed")],
-        Annotated[Normal, Tag("normal")],
-        Annotated[Uniform, Tag("uniform")],
-        Annotated[Triangular, Tag("triangular")],
-        Annotated[Pert, Tag("pert")],
-        Annotated[Choice, Tag("choice")],
-    ],
+    Annotated[Fixed, Tag("fixed")] | Annotated[Normal, Tag("normal")] | Annotated[Uniform, Tag("uniform")] | Annotated[Triangular, Tag("triangular")] | Annotated[Pert, Tag("pert")] | Annotated[Choice, Tag("choice")],
     Discriminator(_kind, custom_error_type="distribution",
                   custom_error_message="unknown distribution: use fixed, normal, uniform, "
                   "triangular, pert or choice"),

@@ -9,7 +9,7 @@ point (its reservation values) says what no deal is worth.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictInt, StrictStr, model_validator
 
@@ -54,7 +54,7 @@ class _OptionIssue(_Issue):
                                          "every issue of a track that has no status quo.")
 
     @model_validator(mode="after")
-    def _check(self) -> "_OptionIssue":
+    def _check(self) -> _OptionIssue:
         dupes = sorted({o for o in self.options if self.options.count(o) > 1})
         if dupes:
             raise LocatedValueError(f"options listed more than once: {', '.join(dupes)}", ("options",))
@@ -139,7 +139,7 @@ class _NumericIssue(_Issue):
         return float(self.range[1])  # type: ignore[attr-defined]
 
     @model_validator(mode="after")
-    def _check(self) -> "_NumericIssue":
+    def _check(self) -> _NumericIssue:
         if not self.low < self.high:
             raise LocatedValueError(f"range [{self.low:g}, {self.high:g}] must have low < high", ("range",))
         if self.status_quo is not None:
@@ -201,7 +201,7 @@ class IntegerIssue(_NumericIssue):
     range: tuple[StrictInt, StrictInt]
 
     @model_validator(mode="after")
-    def _whole(self) -> "IntegerIssue":
+    def _whole(self) -> IntegerIssue:
         if self.high - self.low > 10_000_000:
             raise LocatedValueError("range holds more than 10 million integers; use a continuous issue",
                                     ("range",))
@@ -237,7 +237,7 @@ class ContinuousIssue(_NumericIssue):
 
 
 Issue = Annotated[
-    Union[CategoricalIssue, OrdinalIssue, IntegerIssue, ContinuousIssue],
+    CategoricalIssue | OrdinalIssue | IntegerIssue | ContinuousIssue,
     Discriminator("kind", custom_error_type="issue_kind",
                   custom_error_message="issue kind must be categorical, ordinal, integer or continuous"),
 ]

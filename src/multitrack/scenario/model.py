@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import LocatedValueError
+from ..results import by_id
 from .actors import Actor, ActorKind
 from .conflicts import Conflict, check_conflicts
+from .estimates import EstimateModel, Factor
 from .ids import Id
 from .issues import IssueModel
-from .sources import Source, SourceReference
 from .process import Process
 from .security import Crisis, Escalation, SelfDetermination, check_security
+from .sources import Source, SourceReference
 from .tracks import Track
 
 
@@ -37,13 +40,16 @@ class Scenario(BaseModel):
     description: str | None = None
     as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$",
                               description="Date the estimates describe (YYYY-MM-DD).")
-    settings: Settings = Field(default_factory=Settings)
+    settings: Settings = Field(default_factory=lambda: Settings.model_validate({}))
     sources: list[Source] = Field(default_factory=list)
+    factors: list[Factor] = Field(default_factory=list, description="Common factors that move several "
+                                  "estimates together (an estimate names one with factor: {id, loading}).")
     actors: list[Actor] = Field(min_length=2)
     tracks: list[Track] = Field(default_factory=list, description="Negotiation tracks; a scenario "
                                 "needs at least one track or one conflict.")
-    process: Process = Field(default_factory=Process, description="Sequence, failure penalty and "
-                             "links between tracks, for the process-design comparison.")
+    process: Process = Field(default_factory=lambda: Process.model_validate({}),
+                             description="Sequence, failure penalty and links between tracks, for the "
+                             "process-design comparison.")
     conflicts: list[Conflict] = Field(default_factory=list, description="Conflicts in option form, "
                                       "for the graph model's stability analysis.")
     deterrence: list[Crisis] = Field(default_factory=list, description="Crises in which guarantors may "
@@ -55,13 +61,13 @@ class Scenario(BaseModel):
 
     # ---- look-ups -------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor:
-        return next(a for a in self.actors if a.id == actor_id)
+        return by_id(self.actors, actor_id, lambda a: a.id, "actor")
 
     def track(self, track_id: str) -> Track:
-        return next(t for t in self.tracks if t.id == track_id)
+        return by_id(self.tracks, track_id, lambda t: t.id, "track")
 
     def source(self, source_id: str) -> Source:
-        return next(s for s in self.sources if s.id == source_id)
+        return by_id(self.sources, source_id, lambda s: s.id, "source")
 
     def issues(self) -> Iterator[tuple[Track, IssueModel]]:
         for track in self.tracks:
@@ -75,7 +81,7 @@ class Scenario(BaseModel):
 
     # ---- cross-references -----------------------------------------------------
     @model_validator(mode="after")
-    def _references(self) -> "Scenario":
+    def _references(self) -> Scenario:
         if self.as_of is not None:
             try:
                 date.fromisoformat(self.as_of)
@@ -85,6 +91,7 @@ class Scenario(BaseModel):
             raise LocatedValueError("needs at least 1 track (or a conflict, crisis or escalation ladder), "
                                     "found none", ("tracks",))
         _unique([s.id for s in self.sources], "sources", "source id")
+        _unique([f.id for f in self.factors], "factors", "factor id")
         _unique([a.id for a in self.actors], "actors", "actor id")
         _unique([t.id for t in self.tracks], "tracks", "track id")
         _unique_issues(self)
@@ -105,6 +112,7 @@ class Scenario(BaseModel):
         _check_process(self)
         check_conflicts(self.conflicts, set(actors), {t.id for t in self.tracks})
         check_security(self)
+        _check_factors(self)
         known = {s.id for s in self.sources}
         for path, ref in _source_refs(self, ()):
             if ref.id not in known:
@@ -132,6 +140,32 @@ def _check_process(scenario: Scenario) -> None:
                 raise LocatedValueError(f"{t!r} is not a track of the scenario", path + ("links", i, field_))
         if link.track == link.requires:
             raise LocatedValueError("a track cannot require itself", path + ("links", i, "requires"))
+
+
+def _check_factors(scenario: Scenario) -> None:
+    """Every factor an estimate names is listed in the scenario's factors."""
+    known = {f.id for f in scenario.factors}
+    for path, est in _factor_loadings(scenario, ()):
+        if est.factor is not None and est.factor.id not in known:
+            listed = ", ".join(sorted(known)) if known else "none are listed"
+            raise LocatedValueError(f"factor {est.factor.id!r} is not in the factors list ({listed})",
+                                    path + ("factor", "id"))
+
+
+def _factor_loadings(node: Any, path: tuple) -> Iterator[tuple[tuple, EstimateModel]]:
+    """Every estimate that loads on a factor, with its field path."""
+    if isinstance(node, EstimateModel):
+        if node.factor is not None:
+            yield path, node
+    elif isinstance(node, BaseModel):
+        for name, info in type(node).model_fields.items():
+            yield from _factor_loadings(getattr(node, name), path + (info.alias or name,))
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _factor_loadings(v, path + (k,))
+    elif isinstance(node, (list, tuple)):
+        for i, v in enumerate(node):
+            yield from _factor_loadings(v, path + (i,))
 
 
 def _unique(ids: list[str], where: str, what: str) -> None:

@@ -10,7 +10,15 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 
 from ..errors import LocatedValueError
 from .estimates import Estimate, EstimateModel, check_within
@@ -46,7 +54,7 @@ class _RedLine(BaseModel):
     above: IssueValue | None = Field(None, description="Never anything strictly above this.")
 
     @model_validator(mode="after")
-    def _one(self) -> "_RedLine":
+    def _one(self) -> _RedLine:
         given = [k for k in ("equals", "below", "above") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("a red line is one option or number, or {below: x}, or {above: x}")
@@ -90,7 +98,7 @@ class Position(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _one_shape(self) -> "Position":
+    def _one_shape(self) -> Position:
         shapes = [k for k in ("values", "ideal", "monotone", "points") if getattr(self, k) is not None]
         if len(shapes) != 1:
             found = ", ".join(shapes) if shapes else "none"

@@ -3,7 +3,7 @@ that encloses it; and whether it is the analyst's judgement."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from pydantic import BaseModel
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, field_validator, model_validator
 
 from ..errors import LocatedValueError
 from .estimates import Estimate
 from .ids import Id
 from .issues import Issue
+from .no_deal import NoDeal, check_talks_months
 from .sources import SourceRef
 
 
@@ -39,7 +40,7 @@ class Weighted(BaseModel):
     threshold: float = Field(gt=0)
 
     @model_validator(mode="after")
-    def _non_negative(self) -> "Weighted":
+    def _non_negative(self) -> Weighted:
         for actor, w in self.weights.items():
             if w < 0:
                 raise LocatedValueError(f"weight {w:g} is negative", ("weights", actor))
@@ -54,7 +55,7 @@ class Weighted(BaseModel):
 
 
 DecisionRule = Annotated[
-    Union[Unanimity, Qualified, Weighted],
+    Unanimity | Qualified | Weighted,
     Discriminator("kind", custom_error_type="rule_kind",
                   custom_error_message="a decision rule needs kind: unanimity, qualified or weighted"),
 ]
@@ -111,9 +112,18 @@ class Track(BaseModel):
     decision_rule: DecisionRule = Field(default_factory=Unanimity)
     issues: list[Issue] = Field(min_length=1, description="At least one issue.")
     reservation_values: dict[Id, Estimate] = Field(
-        default_factory=dict, description="No-deal utility in the actor's own points (the disagreement "
-        "point); default: the utility of the status quo, or on a track without a status quo the actor's "
-        "lowest utility over the track's outcomes.")
+        default_factory=dict, description="The least utility an actor accepts, in its own points; default: "
+        "its no-deal value (the disagreement point), else the utility of the status quo, or on a track "
+        "without a status quo the actor's lowest utility over the track's outcomes.")
+    no_deal: dict[Id, NoDeal] = Field(
+        default_factory=dict, description="Per actor, what the track's failure is worth to it (the "
+        "disagreement point) on its normalised scale of the track, when failure is not simply the status "
+        "quo continuing.")
+    talks_months: Estimate | None = Field(
+        None, description="How many months the talks last, over which each no-deal cost per month "
+                          "accrues (default 0).")
+    costly_failure: bool = Field(False, description="The sources call this track's failure costly (a "
+                                 "reminder to state no-deal values: a warning says when none is given).")
     discount_factors: dict[Id, Annotated[float, Field(gt=0, le=1)]] = Field(
         default_factory=dict, description="Per-round discount factor of a participant in automated "
         "negotiation, as in Genius (1 = no time pressure).")
@@ -122,6 +132,8 @@ class Track(BaseModel):
     deferred: bool = Field(False, description="Left open on purpose: shown, not analysed.")
     deferred_reason: str | None = None
     source: SourceRef | None = None
+
+    _talks_months = field_validator("talks_months")(check_talks_months)
 
     @property
     def vetoes(self) -> list[str]:
@@ -138,7 +150,7 @@ class Track(BaseModel):
         return self.issues[0].has_status_quo
 
     @model_validator(mode="after")
-    def _membership(self) -> "Track":
+    def _membership(self) -> Track:
         if self.deferred_reason is not None and not self.deferred:
             raise LocatedValueError("deferred_reason is given but the track is not deferred (add "
                                     "deferred: true)", ("deferred_reason",))
@@ -156,10 +168,11 @@ class Track(BaseModel):
                 if actor not in sits:
                     raise LocatedValueError(f"{actor!r} holds a position but is not a participant of "
                                             "the track", ("issues", j, "positions", actor))
-        for field_ in ("reservation_values", "discount_factors"):
+        for field_ in ("reservation_values", "discount_factors", "no_deal"):
             for actor in getattr(self, field_):
                 if actor not in sits:
-                    raise LocatedValueError(f"{actor!r} is not a participant of the track", (field_, actor))
+                    raise LocatedValueError(f"{actor!r} is not a participant of the track (its participants: "
+                                            f"{', '.join(self.participants)})", (field_, actor))
         rule = self.decision_rule
         if isinstance(rule, Qualified) and rule.min_participants > len(self.participants):
             raise LocatedValueError(f"needs {rule.min_participants} of only {len(self.participants)} "

@@ -5,15 +5,20 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import Problem
+from .issues import OptionIssue
 from .model import Scenario
+from .positions import Position
 from .provenance import citations
+from .tracks import Track
 
 
 def scenario_warnings(scenario: Scenario) -> list[Problem]:
-    """Veto players without any stance on their track, positions without a source, and participants
-    of a track without a status quo who state no reservation value."""
+    """Veto players without any stance on their track, positions without a source, participants
+    of a track without a status quo who state no reservation value, and disagreement points that
+    are probably not what the author meant (see ``no_deal_warnings``)."""
     out: list[Problem] = []
     for t, track in enumerate(scenario.tracks):
+        out += no_deal_warnings(track, t)
         stated = {a for issue in track.issues for a in issue.positions}
         for actor in track.vetoes:
             if actor not in stated and not track.deferred:
@@ -124,3 +129,95 @@ def _window(red_lines) -> tuple[float, float]:
         elif line.relation == "above":
             hi = min(hi, float(line.threshold.nominal))
     return lo, hi
+
+
+def no_deal_warnings(track: Track, t: int) -> list[Problem]:
+    """Where "no deal" on a track probably does not mean what the file makes it mean.
+
+    - The status quo is a veto player's best value on every issue it cares about, and the track
+      states neither a no-deal nor a reservation value for it: failure then costs it nothing, so
+      it accepts no change.
+    - The status quo breaks a veto player's red line (and the track states neither value for it):
+      the player does not accept things as they stand, so failure cannot mean that the status quo
+      simply continues; the analyses would still measure its gains from the status quo.
+    - The track is marked as costly to fail but gives nobody a no-deal value.
+    Thresholds and values at their nominal (central) estimates.
+    """
+    here = ("tracks", t)
+    if track.deferred:
+        return []
+    out = []
+    if track.costly_failure and not track.no_deal:
+        out.append(Problem("the track is marked costly_failure: true but gives no no_deal value, so its "
+                           "failure still costs nobody anything in the analyses; state what failure is worth "
+                           "to the parties", here + ("costly_failure",)))
+    if not track.has_status_quo:
+        return out
+    for actor in track.vetoes:
+        if actor in track.no_deal or actor in track.reservation_values:
+            continue  # the file says what no deal is worth to it
+        held = [(j, issue, issue.positions[actor]) for j, issue in enumerate(track.issues)
+                if actor in issue.positions]
+        broken = [(j, issue) for j, issue, pos in held if _status_quo_breaks(issue, pos)]
+        if broken:
+            j, issue = broken[0]
+            out.append(Problem(f"the status quo breaks a red line of veto player {actor!r} on {issue.id!r}: "
+                               "it would never sign things as they stand, so no deal cannot mean for it "
+                               "that the status quo simply continues; give its no_deal value (what failure "
+                               "of the track is worth to it)",
+                               here + ("issues", j, "positions", actor, "red_lines")))
+        elif held and all(_best_at_status_quo(issue, pos) for _, issue, pos in held):
+            out.append(Problem(f"the status quo is the best value of veto player {actor!r} on every issue it "
+                               "cares about, so failure costs it nothing and it accepts no change; if "
+                               "failure means more than things staying as they are (a war going on, "
+                               "sanctions kept), give its no_deal value",
+                               here + ("no_deal",)))
+    return out
+
+
+def _axis(issue, value) -> float:
+    """An option's rank or a number (an estimate at its nominal value)."""
+    if isinstance(issue, OptionIssue):
+        return float(issue.options.index(value))
+    return float(getattr(value, "nominal", value))
+
+
+def _status_quo_breaks(issue, pos: Position) -> bool:
+    """Whether the issue's status quo breaks one of the position's red lines."""
+    x = _axis(issue, issue.status_quo)
+    for line in pos.red_lines:
+        v = _axis(issue, line.threshold)
+        if (line.relation == "equals" and np.isclose(x, v)) or (line.relation == "below" and x < v - 1e-12) \
+                or (line.relation == "above" and x > v + 1e-12):
+            return True
+    return False
+
+
+def _best_at_status_quo(issue, pos: Position) -> bool:
+    """Whether the status quo is worth at least as much to the position as any other value of the
+    issue (its options, or its range's ends and the turning points of its curve)."""
+    sq = _axis(issue, issue.status_quo)
+    if isinstance(issue, OptionIssue):
+        xs = np.arange(len(issue.options), dtype=float)
+    else:
+        xs = np.array([issue.low, issue.high] + [p[0] for p in pos.points or []], dtype=float)
+        if pos.ideal is not None:
+            xs = np.append(xs, _axis(issue, pos.ideal))
+        xs = xs[(xs >= issue.low) & (xs <= issue.high)]
+    worth = _nominal_value(issue, pos, np.append(xs, sq))
+    return bool(worth[-1] >= worth[:-1].max() - 1e-9)
+
+
+def _nominal_value(issue, pos: Position, x: np.ndarray) -> np.ndarray:
+    """The position's value of the points ``x`` at nominal estimates, up to a positive factor (all
+    that comparing two values needs): a table, an ideal point's closeness, a monotone slope or a
+    piecewise-linear curve."""
+    if pos.values is not None:
+        table = np.array([pos.values[o].nominal for o in issue.options], dtype=float)
+        return table[np.rint(x).astype(int)]
+    if pos.monotone is not None:
+        return x if pos.monotone.value == "increasing" else -x
+    if pos.ideal is not None:
+        return -np.abs(x - _axis(issue, pos.ideal))
+    assert pos.points is not None
+    return np.interp(x, [p[0] for p in pos.points], [p[1].nominal for p in pos.points])

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..analysis import register
-from ..progress import ProgressCallback
-from ..results import Result
+from ..progress import ProgressCallback, report
+from ..results import Result, by_id
 from ..scenario.model import Scenario
 from .api import criteria_table
 from .load import load_cases
@@ -44,7 +44,7 @@ class SelfDeterminationResult(Result):
     cases: tuple[CaseRow, ...]
 
     def case(self, case_id: str) -> CaseRow:
-        return next(c for c in self.cases if c.case == case_id)
+        return by_id(self.cases, case_id, lambda c: c.case, "case")
 
     def rows(self) -> list[dict]:
         return [{"case": c.case, "name": c.name, **c.cells, "met": c.met} for c in self.cases]
@@ -64,20 +64,22 @@ def self_determination_analysis(scenario: Scenario, *, progress: ProgressCallbac
     """The checklist of criteria for a legitimate vote on secession, applied to past cases
     (Montenegro 2006 to New Caledonia 2021, Kosovo 2008); the scenario may add criteria."""
     spec = scenario.self_determination
+    report(progress, "self-determination", 0, 1)
     extra = tuple(Criterion(c.id, c.label, c.description, c.needs_vote, _origin(scenario, c.source))
                   for c in spec.criteria)
     cases = load_cases()  # the project's bundled data file of public facts
     table = criteria_table(extra, cases)
-    by_id = {c.id: c for c in cases}
+    by_case = {c.id: c for c in cases}
     rows = []
     for row in table.rows:
-        case = by_id[row.case]
+        case = by_case[row.case]
         cites = sorted({s.cite() for f in case.findings.values() for s in f.sources})
         rows.append(CaseRow(case=row.case, name=row.name, date=case.date.isoformat(), kind=case.kind,
                             cells=dict(row.cells), met=row.met, assessed=row.assessed,
                             uncertain=tuple(k for k, f in case.findings.items() if f.uncertain),
                             sources=tuple(cites)))
     criteria = tuple(CriterionInfo(c.id, c.label, c.description, c.origin) for c in table.criteria)
+    report(progress, "self-determination", 1, 1)
     return SelfDeterminationResult(track=spec.track, criteria=criteria, cases=tuple(rows))
 
 

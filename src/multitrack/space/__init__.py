@@ -5,8 +5,14 @@ from .agreement import AgreementConfig, agreement_space, analyze_track
 from .counting import SpaceCounts, count_space
 from .frontier import Frontier, FrontierTooLarge, agreement_frontier, enumerated_frontier, product_frontier
 from .redlines import allowed_mask, breaks_red_lines
-from .result import (AgreementSpaceResult, ConstraintRef, Diagnosis, RelaxationRef, SolutionPoint,
-                     TrackAgreement)
+from .result import (
+                     AgreementSpaceResult,
+                     ConstraintRef,
+                     Diagnosis,
+                     RelaxationRef,
+                     SolutionPoint,
+                     TrackAgreement,
+)
 from .skyline import pareto_mask
 from .solutions import CONCEPTS, choose, nash_product
 from .track_space import TrackSpace, build_track_space

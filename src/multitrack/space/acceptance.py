@@ -1,23 +1,27 @@
-"""Who accepts an outcome, and whether the forum's decision rule is met."""
+"""Who accepts an outcome, and whether the forum's decision rule is met: the preference model's
+acceptance (:mod:`multitrack.settlement.preferences`) on a space at one set of values."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .track_space import DecisionRuleArrays, TrackSpace
+from ..settlement import preferences
+from ..settlement.preferences import rule_passes
+from .track_space import TrackSpace
+
+__all__ = ["accepts", "no_one_below_baseline", "rule_met", "rule_passes", "tolerance"]
 
 
 def tolerance(space: TrackSpace) -> np.ndarray:
     """Per-actor slack for comparing sums of floats with a reservation value."""
-    scale = np.maximum(np.abs(space.u_max), np.abs(space.u_min))
-    return 1e-9 * np.maximum(scale, 1.0)
+    return preferences.tolerance(space.u_min, space.u_max)
 
 
 def accepts(space: TrackSpace, utility: np.ndarray, allowed: np.ndarray,
             reservation: np.ndarray | None = None) -> np.ndarray:
     """(n_actors, m): no red line broken and at least the reservation value."""
     r = space.reservation if reservation is None else reservation
-    return allowed & (utility >= (r - tolerance(space))[:, None])
+    return preferences.accepts(utility, allowed, r, tolerance(space))
 
 
 def rule_met(space: TrackSpace, accepted: np.ndarray) -> np.ndarray:
@@ -25,19 +29,7 @@ def rule_met(space: TrackSpace, accepted: np.ndarray) -> np.ndarray:
     return rule_passes(space.rule, accepted)
 
 
-def rule_passes(rule: DecisionRuleArrays, accepted: np.ndarray) -> np.ndarray:
-    """(m,): ``rule_met`` for a decision rule on its own (``accepted``: n_actors, m), for the
-    negotiation simulator, which holds the rule without the track's space."""
-    ok = np.all(accepted[list(rule.vetoes)], axis=0) if rule.vetoes else np.ones(accepted.shape[1], bool)
-    if rule.kind == "qualified":
-        ok &= accepted.sum(axis=0) >= rule.min_participants
-    elif rule.kind == "weighted":
-        assert rule.weights is not None
-        ok &= rule.weights @ accepted >= rule.threshold - 1e-12
-    return ok
-
-
 def no_one_below_baseline(space: TrackSpace, utility: np.ndarray) -> np.ndarray:
     """(m,): the indivisible-security test, no participant worse off than without a deal (its
-    status quo, or the disagreement point on a track without a status quo)."""
+    disagreement point: its no-deal value, else its status quo, else its reservation value)."""
     return np.all(utility >= (space.baseline - tolerance(space))[:, None], axis=0)

@@ -14,14 +14,36 @@ from ..scenario.model import Scenario
 from ..scenario.tracks import Track
 from .acceptance import accepts, no_one_below_baseline, rule_met
 from .counting import SpaceCounts, count_space
-from .diagnosis import constraints_of, minimal_blocking_sets, smallest_line_move, smallest_reservation_cut
+from .diagnosis import (
+    constraints_of,
+    deal_mask,
+    minimal_blocking_sets,
+    relaxed,
+    smallest_line_move,
+    smallest_reservation_cut,
+)
 from .enumeration import DEFAULT_CHUNK
 from .frontier import DEFAULT_MERGE_CAP, Frontier, FrontierTooLarge, agreement_frontier, enumerated_frontier
 from .milp import milp_solve
-from .result import (DISAGREEMENT_POINT, STATUS_QUO, AgreementSpaceResult, ConstraintRef, Diagnosis,
-                     RelaxationRef, SolutionPoint, TrackAgreement)
+from .result import (
+    DISAGREEMENT_POINT,
+    STATUS_QUO,
+    AgreementSpaceResult,
+    ConstraintRef,
+    Diagnosis,
+    OpenedOutcome,
+    Opening,
+    RelaxationRef,
+    SolutionPoint,
+    TrackAgreement,
+)
 from .solutions import CONCEPTS, choose
 from .track_space import TrackSpace, build_track_space
+
+#: Most opened outcomes kept per relaxation (the Pareto-optimal ones, best first).
+OPENED_ROWS = 10
+#: Largest relaxed space whose deals are counted outcome by outcome.
+OPENING_ENUMERATION = 2_000_000
 
 
 class AgreementConfig(BaseModel):
@@ -48,19 +70,19 @@ def agreement_space(scenario: Scenario, *, config: AgreementConfig | None = None
     config = config or AgreementConfig()
     out = []
     for k, track in enumerate(scenario.tracks):
-        report(progress, "agreement space", k, len(scenario.tracks))
+        report(progress, "agreement", k, len(scenario.tracks))
         out.append(analyze_track(scenario, track, config))
-    report(progress, "agreement space", len(scenario.tracks), len(scenario.tracks))
+    report(progress, "agreement", len(scenario.tracks), len(scenario.tracks))
     return AgreementSpaceResult(scenario.id, tuple(out))
 
 
 def analyze_track(scenario: Scenario, track: Track, config: AgreementConfig | None = None) -> TrackAgreement:
     """The agreement space of one track."""
     config = config or AgreementConfig()
-    baseline = STATUS_QUO if track.has_status_quo else DISAGREEMENT_POINT
+    baseline = STATUS_QUO if track.has_status_quo and not track.no_deal else DISAGREEMENT_POINT
     if track.deferred:
         return TrackAgreement(track.id, track.title, True, participants=tuple(track.participants),
-                              baseline=baseline)
+                              baseline=baseline, with_status_quo=track.has_status_quo)
     space = build_track_space(scenario, track, grid_points=config.grid_points)
     engine = _Engine(space, config)
     unavailable: list[str] = []
@@ -80,9 +102,14 @@ def analyze_track(scenario: Scenario, track: Track, config: AgreementConfig | No
         solutions.append(secure)
     elif counts is None:
         unavailable.append("Nash solution among outcomes that pass the indivisible-security test")
-    diagnosis = None if can_agree else engine.diagnose()
+    # a track whose passing outcomes are only the status quo, or only outcomes nobody prefers to
+    # no deal, has no deal to offer: the diagnosis says what blocks one
+    has_deal = can_agree and (bool(_frontier_deals(space, frontier).any())
+                              if frontier is not None and space.size > 200_000 else engine.exists())
+    diagnosis = None if has_deal else engine.diagnose()
     norm_r = space.normalise(space.reservation)
     norm_sq = space.normalise(space.status_quo_utility)
+    norm_d = space.normalise(space.baseline)
     shown = frontier if frontier is not None and frontier.size > 0 else None
     b = list(space.bargainers)
     return TrackAgreement(
@@ -95,12 +122,15 @@ def analyze_track(scenario: Scenario, track: Track, config: AgreementConfig | No
         n_indivisible=counts.n_indivisible if counts else None,
         can_agree=can_agree,
         improves=(counts.n_improving > 0) if counts else _improves(space, frontier),
-        baseline=baseline,
+        baseline=baseline, with_status_quo=track.has_status_quo,
         status_quo={iid: _plain(_sq(issue)) for iid, issue in zip(space.issue_ids, track.issues)}
         if track.has_status_quo else {},
         status_quo_utility={a: float(v) for a, v in zip(names, norm_sq)} if track.has_status_quo else {},
         reservation={a: float(v) for a, v in zip(names, norm_r)},
         reservation_raw={a: float(v) for a, v in zip(names, space.reservation)},
+        disagreement={a: float(v) for a, v in zip(names, norm_d)},
+        disagreement_raw={a: float(v) for a, v in zip(names, space.baseline)},
+        no_deal_stated=tuple(a for a in names if a in track.no_deal),
         frontier=tuple(tuple(float(x) for x in row) for row in
                        space.normalise(shown.utility[b], space.bargainers).T) if shown else (),
         frontier_raw=tuple(tuple(float(x) for x in row) for row in shown.utility[b].T) if shown else (),
@@ -170,23 +200,30 @@ class _Engine:
             return None
 
     def exists(self, space: TrackSpace | None = None) -> bool:
+        """Whether ``space`` holds a deal: an outcome that passes the rule, is not the status quo,
+        and that some participant prefers to its disagreement point. Exact by enumeration up to
+        200,000 outcomes; beyond, judged on the Pareto frontier (the bargainers' gains), and only
+        as "some outcome passes" where a frontier cannot be built."""
         space = space or self.space
         if space.size <= 200_000:  # small: one vectorised pass beats building a frontier
-            return any(u.shape[1] for u in _passing_utilities(space, self.config.chunk_size))
+            return any(u.shape[1] for u in _deal_utilities(space, self.config.chunk_size))
         if space.rule.kind == "unanimity" or self.enumerable:
             f = self.frontier(space)
             if f is not None:
-                return f.size > 0
+                return bool(_frontier_deals(space, f).any())
         return milp_solve(space) is not None
 
     def best_utility(self, space: TrackSpace, a: int) -> float | None:
-        """a's highest utility over outcomes that pass the rule in ``space``."""
-        f = self.frontier(space)
-        if f is not None and a in f.dims:
-            return float(f.utility[a].max()) if f.size else None
+        """a's highest utility over the deals of ``space`` (outcomes that pass the rule, other than
+        the status quo, that someone prefers to no deal)."""
+        if space.size > 200_000:
+            f = self.frontier(space)
+            if f is not None and a in f.dims:
+                ok = _frontier_deals(space, f)
+                return float(f.utility[a, ok].max()) if ok.any() else None
         if self.enumerable:
             best = None
-            for chunk_u in _passing_utilities(space, self.config.chunk_size):
+            for chunk_u in _deal_utilities(space, self.config.chunk_size):
                 if chunk_u.size:
                     m = float(chunk_u[a].max())
                     best = m if best is None else max(best, m)
@@ -201,7 +238,7 @@ class _Engine:
         if frontier is None or frontier.size == 0:
             return self._milp_solutions()
         u = space.normalise(frontier.utility[b], space.bargainers).T
-        d = space.normalise(space.reservation[b], space.bargainers)
+        d = space.normalise(bargaining_point(space)[b], space.bargainers)
         return [self._point(c, frontier.index[choose(c, u, d, power)]) for c in CONCEPTS]
 
     def _milp_solutions(self) -> list[SolutionPoint]:
@@ -228,7 +265,7 @@ class _Engine:
             return None
         b = list(space.bargainers)
         u = space.normalise(f.utility[b], space.bargainers).T
-        d = space.normalise(space.reservation[b], space.bargainers)
+        d = space.normalise(bargaining_point(space)[b], space.bargainers)
         return self._point("nash_indivisible", f.index[choose("nash", u, d)])
 
     def _point(self, concept: str, index: np.ndarray) -> SolutionPoint:
@@ -260,12 +297,42 @@ class _Engine:
                 if rel.opens:
                     r[k] -= rel.reduction
                 opened = space.without(reservation=r)
-            counts = self.counts(opened) if rel.opens else None
+            opening = self.opening(opened) if rel.opens else Opening(None)
             relaxations.append(RelaxationRef(
                 self._ref((kind, k)), rel.opens, _plain(rel.new_threshold), rel.move,
-                rel.reduction_normalised, counts.n_agreeable if counts else None))
+                rel.reduction_normalised, opening.n_outcomes, opening.outcomes))
         return Diagnosis(tuple(tuple(self._ref(c) for c in s) for s in sets), searched, complete,
-                         tuple(relaxations))
+                         tuple(relaxations), tuple(self.opening(relaxed(space, s)) for s in sets))
+
+    def opening(self, opened: TrackSpace) -> Opening:
+        """The deals a relaxed space admits: how many, and the Pareto-optimal ones among the
+        bargainers, best first (largest product of normalised gains over the disagreement point,
+        then largest sum), each with every participant's gain. Counted by enumeration up to
+        ``OPENING_ENUMERATION`` outcomes; beyond, the Pareto-optimal deals only (from the frontier,
+        uncounted), or nothing where no frontier can be built."""
+        n: int | None = None
+        if opened.size <= OPENING_ENUMERATION:
+            n = sum(u.shape[1] for u in _deal_utilities(opened, self.config.chunk_size))
+
+            def passes(chunk):
+                ok = rule_met(opened, accepts(opened, chunk.utility, chunk.allowed))
+                return ok & deal_mask(opened, chunk.utility, chunk.start + np.arange(chunk.size))
+
+            f = enumerated_frontier(opened, passes, opened.bargainers, chunk_size=self.config.chunk_size)
+        else:
+            whole = self.frontier(opened)
+            if whole is None:
+                return Opening(None)
+            keep = _frontier_deals(opened, whole)
+            f = Frontier(whole.index[keep], whole.utility[:, keep], whole.dims, whole.method)
+        gain = opened.normalise(f.utility) - opened.normalise(opened.baseline)[:, None]
+        b = list(opened.bargainers)
+        score = np.prod(np.maximum(gain[b], 0.0), axis=0)
+        order = np.lexsort((-gain.sum(axis=0), -score))[:OPENED_ROWS]
+        names = opened.actors
+        return Opening(n, tuple(OpenedOutcome({k: _plain(v) for k, v in opened.outcome(f.index[m]).items()},
+                                              {a: float(g) for a, g in zip(names, gain[:, m])})
+                                for m in order))
 
     def _ref(self, constraint: tuple[str, int]) -> ConstraintRef:
         kind, k = constraint
@@ -277,14 +344,34 @@ class _Engine:
                              _plain(ref.threshold))
 
 
+def bargaining_point(space: TrackSpace) -> np.ndarray:
+    """The disagreement point of the bargaining solutions, raw: a party's stated no-deal value (what
+    it gets if bargaining fails, Nash 1950), else its reservation value as before no-deal values
+    existed. A reservation value above the no-deal value only narrows the acceptable set."""
+    if space.disagreement is None:
+        return space.reservation
+    return np.where(np.isfinite(space.disagreement), space.disagreement, space.reservation)
+
+
 def _axis(space: TrackSpace, k: int, label: Any) -> float:
     ref = space.red_lines[k]
     return float(space.axes[ref.issue][list(space.labels[ref.issue]).index(label)])
 
 
-def _passing_utilities(space: TrackSpace, chunk_size: int):
+def _deal_utilities(space: TrackSpace, chunk_size: int):
+    """Per chunk, the utilities of the deals: outcomes that pass the rule, other than the status
+    quo, that some participant prefers to its disagreement point."""
     from .enumeration import iter_chunks
 
     for chunk in iter_chunks(space, chunk_size):
         ok = rule_met(space, accepts(space, chunk.utility, chunk.allowed))
+        ok &= deal_mask(space, chunk.utility, chunk.start + np.arange(chunk.size))
         yield chunk.utility[:, ok]
+
+
+def _frontier_deals(space: TrackSpace, f: Frontier) -> np.ndarray:
+    """Which frontier points are deals."""
+    if not f.size:
+        return np.zeros(0, dtype=bool)
+    flat = np.ravel_multi_index(tuple(f.index.T), space.shape)
+    return deal_mask(space, f.utility, flat)

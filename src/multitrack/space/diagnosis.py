@@ -1,6 +1,11 @@
 """What blocks a deal: minimal sets of constraints whose removal opens an agreement space,
 and, for each constraint alone, the smallest relaxation that would.
 
+A deal is an outcome that passes the decision rule, is not the status quo itself, and gives
+at least one participant strictly more than its disagreement point (its stated no-deal value,
+else the status quo): an opening that admits only the status quo, or only outcomes nobody
+prefers to no deal, opens nothing, and the diagnosis never presents it as a deal.
+
 The constraints are the veto players' red lines and reservation values. Minimal sets are
 found breadth-first by size (every subset of one size is tried before the next, supersets of
 sets already found are skipped): the minimal correction sets of the infeasible constraint
@@ -10,12 +15,13 @@ constraints", Journal of Automated Reasoning 40(1), 1-33).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Callable
 
 import numpy as np
 
+from .acceptance import tolerance
 from .track_space import TrackSpace
 
 #: A constraint: ("red_line", k) for space.red_lines[k], or ("reservation", actor index).
@@ -42,6 +48,23 @@ class Blockage:
     searched_up_to: int
     complete: bool
     relaxations: tuple[Relaxation, ...]
+
+
+def status_quo_flat(space: TrackSpace) -> int | None:
+    """The status quo's outcome number (row-major over the issues); None without a status quo on
+    the grid."""
+    if not space.has_status_quo or any(k is None for k in space.status_quo_index):
+        return None
+    return int(np.ravel_multi_index(tuple(int(k) for k in space.status_quo_index), space.shape))  # type: ignore[arg-type]
+
+
+def deal_mask(space: TrackSpace, utility: np.ndarray, flat: np.ndarray) -> np.ndarray:
+    """(m,) which outcomes (raw utilities (n_actors, m), outcome numbers (m,)) are deals: not the
+    status quo, and strictly better than the disagreement point for at least one participant."""
+    sq = status_quo_flat(space)
+    gains = utility > (space.baseline + tolerance(space))[:, None]
+    ok = gains.any(axis=0)
+    return ok if sq is None else ok & (np.asarray(flat) != sq)
 
 
 def constraints_of(space: TrackSpace) -> list[Constraint]:

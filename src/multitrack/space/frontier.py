@@ -11,8 +11,8 @@ outcome in chunks and keeps a running frontier; it handles any acceptance rule.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -1,33 +1,19 @@
-"""Which values of an issue an actor's red lines allow, as boolean masks over the issue's axis."""
+"""Which values of an issue an actor's red lines allow, as boolean masks over the issue's axis:
+the preference model's red lines (:mod:`multitrack.settlement.preferences`) at the central values."""
 
 from __future__ import annotations
-
-from typing import Any, Callable
 
 import numpy as np
 
 from ..scenario.issues import IssueModel
 from ..scenario.positions import RedLineModel
+from ..settlement.preferences import allowed_on
 from .values import as_axis_value
 
 
-def allowed_mask(issue: IssueModel, red_lines: list[RedLineModel], axis: np.ndarray,
-                 value_of: Callable[[Any], float] | None = None) -> np.ndarray:
-    """True where a value on ``axis`` breaks none of ``red_lines`` (thresholds through ``value_of``,
-    nominal by default)."""
-    ok = np.ones(axis.shape, dtype=bool)
-    for line in red_lines:
-        threshold = line.threshold
-        if value_of is not None and not isinstance(threshold, str):
-            threshold = value_of(threshold)
-        t = as_axis_value(issue, threshold)
-        if line.relation == "below":
-            ok &= axis >= t
-        elif line.relation == "above":
-            ok &= axis <= t
-        else:
-            ok &= ~np.isclose(axis, t)
-    return ok
+def allowed_mask(issue: IssueModel, red_lines: list[RedLineModel], axis: np.ndarray) -> np.ndarray:
+    """True where a value on ``axis`` breaks none of ``red_lines`` (thresholds at their central values)."""
+    return allowed_on(issue, red_lines, axis)[0]
 
 
 def breaks_red_lines(issue: IssueModel, red_lines: list[RedLineModel], value) -> bool:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..results import Result, plain
+from ..results import Result, by_id, plain
 
-#: What gains and the indivisible-security test are measured from, by whether a track has a status quo.
+#: What gains and the indivisible-security test are measured from: the status quo on a track that
+#: has one and states no no-deal values, else the disagreement point (each party's stated no-deal
+#: value, else its status quo or, without one, its reservation value).
 STATUS_QUO, DISAGREEMENT_POINT = "status quo", "disagreement point"
 
 
 @dataclass(frozen=True)
-class SolutionPoint:
+class SolutionPoint(Result):
     """A bargaining solution: the outcome in the issues' own terms, and what it gives each
     participant (utilities normalised to [0, 1] over the track's space, and raw, on the scale
     the scenario or imported file states them)."""
@@ -36,7 +38,7 @@ class SolutionPoint:
 
 
 @dataclass(frozen=True)
-class ConstraintRef:
+class ConstraintRef(Result):
     """A veto player's red line or reservation value, in the scenario's terms."""
 
     actor: str
@@ -47,25 +49,56 @@ class ConstraintRef:
 
 
 @dataclass(frozen=True)
-class RelaxationRef:
-    """The smallest change of one constraint that opens a deal on its own."""
+class OpenedOutcome(Result):
+    """An outcome a relaxation opens, in the issues' own terms, with each participant's gain over
+    its disagreement point (0-1 scale; negative: worse than no deal)."""
+
+    outcome: dict[str, Any]
+    gain: dict[str, float]
+
+    @property
+    def gainers(self) -> tuple[str, ...]:
+        return tuple(a for a, g in self.gain.items() if g > 1e-9)
+
+    @property
+    def losers(self) -> tuple[str, ...]:
+        return tuple(a for a, g in self.gain.items() if g < -1e-9)
+
+
+@dataclass(frozen=True)
+class RelaxationRef(Result):
+    """The smallest change of one constraint that opens a deal on its own: how many deals it
+    opens (outcomes other than the status quo that someone prefers to no deal) and the
+    Pareto-optimal ones among them, best first."""
 
     constraint: ConstraintRef
     opens: bool
     new_threshold: Any = None
     move: float | None = None
     reduction: float | None = None         # reservation: normalised utility given up
-    opens_outcomes: int | None = None
+    opens_outcomes: int | None = None      # deals that then pass (None: space too large to count)
+    opened: tuple[OpenedOutcome, ...] = ()
 
 
 @dataclass(frozen=True)
-class Diagnosis:
-    """Why a track cannot agree."""
+class Opening(Result):
+    """What giving up a minimal set of constraints opens: the number of deals and the
+    Pareto-optimal ones, best first."""
+
+    n_outcomes: int | None
+    outcomes: tuple[OpenedOutcome, ...] = ()
+
+
+@dataclass(frozen=True)
+class Diagnosis(Result):
+    """Why a track has no deal: minimal sets of constraints whose removal opens one (with what
+    each opens), and the smallest single relaxations."""
 
     minimal_sets: tuple[tuple[ConstraintRef, ...], ...]
     searched_up_to: int
     complete: bool
     relaxations: tuple[RelaxationRef, ...]
+    openings: tuple[Opening, ...] = ()     # per minimal set, in the same order
 
 
 @dataclass(frozen=True)
@@ -87,10 +120,14 @@ class TrackAgreement(Result):
     can_agree: bool | None = None
     improves: bool | None = None            # some passing outcome gives a bargainer more than its reservation
     baseline: str = STATUS_QUO              # what no deal means: the status quo, or the disagreement point
+    with_status_quo: bool = True            # the track states a status quo
     status_quo: dict[str, Any] = field(default_factory=dict)        # empty without a status quo
     status_quo_utility: dict[str, float] = field(default_factory=dict)
-    reservation: dict[str, float] = field(default_factory=dict)     # the disagreement point, 0-1 scale
+    reservation: dict[str, float] = field(default_factory=dict)     # the least each accepts, 0-1 scale
     reservation_raw: dict[str, float] = field(default_factory=dict)
+    disagreement: dict[str, float] = field(default_factory=dict)    # what no deal leaves each, 0-1 scale
+    disagreement_raw: dict[str, float] = field(default_factory=dict)
+    no_deal_stated: tuple[str, ...] = ()    # participants whose disagreement point is a stated no-deal value
     frontier: tuple[tuple[float, ...], ...] = ()   # bargainers' normalised utilities
     frontier_raw: tuple[tuple[float, ...], ...] = ()  # the same points in raw utilities
     frontier_outcomes: tuple[dict[str, Any], ...] = ()  # the same points in the issues' own terms
@@ -101,6 +138,12 @@ class TrackAgreement(Result):
 
     @property
     def has_status_quo(self) -> bool:
+        return self.with_status_quo
+
+    @property
+    def gains_over_status_quo(self) -> bool:
+        """Whether gains and the indivisible-security test are measured from the status quo (a
+        track with a status quo and no stated no-deal value)."""
         return self.baseline == STATUS_QUO
 
     @property
@@ -113,12 +156,13 @@ class TrackAgreement(Result):
         return None if self.n_agreeable is None or not self.n_outcomes else self.n_agreeable / self.n_outcomes
 
     def solution(self, concept: str) -> SolutionPoint:
-        return next(s for s in self.solutions if s.concept == concept)
+        return by_id(self.solutions, concept, lambda s: s.concept, "solution")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data in which every word for what no deal means is the track's own: a track
-        without a status quo says "disagreement point" and nothing about a status quo."""
-        return _named(plain(self), self.has_status_quo)
+        without a status quo says "disagreement point" and nothing about a status quo; a track
+        whose no-deal values are stated measures from the disagreement point."""
+        return _named(plain(self), self.gains_over_status_quo, self.has_status_quo)
 
 
 @dataclass(frozen=True)
@@ -127,7 +171,7 @@ class AgreementSpaceResult(Result):
     tracks: tuple[TrackAgreement, ...]
 
     def track(self, track_id: str) -> TrackAgreement:
-        return next(t for t in self.tracks if t.track_id == track_id)
+        return by_id(self.tracks, track_id, lambda t: t.track_id, "track")
 
     def to_dict(self) -> dict[str, Any]:
         return {"scenario_id": self.scenario_id, "tracks": [t.to_dict() for t in self.tracks]}
@@ -143,7 +187,7 @@ class AgreementSpaceResult(Result):
             }
             for s in t.solutions:
                 row[f"{s.concept}_indivisible"] = s.indivisible
-            out.append(_named(row, t.has_status_quo))
+            out.append(_named(row, t.gains_over_status_quo, t.has_status_quo))
         return out
 
     def solution_rows(self) -> list[dict[str, Any]]:
@@ -161,16 +205,16 @@ _WITH_STATUS_QUO = {"improves": "improves_on_status_quo", "below_baseline": "bel
 _WITHOUT = {"improves": "improves_on_disagreement_point", "below_baseline": "below_disagreement_point"}
 
 
-def _named(data: Any, has_status_quo: bool) -> Any:
+def _named(data: Any, over_status_quo: bool, has_status_quo: bool) -> Any:
     """``data`` with the baseline's own words in its keys; without a status quo, no key speaks of one."""
     if isinstance(data, list):
-        return [_named(v, has_status_quo) for v in data]
+        return [_named(v, over_status_quo, has_status_quo) for v in data]
     if not isinstance(data, dict):
         return data
-    names = _WITH_STATUS_QUO if has_status_quo else _WITHOUT
+    names = _WITH_STATUS_QUO if over_status_quo else _WITHOUT
     out = {}
     for key, value in data.items():
-        if not has_status_quo and key in ("status_quo", "status_quo_utility"):
+        if not has_status_quo and key in ("status_quo", "status_quo_utility", "with_status_quo"):
             continue
-        out[names.get(key, key)] = _named(value, has_status_quo)
+        out[names.get(key, key)] = _named(value, over_status_quo, has_status_quo)
     return out

@@ -2,7 +2,8 @@
 
 Each concept's maximiser over the acceptable set can be taken on the Pareto frontier, so the
 frontier is all they need. Utilities are normalised to [0, 1] over the track's space; the
-disagreement point is each bargainer's normalised reservation value.
+disagreement point is each bargainer's normalised no-deal value where the track states one (what
+it gets if the talks fail), else its reservation value.
 
 - Nash: Nash, J. (1950), "The bargaining problem", Econometrica 18(2), 155-162.
 - Weighted (asymmetric) Nash: Kalai, E. (1977), "Nonsymmetric Nash solutions and replications

@@ -5,14 +5,7 @@ for Conflict Resolution*, Wiley; Xu, Hipel & Kilgour (2009), matrix representati
 solution concepts in multiple-decision-maker graph models, IEEE SMC-A 39(1).
 """
 
-from multitrack.stability.concepts import (
-    CONCEPTS,
-    Stability,
-    analyse,
-    coalition_reach,
-    min_over_reach,
-)
-from multitrack.stability.conflict import (
+from multitrack.scenario.option_form import (
     AtLeastOne,
     Conflict,
     ConflictModel,
@@ -27,6 +20,13 @@ from multitrack.stability.conflict import (
     Requires,
     StateRanking,
     parse_statement,
+)
+from multitrack.stability.concepts import (
+    CONCEPTS,
+    Stability,
+    analyse,
+    coalition_reach,
+    min_over_reach,
 )
 from multitrack.stability.graph import move_graphs, unilateral_improvements, unilateral_moves
 from multitrack.stability.statusquo import (

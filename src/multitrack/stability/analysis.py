@@ -10,12 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from multitrack.analysis import register
 from multitrack.errors import MultitrackError
-from multitrack.progress import ProgressCallback
-from multitrack.results import Result
+from multitrack.progress import ProgressCallback, report
+from multitrack.results import Result, by_id
+from multitrack.scenario.conflicts import to_core
 from multitrack.scenario.model import Scenario
 from multitrack.stability.coalitions import hypergame_and_coalitions
 from multitrack.stability.concepts import analyse
-from multitrack.stability.from_scenario import to_core
 from multitrack.stability.graph import move_graphs
 from multitrack.stability.statusquo import status_quo_analysis
 
@@ -37,7 +37,7 @@ class ConflictTooLarge(MultitrackError):
 
 
 @dataclass(frozen=True)
-class PathStep:
+class PathStep(Result):
     """One move on a status-quo path: decision maker ``mover`` moves the conflict to ``state``."""
 
     mover: str
@@ -81,6 +81,9 @@ class StabilityResult(Result):
     concepts: tuple[str, ...]
     conflicts: tuple[ConflictStability, ...]
     notes: tuple[str, ...] = ()
+
+    def conflict(self, conflict_id: str) -> ConflictStability:
+        return by_id(self.conflicts, conflict_id, lambda c: c.id, "conflict")
 
     def rows(self) -> list[dict[str, Any]]:
         out = []
@@ -155,6 +158,10 @@ def conflict_stability(scenario: Scenario, *, config: StabilityConfig | None = N
     improvements; with the coalitions a conflict lists, the same for the coalitions as players."""
     config = config or StabilityConfig()
     concepts = ("nash", "gmr", "smr", "seq") + (("sim", "seq_sim") if config.sim else ())
-    conflicts = tuple(analyse_conflict(c, concepts, config.max_states) for c in scenario.conflicts)
+    conflicts = []
+    for k, c in enumerate(scenario.conflicts):
+        report(progress, "stability", k, len(scenario.conflicts))
+        conflicts.append(analyse_conflict(c, concepts, config.max_states))
+    report(progress, "stability", len(conflicts), len(conflicts))
     notes = () if conflicts else ("The scenario declares no conflicts (a `conflicts:` section).",)
-    return StabilityResult(concepts=concepts, conflicts=conflicts, notes=notes)
+    return StabilityResult(concepts=concepts, conflicts=tuple(conflicts), notes=notes)

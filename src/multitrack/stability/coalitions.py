@@ -39,8 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from multitrack.scenario.option_form import MAX_WORK, ConflictModel, ConflictSizeError
 from multitrack.stability.concepts import coalition_reach, min_over_reach
-from multitrack.stability.conflict import MAX_WORK, ConflictModel, ConflictSizeError
 from multitrack.stability.graph import move_graphs
 from multitrack.stability.sim_kernel import sim_stable
 

@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 import scipy.sparse as sp
 
-from multitrack.stability.conflict import ConflictModel
+from multitrack.scenario.option_form import ConflictModel
 from multitrack.stability.graph import move_graphs
 from multitrack.stability.sim_kernel import sim_stable
 

@@ -6,7 +6,7 @@ first DM takes its option, the second does not. Payoffs are ordinal, 4 = best.
 
 from __future__ import annotations
 
-from multitrack.stability.conflict import (
+from multitrack.scenario.option_form import (
     AtLeastOne,
     Conflict,
     DecisionMaker,

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from multitrack.errors import Problem, ScenarioError
-from multitrack.stability.conflict import Conflict
+from multitrack.scenario.option_form import Conflict
 from multitrack.stability.gmcr_plus import MAX_FILE_CHARS, gmcr_state, read_gmcr_plus
 from multitrack.stability.to_scenario import conflict_scenario
 

@@ -28,7 +28,7 @@ from typing import Any, Literal
 import numpy as np
 
 from multitrack.errors import Problem, ScenarioError
-from multitrack.stability.conflict import (
+from multitrack.scenario.option_form import (
     MAX_STATEMENTS,
     Conflict,
     ConflictModel,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from multitrack.stability.conflict import ConflictModel, ConflictSizeError, subsets
+from multitrack.scenario.option_form import ConflictModel, ConflictSizeError, subsets
 
 MAX_MOVE_CANDIDATES = 2**26  # (state, option combination) pairs examined for one DM
 _CHUNK = 1 << 22             # pairs examined at a time

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from multitrack.scenario.option_form import ConflictModel
 from multitrack.stability.concepts import _reach_min, _smr_values
-from multitrack.stability.conflict import ConflictModel
 from multitrack.stability.graph import move_graphs
 
 INVERSE_CONCEPTS = ("nash", "gmr", "smr", "seq")

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from multitrack.scenario.option_form import ConflictModel
 from multitrack.stability.coalitions import coalition_improvements_of
 from multitrack.stability.concepts import Stability
-from multitrack.stability.conflict import ConflictModel
 from multitrack.stability.graph import move_graphs
 
 

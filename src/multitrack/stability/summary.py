@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from multitrack.stability.conflict import ConflictModel
-from multitrack.stability.from_scenario import to_core
+from multitrack.scenario.conflicts import to_core
+from multitrack.scenario.option_form import ConflictModel
 
 _SHOWN = 12  # ranking tiers or payoff entries listed before "... and N more"
 

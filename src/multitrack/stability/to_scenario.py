@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from multitrack.stability.conflict import (
+from multitrack.scenario.option_form import (
     AtLeastOne,
     Conflict,
     Infeasible,

@@ -255,9 +255,10 @@ def _move(a: tuple[str, Any] | None, b: tuple[str, Any] | None) -> ResultMove | 
     label = (b or a or ("", None))[0]
     old, new = (a[1] if a else ABSENT), (b[1] if b else ABSENT)
     if a and b and _is_number(old) and _is_number(new):
-        if math.isclose(old, new, rel_tol=1e-12, abs_tol=1e-12):
+        x, y = float(old), float(new)
+        if math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-12):
             return None
-        return ResultMove(label, old, new, new - old)
+        return ResultMove(label, old, new, y - x)
     if a and b and same(old, new):
         return None
     return ResultMove(label, old, new)

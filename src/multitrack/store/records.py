@@ -43,7 +43,7 @@ class RunRecord:
     scenario: dict[str, Any]  # scenario.model_dump(mode="json")
     scenario_text: str | None  # the YAML as written, when known
     parameters: dict[str, Any]
-    results: dict[str, Any]  # multitrack.report.files.results_document(...)
+    results: dict[str, Any]  # multitrack.results.results_document(...)
 
     def summary(self) -> RunSummary:
         return RunSummary(self.id, self.created_at, self.scenario_id, self.scenario_title,

@@ -12,16 +12,18 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine
 
-from .. import __version__
+from .._version import __version__
+from ..results import results_document
 from .records import RunRecord, RunSummary, StoreError
 
 if TYPE_CHECKING:
@@ -111,8 +113,11 @@ class RunRegistry:
         row = _run_row(scenario, content, results, parameters)
         row["checksum"] = _checksum(content, scenario_text, document, row["parameters"])
         engine = self._open(create=True)
+        assert engine is not None  # create=True makes the database when it is missing
         with self._errors("cannot record the run"), engine.begin() as conn:
-            run_id = int(conn.execute(_runs.insert().values(**row)).inserted_primary_key[0])
+            key = conn.execute(_runs.insert().values(**row)).inserted_primary_key
+            assert key is not None
+            run_id = int(key[0])
             conn.execute(_scenarios.insert().values(run_id=run_id, content=content, yaml=scenario_text))
             conn.execute(_results.insert().values(run_id=run_id, document=document))
             _pause_before_commit()
@@ -159,7 +164,7 @@ class RunRegistry:
             self._engine = None
             self._ready = False
 
-    def __enter__(self) -> "RunRegistry":
+    def __enter__(self) -> RunRegistry:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -375,7 +380,7 @@ def _scenario_json(name: str, scenario) -> str:
 def _run_row(scenario, content: str, results: dict[str, Any], parameters: dict[str, Any] | None
              ) -> dict[str, Any]:
     return {
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "scenario_id": scenario.id,
         "scenario_title": scenario.title or "",
         "scenario_hash": hashlib.sha256(content.encode("utf-8")).hexdigest(),
@@ -386,8 +391,6 @@ def _run_row(scenario, content: str, results: dict[str, Any], parameters: dict[s
 
 
 def _results_json(name: str, scenario, results: dict[str, Any]) -> str:
-    from ..report.files import results_document
-
     try:
         return json.dumps(results_document(scenario, results), ensure_ascii=False, allow_nan=False)
     except ValueError as exc:

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from .. import __version__
+from .._version import __version__
 from ..errors import ScenarioError
 from ..report.html import render_html
 from ..scenario import builtins
@@ -121,7 +121,8 @@ async def load_builtin(request: Request) -> Response:
     if name not in builtins.names():
         session.say("error", f"no built-in scenario called {name[:60]!r}")
         return _back(request, session, new)
-    loaded = await run_in_threadpool(drafts.from_text, builtins.text(name), f"{name}.yaml", f"built-in {name}")
+    loaded = await run_in_threadpool(drafts.from_text, builtins.text(name), f"{name}.yaml",
+                                     f"built-in {name}")
     _replace(session, loaded)
     return _back(request, session, new)
 
@@ -235,7 +236,7 @@ def start_run(request: Request, session: Session) -> None:
         session.say("error", "not run: fix the scenario's errors first")
         return
     try:
-        options = run_options(session.draws, session.seed, settings)
+        draws = run_options(session.draws, session.seed, settings)
         check_space(draft.scenario, settings)
     except RunRefused as exc:
         session.say("error", f"not run: {exc}")
@@ -243,7 +244,7 @@ def start_run(request: Request, session: Session) -> None:
     if session.job is not None:
         session.job.cancel()
     record = recorder(settings.db, draft.text, draft.origin) if settings.record_runs else None
-    session.job = Job(draft.scenario, options, draft.version, request.app.state.gate, record).start()
+    session.job = Job(draft.scenario, draws, draft.version, request.app.state.gate, record).start()
 
 
 def cancel(request: Request) -> Response:
@@ -274,6 +275,7 @@ def download_report(request: Request) -> Response:
         if not session.results_current:
             return _answer(_refusal("Run the analyses on the current scenario first."), session, new)
         scenario, found = session.results_scenario, session.results
+    assert scenario is not None and found is not None  # results_current says so
     html = render_html(scenario, found)
     return _answer(_attachment(html, f"report-{scenario.id}.html", "text/html"), session, new)
 

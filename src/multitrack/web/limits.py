@@ -15,7 +15,7 @@ class RunRefused(ValueError):
 
 
 def run_options(draws: str | int | None, seed: str | int | None, settings: WebSettings) -> dict:
-    """The analysis options for a run: the process analysis's draws and seed, checked against limits."""
+    """The run's draws and seed (read by every analysis that samples), checked against limits."""
     n = _whole(draws, "draws", settings.default_draws)
     s = _whole(seed, "seed", settings.default_seed)
     if n < 10:
@@ -24,7 +24,7 @@ def run_options(draws: str | int | None, seed: str | int | None, settings: WebSe
         raise RunRefused(f"draws: {n:,} is over this server's limit of {settings.max_draws:,}")
     if not 0 <= s < 2**63:
         raise RunRefused("seed: use a whole number from 0 to 2^63 - 1")
-    return {"process": {"draws": n, "seed": s}}
+    return {"draws": n, "seed": s}
 
 
 def _whole(value: str | int | None, what: str, default: int) -> int:

@@ -8,10 +8,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ..analysis import available
+from ..overview import OverviewResult
 from ..report import html as _report_html  # noqa: F401  (registers the report's section renderers)
 from ..report.sections import render_section
 from ..scenario import builtins
-from ..space import AgreementSpaceResult
 from .sessions import Session
 from .settings import WebSettings
 from .views import form_view
@@ -42,6 +42,7 @@ def results(env: Environment, session: Session) -> str:
     if session.results is None:
         return env.get_template("results.html").render(sections=None)
     scenario = session.results_scenario
+    assert scenario is not None  # results always come with the scenario they were computed on
     titles = {spec.name: spec.title for spec in available()}
     sections = [(name, titles.get(name, name), render_section(result, scenario))
                 for name, result in session.results.items()]
@@ -51,16 +52,12 @@ def results(env: Environment, session: Session) -> str:
 
 
 def verdicts(results: dict[str, Any]) -> list[dict[str, str]]:
-    """Per track, in the words of the report: can the veto players agree?"""
-    agreement = next((r for r in results.values() if isinstance(r, AgreementSpaceResult)), None)
-    if agreement is None:
+    """Per track, the verdict the overview result gives it (the report prints the same)."""
+    overview = next((r for r in results.values() if isinstance(r, OverviewResult)), None)
+    if overview is None:
         return []
-    out = []
-    for t in agreement.tracks:
-        status = "deferred" if t.deferred else ("open" if t.can_agree else "blocked")
-        words = "deferred" if t.deferred else ("can agree" if t.can_agree else "cannot agree")
-        out.append({"id": t.track_id, "title": t.title, "status": status, "words": words})
-    return out
+    return [{"id": t.track_id, "title": t.title, "status": t.verdict.slug, "words": t.verdict.word,
+             "reason": t.verdict.reason} for t in overview.tracks]
 
 
 def size_text(n: int) -> str:

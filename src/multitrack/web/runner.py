@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ..analysis import run_all
 from ..errors import MultitrackError
@@ -43,9 +44,10 @@ class JobStatus:
 class Job:
     """One run of every analysis on one scenario version; ``results`` is set when it is done."""
 
-    def __init__(self, scenario: Scenario, options: dict, version: int, gate: threading.Semaphore,
+    def __init__(self, scenario: Scenario, draws: dict, version: int, gate: threading.Semaphore,
                  record: Callable[[Scenario, dict, dict], str] | None = None) -> None:
-        self.scenario, self.options, self.version = scenario, options, version
+        """``draws``: the run's ``{"draws": n, "seed": s}``, read by every analysis that samples."""
+        self.scenario, self.draws, self.version = scenario, draws, version
         self._record = record
         self.results: dict[str, Any] | None = None
         self._gate = gate
@@ -95,11 +97,12 @@ class Job:
             self._set(message="waiting for another analysis to finish")
         try:
             self._set(state="running", message="")
-            results = run_all(self.scenario, options=self.options, progress=self._progress)
+            results = run_all(self.scenario, progress=self._progress, draws=self.draws.get("draws"),
+                              seed=self.draws.get("seed"))
             if self._cancel.is_set():
                 raise _Cancelled
             self.results = results
-            note = self._record(self.scenario, results, self.options) if self._record else ""
+            note = self._record(self.scenario, results, self.draws) if self._record else ""
             self._set(state="done", message="finished" + (f"; {note}" if note else ""))
         except _Cancelled:
             self._set(state="cancelled", message="cancelled")
@@ -114,13 +117,13 @@ class Job:
 def recorder(db: str | None, text: str, origin: str) -> Callable[[Scenario, dict, dict], str]:
     """Record a finished web run in the run database, as ``multitrack analyze`` does; a failure
     becomes a note on the page, never a lost result."""
-    def record(scenario: Scenario, results: dict, options: dict) -> str:
+    def record(scenario: Scenario, results: dict, draws: dict) -> str:
         from ..store import RunRegistry
 
         try:
             with RunRegistry(db) as registry:
                 run_id = registry.record(scenario, results, scenario_text=text,
-                                         parameters={"options": options, "source": f"web: {origin}"})
+                                         parameters={**draws, "options": {}, "source": f"web: {origin}"})
         except Exception as exc:  # noqa: BLE001 - the results are there; recording is secondary
             return f"run not recorded: {' '.join(str(exc).split()) or type(exc).__name__}"
         return f"recorded as run {run_id}"

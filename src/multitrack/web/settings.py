@@ -14,8 +14,8 @@ class WebSettings:
     max_upload_bytes: int = MIB            # largest scenario file accepted
     max_outcomes: int = 1_000_000          # largest outcome space of one track that may be analysed
     max_draws: int = 50_000                # most Monte Carlo draws one run may ask for
-    default_draws: int = 1000              # draws of the process analysis unless the user sets them
-    default_seed: int = 20240601           # the process analysis's own default seed
+    default_draws: int = 1000              # the run's draws (every analysis that samples) unless set
+    default_seed: int = 20240601           # the run's seed unless the user sets it
     max_sessions: int = 200                # browser sessions kept; the least recently used go first
     max_concurrent_runs: int = 2           # analyses running at once across all sessions
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")  # Host headers answered ("*": any)

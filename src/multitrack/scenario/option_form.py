@@ -7,6 +7,10 @@ states are kept in increasing code order, so feasible state s is GMCR+'s state n
 Building a conflict enumerates all 2**n option combinations, so its size is checked first:
 at most MAX_OPTIONS options, MAX_STATES feasible states, and about MAX_WORK state tests for
 the infeasibility rules, the preference statements and the misperceptions together.
+
+The option form belongs to the scenario layer: validating a scenario's conflicts (statements,
+sizes, a feasible status quo) builds it, and the stability analyses (:mod:`multitrack.stability`)
+read it from here.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from multitrack.errors import MultitrackError
+from ..errors import MultitrackError
 
 MAX_OPTIONS = 24            # 2**24 = 16,777,216 option combinations (16 MiB of flags, 64 MiB of index)
 MAX_STATES = 1_048_576      # feasible states a conflict may have (the analysis's largest max_states)
@@ -470,7 +474,8 @@ def _lookup(codes: np.ndarray, pairs: list[tuple[int, float]], what: str | None,
         if what is not None:
             uniq, counts = np.unique(keys, return_counts=True)
             if (counts > 1).any():
-                raise ValueError(f"{what} lists the state {_label_of_code(int(uniq[counts > 1][0]), n)} twice")
+                twice = _label_of_code(int(uniq[counts > 1][0]), n)
+                raise ValueError(f"{what} lists the state {twice} twice")
     if what is not None and np.isnan(value).any():
         missing = _label_of_code(int(codes[np.flatnonzero(np.isnan(value))[0]]), n)
         raise ValueError(f"{what} does not cover every feasible state (missing {missing})")
@@ -542,7 +547,8 @@ class Conflict:
         n = len(names)
         if n > MAX_OPTIONS:
             raise ConflictSizeError(f"{n} options make 2**{n} = {2**n:,} option combinations to enumerate; "
-                                    f"at most {MAX_OPTIONS} options ({2**MAX_OPTIONS:,} combinations) are supported")
+                                    f"at most {MAX_OPTIONS} options ({2**MAX_OPTIONS:,} combinations) are "
+                                    "supported")
         players = _players(self.coalitions, len(self.dms))
         codes = _feasible_codes(n, [c.pattern(names) for c in self.conditions])
         index = np.full(2**n, -1, dtype=np.int32)
@@ -589,8 +595,9 @@ def _check_dms(dms: Sequence[DecisionMaker], names: Sequence[str]) -> None:
         if dm.titles and len(dm.titles) != len(dm.options):
             raise ValueError(f"decision maker {dm.name!r} has {len(dm.titles)} option titles for "
                              f"{len(dm.options)} options")
-        if isinstance(dm.preferences, OptionPrioritization) and len(dm.preferences.statements) > MAX_STATEMENTS:
-            raise ConflictSizeError(f"decision maker {dm.name!r} has {len(dm.preferences.statements):,} "
+        statements = dm.preferences.statements if isinstance(dm.preferences, OptionPrioritization) else ()
+        if len(statements) > MAX_STATEMENTS:
+            raise ConflictSizeError(f"decision maker {dm.name!r} has {len(statements):,} "
                                     f"preference statements, more than the limit of {MAX_STATEMENTS:,}")
 
 
@@ -637,11 +644,13 @@ def _feasible_codes(n: int, patterns: list[Pattern]) -> np.ndarray:
 def _check_statement_work(dms: Sequence[DecisionMaker], names: Sequence[str], n_states: int) -> None:
     """Refuse preference statements and misperceptions that would take too long to test."""
     texts = [t for dm in dms for t in dm.misperceived]
-    texts += [t for dm in dms if isinstance(dm.preferences, OptionPrioritization) for t in dm.preferences.statements]
+    texts += [t for dm in dms if isinstance(dm.preferences, OptionPrioritization)
+              for t in dm.preferences.statements]
     work = n_states * sum(node_count(parse_statement(t, names)) for t in texts)
     if work > MAX_WORK:
-        raise ConflictSizeError(f"the preference statements and misperceptions need about {work:,} state tests "
-                                f"over {n_states:,} feasible states, more than the limit of {MAX_WORK:,}")
+        raise ConflictSizeError(f"the preference statements and misperceptions need about {work:,} state "
+                                f"tests over {n_states:,} feasible states, more than the limit of "
+                                f"{MAX_WORK:,}")
 
 
 def _misperceived(dms: Sequence[DecisionMaker], names: Sequence[str], bits: np.ndarray) -> np.ndarray | None:
