@@ -29,7 +29,8 @@ def show_scenario(console: Console, scenario: Scenario) -> None:
     console.print(actors)
     names = {a.id: a.name for a in scenario.actors}
     for track in scenario.tracks:
-        title = f"{track.title} [dim]({track.id})[/dim]" + (" [yellow]deferred[/yellow]" if track.deferred else "")
+        title = f"{track.title} [dim]({track.id})[/dim]" + (
+            " [yellow]deferred[/yellow]" if track.deferred else "")
         table = Table(title=title, show_lines=True, title_justify="left")
         table.add_column("issue", style="bold")
         table.add_column("values")
@@ -48,9 +49,34 @@ def show_scenario(console: Console, scenario: Scenario) -> None:
         console.print(table)
         if track.forum:
             console.print(f"  forum: {track.forum}")
-        for line in describe.track_lines(track, names):  # who must accept, who can block, what no deal is worth
+        # who must accept, who can block, what no deal is worth
+        for line in describe.track_lines(track, names):
             console.print(f"  {line}", markup=False, soft_wrap=True)
+    show_scenario_factors(console, scenario)
     show_conflicts(console, scenario)
+
+
+def show_scenario_factors(console: Console, scenario: Scenario) -> None:
+    """Per common factor: its title, note and source, and every estimate that loads on it (those
+    of sections the summary does not print, such as a crisis's terms, included)."""
+    from ..factors import factor_loadings
+    from ..report.factors_section import LOADINGS
+
+    loadings = factor_loadings(scenario)
+    for f in scenario.factors:
+        table = Table(title=f"Factor: {escape(f.title)} [dim]({f.id})[/dim]", title_justify="left")
+        for col in ("estimate", "loading", "moves", "field"):
+            table.add_column(col, overflow="fold")
+        for e in loadings[f.id]:
+            table.add_row(escape(e.label), f"{e.loading:+g}", e.moves, escape(e.field))
+        console.print(table)
+        if f.note:
+            console.print(f"  {f.note.strip()}", markup=False, soft_wrap=True)
+        if f.source:
+            where = f", {f.source.locator}" if f.source.locator else ""
+            console.print(f"  source: {f.source.id}{where}", markup=False, soft_wrap=True)
+        console.print(f"  {LOADINGS}" if loadings[f.id] else "  No uncertain estimate loads on this factor.",
+                      style="dim", markup=False, soft_wrap=True)
 
 
 def show_conflicts(console: Console, scenario: Scenario) -> None:
@@ -61,7 +87,8 @@ def show_conflicts(console: Console, scenario: Scenario) -> None:
     names = {a.id: a.name for a in scenario.actors}
     for c in scenario.conflicts:
         model = conflict_model(c)
-        table = Table(title=f"Conflict: {escape(c.title)} [dim]({c.id})[/dim]", show_lines=True, title_justify="left")
+        table = Table(title=f"Conflict: {escape(c.title)} [dim]({c.id})[/dim]", show_lines=True,
+                      title_justify="left")
         for col in ("decision maker", "options (number id: title)", "preferences"):
             table.add_column(col, overflow="fold")
         number = 0
@@ -106,6 +133,7 @@ def _renderers() -> dict[type, Any]:
     """Result type -> the function that prints it."""
     from ..deterrence.analysis import DeterrenceResult
     from ..escalation.analysis import EscalationResult
+    from ..factors import FactorsResult
     from ..forecast.analysis import ForecastResult
     from ..negotiation.analysis import NegotiationAnalysisResult
     from ..process import ProcessResult
@@ -114,9 +142,10 @@ def _renderers() -> dict[type, Any]:
     from ..stability.analysis import StabilityResult
 
     return {OverviewResult: show_overview, AgreementSpaceResult: show_agreement, ProcessResult: show_process,
-            StabilityResult: show_stability, DeterrenceResult: show_deterrence, EscalationResult: show_escalation,
-            SelfDeterminationResult: show_self_determination, ForecastResult: show_forecast,
-            NegotiationAnalysisResult: show_negotiation}
+            StabilityResult: show_stability, DeterrenceResult: show_deterrence,
+            EscalationResult: show_escalation, SelfDeterminationResult: show_self_determination,
+            ForecastResult: show_forecast,
+            NegotiationAnalysisResult: show_negotiation, FactorsResult: show_factors}
 
 
 def show_result(console: Console, name: str, result: Any, scenario: Scenario) -> None:
@@ -163,8 +192,9 @@ def show_stability(console: Console, result, scenario: Scenario) -> None:
         shown = shown_states(c)
         caption = (f"{len(shown)} of {len(c.states):,} states shown (status quo, paths, equilibria)"
                    if len(shown) < len(c.states) else None)
-        console.print(_stability_table(console, f"Conflict stability: {escape(c.title)}", c, shown, result.concepts,
-                                       c.decision_makers, c.stable, c.equilibria, caption), crop=False)
+        console.print(_stability_table(console, f"Conflict stability: {escape(c.title)}", c, shown,
+                                       result.concepts, c.decision_makers, c.stable, c.equilibria, caption),
+                      crop=False)
         console.print("#: GMCR+ state number; options: " + ", ".join(f"{o} ({dm})" for o, _, dm in c.options),
                       markup=False, soft_wrap=True)
         for dm, states in c.misperceived.items():
@@ -175,11 +205,12 @@ def show_stability(console: Console, result, scenario: Scenario) -> None:
             console.print(f"  {line}", markup=False, soft_wrap=True)
         if c.coalitions:
             concepts = tuple(k for k in result.concepts if k in c.coalition_stable)
-            console.print(_stability_table(console, f"Coalition stability: {escape(c.title)}", c, shown, concepts,
-                                           c.coalitions, c.coalition_stable, c.coalition_equilibria, caption),
+            console.print(_stability_table(console, f"Coalition stability: {escape(c.title)}", c, shown,
+                                           concepts, c.coalitions, c.coalition_stable, c.coalition_equilibria,
+                                           caption),
                           crop=False)
-            console.print("Players: the coalitions analysed as one each (a coalition improves when every member "
-                          "gains), every other decision maker alone. Equilibria — " + "; ".join(
+            console.print("Players: the coalitions analysed as one each (a coalition improves when every "
+                          "member gains), every other decision maker alone. Equilibria — " + "; ".join(
                               f"{CONCEPT_TITLES[k]}: {', '.join(c.coalition_equilibria[k]) or 'none'}"
                               for k in concepts) + ".", markup=False, soft_wrap=True)
         for note in c.coalition_notes:
@@ -206,7 +237,8 @@ def _stability_table(console: Console, title: str, c, shown, concepts, players, 
             cells.append("[bold green]EQ[/] all" if label in equilibria[k] else escape(who))
         table.add_row(str(s + 1), label + (" (sq)" if label == c.status_quo else ""), *cells)
     longest = max((len(w) for p in players for w in p.split()), default=1)
-    needed = len(str(len(c.states))) + len(c.states[0]) + 5 + len(concepts) * longest + 3 * (len(concepts) + 2) + 1
+    needed = (len(str(len(c.states))) + len(c.states[0]) + 5 + len(concepts) * longest
+              + 3 * (len(concepts) + 2) + 1)
     if needed > console.width:  # wider than the terminal (printed uncropped) rather than cut short
         table.width = needed
     return table
@@ -270,8 +302,8 @@ def show_process(console: Console, result, scenario: Scenario) -> None:
             ft.add_row(f.title, str(f.parties), pct(f.p_agree), f"{f.winset.value:.1%}")
         console.print(ft)
     for claim in result.claims:
-        console.print(f"[bold]{claim_question(result, claim, words)}[/] {claim_sentence(result, claim, words)}",
-                      soft_wrap=True)
+        console.print(f"[bold]{claim_question(result, claim, words)}[/] "
+                      f"{claim_sentence(result, claim, words)}", soft_wrap=True)
 
 
 def show_deterrence(console: Console, result, scenario: Scenario) -> None:
@@ -302,8 +334,8 @@ def show_escalation(console: Console, result, scenario: Scenario) -> None:
 
     console.print(headline(result), markup=False, soft_wrap=True, style="bold")
     package = PACKAGE in result.scenarios
-    risk = Table(title="Escalation risk by theatre and horizon (mean" + (": no measures → all measures)" if package
-                                                                        else ", no measures)"), title_justify="left")
+    risk = Table(title="Escalation risk by theatre and horizon (mean" + (
+        ": no measures → all measures)" if package else ", no measures)"), title_justify="left")
     risk.add_column("theatre")
     risk.add_column("months", justify="right")
     for rung in shown_rungs(result):
@@ -316,7 +348,8 @@ def show_escalation(console: Console, result, scenario: Scenario) -> None:
                 if package:
                     text += f" → {100 * result.risk(PACKAGE, t, h, rung).mean:.1f}%"
                 cells.append(text)
-            risk.add_row(escape(title) if k == 0 else "", str(h), *cells, end_section=k == len(result.horizons) - 1)
+            risk.add_row(escape(title) if k == 0 else "", str(h), *cells,
+                         end_section=k == len(result.horizons) - 1)
     console.print(risk)
     rows = effect_rows(result)
     if rows:
@@ -327,15 +360,16 @@ def show_escalation(console: Console, result, scenario: Scenario) -> None:
             table.add_row(*[escape(v) for v in row.values()])
         console.print(table)
     console.print("Intervals are over the uncertain inputs; 'any theatre' assumes the theatres escalate "
-                  "independently; the lower rungs and the measures' effects are judgement (see the scenario's "
-                  "sources).", style="dim", soft_wrap=True, markup=False)
+                  "independently; the lower rungs and the measures' effects are judgement (see the "
+                  "scenario's sources).", style="dim", soft_wrap=True, markup=False)
 
 
 def show_self_determination(console: Console, result, scenario: Scenario) -> None:
     """Past cases against the criteria, with symbols and the count met."""
     from ..report.selfdetermination_section import LEGEND, case_label, symbol
 
-    table = Table(title="Criteria for legitimate self-determination, applied to past cases", title_justify="left")
+    table = Table(title="Criteria for legitimate self-determination, applied to past cases",
+                  title_justify="left")
     table.add_column("case", ratio=1)
     for k, _ in enumerate(result.criteria, start=1):  # numbered columns, keyed below, to fit a terminal
         table.add_column(str(k), justify="center", no_wrap=True)
@@ -358,8 +392,8 @@ def show_forecast(console: Console, result, scenario: Scenario) -> None:
         console.print("No numeric issue to forecast.", style="dim")
         return
     tracks = Words(scenario).tracks
-    table = Table(title=f"Forecasts of the numeric issues (central values; {round(100 * result.level)}% intervals "
-                  f"over {result.draws:,} draws in results.json)", title_justify="left")
+    table = Table(title=f"Forecasts of the numeric issues (central values; {round(100 * result.level)}% "
+                  f"intervals over {result.draws:,} draws in results.json)", title_justify="left")
     table.add_column("issue", ratio=1)
     with_sq = any(i.status_quo is not None for i in result.issues)  # none on games, Genius domains
     if with_sq:
@@ -375,9 +409,57 @@ def show_forecast(console: Console, result, scenario: Scenario) -> None:
                           *[num(i, i.model(m).nominal) for m in result.models], solution_text(i, "nash"),
                           end_section=k == len(issues) - 1)
     console.print(table)
-    console.print("mean: the compromise model (capability x salience weighted mean); median: weighted median; "
-                  "challenge: expected-utility challenge model; condorcet: probabilistic Condorcet model; Nash: the "
-                  "Nash bargaining solution of the track's agreement space (— where the agreement space gives none).",
+    console.print("mean: the compromise model (capability x salience weighted mean); median: weighted "
+                  "median; challenge: expected-utility challenge model; condorcet: probabilistic Condorcet "
+                  "model; Nash: the Nash bargaining solution of the track's agreement space (— where the "
+                  "agreement space gives none).",
                   style="dim", markup=False, soft_wrap=True)
     for note in result.notes:
         console.print(note, style="dim", markup=False)
+
+
+def show_factors(console: Console, result, scenario: Scenario) -> None:
+    """Per common factor: what it stands for, the estimates it moves with their loadings, and how
+    the headline numbers move with it over the draws, strongest first."""
+    from ..report.factors_section import (
+        LOADINGS,
+        effects_caption,
+        intro,
+        shown_effects,
+        source_text,
+        strongest_sentence,
+        value,
+    )
+
+    for f in result.factors:
+        console.print(f"[bold]{escape(f.title)}[/bold] [dim]({escape(f.id)})[/dim]")
+        if f.note:
+            console.print(f.note.strip(), markup=False, soft_wrap=True)
+        if f.source:
+            console.print(f"Source: {source_text(f, scenario)}", style="dim", markup=False, soft_wrap=True)
+        console.print(strongest_sentence(f, result.draws), style="bold", markup=False, soft_wrap=True)
+        if f.estimates:
+            moved = Table(title="Estimates the factor moves", title_justify="left", expand=True)
+            moved.add_column("estimate", ratio=1, overflow="fold")
+            moved.add_column("loading", justify="right", no_wrap=True)
+            moved.add_column("moves", no_wrap=True)
+            for e in f.estimates:
+                moved.add_row(escape(e.label), f"{e.loading:+.2g}", e.moves)
+            console.print(moved)
+            console.print(LOADINGS, style="dim", markup=False, soft_wrap=True)
+        shown = shown_effects(f)
+        if shown:
+            title = f"Headline numbers by the factor ({result.draws:,} draws, seed {result.seed})"
+            table = Table(title=title, title_justify="left", expand=True)
+            table.add_column("headline [dim](analysis)[/dim]", ratio=1, overflow="fold")
+            for col in ("rank corr.", "strength", "factor low", "factor high"):
+                table.add_column(col, justify="right" if col != "strength" else "left", no_wrap=True)
+            for e in shown:
+                table.add_row(f"{escape(e.label)} [dim]({e.analysis})[/dim]", f"{e.rank_correlation:+.2f}",
+                              e.strength, value(e, e.low_third), value(e, e.high_third))
+            console.print(table)
+            console.print("factor low / high: the headline's mean when the factor is in its lowest / highest "
+                          "third of draws. " + effects_caption(f), style="dim", markup=False, soft_wrap=True)
+    console.print(intro(result), style="dim", markup=False, soft_wrap=True)
+    for note in result.notes:
+        console.print(note, style="dim", markup=False, soft_wrap=True)

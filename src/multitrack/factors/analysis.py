@@ -6,7 +6,12 @@ set of draws, so draw k of each is the same state of the world.
 The effect of a factor on a headline is Spearman's rank correlation between the factor's draws
 and the headline's, with the headline's mean when the factor lies in its lowest and its highest
 third of draws (the tornado reading of Saltelli et al. 2008, Global Sensitivity Analysis: The
-Primer, Wiley, ch. 1)."""
+Primer, Wiley, ch. 1). It measures how strongly the headline moves with the factor over the
+run's draws of the uncertain inputs, not how precisely the draws estimate anything. Each effect
+carries its strength in words (Cohen 1988, Statistical Power Analysis for the Behavioral
+Sciences, 2nd ed., sec. 3.2: 0.1 small, 0.3 medium, 0.5 large), and a correlation within the
+noise of the draws (|rho| < 1.96 / sqrt(draws - 1), the 95% band of rho when nothing is
+related) is called not detectable, so that no renderer has to judge."""
 
 from __future__ import annotations
 
@@ -17,22 +22,36 @@ import numpy as np
 from scipy.stats import rankdata
 
 from ..analysis import register
-from ..progress import ProgressCallback
+from ..progress import ProgressCallback, report
 from ..results import Result
 from ..scenario.model import Scenario
 from ..settlement import RunDraws, Settlement, settlement_of
+from ..settlement.draws import UncertainInput, uncertain_inputs
 
 #: The analyses whose headline numbers by draw (``result.headlines()``) are set against the factors.
 SAMPLING = ("forecast", "process", "deterrence", "escalation", "negotiation")
 
+#: Strength of a rank correlation in words: the smallest |rho| for each word (Cohen 1988, sec. 3.2).
+STRENGTHS = ((0.5, "strong"), (0.3, "moderate"), (0.1, "weak"), (0.0, "negligible"))
+#: The fields of a track's no-deal value in words.
+NO_DEAL_WORDS = {"value": "no-deal value", "cost_per_month": "no-deal cost per month"}
+#: The word for a correlation that the draws cannot tell from none.
+UNDETECTED = "not detectable"
+
 
 @dataclass(frozen=True)
 class FactorEstimate(Result):
-    """An estimate that loads on a factor: its label, its field in the scenario, its loading."""
+    """An estimate that loads on a factor: its label, its field in the scenario, its loading
+    (positive: the estimate rises with the factor; negative: it falls as the factor rises)."""
 
     label: str
     field: str
     loading: float
+
+    @property
+    def moves(self) -> str:
+        """Which way the estimate moves, in words."""
+        return "with the factor" if self.loading >= 0 else "against the factor"
 
 
 @dataclass(frozen=True)
@@ -45,6 +64,18 @@ class HeadlineEffect(Result):
     low_third: float    # the headline's mean when the factor is in its lowest third of draws
     high_third: float   # ... and in its highest third
     draws: int          # draws compared (the negotiation tournament plays the run's first few)
+    label: str = ""     # the headline in the scenario's words (titles for ids)
+    strength: str = ""  # the correlation in words: strong, moderate, weak, negligible, not detectable
+    share: bool = False  # the headline is a probability or a 0/1 outcome: its means are shares of draws
+
+    @property
+    def direction(self) -> str:
+        """Which way the headline moves as the factor rises, in words."""
+        return "rises with the factor" if self.rank_correlation > 0 else "falls as the factor rises"
+
+    @property
+    def detected(self) -> bool:
+        return self.strength != UNDETECTED
 
 
 @dataclass(frozen=True)
@@ -54,7 +85,13 @@ class FactorEffect(Result):
     note: str | None
     source: str | None
     estimates: tuple[FactorEstimate, ...]
-    effects: tuple[HeadlineEffect, ...]  # strongest first
+    effects: tuple[HeadlineEffect, ...]  # those the draws detect first, each part strongest first
+    locator: str | None = None           # where in the source
+
+    @property
+    def detected(self) -> tuple[HeadlineEffect, ...]:
+        """The effects the draws can tell from none, strongest first."""
+        return tuple(e for e in self.effects if e.detected)
 
 
 @dataclass(frozen=True)
@@ -63,6 +100,11 @@ class FactorsResult(Result):
     seed: int
     factors: tuple[FactorEffect, ...]
     notes: tuple[str, ...] = ()
+
+    @property
+    def noise_band(self) -> float:
+        """The |rank correlation| below which the run's draws cannot tell an effect from none."""
+        return noise_band(self.draws)
 
     def factor(self, factor_id: str) -> FactorEffect:
         found = [f for f in self.factors if f.id == factor_id]
@@ -78,21 +120,81 @@ class FactorsResult(Result):
             for k, e in enumerate(f.effects or (None,)):
                 row: dict[str, Any] = {"factor": f.title, "moves": moves if k == 0 else ""}
                 if e is not None:
-                    row.update(analysis=e.analysis, headline=e.headline, rank_correlation=e.rank_correlation,
-                               low_third=e.low_third, high_third=e.high_third)
+                    row.update(analysis=e.analysis, headline=e.label, rank_correlation=e.rank_correlation,
+                               strength=e.strength, low_third=e.low_third, high_third=e.high_third)
                 out.append(row)
         return out
 
 
 def factor_estimates(run: RunDraws, factor_id: str) -> tuple[FactorEstimate, ...]:
     """The uncertain estimates that load on ``factor_id``, in file order."""
-    return tuple(FactorEstimate(inp.label, inp.field, float(inp.estimate.factor.loading))
-                 for inp in run.inputs
+    return _loading_on(run.scenario, run.inputs, factor_id)
+
+
+def factor_loadings(scenario: Scenario) -> dict[str, tuple[FactorEstimate, ...]]:
+    """Per factor of the scenario (in its order), the estimates that load on it, without drawing
+    anything (for a summary of the scenario)."""
+    inputs = uncertain_inputs(scenario)
+    return {f.id: _loading_on(scenario, inputs, f.id) for f in scenario.factors}
+
+
+def _loading_on(scenario: Scenario, inputs: tuple[UncertainInput, ...],
+                factor_id: str) -> tuple[FactorEstimate, ...]:
+    return tuple(FactorEstimate(estimate_label(scenario, inp), inp.field, float(inp.estimate.factor.loading))
+                 for inp in inputs
                  if inp.estimate.factor is not None and inp.estimate.factor.id == factor_id)
 
 
+def estimate_label(scenario: Scenario, inp: UncertainInput) -> str:
+    """A reader's label for an estimate: names and titles for the no-deal values and the terms of
+    a crisis, whose field paths say little; the run's own label for the rest."""
+    path, names = inp.path, {a.id: a.name for a in scenario.actors}
+    if path[:1] == ("tracks",) and len(path) > 2:
+        track = scenario.tracks[path[1]].title
+        if path[2] == "no_deal" and len(path) > 4:
+            what = NO_DEAL_WORDS.get(path[4], path[4])
+            return f"{names.get(path[3], path[3])}'s {what}, {track}"
+        if path[2] == "talks_months":
+            return f"months of talks, {track}"
+    if path[:1] == ("deterrence",) and len(path) > 2:
+        crisis = scenario.deterrence[path[1]]
+        if path[2] == "challenger_value":
+            return f"{names.get(crisis.challenger, crisis.challenger)}'s prize from attacking, {crisis.title}"
+        if path[2] == "guarantees" and len(path) > 5:
+            return f"{str(path[5]).replace('_', ' ')}, {crisis.guarantees[path[3]].title}"
+    return inp.label
+
+
+def headline_label(scenario: Scenario, analysis: str, headline: str) -> str:
+    """A headline in the scenario's words: a leading track, issue or crisis id becomes its title."""
+    if analysis == "forecast":
+        titles = {i.id: i.label for _, i in scenario.issues()}
+    elif analysis == "deterrence":
+        titles = {c.id: c.title for c in scenario.deterrence}
+    else:
+        titles = {t.id: t.title for t in scenario.tracks}
+    head, _, rest = headline.partition(" ")
+    if head not in titles or not rest:
+        return headline
+    whole = rest.startswith("(") and rest.endswith(")") and rest.count("(") == 1
+    return f"{titles[head]}: {rest[1:-1] if whole else rest}"
+
+
+def noise_band(draws: int) -> float:
+    """Half-width of the 95% band of Spearman's rho between unrelated series of ``draws`` draws
+    (its standard error under independence is about 1 / sqrt(draws - 1))."""
+    return float(1.96 / np.sqrt(max(draws - 1, 1)))
+
+
+def strength(rho: float, draws: int) -> str:
+    """The correlation in words; "not detectable" within the 95% band of rho for unrelated draws."""
+    if abs(rho) < noise_band(draws):
+        return UNDETECTED
+    return next(word for bound, word in STRENGTHS if abs(rho) >= bound)
+
+
 def headline_effect(analysis: str, headline: str, factor: np.ndarray,
-                    values: np.ndarray) -> HeadlineEffect | None:
+                    values: np.ndarray, label: str = "") -> HeadlineEffect | None:
     """The effect of one factor on one headline over their common draws (the first ``len(values)``
     draws of the factor); None when the headline does not vary."""
     y = np.asarray(values, dtype=float)
@@ -105,7 +207,9 @@ def headline_effect(analysis: str, headline: str, factor: np.ndarray,
     rho = float(np.corrcoef(rx, ry)[0, 1])
     order = rankdata(x, method="ordinal")
     low, high = order <= y.size / 3, order > 2 * y.size / 3
-    return HeadlineEffect(analysis, headline, rho, float(y[low].mean()), float(y[high].mean()), int(y.size))
+    share = analysis != "forecast" and bool(y.min() >= 0 and y.max() <= 1)
+    return HeadlineEffect(analysis, headline, rho, float(y[low].mean()), float(y[high].mean()), int(y.size),
+                          label or headline, strength(rho, int(y.size)), share)
 
 
 @register("factors", "Common factors and their effect", order=90, uses=SAMPLING, reads=("settlement",),
@@ -117,27 +221,32 @@ def factor_analysis(scenario: Scenario, *, settlement: Settlement | None = None,
     lowest and highest third of draws)."""
     run = settlement_of(scenario, settlement).run
     scores = run.factor_draws()
-    headlines = [(name, label, values) for name in SAMPLING if name in (upstream or {})
-                 for label, values in upstream[name].headlines().items()]  # type: ignore[index]
+    given = upstream or {}
+    headlines = [(name, label, values) for name in SAMPLING if name in given
+                 for label, values in given[name].headlines().items()]
     out, constant = [], set()
     for k, f in enumerate(scenario.factors):
+        report(progress, "factors", k, len(scenario.factors))
         effects = []
         for name, label, values in headlines:
-            e = headline_effect(name, label, scores[:, k], values)
+            e = headline_effect(name, label, scores[:, k], values, headline_label(scenario, name, label))
             if e is None:
-                constant.add(f"{name}: {label}")
+                constant.add(f"{name}: {headline_label(scenario, name, label)}")
             else:
                 effects.append(e)
-        effects.sort(key=lambda e: -abs(e.rank_correlation))
-        out.append(FactorEffect(f.id, f.title, f.note, f.source.id if f.source else None,
-                                factor_estimates(run, f.id), tuple(effects)))
+        effects.sort(key=lambda e: (not e.detected, -abs(e.rank_correlation)))
+        note = f.note.strip() if f.note else None
+        out.append(FactorEffect(f.id, f.title, note, f.source.id if f.source else None,
+                                factor_estimates(run, f.id), tuple(effects),
+                                f.source.locator if f.source else None))
+    report(progress, "factors", len(scenario.factors), len(scenario.factors))
     notes = []
     unused = [f.id for f in out if not f.estimates]
     if unused:
         notes.append(f"no uncertain estimate loads on {', '.join(unused)}: such a factor moves nothing")
     if constant:
         notes.append(f"{len(constant)} headline number(s) do not vary over the draws and have no "
-                     f"correlation to show: {', '.join(sorted(constant))}")
+                     f"correlation to show: {'; '.join(sorted(constant))}")
     if not headlines:
         notes.append("no sampling analysis ran before this one: there are no headline numbers to compare")
     return FactorsResult(draws=run.draws, seed=run.seed, factors=tuple(out), notes=tuple(notes))

@@ -17,6 +17,7 @@ from . import (  # noqa: F401  (register their renderers)  # noqa: F401  (regist
     agreement_section,
     deterrence_section,
     escalation_section,
+    factors_section,
     forecast_section,
     negotiation_section,
     overview_section,

@@ -14,6 +14,7 @@ from .._version import __version__
 from ..analysis import available
 from ..deterrence.analysis import DeterrenceResult
 from ..escalation.analysis import EscalationResult
+from ..factors import FactorsResult
 from ..forecast.analysis import ForecastResult
 from ..negotiation.analysis import NegotiationAnalysisResult
 from ..overview import OverviewResult
@@ -58,7 +59,8 @@ def render_markdown(scenario: Scenario, results: dict[str, Any], *,
     titles = {spec.name: spec.title for spec in available()}
     when = (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     parts = [f"# {scenario.title}", "",
-             f"multitrack {__version__}, {when}" + (f"; estimates as of {scenario.as_of}" if scenario.as_of else ""),
+             f"multitrack {__version__}, {when}"
+             + (f"; estimates as of {scenario.as_of}" if scenario.as_of else ""),
              "", _summary(scenario, results)]
     for name, result in results.items():
         parts += [f"## {titles.get(name, name)}", "", _section(result, scenario, figures), ""]
@@ -161,7 +163,7 @@ def _frontier_table(t, words: Words) -> list[str]:
     for k in order[:FRONTIER_ROWS]:
         row = {words.issues.get(i, i): fmt(v) for i, v in t.frontier_outcomes[k].items()}
         raw = t.frontier_raw[k] if t.frontier_raw else (None,) * len(t.bargainers)
-        for a, u, r in zip(t.bargainers, t.frontier[k], raw):
+        for a, u, r in zip(t.bargainers, t.frontier[k], raw, strict=True):
             row[words.actors.get(a, a)] = f"{u:.2f}" + (f" (raw {raw_text(r)})" if r is not None else "")
         rows.append(row)
     more = (f" The first {FRONTIER_ROWS} of {len(order):,} are listed; results.json holds every one."
@@ -174,8 +176,10 @@ def _frontier_table(t, words: Words) -> list[str]:
 def _process(result: ProcessResult, scenario: Scenario, figures: Figures) -> str:
     words = Words(scenario)
     out = [f"{result.draws:,} draws of every uncertain estimate (seed {result.seed}); 95% intervals.", ""]
-    out += [f"- **{claim_question(result, c, words)}** {claim_sentence(result, c, words)}" for c in result.claims]
-    rows = [{"Track": words.tracks.get(t, t), **{DESIGN_NAMES[d.design]: pct(d.p_track[t]) for d in result.designs}}
+    out += [f"- **{claim_question(result, c, words)}** {claim_sentence(result, c, words)}"
+            for c in result.claims]
+    rows = [{"Track": words.tracks.get(t, t),
+             **{DESIGN_NAMES[d.design]: pct(d.p_track[t]) for d in result.designs}}
             for t in result.tracks]
     rows.append({"Track": "tracks agreed (mean)",
                  **{DESIGN_NAMES[d.design]: f"{d.mean_agreed.value:.2f}" for d in result.designs}})
@@ -186,14 +190,15 @@ def _process(result: ProcessResult, scenario: Scenario, figures: Figures) -> str
         out += [f"### Forums for {title}", "",
                 table([{"Forum": f.title, "Parties": f.parties, "Agrees": pct(f.p_agree),
                         "Win-set": f"{f.winset.value:.1%}"} for f in fc.forums]), "",
-                _figure(figures, f"forums-{fc.track}", forum_svg(fc), f"{title}: how often each forum agrees.")]
+                _figure(figures, f"forums-{fc.track}", forum_svg(fc),
+                        f"{title}: how often each forum agrees.")]
         out += [f"- {s}" for s in forum_landing(fc, words)] + [""]
     for d in result.designs:
         drivers = d.drivers.get("tracks agreed") or ()
         if drivers:
             out.append(_figure(figures, f"tornado-{d.design}", tornado_svg(drivers, DESIGN_NAMES[d.design]),
-                               f"{DESIGN_NAMES[d.design].capitalize()}: the estimates that move the number of "
-                               "tracks agreed most (mean with the estimate low vs high)."))
+                               f"{DESIGN_NAMES[d.design].capitalize()}: the estimates that move the number "
+                               "of tracks agreed most (mean with the estimate low vs high)."))
     return "\n".join(out)
 
 
@@ -214,9 +219,10 @@ def _stability(result: StabilityResult, scenario: Scenario, figures: Figures) ->
                     "equilibria; every state is in results.json._", ""]
         players = tuple(names.get(d, d) for d in c.decision_makers)
         rows = _stability_rows(c, shown, result.concepts, players, c.stable, c.equilibria, options=True)
-        out += [table(rows), "", "Column # gives the state's number in GMCR+ (its place among the feasible "
-                "states); each concept column names the parties for which the state is stable; **E** marks an "
-                "equilibrium.", ""]
+        out += [table(rows), "",
+                "Column # gives the state's number in GMCR+ (its place among the feasible states); each "
+                "concept column names the parties for which the state is stable; **E** marks an equilibrium.",
+                ""]
         out += _coalitions(c, shown, result.concepts, names)
     return "\n".join(out)
 
@@ -232,7 +238,7 @@ def _stability_rows(c, shown: tuple[str, ...], concepts: tuple[str, ...], player
         s = index[label]
         row = {"#": str(s + 1), "State": label + (" (status quo)" if label == c.status_quo else "")}
         if options:
-            row.update({o: ch for (o, _, _), ch in zip(c.options, label)})
+            row.update({o: ch for (o, _, _), ch in zip(c.options, label, strict=True)})
         for k in concepts:
             row[CONCEPT_TITLES[k]] = ", ".join(p for i, p in enumerate(players) if stable[k][s][i]) + (
                 " **E**" if label in equilibria[k] else "")
@@ -270,15 +276,16 @@ def _deterrence(result: DeterrenceResult, scenario: Scenario, figures: Figures) 
     )
 
     names = Words(scenario).actors
-    out = [f"{result.draws:,} draws of the uncertain terms (seed {result.seed}); 95% intervals. Where deterrence "
-           "fails, it fails for lack of credibility when a sure response would have deterred, and for lack of "
-           "capability when even a sure response would not.", ""]
+    out = [f"{result.draws:,} draws of the uncertain terms (seed {result.seed}); 95% intervals. Where "
+           "deterrence fails, it fails for lack of credibility when a sure response would have deterred, and "
+           "for lack of capability when even a sure response would not.", ""]
     out += [f"_{n}_" for n in result.notes]
     for c in result.crises:
         out += [f"### {c.title}", "", f"**{crisis_sentence(c, names)}** {nominal_sentence(c)}", "",
                 table(guarantee_rows(c, names)), ""]
         for g in c.guarantees:
-            out.append(_figure(figures, f"deterrence-{c.id}-{g.id}", deterrence_curve_svg(g.curve, term_label(g.curve.term)),
+            out.append(_figure(figures, f"deterrence-{c.id}-{g.id}",
+                               deterrence_curve_svg(g.curve, term_label(g.curve.term)),
                                curve_caption(c, g, names)))
     return "\n".join(out)
 
@@ -303,18 +310,20 @@ def _escalation(result: EscalationResult, scenario: Scenario, figures: Figures) 
               for rung in top_rungs(result) if (BASELINE, rung) in curve]
     if panels:
         out.append(_figure(figures, "escalation-curves", escalation_curves_svg(panels),
-                           "The chance that any theatre reaches the top rungs by each month, with no measures and "
-                           "with all measures together. " + caption_words(result)))
+                           "The chance that any theatre reaches the top rungs by each month, with no "
+                           "measures and with all measures together. " + caption_words(result)))
     if len(result.scenarios) > 1:
         measures = [s for s in result.scenarios if s != BASELINE]
         series = [(rung, colour, [result.effect(s, COMBINED, h, rung) for s in measures])
-                  for rung, colour in zip(top_rungs(result), ("#f58518", "#b3261e"))]
+                  for rung, colour in zip(top_rungs(result), ("#f58518", "#b3261e"), strict=True)]
         out += ["### What the measures take off the risk", "", table(effect_rows(result)), "",
                 _figure(figures, "escalation-effects",
                         escalation_effects_svg([result.scenarios[s] for s in measures], series,
-                                               f"risk reduction within {h} months, any theatre (percentage points)"),
-                        f"Risk reduction against no measures within {months_words(h)}, any theatre, in percentage "
-                        f"points with {round(100 * result.level)}% intervals over the uncertain inputs.")]
+                                               f"risk reduction within {h} months, any theatre "
+                                               "(percentage points)"),
+                        f"Risk reduction against no measures within {months_words(h)}, any theatre, in "
+                        f"percentage points with {round(100 * result.level)}% intervals over the uncertain "
+                        "inputs.")]
     return "\n".join(out)
 
 
@@ -331,8 +340,8 @@ def _forecast(result: ForecastResult, scenario: Scenario, figures: Figures) -> s
         out += [f"### {title}", "", table(forecast_rows(result, issues)), ""]
         out += [f"- {issue_sentence(result, i)}" for i in issues] + [""]
         out.append(_figure(figures, f"forecast-{track}", forecast_svg(result, issues, words.actors),
-                           f"{title}: each issue on its own range, with the actors' positions (sized by capability "
-                           "x salience), each model's forecast with its "
+                           f"{title}: each issue on its own range, with the actors' positions (sized by "
+                           "capability x salience), each model's forecast with its "
                            f"{round(100 * result.level)}% interval over the uncertain inputs, the bargaining "
                            "solutions" + (" and the status quo (dashed)." if any(i.status_quo is not None
                                                                                 for i in issues) else ".")))
@@ -353,8 +362,34 @@ def _negotiation(result: NegotiationAnalysisResult, scenario: Scenario, figures:
             out += [f"Not simulated: {t.skipped}", ""]
             continue
         cols, cells = strategy_table(t.strategies, t.any_deal)
-        rows = [{c[0].upper() + c[1:]: x for c, x in zip(cols, row)} for row in cells]
+        rows = [{c[0].upper() + c[1:]: x for c, x in zip(cols, row, strict=True)} for row in cells]
         out += [run_sentence(t, words), "", table(rows), "", *track_notes(t), ""]
+    return "\n".join(out)
+
+
+@md_renderer(FactorsResult)
+def _factors(result: FactorsResult, scenario: Scenario, figures: Figures) -> str:
+    from .factors_section import (
+        LOADINGS,
+        effect_rows,
+        effects_caption,
+        estimate_rows,
+        intro,
+        source_text,
+        strongest_sentence,
+    )
+
+    out = [f"_{intro(result)}_", ""] + [f"_{n}_\n" for n in result.notes]
+    for f in result.factors:
+        out += [f"### {f.title} ({f.id})", ""]
+        out += [f.note, ""] if f.note else []
+        out += [f"Source: {source_text(f, scenario)}", ""] if f.source else []
+        out += [f"**{strongest_sentence(f, result.draws)}**", ""]
+        if f.estimates:
+            out += [table(estimate_rows(f)), "", f"_{LOADINGS}_", ""]
+        rows = effect_rows(f)
+        if rows:
+            out += [table(rows), "", f"_{effects_caption(f)}_", ""]
     return "\n".join(out)
 
 
@@ -386,8 +421,8 @@ def _positions(scenario: Scenario) -> str:
                 row["Status quo"] = describe.status_quo_text(issue)
             for a in track.participants:
                 pos = issue.positions.get(a)
-                refs = "".join(f" [[{numbers[r.id]}]](#source-{numbers[r.id]})" for r in citations(pos, issue, track)) \
-                    if pos else ""
+                refs = "".join(f" [[{numbers[r.id]}]](#source-{numbers[r.id]})"
+                               for r in citations(pos, issue, track)) if pos else ""
                 row[names[a] + (" (veto)" if a in track.vetoes else "")] = \
                     (describe.position_text(issue, pos) + refs) if pos else "-"
             rows.append(row)
@@ -398,7 +433,8 @@ def _positions(scenario: Scenario) -> str:
 def _sources(scenario: Scenario) -> str:
     out = ["## Sources", ""]
     for i, s in enumerate(scenario.sources, start=1):
-        out.append(f'{i}. <a id="source-{i}"></a>{s.citation()}' + (f" {s.locator}" if getattr(s, "locator", None) else ""))
+        out.append(f'{i}. <a id="source-{i}"></a>{s.citation()}'
+                   + (f" {s.locator}" if getattr(s, "locator", None) else ""))
     return "\n".join(out) + "\n"
 
 

@@ -9,7 +9,16 @@ from .tracks import Qualified, Track, Weighted
 
 
 def estimate_text(est: EstimateModel | str) -> str:
-    """``0.7``, ``0.7 (pert 0.5-0.9)``, ``12 (normal sd 3)`` ..."""
+    """``0.7``, ``0.7 (pert 0.5-0.9)``, ``12 (normal sd 3)`` ...; an estimate that loads on a common
+    factor names it with its loading: ``15 (triangular 10-20; factor russia-hardline +0.5)``."""
+    text = _distribution_text(est)
+    factor = getattr(est, "factor", None)
+    if factor is not None and text.endswith(")"):
+        text = f"{text[:-1]}; factor {factor.id} {factor.loading:+g})"
+    return text
+
+
+def _distribution_text(est: EstimateModel | str) -> str:
     if isinstance(est, str):
         return est
     if isinstance(est, Fixed):
@@ -36,7 +45,7 @@ def domain_text(issue: IssueModel) -> str:
 
 
 def red_line_text(line: RedLineModel) -> str:
-    t = estimate_text(line.threshold)  # type: ignore[arg-type]
+    t = estimate_text(line.threshold)
     return {"equals": f"never {t}", "below": f"never below {t}", "above": f"never above {t}"}[line.relation]
 
 
@@ -46,11 +55,13 @@ def position_text(issue: IssueModel, pos: Position) -> str:
         assert pos.values is not None
         shape = _table_text(pos.values)
     elif pos.shape == "ideal":
-        shape = f"ideal {estimate_text(pos.ideal)}"  # type: ignore[arg-type]
+        assert pos.ideal is not None
+        shape = f"ideal {estimate_text(pos.ideal)}"
         if pos.loss.value == "quadratic":
             shape += " (quadratic loss)"
     elif pos.shape == "monotone":
-        shape = "more is better" if pos.monotone.value == "increasing" else "less is better"  # type: ignore[union-attr]
+        assert pos.monotone is not None
+        shape = "more is better" if pos.monotone.value == "increasing" else "less is better"
     else:
         assert pos.points is not None
         shape = _curve_text(pos.points)
@@ -102,7 +113,8 @@ def rule_text(track: Track, names: dict[str, str] | None = None) -> str:
     if isinstance(rule, Weighted):
         weights = ", ".join(f"{names.get(a, a)} {w:g}" for a, w in rule.weights.items())
         return (f"weighted vote: the accepting participants' weights reach {rule.threshold:g} of "
-                f"{sum(rule.weights.values()):g} ({weights}){', every veto player among them' if vetoes else ''}")
+                f"{sum(rule.weights.values()):g} ({weights})"
+                f"{', every veto player among them' if vetoes else ''}")
     if len(vetoes) == len(track.participants):
         return "unanimity: every participant accepts"
     if not vetoes:
@@ -114,7 +126,8 @@ def veto_text(track: Track, names: dict[str, str] | None = None) -> str:
     """Who holds a veto on the track, or that nobody does."""
     names = names or {}
     if not track.vetoes:
-        return "none: the vote alone decides" if isinstance(track.decision_rule, (Qualified, Weighted)) else "none"
+        return ("none: the vote alone decides" if isinstance(track.decision_rule, (Qualified, Weighted))
+                else "none")
     return ", ".join(names.get(a, a) for a in track.vetoes)
 
 
@@ -169,5 +182,5 @@ def track_lines(track: Track, names: dict[str, str] | None = None) -> list[str]:
 
 def status_quo_text(issue: IssueModel) -> str:
     """The status quo as written; empty on an issue of a track without a status quo."""
-    sq = issue.status_quo  # type: ignore[attr-defined]
+    sq = issue.status_quo
     return "" if sq is None else estimate_text(sq)
