@@ -192,6 +192,20 @@ def test_sections_are_skipped_where_a_scenario_has_none():
     assert not {"deterrence", "escalation", "self-determination"} & set(r)
 
 
+def test_self_determination_called_directly_without_the_section():
+    """analyze() skips the analysis on such a scenario; called directly it gives the built-in
+    criteria against the past cases and no track (it used to fail on the missing section)."""
+    from multitrack.selfdetermination import BUILTIN_IDS
+    from multitrack.selfdetermination.analysis import self_determination_analysis
+
+    s = multitrack.load("border-talks")
+    assert s.self_determination is None
+    r = self_determination_analysis(s)
+    assert r.track is None and {c.id for c in r.criteria} == BUILTIN_IDS
+    assert r.case("scotland-2014").cells["agreement_with_state"] == "met"
+    assert r.case("crimea-2014").cells["agreement_with_state"] == "not_met"
+
+
 def test_builtin_capabilities_follow_the_cinc_data():
     """The scenario's capability modes are the 2022 CINC shares in percent (where they fit)."""
     from multitrack.capability import CapabilityError, scenario_capabilities

@@ -106,7 +106,7 @@ def by_key(items: Iterable[T], wanted: tuple, key: Callable[[T], tuple], what: t
         known = list(dict.fromkeys(key_[k] for key_ in keys))
         if part not in known:
             raise UnknownIdError(what[k], part, known)
-    for item, key_ in zip(items, keys):
+    for item, key_ in zip(items, keys, strict=True):
         if key_ == tuple(wanted):
             return item
     raise UnknownIdError(" / ".join(what), tuple(wanted), keys)

@@ -42,7 +42,8 @@ class CalibrationResult:
 
     def rows(self) -> list[dict]:
         """Flat table of every estimate (kind 'base rate' or 'monthly transition')."""
-        out = [{"dataset": d, "kind": "base rate", **e.as_dict()} for d, es in self.estimates.items() for e in es]
+        out = [{"dataset": d, "kind": "base rate", **e.as_dict()}
+               for d, es in self.estimates.items() for e in es]
         out += [{"dataset": d, "kind": "monthly transition", "name": t.transition, **t.as_dict()}
                 for d, ts in self.transitions.items() for t in ts]
         return out

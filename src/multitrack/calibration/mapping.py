@@ -79,7 +79,8 @@ def fit_ladder(top: np.ndarray, days: np.ndarray, rungs: tuple[str, ...], below:
     out = []
     for j in range(k):
         q, soj = point[4 * j], point[4 * j + 1]
-        note = f"q={q:.3f} (share escalating), sojourn={soj:.2f} months" + (" (capped at 1)" if soj <= 1 else "")
+        note = (f"q={q:.3f} (share escalating), sojourn={soj:.2f} months"
+                + (" (capped at 1)" if soj <= 1 else ""))
         target_down = rungs[j - 1] if j else below
         if j < k - 1:
             out.append(TransitionEstimate(f"{rungs[j]}->{rungs[j + 1]}", point[4 * j + 2], lo[4 * j + 2],

@@ -88,7 +88,8 @@ def recommended_entries(result, *, level: float = 0.9, seed: int = 0, digits: in
         mode = min(max(_round(e["value"], digits), low), high)
         if not low < high:
             raise ScenarioUpdateError(f"{transition} ({dataset}): the interval is empty")
-        note = f"multitrack calibrate ({_LABELS[dataset]}, {level:.0%} bootstrap interval, seed {seed}): {e['note']}"
+        note = (f"multitrack calibrate ({_LABELS[dataset]}, {level:.0%} bootstrap interval, seed {seed}): "
+                f"{e['note']}")
         out[transition] = {"dist": "pert", "low": low, "mode": mode, "high": high, "source": source_id,
                            "note": note}
     return out
@@ -121,7 +122,8 @@ def _indent_of(text: str) -> tuple[int, int, int]:
         y = _yaml()
         y.indent(mapping=ind[0], sequence=ind[1], offset=ind[2])
         dumped = _dump(y, y.load(text)).splitlines()
-        score = sum(a == b for a, b in zip(lines, dumped))
+        # the texts may differ in length: lines past the shorter one simply do not count
+        score = sum(a == b for a, b in zip(lines, dumped, strict=False))
         if score > best_score:
             best, best_score = ind, score
         if dumped == lines:
@@ -179,7 +181,8 @@ def update_scenario_text(text: str, entries: dict[str, dict]) -> ScenarioUpdate:
         raise ScenarioUpdateError("the file is not a YAML mapping")
     esc = doc.get("escalation")
     if not isinstance(esc, CommentedMap) or not isinstance(esc.get("theatres"), list) or not esc["theatres"]:
-        raise ScenarioUpdateError("the scenario has no escalation section with theatres; nothing to calibrate")
+        raise ScenarioUpdateError("the scenario has no escalation section with theatres; nothing to "
+                                  "calibrate")
     update = ScenarioUpdate(text="")
     used: list[str] = []
     for t, theatre in enumerate(esc["theatres"]):
@@ -218,7 +221,8 @@ def _keep_untouched_lines(original: str, baseline: str, edited: str) -> str:
     are applied to ``original`` where each lies in a stretch that both share; if any does not, or
     the result does not hold the same data as ``edited``, ``edited`` is returned as it is.
     """
-    o, b, e = original.splitlines(keepends=True), baseline.splitlines(keepends=True), edited.splitlines(keepends=True)
+    o, b, e = (original.splitlines(keepends=True), baseline.splitlines(keepends=True),
+               edited.splitlines(keepends=True))
     b_to_o: dict[int, int] = {}
     for block in difflib.SequenceMatcher(None, o, b, autojunk=False).get_matching_blocks():
         for k in range(block.size):

@@ -10,6 +10,7 @@ import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import SupportsFloat
 
 import pandas as pd
 
@@ -44,9 +45,9 @@ def effective_year(nmc: pd.DataFrame, year: int) -> tuple[int, str | None]:
     return year, None
 
 
-def _cell(value: object) -> float | None:
+def _cell(value: SupportsFloat) -> float | None:
     """A float, or None where the data are missing."""
-    number = float(value)  # type: ignore[arg-type]
+    number = float(value)
     return None if math.isnan(number) else number
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
 from .._version import __version__
@@ -222,7 +222,7 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
         paths = write_report(folder, model, results, format=report_format)
     except MultitrackError as exc:
         _fail(str(exc))
-    for kind, path in paths.items():
+    for path in paths.values():
         out.print(f"wrote {path}", markup=False)
     if not no_record:  # after the report, so that a database problem never loses it
         record_run(db, scenario, model, results, {"only": only, "options": options, "workers": workers,
@@ -284,7 +284,7 @@ def _run(model, only, options, run_draws, workers, scheduler, checkpoint, quiet)
     store = None if checkpoint is None else (lambda fingerprint: CheckpointFile(checkpoint, fingerprint))
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(event: ProgressEvent) -> None:
             if event.task not in tasks:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import typer
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 backtest_app = typer.Typer(no_args_is_help=True,
@@ -34,7 +34,8 @@ def _iv(iv, signed: bool = False) -> str:
 
 @backtest_app.command("deu")
 def backtest_deu(
-    file: Path = typer.Argument(..., help="A DEU III issue file (tab- or comma-separated, one row per issue)."),
+    file: Path = typer.Argument(..., help="A DEU III issue file (tab- or comma-separated, one row per "
+                                          "issue)."),
     model: list[str] | None = typer.Option(None, "--model", "-m",
                                               help="Model to score (repeat for more; default: all of "
                                               "mean, median, challenge, condorcet)."),
@@ -68,6 +69,7 @@ def backtest_deu(
     report = run_backtest(data.issues, BacktestSettings(models=models, n_boot=boot, folds=folds, seed=seed))
     table = Table(title=f"Forecast backtest on {file.name}: mean absolute error (0-100 scale), "
                   "bootstrap 95% intervals by proposal")
+    justify: JustifyMethod
     for name, justify in (("model", "left"), ("issues", "right"), ("MAE [95% CI]", "right"),
                           ("MAE - mean [95% CI]", "right"), (f"{folds}-fold CV MAE [95% CI]", "right"),
                           ("CV MAE - mean [95% CI]", "right"), ("settings CV chose (folds)", "left")):
@@ -112,8 +114,9 @@ def forecast_ktab(
         _refuse(f"--scale {scale:g}: use a positive number (KTAB files use 100)")
     scenario = read_ktab(file, scale=scale)
     n_dims = len(scenario.dimensions)
-    _out.print(f"{scenario.name}: {len(scenario.actors)} actors, {n_dims} dimension{'' if n_dims == 1 else 's'}, "
-               f"positions and saliences on 0-{scenario.scale:g}; each dimension forecast as an issue of its own",
+    _out.print(f"{scenario.name}: {len(scenario.actors)} actors, {n_dims} "
+               f"dimension{'' if n_dims == 1 else 's'}, positions and saliences on 0-{scenario.scale:g}; "
+               "each dimension forecast as an issue of its own",
                markup=False, soft_wrap=True)
     table = Table()
     table.add_column("dimension")
@@ -121,7 +124,8 @@ def forecast_ktab(
         table.add_column(m, justify="right")
     cap = np.broadcast_to(scenario.power, scenario.positions.shape)
     configs = {"challenge": ChallengeConfig(salience_scale=scenario.scale)}
-    values = {m: np.atleast_1d(forecast(m, scenario.positions, scenario.saliences, cap, config=configs.get(m)))
+    values = {m: np.atleast_1d(forecast(m, scenario.positions, scenario.saliences, cap,
+                                        config=configs.get(m)))
               for m in names}
     for d, dim in enumerate(scenario.dimensions):
         table.add_row(dim, *[f"{values[m][d]:.2f}" for m in names])

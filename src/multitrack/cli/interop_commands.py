@@ -31,9 +31,10 @@ def import_genius(
     output: Path | None = typer.Option(None, "--output", "-o",
                                           help="Scenario file to write (default: <domain>.yaml)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
-    year: int | None = typer.Option(None, "--year", help="Publication year to cite in the sources "
-                                       "entry (default: a year the files state, else the year in the folder's "
-                                       "name, e.g. y2010, else the files' modification year)."),
+    year: int | None = typer.Option(None, "--year", help="Publication year to cite in the sources entry "
+                                                         "(default: a year the files state, else the year in "
+                                                         "the folder's name, e.g. y2010, else the files' "
+                                                         "modification year)."),
 ) -> None:
     """Import a Genius or GeniusWeb negotiation domain as a one-track scenario file."""
     from ..errors import Problem, ScenarioError
@@ -136,7 +137,8 @@ def _gmcr_summary(conflict, status_quo: str | None) -> str:
 def export_gmcr(
     scenario: str = typer.Argument(..., help="Built-in name or path to a scenario YAML file."),
     conflict: str | None = typer.Option(None, "--conflict", "-c",
-                                           help="Conflict to export (may be left out when there is only one)."),
+                                           help="Conflict to export (may be left out when there is only "
+                                               "one)."),
     output: Path = typer.Option(..., "--output", "-o", help="GMCR+ JSON file to write."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:

@@ -74,7 +74,7 @@ def _domain(scenario: str | None, track: str | None, genius: Path | None):
 def _discount_line(domain) -> str | None:
     if domain.discount is None or not (domain.discount < 1).any():
         return None
-    given = ", ".join(f"{p} {d:g}" for p, d in zip(domain.parties, domain.discount) if d < 1)
+    given = ", ".join(f"{p} {d:g}" for p, d in zip(domain.parties, domain.discount, strict=True) if d < 1)
     return (f"discount factors: {given} (as in Genius, a deal struck at time t of 0-1 is worth u * d^t, and "
             "so is the reservation value)")
 
@@ -187,7 +187,7 @@ def tournament_command(
     _out.print(interval_note(result.uncertain, result.draws, len(result.assignments), result.stochastic,
                              deal_error=max(errors) if errors else None), markup=False)
     if csv is not None:
-        import pandas as pd  # type: ignore[import-untyped]
+        import pandas as pd
 
         pd.DataFrame(result.rows()).to_csv(csv, index=False)
         _out.print(f"wrote {csv} ({len(result.rows())} assignments)", markup=False)

@@ -13,9 +13,10 @@ import io
 import math
 import os
 from pathlib import Path
+from typing import NoReturn
 
 import typer
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from ..errors import MultitrackError, ScenarioError
@@ -29,7 +30,7 @@ _DATA_HELP = (f"Folder with the shared data (holding conflict/). Default: ${DATA
               "./shared/data, ../shared/data and the checkout's ../shared/data that exists.")
 
 
-def _refuse(message: str) -> None:
+def _refuse(message: str) -> NoReturn:
     _err.print(" ".join(str(message).split()), markup=False)
     raise typer.Exit(2)
 
@@ -55,7 +56,8 @@ def resolve_data_root(given: Path | None, extra_env: tuple[str, ...] = ()) -> Pa
     for path in tried:
         if path.is_dir():
             return path
-    _refuse(f"no data folder found; tried {', '.join(str(p) for p in tried)}; give --data DIR or set ${DATA_ENV}")
+    _refuse(f"no data folder found; tried {', '.join(str(p) for p in tried)}; give --data DIR or set "
+            f"${DATA_ENV}")
     raise AssertionError  # not reached
 
 
@@ -97,7 +99,8 @@ _UNITS = {"cow": "disputes", "gml": "disputes", "icb": "crises with a violence c
 def calibrate_command(
     data: Path | None = typer.Option(None, "--data", help=_DATA_HELP),
     level: float = typer.Option(0.9, "--level", help="Level of every interval, e.g. 0.9 for 90%."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the bootstraps: the same seed gives the same intervals."),
+    seed: int = typer.Option(0, "--seed",
+                             help="Seed of the bootstraps: the same seed gives the same intervals."),
     reps: int = typer.Option(2000, "--reps", help="Bootstrap replicates for the monthly transitions."),
     csv_out: Path | None = typer.Option(None, "--csv", help="Also write every estimate as a CSV row."),
     scenario: str | None = typer.Option(None, "--scenario", help="Built-in name or scenario file whose "
@@ -127,7 +130,8 @@ def calibrate_command(
     if reps < 100:
         _refuse(f"--reps {reps}: give at least 100 bootstrap replicates")
     if (scenario is None) != (output is None):
-        _refuse("give --scenario and --output together: the calibrated copy of SCENARIO is written to --output")
+        _refuse("give --scenario and --output together: the calibrated copy of SCENARIO is written to "
+                "--output")
     if csv_out is not None:
         _check_output(csv_out, force, "--csv")
     text = model = None
@@ -146,7 +150,8 @@ def calibrate_command(
     except MultitrackError as exc:
         _refuse(str(exc))
     except (ValueError, KeyError, UnicodeDecodeError, OSError) as exc:  # a corrupt CSV (pandas parser)
-        _refuse(f"{root}: the conflict data cannot be read: {str(exc).splitlines()[0] if str(exc) else exc!r}")
+        _refuse(f"{root}: the conflict data cannot be read: "
+                f"{str(exc).splitlines()[0] if str(exc) else exc!r}")
     _show_calibration(result, level, seed, root)
 
     if csv_out is not None:
@@ -201,7 +206,7 @@ def _scenario_text(name: str):
         return model, Path(name).read_bytes().decode("utf-8-sig"), Path(name)
     except (OSError, UnicodeDecodeError) as exc:
         _refuse(f"{name}: cannot read: {exc}")
-        raise AssertionError  # not reached
+        raise AssertionError from exc  # not reached
 
 
 def _show_calibration(result, level: float, seed: int, root: Path) -> None:
@@ -210,6 +215,7 @@ def _show_calibration(result, level: float, seed: int, root: Path) -> None:
 
     pct = f"{level:.0%} interval"
     _out.print(f"Calibration from {root} ({pct}s; seed {seed})", markup=False)
+    just: JustifyMethod
     for dataset, estimates in result.estimates.items():
         source = SOURCES[dataset][1]
         n = estimates[0].n if estimates else 0
@@ -359,8 +365,8 @@ def _show_scenario_capabilities(model, scen) -> None:
         inside = ("yes" if low <= pct <= high else ("no, below" if pct < low else "no, above")) \
             if high > low else ("yes" if math.isclose(pct, central, rel_tol=0.05) else "no")
         table.add_row(f"{actor.id} ({actor.name})", f"{row.name} ({row.code})", f"{row.cinc:.4f}",
-                      f"{pct:.2f}%", f"{100 * row.share:.1f}%", _g(central), rng, f"{round(pct - central, 2) + 0.0:+.2f}",
-                      inside)
+                      f"{pct:.2f}%", f"{100 * row.share:.1f}%", _g(central), rng,
+                      f"{round(pct - central, 2) + 0.0:+.2f}", inside)
     _out.print(table)
 
 
@@ -393,12 +399,13 @@ def criteria_command(
         if sd is None:
             section_note = f"{scenario}: no self_determination section; the built-in criteria only"
         else:
-            for c in sd.criteria:
+            for own in sd.criteria:
                 origin = f"scenario {model.id}"
-                if c.source is not None:
-                    src = model.source(c.source.id)
-                    origin = f"{src.author + ', ' if src.author else ''}{src.title} ({src.publisher}, {src.year})"
-                extra.append(Criterion(c.id, c.label, c.description, c.needs_vote, origin))
+                if own.source is not None:
+                    src = model.source(own.source.id)
+                    origin = (f"{src.author + ', ' if src.author else ''}{src.title} "
+                              f"({src.publisher}, {src.year})")
+                extra.append(Criterion(own.id, own.label, own.description, own.needs_vote, origin))
             section_note = (f"{scenario}: {len(extra)} criteri{'on' if len(extra) == 1 else 'a'} added"
                             + (f"; negotiated on track {sd.track}" if sd.track else ""))
     try:

@@ -151,7 +151,7 @@ def evaluate_chunk(plan: _Plan, task: ChunkTask) -> dict[str, np.ndarray]:
         out[f"{crisis.id}/deterred"] = np.broadcast_to(res.deterred, (task.size,)).copy()
         out[f"{crisis.id}/margin"] = np.broadcast_to(res.margin, (task.size,)).astype(float)
         out[f"{crisis.id}/failure"] = np.broadcast_to(res.failure, (task.size,)).astype(np.int8)
-        for g, respond in zip(crisis.guarantees, res.respond):
+        for g, respond in zip(crisis.guarantees, res.respond, strict=True):
             out[f"{crisis.id}/{g.id}/respond"] = np.broadcast_to(respond, (task.size,)).astype(float)
             term, values = sweep_of(g, game)
             key = _key(g.id, term)

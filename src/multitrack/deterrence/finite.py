@@ -51,7 +51,8 @@ def to_finite(game: CrisisGame, draws: Mapping[str, object] | None = None, index
     war = np.array([[_war_payoffs(value, gs, [types[i][j][0] for i, j in enumerate(c)], r)
                      for r in range(2 ** len(gs))] for c in combos])
     labels = tuple(tuple(f"{t[0][0]}-{t[0][1]}" for t in ts) for ts in types)
-    return FiniteCrisis(("challenger",) + arrs.names, labels, np.array(combos, dtype=int).reshape(len(combos), -1),
+    return FiniteCrisis(("challenger",) + arrs.names, labels,
+                        np.array(combos, dtype=int).reshape(len(combos), -1),
                         prior, np.zeros((len(combos), 1 + len(gs))), war)
 
 
@@ -59,14 +60,16 @@ def _types(p: dict[str, float]) -> list[tuple[tuple[str, str], float]]:
     """(type, prior) for the types in TYPES with positive prior."""
     q, a = p["credibility"], p["ambiguity"]
     priors = (q * (1 - a), q * a, (1 - q) * (1 - a), (1 - q) * a)
-    return [(t, pr) for t, pr in zip(TYPES, priors) if pr > 0]
+    return [(t, pr) for t, pr in zip(TYPES, priors, strict=True) if pr > 0]
 
 
-def _war_payoffs(value: float, gs: list[dict[str, float]], types: list[tuple[str, str]], r: int) -> list[float]:
+def _war_payoffs(value: float, gs: list[dict[str, float]], types: list[tuple[str, str]],
+                 r: int) -> list[float]:
     """Payoffs after an attack when the guarantors with bit set in r respond, types as given."""
     resp = [(r >> i) & 1 for i in range(len(gs))]
-    challenger = value - sum(x * (p["war_cost"] + p["umbrella"] * p["nuclear_cost"]) for x, p in zip(resp, gs))
-    return [challenger] + [_guarantor_payoff(p, t, x) for p, t, x in zip(gs, types, resp)]
+    challenger = value - sum(x * (p["war_cost"] + p["umbrella"] * p["nuclear_cost"])
+                             for x, p in zip(resp, gs, strict=True))
+    return [challenger] + [_guarantor_payoff(p, t, x) for p, t, x in zip(gs, types, resp, strict=True)]
 
 
 def _guarantor_payoff(p: dict[str, float], typ: tuple[str, str], responds: int) -> float:

@@ -36,7 +36,8 @@ class Deterrence:
         """Closed-form equilibrium for each draw (solve.solve)."""
         return solve(self.game, draws)
 
-    def curve(self, parameter: str, values: object, draws: Mapping[str, object] | None = None) -> DeterrenceCurve:
+    def curve(self, parameter: str, values: object,
+              draws: Mapping[str, object] | None = None) -> DeterrenceCurve:
         """P(deterrence) as `parameter` sweeps `values` (curves.deterrence_curve)."""
         return deterrence_curve(self.game, parameter, values, draws)
 
@@ -44,6 +45,7 @@ class Deterrence:
         """The game at one draw as a finite game with a chance move (finite.to_finite)."""
         return to_finite(self.game, draws, index)
 
-    def equilibria(self, draws: Mapping[str, object] | None = None, index: int = 0) -> tuple[PureEquilibrium, ...]:
+    def equilibria(self, draws: Mapping[str, object] | None = None,
+                   index: int = 0) -> tuple[PureEquilibrium, ...]:
         """Pure PBE of the game at one draw by the general solver (general.pure_pbe)."""
         return pure_pbe(self.finite(draws, index))

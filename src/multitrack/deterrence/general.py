@@ -87,7 +87,8 @@ def pure_pbe(game: FiniteCrisis, tol: float = 1e-9) -> tuple[PureEquilibrium, ..
 
 
 def _equilibrium(game: FiniteCrisis, table: np.ndarray, profile: tuple[int, ...]) -> PureEquilibrium:
-    strategies = tuple(tuple(bool(a) for a in strategy_table(n)[s]) for n, s in zip(game.n_types, profile[1:]))
+    strategies = tuple(tuple(bool(a) for a in strategy_table(n)[s])
+                       for n, s in zip(game.n_types, profile[1:], strict=True))
     respond = tuple(float(sum(game.prior[game.profiles[:, i] == t].sum() for t, a in enumerate(st) if a))
                     for i, st in enumerate(strategies))
     return PureEquilibrium(bool(profile[0]), strategies, respond, tuple(float(x) for x in table[profile]))

@@ -8,6 +8,7 @@ values (Fearon 1997; Schelling 1966, *Arms and Influence*, Yale UP; Zagare & Kil
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from multitrack.deterrence.model import Guarantee
 
@@ -38,4 +39,5 @@ def patron(name: str, regime_value: float, regime_threat: float = 1.0, **terms: 
 
 def with_terms(guarantee: Guarantee, **terms: float) -> Guarantee:
     """The same guarantor with some terms changed (e.g. a tripwire added to a clause)."""
-    return replace(guarantee, **terms)
+    changes: dict[str, Any] = dict(terms)  # numeric fields only; mypy would match them to name and kind
+    return replace(guarantee, **changes)

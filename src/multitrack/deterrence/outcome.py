@@ -60,14 +60,14 @@ class DeterrenceOutcome:
         unknown = chosen - set(self.names)
         if unknown:
             raise KeyError(f"unknown guarantors: {sorted(unknown)}")
-        parts = [p if n in chosen else 1 - p for n, p in zip(self.names, self.respond)]
+        parts = [p if n in chosen else 1 - p for n, p in zip(self.names, self.respond, strict=True)]
         return self.attack * np.prod(parts, axis=0) if parts else self.attack.astype(float)
 
     def as_arrays(self) -> dict[str, np.ndarray]:
         """Flat name -> array mapping, for a Monte Carlo engine or a table."""
         out = {"deterred": self.deterred, "margin": self.margin, "expected_cost": self.expected_cost,
                "failure": self.failure, "unopposed": self.outcome_probability(())}
-        for name, p, d in zip(self.names, self.respond, self.capability):
+        for name, p, d in zip(self.names, self.respond, self.capability, strict=True):
             out[f"{name}.respond"] = p
             out[f"{name}.capability"] = d
         return out

@@ -39,7 +39,7 @@ def game_arrays(game: CrisisGame, draws: Mapping[str, object] | None = None) -> 
         raise KeyError(f"unknown deterrence parameters: {sorted(unknown)}")
     keys = game.parameter_names()
     values = [_value(game, key, draws) for key in keys]
-    arrays = dict(zip(keys, np.broadcast_arrays(*values)))
+    arrays = dict(zip(keys, np.broadcast_arrays(*values), strict=True))
     for key, arr in arrays.items():
         _check_range(key, arr)
     per_g = tuple({p: arrays[f"{g}.{p}"] for p in guarantee_parameters()} for g in game.names)

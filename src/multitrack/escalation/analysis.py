@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from itertools import pairwise
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -142,7 +143,7 @@ def model_of(spec: Escalation) -> tuple[Ladder, tuple[Theatre, ...], tuple[Measu
     """The ladder, theatres and measures with every number named by its draw key."""
     rungs = tuple(spec.rungs)
     ladder = Ladder(rungs, spec.absorbing_top)
-    pairs = list(zip(rungs, rungs[1:]))
+    pairs = list(pairwise(rungs))
     theatres = []
     for t in spec.theatres:
         up = tuple(_up_key(t.id, f"{a}->{b}") for a, b in pairs)

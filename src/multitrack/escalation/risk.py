@@ -107,14 +107,16 @@ def scenario_sets(measures: Sequence[Measure]) -> dict[str, tuple[Measure, ...]]
     names = [m.name for m in measures]
     if len(set(names)) != len(names) or {BASELINE, PACKAGE} & set(names):
         raise ValueError("measure names must be distinct and not 'none' or 'package'")
-    sets = {BASELINE: ()} | {m.name: (m,) for m in measures}
+    sets: dict[str, tuple[Measure, ...]] = {BASELINE: ()}
+    sets |= {m.name: (m,) for m in measures}
     if measures:
         sets[PACKAGE] = tuple(measures)
     return sets
 
 
 def escalation_risk(ladder: Ladder, theatres: Sequence[Theatre], measures: Sequence[Measure],
-                    draws: Mapping[str, np.ndarray], horizons: Sequence[int] = (12, 60, 120)) -> EscalationRisk:
+                    draws: Mapping[str, np.ndarray],
+                    horizons: Sequence[int] = (12, 60, 120)) -> EscalationRisk:
     """Risk of reaching each rung within each horizon for every scenario, vectorised over draws."""
     names = [t.name for t in theatres]
     if not names or len(set(names)) != len(names) or COMBINED in names:

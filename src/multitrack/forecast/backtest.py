@@ -26,7 +26,7 @@ def _grid(cls, **axes) -> tuple[Any, ...]:
     keys = list(axes)
     out = []
     for values in itertools.product(*(axes[k] for k in keys)):
-        cfg = cls(**dict(zip(keys, values)))
+        cfg = cls(**dict(zip(keys, values, strict=True)))
         if cfg not in out:
             out.append(cfg)
     return tuple(out)
@@ -42,7 +42,8 @@ def _challenge_grid() -> tuple[ChallengeConfig, ...]:
 #: Settings searched when a model is tuned (cross-validation picks one per fold).
 DEFAULT_GRIDS: dict[str, tuple[Any, ...]] = {
     "challenge": _challenge_grid(),
-    "condorcet": _grid(CondorcetConfig, contest_power=(0.5, 1.0, 2.0, 4.0, 8.0), include_status_quo=(False, True)),
+    "condorcet": _grid(CondorcetConfig, contest_power=(0.5, 1.0, 2.0, 4.0, 8.0),
+                       include_status_quo=(False, True)),
 }
 
 

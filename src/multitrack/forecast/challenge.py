@@ -302,15 +302,14 @@ def run_challenge(positions, saliences, capabilities, status_quo=None,
     x = b.positions.copy()
     converged = np.zeros(x.shape[0], dtype=bool)
     done = 0
-    for done in range(1, cfg.rounds + 1):  # rounds, never issues, are looped over
+    for step in range(1, cfg.rounds + 1):  # rounds, never issues, are looped over
+        done = step
         new = _round(x, w, sal, b.valid, span, cfg).new_positions
         moved = np.where(b.valid, np.abs(new - x), 0.0).max(axis=1)
         x = np.where(usable[:, None], new, x)
         converged = moved <= cfg.tolerance * span
         if converged.all():
             break
-    else:
-        done = cfg.rounds
     if cfg.outcome == "median":
         out = _median(x, w, b.valid, span)
     else:

@@ -155,7 +155,8 @@ def read_deu(path: Path | str) -> DeuData:
     try:
         next(records)
     except csv.Error as exc:
-        raise _fail(name, f"the header line is not well-formed {_DELIMITER_NAMES[delimiter]} text: {exc}", 1) from None
+        raise _fail(name, f"the header line is not well-formed {_DELIMITER_NAMES[delimiter]} text: {exc}",
+                    1) from None
     n = len(ACTORS)
     pos_rows, sal_rows, cap_rows, sq_rows, out_rows, ids, groups = [], [], [], [], [], [], []
     skipped: list[tuple[str, str]] = []
@@ -168,7 +169,8 @@ def read_deu(path: Path | str) -> DeuData:
         except StopIteration:
             break
         except csv.Error as exc:
-            raise _fail(name, f"not well-formed {_DELIMITER_NAMES[delimiter]} text: {exc}", records.line_num) from None
+            raise _fail(name, f"not well-formed {_DELIMITER_NAMES[delimiter]} text: {exc}",
+                        records.line_num) from None
         lineno = first_line
         if not any(f.strip() for f in fields):
             continue
@@ -213,7 +215,8 @@ def read_deu(path: Path | str) -> DeuData:
         sal = np.where(need, IMPUTED_SALIENCE, sal)
         sal = np.where(np.isnan(pos), np.nan, sal)
         # a state with a position took part, so the decision came after it joined
-        joined = [ACCESSION[a] for a, p in zip(ACTORS, pos) if a in ACCESSION and not np.isnan(p)]
+        joined = [ACCESSION[a] for a, p in zip(ACTORS, pos, strict=True)
+                  if a in ACCESSION and not np.isnan(p)]
         when = max([date, *joined])
         cap = capabilities(when, proc)
         rp = number("rp", unknown=_NO_VALUE + ("999",))
@@ -269,8 +272,9 @@ def _deu_header(line: str, needed: list[str], name: str) -> tuple[str, list[str]
             best = (found, delimiter, fields)
     found, delimiter, fields = best
     if found <= 0:
-        raise _fail(name, "not a DEU III issue file: its first line should name the columns (prnr, isnr, intro, "
-                    "proc, p<actor> and s<actor> for each actor, rp, out), separated by tabs or commas", 1)
+        raise _fail(name, "not a DEU III issue file: its first line should name the columns (prnr, isnr, "
+                          "intro, proc, p<actor> and s<actor> for each actor, rp, out), separated by tabs or "
+                          "commas", 1)
     return delimiter, fields
 
 

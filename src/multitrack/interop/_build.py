@@ -195,12 +195,12 @@ def build_scenario(domain: Domain) -> GeniusImport:
     source_id = "genius-domain"
     comments: dict[Path_, str] = {}
 
-    actors = []
-    for k, (aid, name, prof) in enumerate(zip(actor_ids, names, domain.profiles)):
+    actors: list[dict[str, Any]] = []
+    for aid, name, prof in zip(actor_ids, names, domain.profiles, strict=True):
         actors.append({"id": aid, "name": name, "kind": "state", "capability": 1,
                        "description": f"Genius profile {prof.file}"})
     issues = []
-    for j, (iid, issue) in enumerate(zip(issue_ids, domain.issues)):
+    for j, (iid, issue) in enumerate(zip(issue_ids, domain.issues, strict=True)):
         entry: dict[str, Any] = {"id": iid, "title": issue.name, "kind": issue.kind}
         if issue.kind == "categorical":
             entry["options"] = list(issue.options or [])
@@ -210,7 +210,8 @@ def build_scenario(domain: Domain) -> GeniusImport:
                 entry["grid"] = issue.grid
         if issue.note:
             comments[("tracks", 0, "issues", j, "kind")] = issue.note
-        entry["positions"] = {aid: prof.positions[j] for aid, prof in zip(actor_ids, domain.profiles)}
+        entry["positions"] = {aid: prof.positions[j]
+                              for aid, prof in zip(actor_ids, domain.profiles, strict=True)}
         issues.append(entry)
 
     track: dict[str, Any] = {
@@ -219,13 +220,14 @@ def build_scenario(domain: Domain) -> GeniusImport:
         "participants": list(actor_ids),
         "veto_players": list(actor_ids),
         "source": source_id,
-        "reservation_values": {aid: p.reservation for aid, p in zip(actor_ids, domain.profiles)},
+        "reservation_values": {aid: p.reservation for aid, p in zip(actor_ids, domain.profiles, strict=True)},
     }
-    discounts = {aid: p.discount for aid, p in zip(actor_ids, domain.profiles) if p.discount is not None}
+    discounts = {aid: p.discount for aid, p in zip(actor_ids, domain.profiles, strict=True)
+                 if p.discount is not None}
     if discounts:
         track["discount_factors"] = discounts
     track["issues"] = issues
-    for aid, prof in zip(actor_ids, domain.profiles):
+    for aid, prof in zip(actor_ids, domain.profiles, strict=True):
         comments[("tracks", 0, "reservation_values", aid)] = prof.reservation_note
         if prof.discount is not None and prof.discount_note:
             comments[("tracks", 0, "discount_factors", aid)] = prof.discount_note

@@ -37,7 +37,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
@@ -128,7 +128,7 @@ def parse_xml(raw: bytes, file: str) -> XmlDoc:
     def end(tag: str) -> None:
         stack.pop()
 
-    def refuse(*_: Any) -> None:
+    def refuse(*_: Any) -> NoReturn:
         raise _Refused()
 
     parser.StartElementHandler = start
@@ -291,7 +291,8 @@ def _numeric_points(doc: XmlDoc, element: ET.Element, issue: Issue, kind: str) -
     evaluator = element.find("evaluator")
     if evaluator is None:
         raise doc.error(element, f"{kind} issue {name!r} has no <evaluator>")
-    lo, hi = float(issue.low), float(issue.high)  # type: ignore[arg-type]
+    assert issue.low is not None and issue.high is not None  # _domain_issues gives every numeric issue both
+    lo, hi = float(issue.low), float(issue.high)
     if kind == "integer":
         base = element.get("lowerbound")
         lb = issue.low if base is None else doc.whole(element, "lowerbound", f"lower bound of issue {name!r}")
@@ -302,7 +303,7 @@ def _numeric_points(doc: XmlDoc, element: ET.Element, issue: Issue, kind: str) -
             return _clamp01(offset + slope * (x - lb))
 
         corners = [] if slope == 0 else [lb + (t - offset) / slope for t in (0.0, 1.0)]
-        return _points(issue.low, issue.high, f_int, corners)  # type: ignore[arg-type]
+        return _points(issue.low, issue.high, f_int, corners)
     ftype = (evaluator.get("ftype") or "").strip().lower()
     if ftype == "linear":
         p0 = doc.number(evaluator, "parameter0", f"parameter0 (offset) of the evaluator of issue {name!r}")
@@ -370,9 +371,9 @@ def _profile(doc: XmlDoc, issues: list[_XmlIssue], stem: str) -> Profile:
     notes: list[str] = []
     for di in issues:
         issue = di.issue
-        element = by_index.get(di.index)
-        if element is None:
+        if di.index not in by_index:
             raise doc.error(objective, f"no evaluation of issue {issue.name!r} (index {di.index})")
+        element = by_index[di.index]
         if element.get("name") is not None and element.get("name") != issue.name:
             raise doc.error(element, f"issue index {di.index} is named {element.get('name')!r} here but "
                             f"{issue.name!r} in the domain")
@@ -622,7 +623,7 @@ def export_genius(scenario: Any, track_id: str, folder: Path | str) -> ExportRep
     names = _genius_names(track.issues)
     columns: list[_Column] = []
     discretised: list[str] = []
-    for issue, name in zip(track.issues, names):
+    for issue, name in zip(track.issues, names, strict=True):
         held = {a: p for a, p in issue.positions.items() if a in actors}
         if issue.kind in ("categorical", "ordinal"):
             xs = np.arange(len(issue.options), dtype=float)
@@ -666,15 +667,15 @@ def export_genius(scenario: Any, track_id: str, folder: Path | str) -> ExportRep
             sal.append(float(pos.salience.nominal))
             lows.append(float(np.min(v)))
             highs.append(float(np.max(v)))
-        u_min = sum(s * lo_ for s, lo_ in zip(sal, lows))
-        u_max = sum(s * hi_ for s, hi_ in zip(sal, highs))
+        u_min = sum(s * lo_ for s, lo_ in zip(sal, lows, strict=True))
+        u_max = sum(s * hi_ for s, hi_ in zip(sal, highs, strict=True))
         raw_reservation = float(model.reservation[0, actors.index(actor)])
-        exact = all(lo_ >= 0 for lo_, s in zip(lows, sal) if s > 0) and u_max <= EXACT_UP_TO
+        exact = all(lo_ >= 0 for lo_, s in zip(lows, sal, strict=True) if s > 0) and u_max <= EXACT_UP_TO
         ws: list[float] = []
         es: list[Any] = []
         if exact:
             scaling[actor] = (0.0, 1.0)
-            for col, s, hi_ in zip(columns, sal, highs):
+            for col, s, hi_ in zip(columns, sal, highs, strict=True):
                 v = col.values.get(actor)
                 if v is None or s == 0 or hi_ <= 0:
                     ws.append(0.0)
@@ -687,7 +688,7 @@ def export_genius(scenario: Any, track_id: str, folder: Path | str) -> ExportRep
             span = u_max - u_min
             factor = 1.0 / span if span > 0 else 0.0
             scaling[actor] = (u_min, factor)
-            for col, s, lo_, hi_ in zip(columns, sal, lows, highs):
+            for col, s, lo_, hi_ in zip(columns, sal, lows, highs, strict=True):
                 v = col.values.get(actor)
                 if v is None or s == 0 or hi_ <= lo_ or factor == 0:
                     ws.append(0.0)
@@ -801,7 +802,9 @@ def _profile_xml(track: Any, columns: list[_Column], weights: list[float], evals
                  reservation: float, discount: float | None) -> ET.Element:
     root = ET.Element("utility_space")
     objective = _objective(root, track)
-    for i, (col, e) in enumerate(zip(columns, evals), start=1):
+    lo: float  # an int on an integer issue
+    hi: float
+    for i, (col, e) in enumerate(zip(columns, evals, strict=True), start=1):
         element = _issue_element(objective, i, col)
         if col.form == "discrete":
             for k, label in enumerate(col.labels):

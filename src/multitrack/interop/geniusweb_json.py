@@ -66,7 +66,7 @@ class _Doc:
             raise self.error(path + (key,), "required key is missing")
         value = node[key]
         if not isinstance(value, kind) or isinstance(value, bool):
-            names = {dict: "an object", list: "a list", str: "text"}
+            names: dict[type, str] = {dict: "an object", list: "a list", str: "text"}
             kinds = kind if isinstance(kind, tuple) else (kind,)
             want = " or ".join(dict.fromkeys(names.get(k, "a number") for k in kinds))
             raise self.error(path + (key,), f"expected {want}")
@@ -215,7 +215,7 @@ def _profile(doc: _Doc, domain_name: str, issues: list[Issue], numbers: list[lis
     positions: list[dict[str, Any]] = []
     value_utility: list[Any] = []   # per issue: function value -> Decimal utility
     weight_of: list[Decimal] = []
-    for issue, values in zip(issues, numbers):
+    for issue, values in zip(issues, numbers, strict=True):
         wpath = base + ("issueWeights", issue.name)
         if issue.name not in weights:
             raise doc.error(wpath, "no weight for this issue")
@@ -265,7 +265,7 @@ def _profile(doc: _Doc, domain_name: str, issues: list[Issue], numbers: list[lis
         for key in bid_values:
             if key not in names:
                 raise doc.error(rpath + ("issuevalues", key), "not an issue of the domain")
-        for issue, weight, fn in zip(issues, weight_of, value_utility):
+        for issue, weight, fn in zip(issues, weight_of, value_utility, strict=True):
             if issue.name not in bid_values:
                 continue
             u = fn(bid_values[issue.name])

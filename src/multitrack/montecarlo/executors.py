@@ -90,7 +90,7 @@ def _quiet_dask(level: int = logging.WARNING) -> Iterator[None]:
     try:
         yield
     finally:
-        for lg, old in zip(loggers, before):
+        for lg, old in zip(loggers, before, strict=True):
             lg.setLevel(old)
 
 
@@ -170,7 +170,7 @@ class DaskExecutor(_Closing):
                 self._cluster.close()
 
 
-def make_executor(workers: int = 1, scheduler: str | None = None) -> Executor:
+def make_executor(workers: int = 1, scheduler: str | None = None) -> SerialExecutor | DaskExecutor:
     """The executor a run asks for: a scheduler address connects to it, several workers start a
     local Dask cluster, one worker runs in this process."""
     if scheduler:

@@ -206,7 +206,8 @@ class NegotiationDomain:
         """An outcome in the issues' own terms (value indices when no labels are known)."""
         idx = np.unravel_index(int(index), self.shape)
         if self.labels and self.issues:
-            return {iid: self.labels[i][int(k)] for i, (iid, k) in enumerate(zip(self.issues, idx))}
+            return {iid: self.labels[i][int(k)]
+                    for i, (iid, k) in enumerate(zip(self.issues, idx, strict=True))}
         return {f"i{i}": int(k) for i, k in enumerate(idx)}
 
     # ---- the decision rule -----------------------------------------------------------------

@@ -129,7 +129,7 @@ class NegotiationResult(Result):
         return [{"party": p, "strategy": s, "agreed": self.agreed, "round": self.round, "utility": u,
                  "normalised": nu, "gain": g, "acceptable": a}
                 for p, s, u, nu, g, a in zip(self.parties, self.strategies, self.utility, self.normalised,
-                                              self.gain, self.accepted_by)]
+                                              self.gain, self.accepted_by, strict=True)]
 
 
 def measure(domain: NegotiationDomain, agreed: np.ndarray, outcomes: np.ndarray,
@@ -255,7 +255,7 @@ def negotiate(domain: NegotiationDomain, strategies: Sequence[Strategy], *,
     tr_o, tr_p, tr_r = (np.zeros(size, dtype=np.int64) for _ in range(3))
     votes = np.zeros(domain.n_parties, dtype=np.int64)
     s32 = int(np.random.SeedSequence(seed).generate_state(1)[0])
-    status, rnd, outcome, n_off = run_one(  # type: ignore[call-arg]
+    status, rnd, outcome, n_off = run_one(  # type: ignore[call-arg]  # mypy cannot count starred args
         *args, codes, params, turn, config.deadline, float(config.tolerance), float(config.below_slack), s32,
         config.record_offers, tr_o, tr_p, tr_r, votes)
     agreed = status == AGREED
@@ -306,8 +306,9 @@ def negotiate_many(domain: NegotiationDomain, assignments: Sequence[Sequence[Str
     outcomes = np.zeros(n_runs, dtype=np.int64)
     n_offers = np.zeros(n_runs, dtype=np.int64)
     votes = np.zeros((n_runs, k), dtype=np.int64)
-    run_many(*args, codes, params, turn, config.deadline, float(config.tolerance),  # type: ignore[call-arg]
-             float(config.below_slack), seeds, status, rounds, outcomes, n_offers, votes)
+    run_many(*args, codes, params, turn,  # type: ignore[call-arg]  # mypy cannot count starred args
+             config.deadline, float(config.tolerance), float(config.below_slack), seeds, status, rounds,
+             outcomes, n_offers, votes)
     agreed = status == AGREED
     m = measure(domain, agreed, outcomes, distances=config.distances)
     return {"status": status, "agreed": agreed, "round": np.where(agreed, rounds, -1), "outcome": outcomes,

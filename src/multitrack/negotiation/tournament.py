@@ -131,7 +131,7 @@ class TournamentResult(Result):
                                    "agreement_high": a.agreement.high, "round": a.round.value,
                                    "distance_pareto": a.distance_pareto.value,
                                    "distance_nash": a.distance_nash.value}
-            for p, u, g in zip(self.parties, a.utility, a.gain):
+            for p, u, g in zip(self.parties, a.utility, a.gain, strict=True):
                 row[f"utility:{p}"] = u.value
                 row[f"gain:{p}"] = g.value
             out.append(row)
@@ -246,7 +246,7 @@ def run_tournament(utilities, strategies: Sequence[Strategy] = DEFAULT_STRATEGIE
     plan = [i for i, n in enumerate(runs_of) for _ in range(n)]
     seq = np.random.SeedSequence(seed)
     per_draw = []
-    for dom, child in zip(draws, seq.spawn(len(draws))):
+    for dom, child in zip(draws, seq.spawn(len(draws)), strict=True):
         seeds = child.generate_state(len(plan), dtype=np.uint32).astype(np.int64)
         per_draw.append(negotiate_many(dom, [pool[i] for i in plan], config=config.protocol, seeds=seeds))
     cat = {key: np.concatenate([o[key] for o in per_draw]) for key in per_draw[0]}

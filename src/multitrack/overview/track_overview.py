@@ -65,9 +65,9 @@ def _issue_room(scenario: Scenario, track: Track, issue: IssueModel) -> IssueRoo
     rejected = () if sq is None else tuple(a for a, pos in issue.positions.items()
                                            if breaks_red_lines(issue, pos.red_lines, sq))
     return IssueRoom(
-        issue_id=issue.id, title=issue.label, kind=issue.kind,  # type: ignore[attr-defined]
+        issue_id=issue.id, title=issue.label, kind=issue.kind,
         n_values=len(values), status_quo=sq,
-        open_values=tuple(v for v, ok in zip(values, joint) if ok),
+        open_values=tuple(v for v, ok in zip(values, joint, strict=True) if ok),
         blocking_pairs=pairs, status_quo_rejected_by=rejected,
     )
 

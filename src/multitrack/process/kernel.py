@@ -58,7 +58,8 @@ def solve_batch(space: Preferences, threads: int = 1) -> TrackDraws:
         t, al, r, tl, isp = (x[lo_d:hi_d] for x in inputs)
         work = (np.zeros((i_n, v_n), dtype=np.int64), np.zeros(i_n, dtype=np.int64), np.zeros((i_n + 1, a_n)),
                 np.zeros(i_n, dtype=np.int64), np.zeros((i_n + 1, a_n)), np.ones((i_n + 1, a_n), dtype=bool))
-        _solve(t, al, space.sizes, r, tl, *fixed, isp, *(o[lo_d:hi_d] for o in out), *work)  # type: ignore[call-arg]
+        _solve(t, al, space.sizes, r, tl, *fixed, isp,  # type: ignore[call-arg]  # starred args uncounted
+               *(o[lo_d:hi_d] for o in out), *work)
 
     cuts = np.linspace(0, d_n, max(1, min(threads, d_n // 64)) + 1).astype(int)
     if len(cuts) > 2 and space.n_outcomes * d_n > 1_000_000:

@@ -178,7 +178,7 @@ def _may_pass(space: TrackSpace) -> bool:
     veto player can reach its reservation value on those values."""
     vetoes = list(space.rule.vetoes)
     best = np.zeros(space.n_actors)
-    for t, m in zip(space.tables, space.allowed):
+    for t, m in zip(space.tables, space.allowed, strict=True):
         ok = np.all(m[vetoes], axis=0) if vetoes else np.ones(t.shape[1], bool)
         if not ok.any():
             return False

@@ -86,7 +86,7 @@ def _frontier(t: TrackAgreement, words: Words) -> str:
         cells = "".join(f"<td>{escape(fmt(t.frontier_outcomes[k][i]))}</td>" for i in issues)
         raw = t.frontier_raw[k] if t.frontier_raw else (None,) * len(t.bargainers)
         cells += "".join(f"<td>{u:.2f}" + (f" (raw {raw_text(r)})" if r is not None else "") + "</td>"
-                         for u, r in zip(t.frontier[k], raw))
+                         for u, r in zip(t.frontier[k], raw, strict=True))
         rows.append(f"<tr>{cells}</tr>")
     more = (f" The first {FRONTIER_ROWS} of {len(order):,} are listed; results.json holds every one."
             if len(order) > FRONTIER_ROWS else "")
@@ -100,7 +100,8 @@ def _frontier(t: TrackAgreement, words: Words) -> str:
 def _track(t: TrackAgreement, words: Words) -> str:
     if t.deferred:
         return (f"<article class='track deferred' id='agreement-{escape(t.track_id)}'><h3>{escape(t.title)} "
-                "<span class='badge deferred'>deferred</span></h3><p>Left open on purpose; not analysed.</p></article>")
+                "<span class='badge deferred'>deferred</span></h3>"
+                "<p>Left open on purpose; not analysed.</p></article>")
     # the track's verdict is the overview's (Tracks at a glance, and the summary): not decided here
     parts = [f"<article class='track' id='agreement-{escape(t.track_id)}'>", f"<h3>{escape(t.title)}</h3>",
              _numbers(t, words), _no_deal(t, words), _solutions(t, words), _frontier(t, words)]
@@ -115,7 +116,8 @@ def _track(t: TrackAgreement, words: Words) -> str:
                      "values; drag to zoom.</figcaption></figure>")
     sentences = words.diagnosis(t)
     if sentences:
-        parts.append("<h4>What blocks a deal</h4><ul>" + "".join(f"<li>{escape(s)}</li>" for s in sentences) + "</ul>")
+        parts.append("<h4>What blocks a deal</h4><ul>"
+                     + "".join(f"<li>{escape(s)}</li>" for s in sentences) + "</ul>")
         parts.append(_openings(t, words))
     if t.unavailable:
         parts.append(f"<p class='meta'>Not computed at this size: {escape('; '.join(t.unavailable))}.</p>")
@@ -147,7 +149,7 @@ def _openings(t: TrackAgreement, words: Words) -> str:
     if d is None:
         return ""
     named = [("Giving up " + "; ".join(words.constraint(c) for c in s), o)
-             for s, o in zip(d.minimal_sets, d.openings)]
+             for s, o in zip(d.minimal_sets, d.openings, strict=True)]
     named += [(words.relaxation_title(r), Opening(r.opens_outcomes, r.opened))
               for r in d.relaxations if r.opens]
     blocks = [_opening_table(title, o, t, words) for title, o in named if o.outcomes]

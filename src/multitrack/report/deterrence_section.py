@@ -20,10 +20,10 @@ KIND_NAMES = {"tripwire": "tripwire force", "umbrella": "nuclear umbrella", "cla
 TERM_WORDS = {
     "tripwire": ("tripwire size", "the size of the force stationed in the target (in the scenario's unit, "
                  "such as brigades)"),
-    "umbrella": ("umbrella credibility", "the credibility of the nuclear umbrella (the chance that a response "
-                 "escalates to nuclear use)"),
-    "ambiguity": ("ambiguity of the clause", "the ambiguity of the clause (the chance that the pledge reads as "
-                  "discretionary, so that backing down costs no audience cost)"),
+    "umbrella": ("umbrella credibility", "the credibility of the nuclear umbrella (the chance that a "
+                 "response escalates to nuclear use)"),
+    "ambiguity": ("ambiguity of the clause", "the ambiguity of the clause (the chance that the pledge "
+                  "reads as discretionary, so that backing down costs no audience cost)"),
     "stake": ("stake", "the guarantor's stake in the target (what saving it is worth to the guarantor)"),
     "credibility": ("credibility", "the guarantee's credibility (the prior chance that the guarantor is "
                     "resolute)"),
@@ -33,7 +33,8 @@ TERM_WORDS = {
     "audience_cost": ("audience cost", "the audience cost of backing down from a binding pledge"),
     "tripwire_cost": ("cost per unit of tripwire", "the cost, per unit of tripwire, of standing aside once "
                       "the force is hit"),
-    "war_cost": ("challenger's war cost", "the challenger's loss from this guarantor's conventional response"),
+    "war_cost": ("challenger's war cost",
+                 "the challenger's loss from this guarantor's conventional response"),
     "nuclear_cost": ("challenger's nuclear cost", "the challenger's loss from nuclear escalation"),
     "escalation_cost": ("guarantor's escalation cost", "the guarantor's own expected loss from escalation"),
 }
@@ -62,17 +63,18 @@ def crisis_sentence(c: CrisisResult, names: dict[str, str]) -> str:
             f"{100 * c.deterred.low:.0f}–{100 * c.deterred.high:.0f}%)")
     if c.fails_on_credibility + c.fails_on_capability <= 0:
         return held + "; it fails in none of them."
-    return (held + f"; where it fails, it is for lack of credibility in {_p(c.fails_on_credibility)} of draws "
-            f"and of capability in {_p(c.fails_on_capability)}.")
+    return (held + f"; where it fails, it is for lack of credibility in {_p(c.fails_on_credibility)} of "
+                   f"draws and of capability in {_p(c.fails_on_capability)}.")
 
 
 def nominal_sentence(c: CrisisResult) -> str:
     """What happens at the central estimates, and the margin by which attacking does not pay."""
     at = "holds" if c.nominal_deterred else "fails"
-    return (f"At the scenario's central estimates deterrence {at}. On average over the draws, the challenger's "
-            f"expected cost of attacking {'exceeds' if c.margin.value >= 0 else 'falls short of'} its prize by "
-            f"{abs(c.margin.value):.2f} (95% interval {c.margin.low:.2f} to {c.margin.high:.2f}; the cost minus "
-            "the prize, on the scenario's utility scale).")
+    return (f"At the scenario's central estimates deterrence {at}. On average over the draws, the "
+            "challenger's expected cost of attacking "
+            f"{'exceeds' if c.margin.value >= 0 else 'falls short of'} its prize by "
+            f"{abs(c.margin.value):.2f} (95% interval {c.margin.low:.2f} to {c.margin.high:.2f}; the cost "
+            "minus the prize, on the scenario's utility scale).")
 
 
 def crossing_sentence(curve: DeterrenceCurveResult) -> str:
@@ -81,30 +83,31 @@ def crossing_sentence(curve: DeterrenceCurveResult) -> str:
         side = "above" if curve.probability and curve.probability[0] >= 0.5 else "below"
         return (f"Over the whole range ({_num(curve.values[0])} to {_num(curve.values[-1])}) the chance that "
                 f"deterrence holds stays {side} one half.")
-    k = min(range(len(curve.values)), key=lambda i: abs(curve.values[i] - curve.crossing))
+    crossing = curve.crossing
+    k = min(range(len(curve.values)), key=lambda i: abs(curve.values[i] - crossing))
     way = "rises above" if curve.probability[k] >= 0.5 else "falls below"
-    return f"The chance that deterrence holds {way} one half when the {term_label(curve.term)} reaches about " \
-           f"{_num(curve.crossing)}."
+    return (f"The chance that deterrence holds {way} one half when the {term_label(curve.term)} reaches "
+            f"about {_num(curve.crossing)}.")
 
 
 def curve_caption(c: CrisisResult, g: GuaranteeResult, names: dict[str, str]) -> str:
     curve = g.curve
     return (f"{g.title} ({names.get(g.guarantor, g.guarantor)}): the probability that deterrence of "
             f"{names.get(c.challenger, c.challenger)} holds as {term_words(curve.term)} runs from "
-            f"{_num(curve.values[0])} to {_num(curve.values[-1])}, every other term at its draws. The band is the "
-            f"95% (Wilson) interval; the dashed line marks the scenario's central value "
+            f"{_num(curve.values[0])} to {_num(curve.values[-1])}, every other term at its draws. The band "
+            "is the 95% (Wilson) interval; the dashed line marks the scenario's central value "
             f"({_num(curve.nominal)}); the dotted line marks one half. " + crossing_sentence(curve))
 
 
 @section_renderer(DeterrenceResult)
 def deterrence_section(result: DeterrenceResult, scenario: Scenario) -> str:
     names = Words(scenario).actors
-    parts = [f"<p class='caption'>Each crisis is a game of incomplete information (perfect deterrence after "
-             f"Zagare &amp; Kilgour 2000; tying hands after Fearon 1997), solved for {result.draws:,} draws of the "
-             f"uncertain terms (seed {result.seed}). Deterrence holds in a draw when the challenger's expected "
-             "cost of attacking is at least its prize. Where it fails, it fails for lack of credibility when a "
-             "sure response would have deterred, and for lack of capability when even a sure response would "
-             "not. Ranges are 95% intervals.</p>"]
+    parts = ["<p class='caption'>Each crisis is a game of incomplete information (perfect deterrence after "
+             f"Zagare &amp; Kilgour 2000; tying hands after Fearon 1997), solved for {result.draws:,} draws "
+             f"of the uncertain terms (seed {result.seed}). Deterrence holds in a draw when the challenger's "
+             "expected cost of attacking is at least its prize. Where it fails, it fails for lack of "
+             "credibility when a sure response would have deterred, and for lack of capability when even a "
+             "sure response would not. Ranges are 95% intervals.</p>"]
     parts += [f"<p class='caption'>{escape(n)}</p>" for n in result.notes]
     for c in result.crises:
         parts.append(_crisis(c, names))
@@ -136,10 +139,10 @@ def _table(c: CrisisResult, names: dict[str, str]) -> str:
     rows = guarantee_rows(c, names)
     head = "".join(f"<th>{escape(k)}</th>" for k in rows[0]) if rows else ""
     body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in r.values()) + "</tr>" for r in rows)
-    return (f"<div class='scroll'><table class='data' id='guarantees-{escape(c.id)}'><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table></div><p class='caption'>Chance of responding: how likely the "
-            "guarantor is to respond to an attack, as the challenger sees it, averaged over the draws (95% "
-            "interval).</p>")
+    return (f"<div class='scroll'><table class='data' id='guarantees-{escape(c.id)}'>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+            "<p class='caption'>Chance of responding: how likely the guarantor is to respond to an attack, "
+            "as the challenger sees it, averaged over the draws (95% interval).</p>")
 
 
 def _curve_figure(c: CrisisResult, g: GuaranteeResult, names: dict[str, str]) -> str:

@@ -63,7 +63,8 @@ def headline(r: EscalationResult) -> str:
                 f"({100 * base.low:.1f}–{100 * base.high:.1f}%) with no measures")
         if has_package(r):
             pack = r.risk(PACKAGE, COMBINED, h, rung)
-            text += f" and {share(pack.mean)} ({100 * pack.low:.1f}–{100 * pack.high:.1f}%) with all measures together"
+            text += (f" and {share(pack.mean)} ({100 * pack.low:.1f}–{100 * pack.high:.1f}%) with all "
+                     "measures together")
         parts.append(text)
     return (f"Within {months_words(h)}, " + "; ".join(parts)
             + f" ({level_words(r)} intervals over the uncertain inputs).")
@@ -71,12 +72,12 @@ def headline(r: EscalationResult) -> str:
 
 def caption_words(r: EscalationResult) -> str:
     """What the intervals are, how theatres combine and where the numbers come from."""
-    return (f"Means over {r.draws:,} draws of the uncertain inputs (seed {r.seed}); ranges are {level_words(r)} "
-            "intervals over those inputs, not sampling error. 'Any theatre' combines the theatres assuming they "
-            "escalate independently, so it is a floor under the true risk when crises in one theatre make "
-            "crises in another more likely. The monthly chances of the upper rungs are calibrated on conflict "
-            "data (ICB, MID), those of the lower rungs and the measures' effects are judgement: see the "
-            "scenario's sources.")
+    return (f"Means over {r.draws:,} draws of the uncertain inputs (seed {r.seed}); ranges are "
+            f"{level_words(r)} intervals over those inputs, not sampling error. 'Any theatre' combines the "
+            "theatres assuming they escalate independently, so it is a floor under the true risk when crises "
+            "in one theatre make crises in another more likely. The monthly chances of the upper rungs are "
+            "calibrated on conflict data (ICB, MID), those of the lower rungs and the measures' effects are "
+            "judgement: see the scenario's sources.")
 
 
 @section_renderer(EscalationResult)
@@ -118,10 +119,12 @@ def _risk_table(r: EscalationResult) -> str:
             cells = "".join(f"<td>{escape(cell_text(r.risk(s, t, h, rung)))}</td>" for rung in rungs
                             for s in ((BASELINE, PACKAGE) if span == 2 else (BASELINE,)))
             body.append(f"<tr>{name}<td>{h}</td>{cells}</tr>")
-    return ("<h3>Risk by theatre and horizon</h3><div class='scroll'><table class='data' id='escalation-risk'><thead>"
-            f"<tr><th rowspan='2'>Theatre</th><th rowspan='2'>Within (months)</th>{top}</tr><tr>{sub}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div><p class='caption'>The chance that the theatre reaches "
-            f"the rung at least once within the horizon, mean and {level_words(r)} interval in percent.</p>")
+    return ("<h3>Risk by theatre and horizon</h3>"
+            "<div class='scroll'><table class='data' id='escalation-risk'><thead>"
+            f"<tr><th rowspan='2'>Theatre</th><th rowspan='2'>Within (months)</th>{top}</tr>"
+            f"<tr>{sub}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+            "<p class='caption'>The chance that the theatre reaches the rung at least once within the "
+            f"horizon, mean and {level_words(r)} interval in percent.</p>")
 
 
 def _curve(r: EscalationResult, scenario: str, rung: str) -> RiskCurve | None:
@@ -155,8 +158,9 @@ def _curves_chart(r: EscalationResult) -> str:
     fig.update_yaxes(title_text="probability", row=1, col=1)
     fig.update_layout(**{**_LAYOUT, "height": 380, "margin": dict(l=60, r=20, t=60, b=50)},
                       legend=dict(orientation="h", yanchor="bottom", y=-0.32, x=0))
-    caption = ("The chance that any theatre reaches " + " and ".join(f"'{x}'" for x in rungs) + " at least once "
-               "by each month, with no measures" + (" and with all measures together" if has_package(r) else "")
+    caption = ("The chance that any theatre reaches " + " and ".join(f"'{x}'" for x in rungs)
+               + " at least once by each month, with no measures"
+               + (" and with all measures together" if has_package(r) else "")
                + f"; bands are {level_words(r)} intervals. " + caption_words(r))
     return _figure(fig, "escalation-curves", caption)
 
@@ -172,7 +176,8 @@ def effect_rows(r: EscalationResult) -> list[dict[str, str]]:
         for rung in top_rungs(r):
             e = r.effect(s, COMBINED, h, rung)
             rel = "" if e.relative != e.relative else f", {100 * e.relative:.0f}% of the risk"  # nan: no risk
-            row[f"{rung}: reduction"] = f"{100 * e.reduction:.1f} ({100 * e.low:.1f}–{100 * e.high:.1f}) points{rel}"
+            row[f"{rung}: reduction"] = (f"{100 * e.reduction:.1f} ({100 * e.low:.1f}–{100 * e.high:.1f}) "
+                                         f"points{rel}")
         rows.append(row)
     return rows
 
@@ -190,7 +195,8 @@ def _effects_table(r: EscalationResult) -> str:
 
 def _effects_chart(r: EscalationResult) -> str:
     h = max(r.horizons)
-    measures = [s for s in r.scenarios if s != BASELINE][::-1]  # plotly stacks upwards: first measure on top, package last
+    # plotly stacks upwards: first measure on top, package last
+    measures = [s for s in r.scenarios if s != BASELINE][::-1]
     labels = [_short(r.scenarios[s]) for s in measures]
     palette = ["#f58518", "#b3261e", "#54a24b", "#72b7b2"]
     bars = []
@@ -207,11 +213,11 @@ def _effects_chart(r: EscalationResult) -> str:
     fig.update_layout(**layout, barmode="group", legend=dict(traceorder="reversed"),
                       xaxis=dict(title=f"risk reduction within {h} months, any theatre (percentage points)",
                                  zeroline=True))
-    caption = ("How much each measure on its own, and all of them together, lowers the chance that any theatre "
-               "reaches " + " or ".join(f"'{x}'" for x in top_rungs(r)) + f" within {months_words(h)}, in "
-               f"percentage points against no measures; error bars are {level_words(r)} intervals over the "
-               "uncertain inputs. Theatres are combined assuming independence; the measures' effects are "
-               "judgement (see the scenario's sources).")
+    caption = ("How much each measure on its own, and all of them together, lowers the chance that any "
+               "theatre reaches " + " or ".join(f"'{x}'" for x in top_rungs(r))
+               + f" within {months_words(h)}, in percentage points against no measures; error bars are "
+                 f"{level_words(r)} intervals over the uncertain inputs. Theatres are combined assuming "
+                 "independence; the measures' effects are judgement (see the scenario's sources).")
     return _figure(fig, "escalation-effects-chart", caption)
 
 

@@ -106,16 +106,16 @@ def issue_sentence(r: ForecastResult, i: IssueForecast) -> str:
     solutions (Nash first) compare."""
     lead = i.model(headline_model(r))
     span = abs(i.high - i.low) or 1.0
-    out = (f"On '{i.title}', {model_name(lead.model)} puts the outcome at {with_unit(i, num(i, lead.nominal))} "
-           f"({num(i, lead.low)}–{num(i, lead.high)})")
+    out = (f"On '{i.title}', {model_name(lead.model)} puts the outcome at "
+           f"{with_unit(i, num(i, lead.nominal))} ({num(i, lead.low)}–{num(i, lead.high)})")
     centrals = [f.nominal for f in i.forecasts]
     if len(centrals) > 1:
         lo, hi = min(centrals), max(centrals)
         if num(i, lo) == num(i, hi):
             out += f"; all {count(len(centrals))} models agree on {num(i, lo)}"
         else:
-            out += (f"; the {count(len(centrals))} models range from {num(i, lo)} ({_who(i, lo)}) to {num(i, hi)} "
-                    f"({_who(i, hi)}), {round(100 * (hi - lo) / span)}% of the issue's range")
+            out += (f"; the {count(len(centrals))} models range from {num(i, lo)} ({_who(i, lo)}) to "
+                    f"{num(i, hi)} ({_who(i, hi)}), {round(100 * (hi - lo) / span)}% of the issue's range")
     out += "."
     if not i.solutions:
         return out + " The track has no agreeable outcome, so there is no bargaining solution to compare."
@@ -163,12 +163,12 @@ def forecast_rows(r: ForecastResult, issues: list[IssueForecast]) -> list[dict[s
 def intro(r: ForecastResult) -> str:
     """What the models compute, what the weights are and what the intervals are."""
     models = "; ".join(f"{model_label(m)}: {MODEL_WORDS.get(m, (m, m, m))[2]}" for m in r.models)
-    return (f"Each numeric issue is forecast with {count(len(r.models))} spatial bargaining models ({models}). Every "
-            "actor's weight is its capability × salience, shared so the weights sum to one. The central value "
-            "is the forecast at the scenario's central estimates; the range in brackets is the "
-            f"{level_words(r)} interval over {r.draws:,} draws of the uncertain inputs (seed {r.seed}). Beside "
-            "them, the agreement space's bargaining solutions (Nash, Kalai-Smorodinsky, egalitarian, "
-            f"utilitarian) on the same issue ({NONE} where the track has no agreeable outcome).")
+    return (f"Each numeric issue is forecast with {count(len(r.models))} spatial bargaining models "
+            f"({models}). Every actor's weight is its capability × salience, shared so the weights sum to "
+            "one. The central value is the forecast at the scenario's central estimates; the range in "
+            f"brackets is the {level_words(r)} interval over {r.draws:,} draws of the uncertain inputs (seed "
+            f"{r.seed}). Beside them, the agreement space's bargaining solutions (Nash, Kalai-Smorodinsky, "
+            f"egalitarian, utilitarian) on the same issue ({NONE} where the track has no agreeable outcome).")
 
 
 @section_renderer(ForecastResult)
@@ -197,7 +197,8 @@ def _table(r: ForecastResult, track: str, issues: list[IssueForecast]) -> str:
     body = []
     with_sq = any(i.status_quo is not None for i in issues)
     for i in issues:
-        cells = [f"<td style='min-width:13em'>{escape(i.title)}" + (f" <span class='meta'>({escape(i.unit)})</span>" if i.unit else "")
+        cells = [f"<td style='min-width:13em'>{escape(i.title)}"
+                 + (f" <span class='meta'>({escape(i.unit)})</span>" if i.unit else "")
                  + "</td>", f"<td>{escape(range_text(i))}</td>"]
         if with_sq:
             cells.append(f"<td>{escape(plain(i.status_quo)) if i.status_quo is not None else ''}</td>")
@@ -228,7 +229,7 @@ def chart_rows(r: ForecastResult, solutions: bool = True) -> dict[str, float]:
 def grouped_positions(i: IssueForecast, names: dict[str, str]) -> list[tuple[float, float, list[str]]]:
     """Actors at the same position as one point: (position, summed weight, 'name (weight)' lines)."""
     groups: dict[float, tuple[float, list[str]]] = {}
-    for a, x, w in zip(i.actors, i.positions, i.weights):
+    for a, x, w in zip(i.actors, i.positions, i.weights, strict=True):
         total, who = groups.get(x, (0.0, []))
         groups[x] = (total + w, who + [f"{names.get(a, a)} ({100 * w:.0f}%)"])
     return [(x, w, who) for x, (w, who) in sorted(groups.items())]
@@ -269,16 +270,18 @@ def _chart(r: ForecastResult, track: str, title: str, issues: list[IssueForecast
                 showlegend=legend(f.model), marker=dict(size=11, color=MODEL_COLOURS.get(f.model, "#4c78a8")),
                 error_x=dict(type="data", symmetric=False, array=[max(0.0, f.high - f.nominal)],
                              arrayminus=[max(0.0, f.nominal - f.low)], thickness=2, width=6),
-                hovertext=[_t(f"{label}: {with_unit(i, forecast_text(i, f))}")], hoverinfo="text"), row=row, col=1)
+                hovertext=[_t(f"{label}: {with_unit(i, forecast_text(i, f))}")], hoverinfo="text"),
+            row=row, col=1)
         concepts = [c for c in SOLUTION_CONCEPTS if c in i.solutions]
         for k, c in enumerate(concepts):
             offset = (k - (len(concepts) - 1) / 2) * 0.18  # coinciding solutions stay visible
             fig.add_trace(go.Scatter(
                 x=[i.solutions[c]], y=[ys["bargaining solutions"] + offset], mode="markers",
                 name=solution_name(c), legendgroup=c, showlegend=legend(c),
-                marker=dict(size=11, symbol=SOLUTION_SYMBOLS.get(c, "circle"), color=SOLUTION_COLOURS.get(c, "#333"),
-                            line=dict(color="#fff", width=0.5)),
-                hovertext=[_t(f"{solution_name(c)}: {with_unit(i, num(i, i.solutions[c]))}")], hoverinfo="text"),
+                marker=dict(size=11, symbol=SOLUTION_SYMBOLS.get(c, "circle"),
+                            color=SOLUTION_COLOURS.get(c, "#333"), line=dict(color="#fff", width=0.5)),
+                hovertext=[_t(f"{solution_name(c)}: {with_unit(i, num(i, i.solutions[c]))}")],
+                hoverinfo="text"),
                 row=row, col=1)
         if i.status_quo is not None:  # a track without a status quo has no line to draw
             fig.add_trace(go.Scatter(
@@ -296,11 +299,13 @@ def _chart(r: ForecastResult, track: str, title: str, issues: list[IssueForecast
                       legend=dict(orientation="h", yanchor="bottom", y=1 + 30 / (height - top - bottom), x=0))
     caption = (f"{title}: each issue on its own scale (its range, in its unit). Grey circles are the actors' "
                "positions, sized by their weight (capability × salience; hover for names); each model's "
-               f"forecast at the central estimates, with its {level_words(r)} interval over the uncertain inputs "
-               "as a bar; the bargaining solutions as distinct markers (side by side where they coincide)"
+               f"forecast at the central estimates, with its {level_words(r)} interval over the uncertain "
+               "inputs as a bar; the bargaining solutions as distinct markers (side by side where they "
+               "coincide)"
                + ("; the dashed line is the status quo." if any(i.status_quo is not None for i in issues)
                   else "."))
-    return f"<figure>{_html(fig, f'forecast-chart-{track}')}<figcaption>{escape(caption)}</figcaption></figure>"
+    return (f"<figure>{_html(fig, f'forecast-chart-{track}')}"
+            f"<figcaption>{escape(caption)}</figcaption></figure>")
 
 
 __all__ = ["MODEL_WORDS", "by_track", "chart_rows", "decimals", "forecast_rows", "forecast_section",

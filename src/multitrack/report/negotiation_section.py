@@ -9,7 +9,7 @@ deal, no strategy is ranked by its utility.
 
 from __future__ import annotations
 
-import plotly.graph_objects as go  # type: ignore[import-untyped]
+import plotly.graph_objects as go
 from markupsafe import escape
 
 from ..negotiation.analysis import NegotiationAnalysisResult, TrackNegotiation

@@ -21,8 +21,8 @@ _COLOURS = {"parallel": "#4c78a8", "linked": "#72b7b2", "sequential": "#f58518",
 @section_renderer(ProcessResult)
 def process_section(result: ProcessResult, scenario: Scenario) -> str:
     words = Words(scenario)
-    parts = [_intro(result), _claims(result, words), _designs_chart(result, words), _distribution_chart(result),
-             _gain_table(result, words, gains_against(scenario))]
+    parts = [_intro(result), _claims(result, words), _designs_chart(result, words),
+             _distribution_chart(result), _gain_table(result, words, gains_against(scenario))]
     parts += [_forum(fc, words) for fc in result.forums]
     parts.append(_tornados(result, words))
     parts += [f"<p class='caption'>{escape(n)}</p>" for n in result.notes]
@@ -31,24 +31,26 @@ def process_section(result: ProcessResult, scenario: Scenario) -> str:
 
 def _intro(r: ProcessResult) -> str:
     return (f"<p class='caption'>Every estimate given as a distribution is drawn {r.draws:,} times (seed "
-            f"{r.seed}); the four designs and every forum are judged on the same draws. <b>Parallel</b>: each "
-            "track agrees or fails on its own. <b>Linked</b>: a track declared to need another counts only if "
-            "that one is agreed. <b>Sequence</b>: tracks in the declared order, each failure raising the bar "
-            "for later tracks by the scenario's failure penalty. <b>One package</b>: a single agreement over "
-            "all issues that needs every veto player of every track, so gains on one track can pay for losses "
-            "on another, and a track counts as agreed where the package changes something on it. Each deal is "
-            "the egalitarian compromise (the largest smallest gain among the veto players). Ranges are 95% "
-            "intervals.</p>")
+            f"{r.seed}); the four designs and every forum are judged on the same draws. <b>Parallel</b>: "
+            "each track agrees or fails on its own. <b>Linked</b>: a track declared to need another counts "
+            "only if that one is agreed. <b>Sequence</b>: tracks in the declared order, each failure raising "
+            "the bar for later tracks by the scenario's failure penalty. <b>One package</b>: a single "
+            "agreement over all issues that needs every veto player of every track, so gains on one track "
+            "can pay for losses on another, and a track counts as agreed where the package changes something "
+            "on it. Each deal is the egalitarian compromise (the largest smallest gain among the veto "
+            "players). Ranges are 95% intervals.</p>")
 
 
 def _claims(r: ProcessResult, words: Words) -> str:
-    items = "".join(f"<li><b>{escape(claim_question(r, c, words))}</b> {escape(claim_sentence(r, c, words))}</li>"
+    items = "".join(f"<li><b>{escape(claim_question(r, c, words))}</b> "
+                    f"{escape(claim_sentence(r, c, words))}</li>"
                     for c in r.claims)
     return f"<ul class='findings'>{items}</ul>"
 
 
 def _bar(d: DesignResult, x: list[str], values) -> go.Bar:
-    return go.Bar(name=DESIGN_NAMES[d.design], x=x, y=[v.value for v in values], marker_color=_COLOURS[d.design],
+    return go.Bar(name=DESIGN_NAMES[d.design], x=x, y=[v.value for v in values],
+                  marker_color=_COLOURS[d.design],
                   error_y=dict(type="data", symmetric=False, array=[v.high - v.value for v in values],
                                arrayminus=[v.value - v.low for v in values]),
                   hovertemplate="%{x}<br>%{y:.1%}<extra>" + DESIGN_NAMES[d.design] + "</extra>")
@@ -57,21 +59,23 @@ def _bar(d: DesignResult, x: list[str], values) -> go.Bar:
 def _designs_chart(r: ProcessResult, words: Words) -> str:
     x = [words.tracks.get(t, t) for t in r.tracks] + ["at least one track", "every track"]
     fig = go.Figure([_bar(d, x, [d.p_track[t] for t in r.tracks] + [d.p_any, d.p_all]) for d in r.designs])
-    fig.update_layout(**_LAYOUT, barmode="group", yaxis=dict(title="probability of agreement", tickformat=".0%",
-                                                               range=[0, 1.05]))
+    fig.update_layout(**_LAYOUT, barmode="group",
+                      yaxis=dict(title="probability of agreement", tickformat=".0%", range=[0, 1.05]))
     best = max(r.designs, key=lambda d: d.mean_agreed.value)
     caption = (f"Probability that each track is agreed under each design, with 95% intervals. On average "
-               f"{DESIGN_NAMES[best.design]} agree the most tracks ({best.mean_agreed.value:.2f} of {len(r.tracks)}).")
+               f"{DESIGN_NAMES[best.design]} agree the most tracks ({best.mean_agreed.value:.2f} of "
+              f"{len(r.tracks)}).")
     return _figure(fig, "process-designs", caption)
 
 
 def _distribution_chart(r: ProcessResult) -> str:
     fig = go.Figure([go.Bar(name=DESIGN_NAMES[d.design], x=list(range(len(d.n_agreed_distribution))),
-                            y=list(d.n_agreed_distribution), marker_color=_COLOURS[d.design]) for d in r.designs])
+                            y=list(d.n_agreed_distribution), marker_color=_COLOURS[d.design])
+                     for d in r.designs])
     fig.update_layout(**_LAYOUT, barmode="group", xaxis=dict(title="tracks agreed", dtick=1),
                       yaxis=dict(title="share of draws", tickformat=".0%"))
-    return _figure(fig, "process-distribution", "How many tracks are agreed: the share of draws with 0, 1, 2, ... "
-                   "tracks agreed under each design.")
+    return _figure(fig, "process-distribution", "How many tracks are agreed: the share of draws with 0, 1, "
+                   "2, ... tracks agreed under each design.")
 
 
 def _gain_table(r: ProcessResult, words: Words, against: str = "the status quo") -> str:
@@ -105,16 +109,17 @@ def _forum(fc: ForumComparison, words: Words) -> str:
                    f"<td>{f.winset.value:.1%}</td></tr>" for f in fc.forums)
     landing = "".join(f"<li>{escape(s)}</li>" for s in forum_landing(fc, words))
     return (f"<h3>Forums for {escape(title)}</h3>" + _figure(
-        fig, f"forums-{fc.track}", f"For {title}: how often each forum agrees and how large its win-set is, on "
-        "the same draws.") + "<div class='scroll'><table class='data'><thead><tr><th>Forum</th><th>Parties</th>"
-        f"<th>Agrees</th><th>Win-set</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        fig, f"forums-{fc.track}", f"For {title}: how often each forum agrees and how large its win-set "
+        "is, on the same draws.") + "<div class='scroll'><table class='data'><thead><tr><th>Forum</th>"
+        f"<th>Parties</th><th>Agrees</th><th>Win-set</th></tr></thead><tbody>{rows}</tbody></table></div>"
         + (f"<p>Where the compromise lands when the forum agrees:</p><ul>{landing}</ul>" if landing else ""))
 
 
 def _tornados(r: ProcessResult, words: Words) -> str:
-    parts = ["<h3>What drives agreement</h3><p class='caption'>For each outcome, the uncertain estimates whose "
-             "draws move it most, ranked by Spearman's rank correlation; each bar runs from the outcome's mean "
-             "when the estimate lies in its lowest third of draws to its mean in the highest third.</p>"]
+    parts = ["<h3>What drives agreement</h3><p class='caption'>For each outcome, the uncertain estimates "
+             "whose draws move it most, ranked by Spearman's rank correlation; each bar runs from the "
+             "outcome's mean when the estimate lies in its lowest third of draws to its mean in the highest "
+             "third.</p>"]
     shown = 0
     for d in r.designs:
         for target, drivers in d.drivers.items():
@@ -135,13 +140,15 @@ def _inputs_table(r: ProcessResult, shown: set[str]) -> str:
     for info in r.input_details:
         if info.label not in shown:
             continue
-        cite = (f"<a href='#src-{escape(info.source)}' title='{escape(info.locator or '')}'>{escape(info.source)}</a>"
+        cite = (f"<a href='#src-{escape(info.source)}' title='{escape(info.locator or '')}'>"
+                f"{escape(info.source)}</a>"
                 if info.source else "<em>no source</em>")
         rows.append(f"<tr><td>{escape(info.label)}</td><td>{escape(info.distribution)}</td><td>{cite}</td></tr>")
     if not rows:
         return ""
     return ("<details><summary>The estimates in these charts and their sources</summary><div class='scroll'>"
-            "<table class='data'><thead><tr><th>Estimate</th><th>Distribution</th><th>Source</th></tr></thead>"
+            "<table class='data'><thead><tr><th>Estimate</th><th>Distribution</th><th>Source</th></tr>"
+            "</thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div></details>")
 
 
@@ -152,15 +159,16 @@ def _tornado(d: DesignResult, target: str, drivers: tuple[Driver, ...], words: W
     hi = [x.high_third for x in drivers][::-1]
     fig = go.Figure([
         go.Bar(name="estimate in its lowest third", y=labels, x=lo, orientation="h", marker_color="#e45756"),
-        go.Bar(name="estimate in its highest third", y=labels, x=hi, orientation="h", marker_color="#4c78a8")])
+        go.Bar(name="estimate in its highest third", y=labels, x=hi, orientation="h",
+               marker_color="#4c78a8")])
     unit = "tracks agreed" if target == "tracks agreed" else "probability of agreement"
     layout = {**_LAYOUT, "height": 120 + 32 * len(labels), "margin": dict(l=320, r=20, t=30, b=50)}
     fig.update_layout(**layout, barmode="group",
                       xaxis=dict(title=unit, tickformat=".0%" if target != "tracks agreed" else None))
     top = drivers[0]
-    caption = (f"{DESIGN_NAMES[d.design].capitalize()}, {name}: the estimate that matters most is {top.input} "
-               f"(rank correlation {top.rank_correlation:+.2f}); with it low the outcome averages "
-               f"{top.low_third:.2f}, with it high {top.high_third:.2f}.")
+    caption = (f"{DESIGN_NAMES[d.design].capitalize()}, {name}: the estimate that matters most is "
+               f"{top.input} (rank correlation {top.rank_correlation:+.2f}); with it low the outcome "
+               f"averages {top.low_third:.2f}, with it high {top.high_third:.2f}.")
     return _figure(fig, f"tornado-{d.design}-{target}".replace(" ", "-"), caption)
 
 

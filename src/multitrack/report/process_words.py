@@ -19,7 +19,8 @@ def pct(e: Estimate95) -> str:
         lo, hi = f"{e.low * 100:.{d}f}", f"{e.high * 100:.{d}f}"
         if lo != hi:
             break
-    value = f"{e.value * 100:.{d}f}".rstrip("0").rstrip(".") if e.value in (0.0, 1.0) else f"{e.value * 100:.{d}f}"
+    value = (f"{e.value * 100:.{d}f}".rstrip("0").rstrip(".") if e.value in (0.0, 1.0)
+             else f"{e.value * 100:.{d}f}")
     return f"{value}% ({_trim(lo)}-{_trim(hi)}%)"
 
 
@@ -53,9 +54,10 @@ def claim_sentence(result: ProcessResult, claim: ClaimTest, words: Words) -> str
     answer = {"yes": "Yes", "no": "No", "unclear": "Not clear"}[claim.verdict]
     if claim.claim == "parallel-beats-package":
         par, pkg = result.design("parallel"), result.design("package")
-        return (f"{answer}: over {result.draws:,} draws, parallel tracks agree {par.mean_agreed.value:.2f} of "
-                f"{len(result.tracks)} tracks on average and one package {pkg.mean_agreed.value:.2f} (difference "
-                f"{num(claim.estimate)}). The package is agreed in {pct(pkg.p_any)} of draws.")
+        return (f"{answer}: over {result.draws:,} draws, parallel tracks agree "
+                f"{par.mean_agreed.value:.2f} of {len(result.tracks)} tracks on average and one package "
+                f"{pkg.mean_agreed.value:.2f} (difference {num(claim.estimate)}). The package is agreed in "
+                f"{pct(pkg.p_any)} of draws.")
     _, track, bilateral, other = claim.claim.split(":")
     fc = next(f for f in result.forums if f.track == track)
     by = {f.forum: f for f in fc.forums}

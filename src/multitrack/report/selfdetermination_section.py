@@ -37,8 +37,9 @@ def intro(result: SelfDeterminationResult, scenario: Scenario) -> str:
         title = Words(scenario).tracks.get(result.track, result.track)
         track = f" They bear on the track '{title}'."
     return (f"{len(result.criteria)} criteria for a legitimate act of self-determination, applied to "
-            f"{len(result.cases)} past cases (the project's bundled cases file, built from public sources).{track} A count of criteria "
-            "met is a reading aid, not a verdict: the criteria are not weighted.")
+            f"{len(result.cases)} past cases (the project's bundled cases file, built from public "
+            f"sources).{track} A count of criteria met is a reading aid, not a verdict: the criteria are not "
+            "weighted.")
 
 
 @section_renderer(SelfDeterminationResult)
@@ -55,11 +56,13 @@ def _table(r: SelfDeterminationResult) -> str:
     head = "".join(f"<th title='{escape(c.description)}'>{escape(c.label)}</th>" for c in r.criteria)
     rows = []
     for case in r.cases:
-        cells = "".join(f"<td style='text-align:center' title='{escape(cell_words(case, c.id))}'>{escape(symbol(case, c.id))}</td>"
+        cells = "".join(f"<td style='text-align:center' title='{escape(cell_words(case, c.id))}'>"
+                        f"{escape(symbol(case, c.id))}</td>"
                         for c in r.criteria)
         rows.append(f"<tr id='case-{escape(case.case)}'><td>{escape(case_label(case))}</td>{cells}"
                     f"<td style='white-space:nowrap'>{case.met} of {case.assessed}</td></tr>")
-    return ("<h3>Past cases</h3><div class='scroll'><table class='data' id='self-determination-cases'><thead><tr>"
+    return ("<h3>Past cases</h3>"
+            "<div class='scroll'><table class='data' id='self-determination-cases'><thead><tr>"
             f"<th>Case</th>{head}<th>Met</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
             f"<p class='caption'>{escape(LEGEND)} Met: criteria met of those assessed.</p>")
 

@@ -57,7 +57,8 @@ def path_sentences(c: ConflictStability, names: dict[str, str], limit: int = 20)
             out.append(f"The status quo {label} is itself an equilibrium ({kinds}).")
             continue
         moves = [f"{names.get(s.mover, s.mover)} {_change_words(c, s.changed)} ({s.state})" for s in steps]
-        out.append(f"From {c.status_quo}, " + "; then ".join(moves) + f", reaching the equilibrium {label} ({kinds}).")
+        out.append(f"From {c.status_quo}, " + "; then ".join(moves)
+                   + f", reaching the equilibrium {label} ({kinds}).")
     if len(c.paths) > limit:
         out.append(f"... and {len(c.paths) - limit:,} more reachable equilibria (all in results.json).")
     unreached = sorted({e for eqs in c.equilibria.values() for e in eqs} - set(c.paths))
@@ -110,8 +111,8 @@ def coalition_sentences(c: ConflictStability, names: dict[str, str], concepts: t
     act = "acts as one player" if len(groups) == 1 else "each act as one player"
     rest = f", and {_join(alone)} {'plays' if len(alone) == 1 else 'play'} alone" if alone else ""
     out = [f"In the coalition analysis {_join(groups)} {act}{rest}. A coalition moves by its members' moves "
-           "in turn and improves only to a state that every member prefers (Kilgour, Hipel, Fang & Peng 2001; "
-           "Inohara & Hipel 2008)."]
+           "in turn and improves only to a state that every member prefers (Kilgour, Hipel, Fang & Peng "
+           "2001; Inohara & Hipel 2008)."]
     shown = coalition_concepts(c, concepts)
     if shown:
         parts = [f"{CONCEPT_TITLES[k]}: {numbered(c, c.coalition_equilibria[k])}" for k in shown]
@@ -129,17 +130,18 @@ def note_sentence(note: str) -> str:
 @section_renderer(StabilityResult)
 def stability_section(result: StabilityResult, scenario: Scenario) -> str:
     names = _names(scenario)
-    parts = ["<p class='caption'>Graph model for conflict resolution (Fang, Hipel &amp; Kilgour 1993): a state "
-             "is stable for a party when it has no unilateral improvement (Nash), or every improvement can be "
-             "sanctioned by the others' moves (GMR), even allowing its counter-move (SMR), or by the others' "
-             "own improvements (SEQ). An equilibrium is stable for every party.</p>"]
+    parts = ["<p class='caption'>Graph model for conflict resolution (Fang, Hipel &amp; Kilgour 1993): a "
+             "state is stable for a party when it has no unilateral improvement (Nash), or every improvement "
+             "can be sanctioned by the others' moves (GMR), even allowing its counter-move (SMR), or by the "
+             "others' own improvements (SEQ). An equilibrium is stable for every party.</p>"]
     parts += [f"<p class='caption'>{escape(n)}</p>" for n in result.notes]
     for c in result.conflicts:
         parts.append(_conflict(c, result.concepts, names, scenario))
     return "".join(parts)
 
 
-def _conflict(c: ConflictStability, concepts: tuple[str, ...], names: dict[str, str], scenario: Scenario) -> str:
+def _conflict(c: ConflictStability, concepts: tuple[str, ...], names: dict[str, str],
+              scenario: Scenario) -> str:
     words = Words(scenario)
     track = f" (track: {escape(words.tracks.get(c.track, c.track))})" if c.track else ""
     head = [f"<h3 id='conflict-{escape(c.id)}'>{escape(c.title)}{track}</h3>"]
@@ -147,12 +149,14 @@ def _conflict(c: ConflictStability, concepts: tuple[str, ...], names: dict[str, 
     head.append(f"<p>{escape(equilibria_sentence(c))}</p>")
     sentences = path_sentences(c, names)
     if sentences:
-        head.append("<p>From the status quo:</p><ul>" + "".join(f"<li>{escape(s)}</li>" for s in sentences) + "</ul>")
+        head.append("<p>From the status quo:</p><ul>"
+                    + "".join(f"<li>{escape(s)}</li>" for s in sentences) + "</ul>")
     shown = shown_states(c)
     if len(shown) < len(c.states):
-        head.append(f"<p class='caption'>{len(c.states):,} feasible states are too many to read: the table and the "
-                    f"graph show the {len(shown)} that matter (the status quo, the equilibria and the states on the "
-                    "paths from the status quo, as many as fit); every state is in results.json.</p>")
+        head.append(f"<p class='caption'>{len(c.states):,} feasible states are too many to read: the table "
+                    f"and the graph show the {len(shown)} that matter (the status quo, the equilibria and "
+                    "the states on the paths from the status quo, as many as fit); every state is in "
+                    "results.json.</p>")
     return "".join(head) + _table(c, concepts, names, shown) + _graph(c, names, shown) + \
         _coalitions(c, concepts, names, shown)
 
@@ -206,7 +210,8 @@ def _grid(c: ConflictStability, concepts: tuple[str, ...], shown: tuple[str, ...
     """States as rows (GMCR+ number, label, one Y/N column per option given), then per concept
     and player whether the state is stable (✓), then per concept whether it is an equilibrium."""
     opt_head = "".join(f"<th title='{escape(t)}'>{escape(o)}</th>" for o, t in options)
-    stab_head = "".join(f"<th>{escape(CONCEPT_TITLES[k])} {escape(p)}</th>" for k in concepts for p in players)
+    stab_head = "".join(f"<th>{escape(CONCEPT_TITLES[k])} {escape(p)}</th>"
+                        for k in concepts for p in players)
     eq_head = "".join(f"<th>{escape(CONCEPT_TITLES[k])} eq.</th>" for k in concepts)
     rows = []
     index = {label: k for k, label in enumerate(c.states)}
@@ -216,7 +221,8 @@ def _grid(c: ConflictStability, concepts: tuple[str, ...], shown: tuple[str, ...
         cls = " class='equilibrium'" if is_eq else ""
         sq = " (status quo)" if label == c.status_quo else ""
         cells = "".join(f"<td>{ch}</td>" for ch in label) if options else ""
-        cells += "".join(f"<td>{'✓' if stable[k][s][p] else ''}</td>" for k in concepts for p in range(len(players)))
+        cells += "".join(f"<td>{'✓' if stable[k][s][p] else ''}</td>"
+                         for k in concepts for p in range(len(players)))
         cells += "".join(f"<td>{'<b>E</b>' if label in equilibria[k] else ''}</td>" for k in concepts)
         rows.append(f"<tr{cls}><td>{s + 1}</td><td><b>{label}</b>{sq}</td>{cells}</tr>")
     return (f"<div class='scroll'><table class='data stability' id='{escape(table_id)}'><thead><tr><th>#</th>"
@@ -251,6 +257,7 @@ def _graph(c: ConflictStability, names: dict[str, str], shown: tuple[str, ...]) 
                                  line=dict(color=colour, width=1.2), hoverinfo="skip"))
     path_states = {s.state for steps in c.paths.values() for s in steps}
     for label, steps in c.paths.items():
+        assert c.status_quo is not None  # paths start at the status quo: a conflict without one has none
         prev, xs, ys = c.status_quo, [], []
         for s in steps:
             xs += [pos[prev][0], pos[s.state][0], None]
@@ -260,14 +267,14 @@ def _graph(c: ConflictStability, names: dict[str, str], shown: tuple[str, ...]) 
             traces.append(go.Scatter(x=xs, y=ys, mode="lines", name=f"path to {label}",
                                      line=dict(color="#222", width=3, dash="dot"), hoverinfo="skip"))
     eq = {e for v in c.equilibria.values() for e in v}
-    colour = ["#e45756" if s in eq else "#444" if s == c.status_quo else "#bbb" if s not in path_states else "#888"
-              for s in shown]
+    colours = ["#e45756" if s in eq else "#444" if s == c.status_quo
+               else "#bbb" if s not in path_states else "#888" for s in shown]
     size = [18 if s in eq or s == c.status_quo else 11 for s in shown]
     hover = [f"{s}" + (" equilibrium" if s in eq else "") + (" status quo" if s == c.status_quo else "")
              for s in shown]
     traces.append(go.Scatter(x=[pos[s][0] for s in shown], y=[pos[s][1] for s in shown], mode="markers+text",
                              text=list(shown), textposition="top center", name="states",
-                             marker=dict(color=colour, size=size, line=dict(color="#222", width=1)),
+                             marker=dict(color=colours, size=size, line=dict(color="#222", width=1)),
                              hovertext=hover, hoverinfo="text"))
     fig = go.Figure(traces)
     layout = {**_LAYOUT, "height": 200 + 70 * (1 + max(int(p[1]) for p in pos.values()))}
@@ -276,11 +283,11 @@ def _graph(c: ConflictStability, names: dict[str, str], shown: tuple[str, ...]) 
     eq_text = ", ".join(sorted(eq)[:24]) + (f" and {len(eq) - 24} more" if len(eq) > 24 else "") or "none"
     subset = f"{len(shown)} of {len(c.states)} feasible states" if len(shown) < len(c.states) else \
         f"{len(c.states)} feasible states"
-    caption = (f"State graph of '{c.title}': {subset}, layered by how many options are "
-               f"taken (bottom: none); an arrow leads from a state to one where a party is better off by moving "
-               f"alone, coloured by that party. Equilibria under some concept (red): {eq_text}."
-               + (f" The status quo is {c.status_quo} (dark); dotted lines are the shortest paths of unilateral "
-                  "improvements from it to the reachable equilibria." if c.status_quo else ""))
+    caption = (f"State graph of '{c.title}': {subset}, layered by how many options are taken (bottom: none); "
+               "an arrow leads from a state to one where a party is better off by moving alone, coloured by "
+               f"that party. Equilibria under some concept (red): {eq_text}."
+               + (f" The status quo is {c.status_quo} (dark); dotted lines are the shortest paths of "
+                  "unilateral improvements from it to the reachable equilibria." if c.status_quo else ""))
     return f"<figure>{_html(fig, f'stability-{c.id}')}<figcaption>{escape(caption)}</figcaption></figure>"
 
 

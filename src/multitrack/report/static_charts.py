@@ -92,7 +92,8 @@ def tornado_svg(drivers, title: str) -> bytes:
 def deterrence_curve_svg(curve, x_label: str) -> bytes:
     """P(deterrence holds) over a swept term: the Wilson band, the scenario's value, one half."""
     fig, ax = plt.subplots(figsize=(6, 3))
-    ax.fill_between(curve.values, curve.low, curve.high, color="#4c78a8", alpha=0.25, lw=0, label="95% interval")
+    ax.fill_between(curve.values, curve.low, curve.high, color="#4c78a8", alpha=0.25, lw=0,
+                    label="95% interval")
     ax.plot(curve.values, curve.probability, "o-", color="#4c78a8", ms=3, label="P(deterrence holds)")
     ax.axhline(0.5, color="#888", lw=0.8, ls=":")
     ax.axvline(curve.nominal, color="#e45756", lw=1.2, ls="--", label=f"scenario: {curve.nominal:.3g}")
@@ -107,7 +108,7 @@ def deterrence_curve_svg(curve, x_label: str) -> bytes:
 def escalation_curves_svg(panels: Sequence[tuple[str, Sequence[tuple[str, str, Any]]]]) -> bytes:
     """Risk over time: one panel per rung, each a list of (label, colour, curve) with its band."""
     fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3), squeeze=False)
-    for ax, (title, lines) in zip(axes[0], panels):
+    for ax, (title, lines) in zip(axes[0], panels, strict=True):
         for label, colour, c in lines:
             ax.fill_between(c.months, c.low, c.high, color=colour, alpha=0.2, lw=0)
             ax.plot(c.months, c.mean, color=colour, lw=1.8, label=label)
@@ -130,7 +131,8 @@ def escalation_effects_svg(labels: list[str], series: list[tuple[str, str, list]
     for k, (rung, colour, effects) in enumerate(series):
         pos = [y + 0.4 - height / 2 - k * height for y in ys]
         ax.barh(pos, [100 * e.reduction for e in effects], height, color=colour, label=rung,
-                xerr=[[100 * (e.reduction - e.low) for e in effects], [100 * (e.high - e.reduction) for e in effects]],
+                xerr=[[100 * (e.reduction - e.low) for e in effects],
+                      [100 * (e.high - e.reduction) for e in effects]],
                 capsize=2)
     ax.set_yticks(ys, labels)
     ax.axvline(0, color="#444", lw=0.8)
@@ -157,16 +159,18 @@ def forecast_svg(result, issues: list, names: dict[str, str]) -> bytes | None:
         return None
     markers = {"nash": "D", "kalai_smorodinsky": "s", "egalitarian": "^", "utilitarian": "*"}
     ys = chart_rows(result, solutions=any(i.solutions for i in issues))
-    fig, axes = plt.subplots(len(issues), 1, figsize=(7.5, 0.6 + 0.3 * len(ys) * len(issues) + 0.5 * len(issues)),
+    fig, axes = plt.subplots(len(issues), 1,
+                             figsize=(7.5, 0.6 + 0.3 * len(ys) * len(issues) + 0.5 * len(issues)),
                              squeeze=False)
-    for ax, i in zip(axes[:, 0], issues):
+    for ax, i in zip(axes[:, 0], issues, strict=True):
         groups = grouped_positions(i, names)
         ax.scatter([g[0] for g in groups], [ys["actors' positions"]] * len(groups),
                    s=[20 + 400 * g[1] for g in groups], color="#999", alpha=0.5, edgecolor="#444",
                    label="actor's position (size: weight)")
         for f in i.forecasts:
             label = model_label(f.model)
-            ax.errorbar([f.nominal], [ys[label]], xerr=[[max(0.0, f.nominal - f.low)], [max(0.0, f.high - f.nominal)]],
+            ax.errorbar([f.nominal], [ys[label]],
+                        xerr=[[max(0.0, f.nominal - f.low)], [max(0.0, f.high - f.nominal)]],
                         fmt="o", ms=5, capsize=3, color=MODEL_COLOURS.get(f.model, "#4c78a8"), label=label)
         concepts = [c for c in markers if c in i.solutions]
         for j, c in enumerate(concepts):
@@ -183,7 +187,7 @@ def forecast_svg(result, issues: list, names: dict[str, str]) -> bytes | None:
         ax.grid(axis="x", color="#eee")
     legend: dict = {}
     for ax in axes[:, 0]:
-        for handle, label in zip(*ax.get_legend_handles_labels()):
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             legend.setdefault(label, handle)
     order = ["actor's position (size: weight)", *(model_label(m) for m in result.models),
              *(solution_name(c) for c in markers), "status quo"]

@@ -126,7 +126,8 @@ def security_findings(results: dict[str, Any], scenario: Scenario) -> list[tuple
     out = []
     for r in results.values():
         if isinstance(r, DeterrenceResult):
-            out += [(f"Do the guarantees deter in '{c.title}'?", crisis_sentence(c, words.actors)) for c in r.crises]
+            out += [(f"Do the guarantees deter in '{c.title}'?", crisis_sentence(c, words.actors))
+                    for c in r.crises]
         elif isinstance(r, EscalationResult):
             out.append(("How likely is escalation, and what do the measures change?", headline(r)))
     return out

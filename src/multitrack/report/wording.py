@@ -42,6 +42,7 @@ class Words:
         if c.kind == "reservation":
             return f"{who}'s reservation value (it prefers no deal to anything worse)"
         rel = {"equals": "never", "below": "never below", "above": "never above"}[c.relation or "equals"]
+        assert c.issue is not None  # a red line always names its issue (space/agreement.py)
         return f"{who}'s red line on '{self.issues.get(c.issue, c.issue)}' ({rel} {fmt(c.threshold)})"
 
     def relaxation(self, r: RelaxationRef) -> str:
@@ -100,7 +101,7 @@ class Words:
                 "outcomes nobody prefers to no deal"
             out.append(f"Only {only} pass the decision rule: the track has no deal to offer.")
         openings = d.openings or (None,) * len(d.minimal_sets)
-        for s, o in zip(d.minimal_sets, openings):
+        for s, o in zip(d.minimal_sets, openings, strict=True):
             what = "" if o is None else self.opened(o)
             if len(s) == 1:
                 out.append(f"{_cap(self.constraint(s[0]))} alone blocks a deal: removing it opens one{what}.")

@@ -26,8 +26,9 @@ from .warnings import scenario_warnings
 __all__ = [
     "Actor", "ActorKind", "CategoricalIssue", "Conflict", "ConflictDecisionMaker", "ConflictOption",
     "ConflictPreferences", "Choice", "ContinuousIssue", "DISTRIBUTIONS", "EstimateModel",
-    "Fixed", "Forum", "IntegerIssue", "IssueModel", "Link", "Loss", "MemberGroup", "Monotone", "Normal", "NumericIssue", "OptionIssue",
-    "OrdinalIssue", "Pert", "Position", "Process", "Qualified", "RedLine", "Scenario", "Settings", "Source",
-    "SourceReference", "Track", "Triangular", "Unanimity", "Uniform", "Weighted", "builtins", "check", "citations", "is_estimated", "load", "source_of",
-    "loads", "scenario_warnings",
+    "Fixed", "Forum", "IntegerIssue", "IssueModel", "Link", "Loss", "MemberGroup", "Monotone", "Normal",
+    "NumericIssue", "OptionIssue", "OrdinalIssue", "Pert", "Position", "Process", "Qualified", "RedLine",
+    "Scenario", "Settings", "Source", "SourceReference", "Track", "Triangular", "Unanimity", "Uniform",
+    "Weighted", "builtins", "check", "citations", "is_estimated", "load", "source_of", "loads",
+    "scenario_warnings",
 ]

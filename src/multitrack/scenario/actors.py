@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -11,7 +11,7 @@ from .ids import Id
 from .sources import SourceRef
 
 
-class ActorKind(str, Enum):
+class ActorKind(StrEnum):
     state = "state"
     alliance = "alliance"
     organisation = "organisation"
@@ -28,7 +28,8 @@ class Actor(BaseModel):
     capability: Estimate = Field(
         default=1.0, description="Relative weight the actor brings to bargaining (any non-negative scale).",
         validate_default=True)
-    members: list[Id] = Field(default_factory=list, description="Member actor ids (alliances, organisations).")
+    members: list[Id] = Field(default_factory=list,
+                              description="Member actor ids (alliances, organisations).")
     cow_code: int | None = Field(None, ge=1, le=999, description="Correlates of War country code, so that "
                                  "`multitrack capabilities` can compute its CINC from data.")
     description: str | None = None

@@ -9,7 +9,7 @@ Statements use option ids with ``not``, ``and``, ``or``, ``if``, ``iff`` and bra
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -62,7 +62,7 @@ class StatementRule(_Frozen):
     statement: str = Field(min_length=1, description="Every state where this statement holds is infeasible.")
 
 
-InfeasibleRule = Union[MutuallyExclusiveRule, AtLeastOneRule, RequiresRule, StatementRule]
+InfeasibleRule = MutuallyExclusiveRule | AtLeastOneRule | RequiresRule | StatementRule
 
 
 class IrreversibleOption(_Frozen):
@@ -155,13 +155,14 @@ def check_conflicts(conflicts: list[Conflict], actors: set[str], tracks: set[str
                 options.add(o.id)
         names = c.option_ids
 
-        def parse(text: str, path: tuple) -> None:
+        # the loop's values are bound as defaults (B023), though both helpers run within this iteration
+        def parse(text: str, path: tuple, names: list[str] = names, here: tuple = here) -> None:
             try:
                 core.parse_statement(text, names)
             except ValueError as exc:
                 raise LocatedValueError(str(exc), here + path) from None
 
-        def known(option: str, path: tuple) -> None:
+        def known(option: str, path: tuple, options: set[str] = options, here: tuple = here) -> None:
             if option not in options:
                 raise LocatedValueError(f"{option!r} is not an option of this conflict", here + path)
 

@@ -8,7 +8,7 @@ the *nominal* value (the stated central estimate); uncertainty analyses draw sam
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
@@ -44,6 +44,9 @@ class _Estimate(BaseModel):
     """Fields every estimate shares: where it comes from and whether it is a judgement."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
+
+    if TYPE_CHECKING:  # each subclass declares its own dist; pydantic must not see a field here
+        dist: str
 
     source: SourceRef | None = Field(None, description="Source id, or {id, locator}.")
     estimated: bool | None = Field(
@@ -307,7 +310,9 @@ def _kind(value: Any) -> str:
 
 #: A numeric estimate as written in a scenario: a number, ``{value: ...}`` or ``{dist: ..., ...}``.
 Estimate = Annotated[
-    Annotated[Fixed, Tag("fixed")] | Annotated[Normal, Tag("normal")] | Annotated[Uniform, Tag("uniform")] | Annotated[Triangular, Tag("triangular")] | Annotated[Pert, Tag("pert")] | Annotated[Choice, Tag("choice")],
+    Annotated[Fixed, Tag("fixed")] | Annotated[Normal, Tag("normal")] | Annotated[Uniform, Tag("uniform")]
+    | Annotated[Triangular, Tag("triangular")] | Annotated[Pert, Tag("pert")]
+    | Annotated[Choice, Tag("choice")],
     Discriminator(_kind, custom_error_type="distribution",
                   custom_error_message="unknown distribution: use fixed, normal, uniform, "
                   "triangular, pert or choice"),

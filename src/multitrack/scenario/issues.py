@@ -9,7 +9,7 @@ point (its reservation values) says what no deal is worth.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictInt, StrictStr, model_validator
 
@@ -30,6 +30,10 @@ class _Issue(BaseModel):
                                           description="Each caring actor's stance, by actor id.")
     source: SourceRef | None = None
 
+    if TYPE_CHECKING:  # declared by each kind of issue; pydantic must not see fields here
+        kind: str
+        status_quo: str | Estimate | None
+
     @property
     def label(self) -> str:
         return self.title or self.id
@@ -45,9 +49,16 @@ class _Issue(BaseModel):
             except LocatedValueError as exc:
                 raise LocatedValueError(exc.message, ("positions", actor) + exc.path) from None
 
+    def values_on_grid(self, grid_points: int) -> list[str] | list[float]:
+        """The values the issue takes in an analysis; ``grid_points``: the scenario's default grid."""
+        raise NotImplementedError
+
 
 class _OptionIssue(_Issue):
     """An issue whose outcome is one of a list of named options."""
+
+    if TYPE_CHECKING:  # each subclass declares its own kind; pydantic must not see a field here
+        kind: Literal["categorical", "ordinal"]
 
     options: list[StrictStr] = Field(min_length=2)
     status_quo: StrictStr | None = Field(None, description="The option that holds now; leave it out on "
@@ -101,7 +112,7 @@ class _OptionIssue(_Issue):
         for opt in self.options:
             broken = False
             for line in red_lines:
-                t = rank[line.threshold]  # type: ignore[index]
+                t = rank[line.threshold]  # type: ignore[index]  # an option's name (_check_position)
                 r = rank[opt]
                 broken |= (line.relation == "equals" and r == t) or (line.relation == "below" and r < t) \
                     or (line.relation == "above" and r > t)
@@ -126,17 +137,21 @@ class OrdinalIssue(_OptionIssue):
 
 
 class _NumericIssue(_Issue):
+    if TYPE_CHECKING:  # each subclass declares its own kind and range; pydantic must not see fields here
+        kind: Literal["integer", "continuous"]
+        range: tuple[float, float]
+
     unit: str | None = None
     status_quo: Estimate | None = Field(None, description="The value that holds now; leave it out on "
                                         "every issue of a track that has no status quo.")
 
     @property
     def low(self) -> float:
-        return float(self.range[0])  # type: ignore[attr-defined]
+        return float(self.range[0])
 
     @property
     def high(self) -> float:
-        return float(self.range[1])  # type: ignore[attr-defined]
+        return float(self.range[1])
 
     @model_validator(mode="after")
     def _check(self) -> _NumericIssue:
@@ -150,9 +165,10 @@ class _NumericIssue(_Issue):
     def _within(self, est: object, what: str, path: tuple) -> None:
         if isinstance(est, str):
             article = "an" if self.kind == "integer" else "a"
-            raise LocatedValueError(f"{what} must be a number on {article} {self.kind} issue, got {est!r}", path)
+            raise LocatedValueError(f"{what} must be a number on {article} {self.kind} issue, got {est!r}",
+                                    path)
         try:
-            check_within(est, self.low, self.high, what)  # type: ignore[arg-type]
+            check_within(est, self.low, self.high, what)  # type: ignore[arg-type]  # an estimate here
         except ValueError as exc:
             raise LocatedValueError(f"{exc} (the issue's range)", path) from None
 
@@ -178,7 +194,7 @@ class _NumericIssue(_Issue):
         lo, hi = self.low, self.high
         banned = set()
         for line in red_lines:
-            t = line.threshold.nominal  # type: ignore[union-attr]
+            t = line.threshold.nominal  # type: ignore[union-attr]  # a number here (_check_position)
             if line.relation == "below":
                 lo = max(lo, t)
             elif line.relation == "above":
@@ -256,7 +272,7 @@ def value_text(value: object) -> str:
     if isinstance(number, bool):
         return str(value)
     try:
-        x = float(number)  # type: ignore[arg-type]
+        x = float(number)  # type: ignore[arg-type]  # any value: what float() refuses is caught below
     except (TypeError, ValueError):
         return str(value)
     if math.isfinite(x) and x == math.floor(x) and abs(x) < 1e15:

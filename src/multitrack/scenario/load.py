@@ -7,6 +7,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import LocatedValueError, Problem, ScenarioError
 from . import builtins
@@ -83,7 +84,7 @@ def _read(path_or_name: str | FsPath) -> tuple[str, str]:
         raise ScenarioError([Problem("the file is not UTF-8 text", (), line)], name) from None
 
 
-def _problem(err: dict[str, Any], data: Any, source_map: SourceMap) -> Problem:
+def _problem(err: ErrorDetails, data: Any, source_map: SourceMap) -> Problem:
     """Locate one pydantic error in the YAML: strip union tags, add paths from our own errors."""
     loc = tuple(err["loc"])
     if "[key]" in loc:  # a mapping key that is not a valid id

@@ -7,8 +7,9 @@ curve through given points (numeric issues).
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated, Any, Union
+from enum import StrEnum
+from itertools import pairwise
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -25,18 +26,18 @@ from .estimates import Estimate, EstimateModel, check_within
 from .sources import SourceRef
 
 
-class Loss(str, Enum):
+class Loss(StrEnum):
     linear = "linear"
     quadratic = "quadratic"
 
 
-class Monotone(str, Enum):
+class Monotone(StrEnum):
     increasing = "increasing"
     decreasing = "decreasing"
 
 
 #: A threshold or value on an issue: an option name (categorical, ordinal) or a number.
-IssueValue = Union[StrictStr, Estimate]
+IssueValue = StrictStr | Estimate
 
 
 def _red_line_shorthand(value: Any) -> Any:
@@ -106,7 +107,7 @@ class Position(BaseModel):
                 f"give exactly one utility shape (values, ideal, monotone or points); found {found}")
         if self.points is not None:
             xs = [x for x, _ in self.points]
-            if len(xs) < 2 or any(b <= a for a, b in zip(xs, xs[1:])):
+            if len(xs) < 2 or any(b <= a for a, b in pairwise(xs)):
                 raise LocatedValueError("points need at least two (value, points) pairs with increasing "
                                         "values", ("points",))
         return self

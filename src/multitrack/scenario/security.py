@@ -46,7 +46,8 @@ class Sweep(_Frozen):
     @model_validator(mode="after")
     def _order(self) -> Sweep:
         if self.term not in GUARANTEE_TERMS:
-            raise LocatedValueError(f"unknown term {self.term!r}; terms: {', '.join(GUARANTEE_TERMS)}", ("term",))
+            raise LocatedValueError(f"unknown term {self.term!r}; terms: {', '.join(GUARANTEE_TERMS)}",
+                                    ("term",))
         if not self.high > self.low:
             raise LocatedValueError("high must exceed low", ("high",))
         return self
@@ -71,7 +72,8 @@ class Guarantee(_Frozen):
     def _terms(cls, terms: dict[str, EstimateModel]) -> dict[str, EstimateModel]:
         for name, est in terms.items():
             if name not in GUARANTEE_TERMS:
-                raise LocatedValueError(f"unknown term {name!r}; terms: {', '.join(GUARANTEE_TERMS)}", (name,))
+                raise LocatedValueError(f"unknown term {name!r}; terms: {', '.join(GUARANTEE_TERMS)}",
+                                        (name,))
             if name in SHARE_TERMS:
                 _within(est, 0, 1, name, (name,))
             elif name != "stake":
@@ -179,7 +181,8 @@ class Escalation(_Frozen):
                 raise LocatedValueError(f"theatre id {theatre.id!r} is used twice", here + ("id",))
             theatre_ids.add(theatre.id)
             if theatre.start is not None and theatre.start not in rungs:
-                raise LocatedValueError(f"{theatre.start!r} is not a rung ({', '.join(rungs)})", here + ("start",))
+                raise LocatedValueError(f"{theatre.start!r} is not a rung ({', '.join(rungs)})",
+                                        here + ("start",))
             _transitions(theatre.up, ups, here + ("up",), "one rung up")
             _transitions(theatre.down, downs, here + ("down",), "one rung down")
             _leaving_at_most_one(theatre, rungs, here)
@@ -187,22 +190,26 @@ class Escalation(_Frozen):
         for m, measure in enumerate(self.measures):
             here = ("measures", m)
             if measure.id in measure_ids or measure.id in ("none", "package"):
-                raise LocatedValueError(f"measure id {measure.id!r} is used twice or reserved", here + ("id",))
+                raise LocatedValueError(f"measure id {measure.id!r} is used twice or reserved",
+                                        here + ("id",))
             measure_ids.add(measure.id)
             for e, effect in enumerate(measure.effects):
                 if effect.transition not in ups | downs:
                     raise LocatedValueError(f"{effect.transition!r} is not a transition of the ladder (write "
-                                            f"'from->to' between adjacent rungs)", here + ("effects", e, "transition"))
+                                            f"'from->to' between adjacent rungs)",
+                                            here + ("effects", e, "transition"))
                 for k, th in enumerate(effect.theatres):
                     if th not in theatre_ids:
-                        raise LocatedValueError(f"{th!r} is not a theatre", here + ("effects", e, "theatres", k))
+                        raise LocatedValueError(f"{th!r} is not a theatre",
+                                                here + ("effects", e, "theatres", k))
         return self
 
 
 def _transitions(given: Mapping[str, EstimateModel], expected: set[str], path: tuple, what: str) -> None:
     for name, est in given.items():
         if name not in expected:
-            raise LocatedValueError(f"{name!r} is not a transition {what} between adjacent rungs", path + (name,))
+            raise LocatedValueError(f"{name!r} is not a transition {what} between adjacent rungs",
+                                    path + (name,))
         _within(est, 0, 1, "a monthly probability", path + (name,))
     missing = sorted(expected - set(given))
     if missing:
@@ -221,8 +228,8 @@ def _leaving_at_most_one(theatre: Theatre, rungs: list[str], path: tuple) -> Non
         if hi_up + hi_down > 1 + 1e-12:
             raise LocatedValueError(
                 f"on rung {rungs[k]!r} the monthly chances of moving up ({up!r}, up to {hi_up:g}) and down "
-                f"({down!r}, up to {hi_down:g}) can add up to {hi_up + hi_down:g}; together they must stay at "
-                "most 1 in every draw (lower the high ends of their distributions)", path + ("down", down))
+                f"({down!r}, up to {hi_down:g}) can add up to {hi_up + hi_down:g}; together they must stay "
+                "at most 1 in every draw (lower the high ends of their distributions)", path + ("down", down))
 
 
 # --------------------------------------------------------------------------- self-determination
@@ -264,23 +271,29 @@ def check_security(scenario) -> None:
         here: tuple = ("deterrence", c)
         for field_ in ("challenger", "target"):
             if getattr(crisis, field_) not in actors:
-                raise LocatedValueError(f"{getattr(crisis, field_)!r} is not an actor of the scenario", here + (field_,))
+                raise LocatedValueError(f"{getattr(crisis, field_)!r} is not an actor of the scenario",
+                                        here + (field_,))
         seen = set()
         for g, guarantee in enumerate(crisis.guarantees):
             if guarantee.guarantor not in actors:
                 raise LocatedValueError(f"{guarantee.guarantor!r} is not an actor of the scenario",
                                         here + ("guarantees", g, "guarantor"))
             if guarantee.id in seen:
-                raise LocatedValueError(f"guarantee id {guarantee.id!r} is used twice", here + ("guarantees", g, "id"))
+                raise LocatedValueError(f"guarantee id {guarantee.id!r} is used twice",
+                                        here + ("guarantees", g, "id"))
             seen.add(guarantee.id)
     if scenario.escalation is not None:
         issues = {t.id: {i.id for i in t.issues} for t in scenario.tracks}
         for m, measure in enumerate(scenario.escalation.measures):
             here = ("escalation", "measures", m)
             if measure.track is not None and measure.track not in issues:
-                raise LocatedValueError(f"{measure.track!r} is not a track of the scenario", here + ("track",))
-            if measure.issue is not None and (measure.track is None or measure.issue not in issues[measure.track]):
-                raise LocatedValueError(f"{measure.issue!r} is not an issue of track {measure.track!r}", here + ("issue",))
+                raise LocatedValueError(f"{measure.track!r} is not a track of the scenario",
+                                        here + ("track",))
+            if measure.issue is not None and (measure.track is None
+                                              or measure.issue not in issues[measure.track]):
+                raise LocatedValueError(f"{measure.issue!r} is not an issue of track {measure.track!r}",
+                                        here + ("issue",))
     sd = scenario.self_determination
     if sd is not None and sd.track is not None and sd.track not in {t.id for t in scenario.tracks}:
-        raise LocatedValueError(f"{sd.track!r} is not a track of the scenario", ("self_determination", "track"))
+        raise LocatedValueError(f"{sd.track!r} is not a track of the scenario",
+                                ("self_determination", "track"))

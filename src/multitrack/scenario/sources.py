@@ -27,7 +27,8 @@ class Source(BaseModel):
     kind: str | None = Field(None, description="op-ed, paper, report, data set, ...")
     url: str | None = None
     locator: str | None = Field(None, description="Default place in the document (page, section).")
-    note: str | None = Field(None, description="A remark on the document (e.g. that it is a copy of another).")
+    note: str | None = Field(None,
+                             description="A remark on the document (e.g. that it is a copy of another).")
 
     @model_validator(mode="after")
     def _date_in_year(self) -> Source:

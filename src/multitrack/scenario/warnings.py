@@ -52,16 +52,17 @@ def _mixed_scales(track, t: int) -> list[Problem]:
             if pos is None:
                 continue
             if pos.values is not None:
-                span = max(v.nominal for v in pos.values.values()) - min(v.nominal for v in pos.values.values())
+                span = (max(v.nominal for v in pos.values.values())
+                        - min(v.nominal for v in pos.values.values()))
                 tables.append((j, span))
             elif pos.shape in ("ideal", "monotone"):
                 shaped = True
         big = [(j, span) for j, span in tables if span > 2]
         if shaped and big:
             j, span = big[0]
-            out.append(Problem(f"{actor!r} values options on a scale of {span:g} points here but its ideal-point "
-                               "or monotone positions on this track on a 0-1 scale, so the tables outweigh the "
-                               "saliences; write value tables from 0 to 1",
+            out.append(Problem(f"{actor!r} values options on a scale of {span:g} points here but its "
+                               "ideal-point or monotone positions on this track on a 0-1 scale, so the "
+                               "tables outweigh the saliences; write value tables from 0 to 1",
                                ("tracks", t, "issues", j, "positions", actor, "values")))
     return out
 
@@ -84,9 +85,10 @@ def _grid_warnings(scenario: Scenario, track, t: int) -> list[Problem]:
             x = float(sq.nominal)
             if np.abs(grid - x).min() > tol:
                 below = grid[grid < x].max()
-                out.append(Problem(f"status quo {x:g} lies between the grid points {below:g} and {below + step:g}, "
-                                   "so no outcome of the analyses equals it; move it onto the grid, or set the "
-                                   "issue's grid so that a point falls on it", here + ("status_quo",)))
+                out.append(Problem(f"status quo {x:g} lies between the grid points {below:g} and "
+                                   f"{below + step:g}, so no outcome of the analyses equals it; move it onto "
+                                   "the grid, or set the issue's grid so that a point falls on it",
+                                   here + ("status_quo",)))
         if issue.kind != "continuous":
             continue  # every whole number is on an integer issue's grid
         windows = [(_window(issue.positions[a].red_lines), (a,)) for a in issue.positions
@@ -107,8 +109,8 @@ def _grid_warnings(scenario: Scenario, track, t: int) -> list[Problem]:
             seen.add((lo, hi))
             whose = f"the red lines of {who[0]!r} leave" if len(who) == 1 else \
                 f"the red lines of the veto players {', '.join(repr(a) for a in who)} leave together"
-            seen_text = "no grid point in it, so they find the issue blocked by red lines" if not points else \
-                f"only {points} grid point{'' if points == 1 else 's'} in it"
+            seen_text = ("no grid point in it, so they find the issue blocked by red lines" if not points
+                         else f"only {points} grid point{'' if points == 1 else 's'} in it")
             if hi - lo <= tol:
                 window, advice = f"only {lo:g}", f"give the issue a grid that holds {lo:g}"
             else:

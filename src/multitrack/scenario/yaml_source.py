@@ -78,7 +78,7 @@ class _Builder:
             raise _fail(self.file, f"document too large: more than {MAX_NODES} values "
                         "(after expanding aliases)", node, path)
         self.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        tag = node.tag.value if hasattr(node.tag, "value") else node.tag
+        tag = _tag(node)
         if tag not in _STANDARD_TAGS:
             raise _fail(self.file, f"YAML tag {tag!r} is not allowed in a scenario file", node, path)
         if isinstance(node, MappingNode):
@@ -114,8 +114,9 @@ class _Builder:
         return out
 
 
-def _tag(node: Node) -> str:
-    return node.tag.value if hasattr(node.tag, "value") else node.tag
+def _tag(node: Node) -> str | None:
+    tag: Any = node.tag  # typed str | None; a Tag object holding it in .value is read too, as before
+    return tag.value if hasattr(tag, "value") else tag
 
 
 def read_yaml(text: str, file: str | None = None) -> YamlDocument:

@@ -62,11 +62,12 @@ def _origin(scenario: Scenario, ref) -> str:
 def self_determination_analysis(scenario: Scenario, *, progress: ProgressCallback | None = None
                                 ) -> SelfDeterminationResult:
     """The checklist of criteria for a legitimate vote on secession, applied to past cases
-    (Montenegro 2006 to New Caledonia 2021, Kosovo 2008); the scenario may add criteria."""
+    (Montenegro 2006 to New Caledonia 2021, Kosovo 2008); the scenario may add criteria. A
+    scenario without a self_determination section gets the built-in criteria only."""
     spec = scenario.self_determination
     report(progress, "self-determination", 0, 1)
     extra = tuple(Criterion(c.id, c.label, c.description, c.needs_vote, _origin(scenario, c.source))
-                  for c in spec.criteria)
+                  for c in (spec.criteria if spec is not None else ()))
     cases = load_cases()  # the project's bundled data file of public facts
     table = criteria_table(extra, cases)
     by_case = {c.id: c for c in cases}
@@ -80,7 +81,8 @@ def self_determination_analysis(scenario: Scenario, *, progress: ProgressCallbac
                             sources=tuple(cites)))
     criteria = tuple(CriterionInfo(c.id, c.label, c.description, c.origin) for c in table.criteria)
     report(progress, "self-determination", 1, 1)
-    return SelfDeterminationResult(track=spec.track, criteria=criteria, cases=tuple(rows))
+    return SelfDeterminationResult(track=None if spec is None else spec.track, criteria=criteria,
+                                   cases=tuple(rows))
 
 
 __all__ = ["CaseRow", "CriterionInfo", "SelfDeterminationResult", "self_determination_analysis"]

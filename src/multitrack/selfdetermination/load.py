@@ -118,7 +118,8 @@ def _to_case(raw: CaseIn, sources: dict[str, Source]) -> Case:
         Fact(f.text, tuple(sources[s] for s in f.sources), f.uncertain, f.uncertain_note) for f in raw.facts
     )
     findings = {
-        cid: Finding(cid, f.status, f.note, tuple(sources[s] for s in f.sources), f.uncertain, f.uncertain_note)
+        cid: Finding(cid, f.status, f.note, tuple(sources[s] for s in f.sources), f.uncertain,
+                     f.uncertain_note)
         for cid, f in raw.assessment.items()
     }
     return Case(raw.id, raw.name, raw.territory, raw.state, raw.date, raw.kind, facts,

@@ -93,7 +93,9 @@ class DrawValues:
     @property
     def blocks(self) -> int:
         """Blocks of columns held: 1 (the actors' own) plus one per group member."""
-        width = self._values.shape[1] if self._values is not None else self._scores.shape[1]  # type: ignore[union-attr]
+        held = self._values if self._values is not None else self._scores
+        assert held is not None  # values or scores, never neither
+        width = held.shape[1]
         return width // self.n_inputs if self.n_inputs else 1
 
     @property
@@ -220,15 +222,17 @@ class RunDraws:
 
     def chunk(self, task: ChunkTask) -> DrawValues:
         """The values of the chunk's draws, every block of columns (computed when read)."""
-        f = self.factor_scores(task)
-        scores = [self._scores(task, b, f) for b in range(self.n_blocks)]
-        return DrawValues.from_scores(self.inputs, np.concatenate(scores, axis=1))
+        return DrawValues.from_scores(self.inputs, self._chunk_scores(task))
 
     def values(self) -> DrawValues:
         """The values of every draw of the run at once (for analyses with few draws)."""
-        tasks = self.tasks()
-        parts = [self.chunk(t)._scores for t in tasks]
-        return DrawValues.from_scores(self.inputs, np.concatenate(parts, axis=0))  # type: ignore[arg-type]
+        parts = [self._chunk_scores(t) for t in self.tasks()]
+        return DrawValues.from_scores(self.inputs, np.concatenate(parts, axis=0))
+
+    def _chunk_scores(self, task: ChunkTask) -> np.ndarray:
+        """(chunk draws, columns): the chunk's scores, every block of columns."""
+        f = self.factor_scores(task)
+        return np.concatenate([self._scores(task, b, f) for b in range(self.n_blocks)], axis=1)
 
     def factor_scores(self, task: ChunkTask) -> np.ndarray:
         """(chunk draws, factors): each factor's standard normal score in the chunk's draws."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..scenario.issues import ContinuousIssue, IssueModel, OptionIssue
+from ..scenario.issues import ContinuousIssue, IssueModel, NumericIssue, OptionIssue
 from ..scenario.model import Scenario, Settings
 from ..scenario.positions import Position
 from ..scenario.tracks import Forum, Qualified, Track, Weighted
@@ -104,7 +104,7 @@ def issue_values(issue: IssueModel, settings: Settings, grid_points: int | None 
     grid (``grid_points`` when the caller sets it, else the issue's own, else the scenario's)."""
     if grid_points is not None and isinstance(issue, ContinuousIssue):
         return issue.grid(grid_points)
-    return issue.values_on_grid(settings.grid_points)  # type: ignore[attr-defined]
+    return issue.values_on_grid(settings.grid_points)
 
 
 def issue_axis(issue: IssueModel, settings: Settings, grid_points: int | None = None) -> np.ndarray:
@@ -117,14 +117,16 @@ def issue_axis(issue: IssueModel, settings: Settings, grid_points: int | None = 
 def on_axis(issue: IssueModel, value, values: DrawValues, block: int = 0) -> np.ndarray:
     """(D,) an option name (its rank) or an estimate (its value in each draw) on the issue's axis."""
     if isinstance(value, str):
-        return np.full(values.size, float(issue.options.index(value)))  # type: ignore[attr-defined]
+        assert isinstance(issue, OptionIssue)
+        return np.full(values.size, float(issue.options.index(value)))
     return values(value, block)
 
 
 def _span(issue: IssueModel) -> tuple[float, float]:
     if isinstance(issue, OptionIssue):
         return 0.0, float(len(issue.options) - 1)
-    return float(issue.low), float(issue.high)  # type: ignore[attr-defined]
+    assert isinstance(issue, NumericIssue)
+    return float(issue.low), float(issue.high)
 
 
 def value_curve(issue: IssueModel, pos: Position, x, values: DrawValues, block: int = 0) -> np.ndarray:
@@ -141,7 +143,8 @@ def value_curve(issue: IssueModel, pos: Position, x, values: DrawValues, block: 
         return np.take_along_axis(table, ranks, axis=1)
     if shape == "monotone":
         t = (x - lo) / (hi - lo)
-        t = t if pos.monotone.value == "increasing" else 1.0 - t  # type: ignore[union-attr]
+        assert pos.monotone is not None
+        t = t if pos.monotone.value == "increasing" else 1.0 - t
         return np.broadcast_to(t, (d_n, x.shape[1]))
     if shape == "ideal":
         centre = on_axis(issue, pos.ideal, values, block)[:, None]
@@ -163,7 +166,8 @@ def ideal_point(issue: IssueModel, pos: Position, values: DrawValues, block: int
         return on_axis(issue, pos.ideal, values, block)
     lo, hi = _span(issue)
     if shape == "monotone":
-        return np.full(values.size, hi if pos.monotone.value == "increasing" else lo)  # type: ignore[union-attr]
+        assert pos.monotone is not None
+        return np.full(values.size, hi if pos.monotone.value == "increasing" else lo)
     if shape == "values":
         assert isinstance(issue, OptionIssue) and pos.values is not None
         table = np.column_stack([values(pos.values[o], block) for o in issue.options])
@@ -405,11 +409,11 @@ def track_preferences(scenario: Scenario, track: Track, values: DrawValues | Non
     sq_axis = np.full((d_n, i_n), np.nan)
     sq_utility = np.zeros((d_n, a_n))
     lines: list[RedLine] = []
-    for i, (issue, axis) in enumerate(zip(track.issues, axes)):
+    for i, (issue, axis) in enumerate(zip(track.issues, axes, strict=True)):
         n = len(axis)
         allowed[:, :, i, :n] = True
         if has_sq:
-            sq_axis[:, i] = on_axis(issue, issue.status_quo, values)  # type: ignore[attr-defined]
+            sq_axis[:, i] = on_axis(issue, issue.status_quo, values)
         for a, party in enumerate(parties):
             pos = issue.positions.get(party.like)
             if pos is None:

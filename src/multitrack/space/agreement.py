@@ -53,8 +53,8 @@ class AgreementConfig(BaseModel):
 
     grid_points: int | None = Field(None, ge=2, description="Override the grid of continuous issues.")
     enumeration_limit: int = Field(10**8, ge=1, description="Largest space enumerated outcome by outcome.")
-    chunk_size: int = Field(DEFAULT_CHUNK, ge=1024, description="Outcomes evaluated at a time when a space is "
-                            "enumerated (memory, not results).")
+    chunk_size: int = Field(DEFAULT_CHUNK, ge=1024, description="Outcomes evaluated at a time when a space "
+                            "is enumerated (memory, not results).")
     merge_cap: int = Field(DEFAULT_MERGE_CAP, ge=1000, description="Most candidate outcomes kept while the "
                            "frontier of a space too large to enumerate is built issue by issue.")
     max_blocking_set_size: int = Field(3, ge=1, description="Largest set of red lines and reservation values "
@@ -117,19 +117,20 @@ def analyze_track(scenario: Scenario, track: Track, config: AgreementConfig | No
         bargainers=tuple(names[b] for b in space.bargainers), rule=space.rule.kind,
         n_outcomes=space.size, frontier_method=frontier.method if frontier else None,
         n_agreeable=counts.n_agreeable if counts else None,
-        accepted_by=dict(zip(names, counts.accepted_by)) if counts else None,
+        accepted_by=dict(zip(names, counts.accepted_by, strict=True)) if counts else None,
         n_improving=counts.n_improving if counts else None,
         n_indivisible=counts.n_indivisible if counts else None,
         can_agree=can_agree,
         improves=(counts.n_improving > 0) if counts else _improves(space, frontier),
         baseline=baseline, with_status_quo=track.has_status_quo,
-        status_quo={iid: _plain(_sq(issue)) for iid, issue in zip(space.issue_ids, track.issues)}
+        status_quo={iid: _plain(_sq(issue)) for iid, issue in zip(space.issue_ids, track.issues, strict=True)}
         if track.has_status_quo else {},
-        status_quo_utility={a: float(v) for a, v in zip(names, norm_sq)} if track.has_status_quo else {},
-        reservation={a: float(v) for a, v in zip(names, norm_r)},
-        reservation_raw={a: float(v) for a, v in zip(names, space.reservation)},
-        disagreement={a: float(v) for a, v in zip(names, norm_d)},
-        disagreement_raw={a: float(v) for a, v in zip(names, space.baseline)},
+        status_quo_utility={a: float(v) for a, v in zip(names, norm_sq, strict=True)}
+        if track.has_status_quo else {},
+        reservation={a: float(v) for a, v in zip(names, norm_r, strict=True)},
+        reservation_raw={a: float(v) for a, v in zip(names, space.reservation, strict=True)},
+        disagreement={a: float(v) for a, v in zip(names, norm_d, strict=True)},
+        disagreement_raw={a: float(v) for a, v in zip(names, space.baseline, strict=True)},
         no_deal_stated=tuple(a for a in names if a in track.no_deal),
         frontier=tuple(tuple(float(x) for x in row) for row in
                        space.normalise(shown.utility[b], space.bargainers).T) if shown else (),
@@ -194,7 +195,8 @@ class _Engine:
     def frontier(self, space: TrackSpace | None = None) -> Frontier | None:
         try:
             return agreement_frontier(space or self.space, chunk_size=self.config.chunk_size,
-                                      enumeration_limit=self.config.enumeration_limit, cap=self.config.merge_cap)
+                                      enumeration_limit=self.config.enumeration_limit,
+                                      cap=self.config.merge_cap)
         except FrontierTooLarge as exc:
             self.frontier_error = str(exc)
             return None
@@ -274,11 +276,12 @@ class _Engine:
         norm = space.normalise(raw)
         gain = norm - space.normalise(space.baseline)
         tol = 1e-9 * np.maximum(np.abs(space.u_max), 1.0)
-        below = tuple(a for a, r, s, t in zip(space.actors, raw, space.baseline, tol) if r < s - t)
+        below = tuple(a for a, r, s, t in zip(space.actors, raw, space.baseline, tol, strict=True)
+                      if r < s - t)
         return SolutionPoint(concept, {k: _plain(v) for k, v in space.outcome(index).items()},
-                             {a: float(x) for a, x in zip(space.actors, norm)},
-                             {a: float(x) for a, x in zip(space.actors, gain)}, below,
-                             {a: float(x) for a, x in zip(space.actors, raw)})
+                             {a: float(x) for a, x in zip(space.actors, norm, strict=True)},
+                             {a: float(x) for a, x in zip(space.actors, gain, strict=True)}, below,
+                             {a: float(x) for a, x in zip(space.actors, raw, strict=True)})
 
     # ---- diagnosis ------------------------------------------------------------
     def diagnose(self) -> Diagnosis:
@@ -331,7 +334,7 @@ class _Engine:
         order = np.lexsort((-gain.sum(axis=0), -score))[:OPENED_ROWS]
         names = opened.actors
         return Opening(n, tuple(OpenedOutcome({k: _plain(v) for k, v in opened.outcome(f.index[m]).items()},
-                                              {a: float(g) for a, g in zip(names, gain[:, m])})
+                                              {a: float(g) for a, g in zip(names, gain[:, m], strict=True)})
                                 for m in order))
 
     def _ref(self, constraint: tuple[str, int]) -> ConstraintRef:

@@ -53,9 +53,10 @@ class Blockage:
 def status_quo_flat(space: TrackSpace) -> int | None:
     """The status quo's outcome number (row-major over the issues); None without a status quo on
     the grid."""
-    if not space.has_status_quo or any(k is None for k in space.status_quo_index):
+    index = [int(k) for k in space.status_quo_index if k is not None]
+    if not space.has_status_quo or len(index) < len(space.status_quo_index):
         return None
-    return int(np.ravel_multi_index(tuple(int(k) for k in space.status_quo_index), space.shape))  # type: ignore[arg-type]
+    return int(np.ravel_multi_index(tuple(index), space.shape))
 
 
 def deal_mask(space: TrackSpace, utility: np.ndarray, flat: np.ndarray) -> np.ndarray:
@@ -132,8 +133,8 @@ def smallest_line_move(space: TrackSpace, k: int, feasible: Feasible) -> Relaxat
     return Relaxation(("red_line", k), True, new_threshold=new, move=abs(t - ref.axis_value))
 
 
-def smallest_reservation_cut(space: TrackSpace, a: int, best_utility: Callable[[TrackSpace, int], float | None]
-                             ) -> Relaxation:
+def smallest_reservation_cut(space: TrackSpace, a: int,
+                             best_utility: Callable[[TrackSpace, int], float | None]) -> Relaxation:
     """How much actor ``a`` must lower its reservation value (others unchanged) to open the space.
 
     ``best_utility(space, a)`` is a's highest utility over the outcomes that pass the rule

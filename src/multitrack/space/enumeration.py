@@ -35,7 +35,7 @@ class Chunk:
 def _block(tables, masks, n_actors: int) -> tuple[np.ndarray, np.ndarray]:
     u = np.zeros((n_actors, 1))
     m = np.ones((n_actors, 1), dtype=bool)
-    for t, a in zip(tables, masks):
+    for t, a in zip(tables, masks, strict=True):
         u = (u[:, :, None] + t[:, None, :]).reshape(n_actors, -1)
         m = (m[:, :, None] & a[:, None, :]).reshape(n_actors, -1)
     return u, m

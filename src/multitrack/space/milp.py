@@ -35,37 +35,47 @@ def milp_solve(space: TrackSpace, objective: str = "feasible", *,
     n = n_x + n_y + 1  # last variable: t (egalitarian level)
     utility_rows = np.zeros((space.n_actors, n))
     ub = np.ones(n)
-    for i, (t, allowed) in enumerate(zip(space.tables, space.allowed)):
+    for i, (t, allowed) in enumerate(zip(space.tables, space.allowed, strict=True)):
         utility_rows[:, offsets[i]:offsets[i + 1]] = t
         for a in vetoes:
             ub[offsets[i]:offsets[i + 1]][~allowed[a]] = 0.0
-    rows, lo, hi = [], [], []
+    rows: list[np.ndarray] = []
+    lo: list[float] = []
+    hi: list[float] = []
+
+    def add(row: np.ndarray, low: float, high: float) -> None:
+        """One constraint ``low <= row @ x <= high``."""
+        rows.append(row)
+        lo.append(low)
+        hi.append(high)
+
     for i in range(len(sizes)):  # one value per issue
         row = np.zeros(n)
         row[offsets[i]:offsets[i + 1]] = 1
-        rows.append(row), lo.append(1), hi.append(1)
+        add(row, 1, 1)
     for a in vetoes:
-        rows.append(utility_rows[a]), lo.append(r[a] - tol[a]), hi.append(np.inf)
+        add(utility_rows[a], r[a] - tol[a], np.inf)
     for j, p in enumerate(voters):
         y = n_x + j
         for i, allowed in enumerate(space.allowed):
             for v in np.flatnonzero(~allowed[p]):
                 row = np.zeros(n)
                 row[y], row[offsets[i] + v] = 1, 1
-                rows.append(row), lo.append(-np.inf), hi.append(1)
+                add(row, -np.inf, 1)
         big_m = max(0.0, r[p] - space.u_min[p]) + 1.0
         row = utility_rows[p].copy()
         row[y] = -big_m
-        rows.append(row), lo.append(r[p] - tol[p] - big_m), hi.append(np.inf)
+        add(row, r[p] - tol[p] - big_m, np.inf)
     if space.rule.kind == "qualified":
         row = np.zeros(n)
         row[n_x:n_x + n_y] = 1
-        rows.append(row), lo.append(space.rule.min_participants - len(vetoes)), hi.append(np.inf)
+        add(row, space.rule.min_participants - len(vetoes), np.inf)
     elif space.rule.kind == "weighted":
         w = space.rule.weights
+        assert w is not None  # a weighted rule always carries its weights
         row = np.zeros(n)
         row[n_x:n_x + n_y] = w[voters]
-        rows.append(row), lo.append(space.rule.threshold - w[vetoes].sum() - 1e-12), hi.append(np.inf)
+        add(row, space.rule.threshold - w[vetoes].sum() - 1e-12, np.inf)
     c = np.zeros(n)
     lb = np.zeros(n)
     bargainers = list(space.bargainers)
@@ -79,7 +89,7 @@ def milp_solve(space: TrackSpace, objective: str = "feasible", *,
         for b in bargainers:  # (U_b - r_b) / span_b >= t
             row = utility_rows[b] / span[b]
             row[-1] = -1
-            rows.append(row), lo.append(r[b] / span[b]), hi.append(np.inf)
+            add(row, r[b] / span[b], np.inf)
     else:
         ub[-1] = 0
     integrality = np.ones(n)

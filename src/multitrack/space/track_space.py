@@ -90,7 +90,8 @@ class TrackSpace:
         sizes = [int(n) for n in prefs.sizes]
         refs = tuple(RedLineRef(line.issue, line.party, line.number, line.relation,
                                 _as_written(line.threshold, t), t)
-                     for line, t in zip(prefs.red_lines, (float(x.axis_value[d]) for x in prefs.red_lines)))
+                     for line, t in zip(prefs.red_lines, (float(x.axis_value[d]) for x in prefs.red_lines),
+                                        strict=True))
         sq = prefs.status_quo_utility
         sq_axis = prefs.status_quo_axis
         sq_index = tuple(None if sq_axis is None else _index_on(axis, float(sq_axis[d, i]))
@@ -169,7 +170,8 @@ class TrackSpace:
 
     def outcome(self, index) -> dict:
         """An outcome in the issues' own terms."""
-        return {iid: self.labels[i][int(k)] for i, (iid, k) in enumerate(zip(self.issue_ids, index))}
+        return {iid: self.labels[i][int(k)]
+                for i, (iid, k) in enumerate(zip(self.issue_ids, index, strict=True))}
 
 
 def _col(v: np.ndarray, like: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ def as_axis_value(issue: IssueModel, value) -> float:
 def status_quo_value(issue: IssueModel):
     """The status quo as written: an option name or the nominal number; None on an issue of a
     track without a status quo."""
-    sq = issue.status_quo  # type: ignore[attr-defined]
+    sq = issue.status_quo
     if sq is None:
         return None
     return sq if isinstance(sq, str) else float(sq.nominal)

@@ -66,11 +66,10 @@ __all__ = [
     "unilateral_improvements",
     "unilateral_moves",
 ]
+from multitrack.stability import analysis as _analysis  # noqa: F401  (registers the analysis)
 from multitrack.stability.coalitions import CoalitionStability, coalition_analysis
 from multitrack.stability.gmcr_plus import gmcr_state, read_gmcr_plus, write_gmcr_plus
 from multitrack.stability.inverse import PreferenceChange, what_it_takes
 
 __all__ += ["CoalitionStability", "PreferenceChange", "coalition_analysis", "gmcr_state", "read_gmcr_plus",
             "what_it_takes", "write_gmcr_plus"]
-
-from multitrack.stability import analysis as _analysis  # noqa: F401  (registers the analysis)

@@ -19,7 +19,8 @@ from multitrack.stability.concepts import analyse
 from multitrack.stability.graph import move_graphs
 from multitrack.stability.statusquo import status_quo_analysis
 
-CONCEPT_TITLES = {"nash": "Nash", "gmr": "GMR", "smr": "SMR", "seq": "SEQ", "sim": "SIM", "seq_sim": "SEQ&SIM"}
+CONCEPT_TITLES = {"nash": "Nash", "gmr": "GMR", "smr": "SMR", "seq": "SEQ", "sim": "SIM",
+                  "seq_sim": "SEQ&SIM"}
 
 
 class StabilityConfig(BaseModel):
@@ -99,7 +100,7 @@ class StabilityResult(Result):
 
 
 def _changes(options: tuple[str, ...], a: str, b: str) -> tuple[str, ...]:
-    return tuple(("+" if y == "Y" else "-") + o for o, x, y in zip(options, a, b) if x != y)
+    return tuple(("+" if y == "Y" else "-") + o for o, x, y in zip(options, a, b, strict=True) if x != y)
 
 
 def analyse_conflict(spec, concepts: tuple[str, ...], max_states: int = 4096) -> ConflictStability:
@@ -120,7 +121,8 @@ def analyse_conflict(spec, concepts: tuple[str, ...], max_states: int = 4096) ->
     edges = []
     for d, ui in enumerate(improvements):
         coo = ui.tocoo()
-        edges += [(labels[int(a)], labels[int(b)], model.dm_names[d]) for a, b in zip(coo.row, coo.col)]
+        edges += [(labels[int(a)], labels[int(b)], model.dm_names[d])
+                  for a, b in zip(coo.row, coo.col, strict=True)]
     options = tuple((o.id, o.title, dm.id) for dm in spec.decision_makers for o in dm.options)
     sq_label = spec.status_quo_label()
     extra: dict[str, Any] = {}
@@ -134,7 +136,8 @@ def analyse_conflict(spec, concepts: tuple[str, ...], max_states: int = 4096) ->
                 steps.append(PathStep(who, lab, _changes(model.option_names, prev, lab)))
                 prev = lab
             paths[labels[s]] = tuple(steps)
-        extra = {"status_quo": sq_label, "reachable": tuple(labels[int(s)] for s in sq.reachable.nonzero()[0]),
+        extra = {"status_quo": sq_label,
+                 "reachable": tuple(labels[int(s)] for s in sq.reachable.nonzero()[0]),
                  "reachable_equilibria": reach_eq, "paths": paths}
     extra.update(hypergame_and_coalitions(model, concepts))
     return ConflictStability(id=spec.id, title=spec.title, track=spec.track, decision_makers=model.dm_names,

@@ -21,7 +21,8 @@ other decision maker alone. For player H, state s and the other players as oppon
 - SIM: at the same time as H, the other players each stay or take one of their coalition
   improvements from s (at least one moves); the combined state is feasible and not every
   member of H strictly prefers it to s.
-- SEQ&SIM: stable under SEQ or under SIM (either kind of sanction blocks). A state is an equilibrium of the structure when it is stable for every player.
+- SEQ&SIM: stable under SEQ or under SIM (either kind of sanction blocks). A state is an
+  equilibrium of the structure when it is stable for every player.
 
 With every decision maker alone these are the ordinary definitions (a property test checks
 it against `concepts.analyse`). GMCR+ makes the same analysis with its coalitions as players,
@@ -84,7 +85,8 @@ def player_graphs(model: ConflictModel) -> tuple[tuple[sp.csr_matrix, ...], tupl
     """Moves and coalition improvements of every player of the structure, cached on the model."""
     if "players" not in model._cache:
         moves = tuple(coalition_moves(model, p) for p in model.coalitions)
-        improvements = tuple(coalition_improvements_of(model, p, m) for p, m in zip(model.coalitions, moves))
+        improvements = tuple(coalition_improvements_of(model, p, m)
+                             for p, m in zip(model.coalitions, moves, strict=True))
         model._cache["players"] = (moves, improvements)
     return model._cache["players"]
 
@@ -268,7 +270,8 @@ class CoalitionStability:
         return [self.model.label(int(s)) for s in self.equilibria(concept)]
 
 
-def coalition_analysis(model: ConflictModel, concepts: Sequence[str] = COALITION_CONCEPTS) -> CoalitionStability:
+def coalition_analysis(model: ConflictModel,
+                       concepts: Sequence[str] = COALITION_CONCEPTS) -> CoalitionStability:
     """Each concept for every state and player of the model's coalition structure."""
     table = {c: np.stack([player_stability(model, p, c) for p in range(len(model.coalitions))], axis=1)
              for c in concepts}

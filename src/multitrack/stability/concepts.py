@@ -92,7 +92,7 @@ def coalition_reach(moves: Sequence[sp.csr_matrix]) -> sp.csr_matrix:
             others = (last[h] for h in range(len(jumps)) if h != j)
             before = sum(others, sp.csr_matrix((n, n), dtype=np.int32))
             new.append(_binary(jm + before @ jm))
-        if all((a != b).nnz == 0 for a, b in zip(new, last)):
+        if all((a != b).nnz == 0 for a, b in zip(new, last, strict=True)):
             break
         last = new
     total = sum(last, sp.csr_matrix((n, n), dtype=np.int32))

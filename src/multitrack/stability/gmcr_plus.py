@@ -50,7 +50,8 @@ MAX_EXPORT_TERMS = 4096       # conditions one statement may become when written
 _DIRECTIONS: dict[str, Literal["forward", "backward"]] = {"fwd": "forward", "back": "backward"}
 _TOP_KEYS = {"decisionMakers", "options", "infeasibles", "coalitions", "coalitionsFull", "nodes",
              "useManualPreferenceRanking", "useManualPreferenceVectors", "program", "version"}
-_DM_KEYS = {"name", "options", "preferences", "misperceptions", "payoffs", "preferenceRanking", "preferenceVector"}
+_DM_KEYS = {"name", "options", "preferences", "misperceptions", "payoffs", "preferenceRanking",
+            "preferenceVector"}
 _OPTION_KEYS = {"name", "permittedDirection"}
 _COMPOUND_KEYS = {"compound", "members"}
 Path = tuple[str | int, ...]
@@ -96,8 +97,8 @@ def _infeasible_terms(conflict: Conflict) -> list[dict[int, bool]]:
             try:
                 out += dnf(pattern, MAX_EXPORT_TERMS)
             except StatementTooComplex:
-                raise ConflictSizeError(f"the infeasibility rule {cond!r} cannot be written as GMCR+ conditions "
-                                        f"(more than {MAX_EXPORT_TERMS:,} of them)") from None
+                raise ConflictSizeError(f"the infeasibility rule {cond!r} cannot be written as GMCR+ "
+                                        f"conditions (more than {MAX_EXPORT_TERMS:,} of them)") from None
             continue
         for mask, value in pattern:
             out.append({k: bool(value >> k & 1) for k in range(len(names)) if mask >> k & 1})
@@ -147,7 +148,7 @@ def write_gmcr_plus(conflict: Conflict) -> str:
         "decisionMakers": [_dm_rep(conflict, i, model.payoff, manual) for i in range(len(conflict.dms))],
         "coalitions": [list(c) if len(c) > 1 else c[0] for c in model.coalitions],
         "options": [{"name": title, "permittedDirection": rev.get(direction.get(name, ""), "both")}
-                    for name, title in zip(conflict.option_names, conflict.option_titles)],
+                    for name, title in zip(conflict.option_names, conflict.option_titles, strict=True)],
         "infeasibles": [_condition(t) for t in _infeasible_terms(conflict)],
         "useManualPreferenceRanking": manual,
         "program": "multitrack",
@@ -174,7 +175,8 @@ def _known_keys(obj: dict, allowed: set[str], path: Path) -> None:
     """Refuse a field this reader does not understand rather than drop it."""
     for key in obj:
         if key not in allowed:
-            raise _Bad(f"unknown field {key!r} (not part of the GMCR+ format multitrack reads)", path + (key,))
+            raise _Bad(f"unknown field {key!r} (not part of the GMCR+ format multitrack reads)",
+                       path + (key,))
 
 
 def _index(value: Any, n: int, what: str, path: Path) -> int:
@@ -337,7 +339,7 @@ def _conflict(doc: Any) -> Conflict:
                       OptionPrioritization(_conditions(dm, "preferences", i, n, number)),
                       titles=tuple(options[k]["name"] for k in ks),
                       misperceived=_conditions(dm, "misperceptions", i, n, number))
-        for i, (name, ks, dm) in enumerate(zip(dm_names, owned, dms_doc))
+        for i, (name, ks, dm) in enumerate(zip(dm_names, owned, dms_doc, strict=True))
     )
     conflict = Conflict(dms, conditions, irreversible, _coalitions(doc, len(dms)))
     manual = doc.get("useManualPreferenceRanking", doc.get("useManualPreferenceVectors", False))
@@ -374,12 +376,13 @@ def _ranking_of(dm: dict, i: int, labels: list[str]) -> StateRanking:
 
 def _with_manual_ranking(conflict: Conflict, dms_doc: list) -> Conflict:
     """Replace every DM's preferences by the file's manual state ranking."""
-    blank = tuple(DecisionMaker(dm.name, dm.options, OptionPrioritization(()), dm.titles) for dm in conflict.dms)
+    blank = tuple(DecisionMaker(dm.name, dm.options, OptionPrioritization(()), dm.titles)
+                  for dm in conflict.dms)
     model = Conflict(blank, conflict.conditions, conflict.irreversible).build()
     labels = [model.label(s) for s in range(model.n_states)]
     dms = tuple(
         DecisionMaker(dm.name, dm.options, _ranking_of(doc, i, labels), dm.titles, dm.misperceived)
-        for i, (dm, doc) in enumerate(zip(conflict.dms, dms_doc))
+        for i, (dm, doc) in enumerate(zip(conflict.dms, dms_doc, strict=True))
     )
     return Conflict(dms, conflict.conditions, conflict.irreversible, conflict.coalitions)
 
@@ -418,7 +421,8 @@ def gmcr_state(model: ConflictModel, text: str, titles: Sequence[str] = ()) -> i
     if raw.isdigit():
         k = int(raw)
         if not 1 <= k <= model.n_states:
-            raise ValueError(f"{raw} is not a GMCR+ state number (the feasible states are 1..{model.n_states})")
+            raise ValueError(f"{raw} is not a GMCR+ state number (the feasible states are "
+                             f"1..{model.n_states})")
         return k - 1
     if len(raw) == n and raw and set(raw.upper()) <= {"Y", "N"}:
         return model.state(raw.upper())

@@ -24,9 +24,10 @@ def _edges(model: ConflictModel, dm: int) -> tuple[np.ndarray, np.ndarray]:
     subs = subsets(mask)
     total = model.n_states * len(subs)
     if total > MAX_MOVE_CANDIDATES:
-        raise ConflictSizeError(f"decision maker {model.dm_names[dm]!r} controls {len(subs).bit_length() - 1} "
-                                f"options: {model.n_states:,} states x {len(subs):,} option combinations = "
-                                f"{total:,} candidate moves, more than the limit of {MAX_MOVE_CANDIDATES:,}")
+        raise ConflictSizeError(f"decision maker {model.dm_names[dm]!r} controls "
+                                f"{len(subs).bit_length() - 1} options: {model.n_states:,} states x "
+                                f"{len(subs):,} option combinations = {total:,} candidate moves, more than "
+                                f"the limit of {MAX_MOVE_CANDIDATES:,}")
     blocked = None if model.misperceived is None else model.misperceived[:, dm]
     step = max(1, _CHUNK // len(subs))
     rows_out, cols_out = [], []

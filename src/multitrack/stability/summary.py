@@ -46,7 +46,8 @@ def preferences_text(pref: Any) -> str:
     """A decision maker's preferences in a few lines: statements most important first, or the
     ranking best first (tiers joined by '>'), or the payoffs."""
     if pref.prioritization is not None:
-        return "\n".join(f"{k}. {text}" for k, text in enumerate(pref.prioritization, start=1)) or "(none: all tie)"
+        return ("\n".join(f"{k}. {text}" for k, text in enumerate(pref.prioritization, start=1))
+                or "(none: all tie)")
     if pref.ranking is not None:
         tiers = [" = ".join(tier) for tier in pref.ranking[:_SHOWN]]
         more = len(pref.ranking) - _SHOWN
@@ -73,15 +74,18 @@ def conflict_lines(spec: Any, names: Mapping[str, str], model: ConflictModel | N
     model = model or conflict_model(spec)
     lines = [conflict_counts(spec, model) + "."]
     lines += [f"Infeasible: {_rule_text(r)}." for r in spec.infeasible]
-    lines += [f"Irreversible: {i.option} ({'once taken, stays taken' if i.direction == 'forward' else 'once withdrawn, stays withdrawn'})."
-              for i in spec.irreversible]
+    for i in spec.irreversible:
+        way = "once taken, stays taken" if i.direction == "forward" else "once withdrawn, stays withdrawn"
+        lines.append(f"Irreversible: {i.option} ({way}).")
     for dm_id, texts in spec.misperceptions.items():
         d = [dm.id for dm in spec.decision_makers].index(dm_id)
-        states = [] if model.misperceived is None else [s for s in range(model.n_states) if model.misperceived[s, d]]
+        states = [] if model.misperceived is None else [s for s in range(model.n_states)
+                                                        if model.misperceived[s, d]]
         shown = ", ".join(f"{model.label(s)} ({model.state_number(s)})" for s in states[:_SHOWN])
         more = f", ... and {len(states) - _SHOWN:,} more" if len(states) > _SHOWN else ""
         lines.append(f"{names.get(dm_id, dm_id)} misperceives the states where {' or '.join(texts)}: "
                      f"{shown or 'none'}{more}; it cannot move to or from them.")
     for group in spec.coalitions:
-        lines.append("Coalition: " + " + ".join(names.get(d, d) for d in group) + " (analysed as one player).")
+        lines.append("Coalition: " + " + ".join(names.get(d, d) for d in group)
+                     + " (analysed as one player).")
     return lines

@@ -50,7 +50,8 @@ def _preferences(prefs: Any, model: Any) -> dict:
     if isinstance(prefs, LabelPayoffs):
         return {"payoffs": dict(prefs.payoffs)}
     assert isinstance(prefs, Payoffs)
-    return {"payoffs": {model.label(s): float(prefs.by_code[int(model.codes[s])]) for s in range(model.n_states)}}
+    return {"payoffs": {model.label(s): float(prefs.by_code[int(model.codes[s])])
+                        for s in range(model.n_states)}}
 
 
 def conflict_entry(conflict: Conflict, *, conflict_id: str, title: str, dm_ids: list[str],
@@ -65,15 +66,19 @@ def conflict_entry(conflict: Conflict, *, conflict_id: str, title: str, dm_ids: 
     if source:
         entry["source"] = source
     entry["decision_makers"] = [
-        {"id": dm_id, "options": [{"id": ids[o], "title": t} for o, t in zip(dm.options, dm.option_titles())]}
-        for dm_id, dm in zip(dm_ids, conflict.dms)
+        {"id": dm_id, "options": [{"id": ids[o], "title": t}
+                                  for o, t in zip(dm.options, dm.option_titles(), strict=True)]}
+        for dm_id, dm in zip(dm_ids, conflict.dms, strict=True)
     ]
     if conflict.conditions:
         entry["infeasible"] = [_rule(c, ids) for c in conflict.conditions]
     if conflict.irreversible:
-        entry["irreversible"] = [{"option": ids[i.option], "direction": i.direction} for i in conflict.irreversible]
-    entry["preferences"] = {dm_id: _preferences(dm.preferences, model) for dm_id, dm in zip(dm_ids, conflict.dms)}
-    misperceptions = {dm_id: list(dm.misperceived) for dm_id, dm in zip(dm_ids, conflict.dms) if dm.misperceived}
+        entry["irreversible"] = [{"option": ids[i.option], "direction": i.direction}
+                                 for i in conflict.irreversible]
+    entry["preferences"] = {dm_id: _preferences(dm.preferences, model)
+                            for dm_id, dm in zip(dm_ids, conflict.dms, strict=True)}
+    misperceptions = {dm_id: list(dm.misperceived) for dm_id, dm in zip(dm_ids, conflict.dms, strict=True)
+                      if dm.misperceived}
     if misperceptions:
         entry["misperceptions"] = misperceptions
     if conflict.coalitions:
@@ -93,7 +98,8 @@ def conflict_scenario(conflict: Conflict, *, scenario_id: str, title: str, sourc
     return {
         "version": 1, "id": scenario_id, "title": title,
         "sources": [source],
-        "actors": [{"id": i, "name": dm.name, "kind": "state", "capability": 1} for i, dm in zip(dm_ids, conflict.dms)],
+        "actors": [{"id": i, "name": dm.name, "kind": "state", "capability": 1}
+                   for i, dm in zip(dm_ids, conflict.dms, strict=True)],
         "conflicts": [conflict_entry(conflict, conflict_id=scenario_id, title=title, dm_ids=dm_ids,
                                      source=source["id"], status_quo=status_quo)],
     }

@@ -46,7 +46,8 @@ class Session:
     @property
     def results_current(self) -> bool:
         """Whether the results belong to the draft shown now."""
-        return self.results is not None and self.draft is not None and self.results_version == self.draft.version
+        return (self.results is not None and self.draft is not None
+                and self.results_version == self.draft.version)
 
     def collect(self) -> None:
         """Take the results of a finished run (called whenever the session is looked at)."""

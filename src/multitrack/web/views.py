@@ -120,7 +120,8 @@ class _Builder:
         vetoes, rule = self.vetoes_and_rule(t, track, participants)
         issues = [self.issue(path + ("issues", i), issue, vetoes)
                   for i, issue in enumerate(_list(track.get("issues"))) if isinstance(issue, dict)]
-        return TrackView(self.anchor(path), _text(track.get("id")), _text(track.get("title") or track.get("id")),
+        return TrackView(self.anchor(path), _text(track.get("id")),
+                         _text(track.get("title") or track.get("id")),
                          [self.names.get(p, p) for p in participants], [self.names.get(v, v) for v in vetoes],
                          rule, bool(track.get("deferred")), issues)
 
@@ -138,15 +139,19 @@ class _Builder:
     def issue(self, path: Path, issue: dict, vetoes: list[str]) -> IssueView:
         options = [o for o in _list(issue.get("options")) if isinstance(o, str)] or None
         kind = _text(issue.get("kind"))
-        positions = issue.get("positions") if isinstance(issue.get("positions"), dict) else {}
+        positions = issue.get("positions")
+        if not isinstance(positions, dict):
+            positions = {}
         views = [self.position(path + ("positions", actor), issue, pos, actor in vetoes, options)
                  for actor, pos in positions.items() if isinstance(pos, dict)]
-        return IssueView(self.anchor(path), _text(issue.get("id")), _text(issue.get("title") or issue.get("id")),
+        return IssueView(self.anchor(path), _text(issue.get("id")),
+                         _text(issue.get("title") or issue.get("id")),
                          kind, _domain(issue, options),
                          self.estimate(path + ("status_quo",), issue.get("status_quo"), "status quo", options)
                          if issue.get("status_quo") is not None else None, views)
 
-    def position(self, path: Path, issue: dict, pos: dict, veto: bool, options: list[str] | None) -> PositionView:
+    def position(self, path: Path, issue: dict, pos: dict, veto: bool,
+                 options: list[str] | None) -> PositionView:
         actor = str(path[-1])
         shape = next((k for k in ("values", "ideal", "monotone", "points") if k in pos), "")
         items: list[tuple[str, EstimateView]] = []
@@ -159,7 +164,8 @@ class _Builder:
         elif shape == "monotone":
             text = "more is better" if pos["monotone"] == "increasing" else "less is better"
         elif shape == "points":
-            text = "utility curve through " + ", ".join(f"({_text(p[0])}, {_text(p[1])})" for p in _list(pos["points"])
+            text = "utility curve through " + ", ".join(f"({_text(p[0])}, {_text(p[1])})"
+                                                        for p in _list(pos["points"])
                                                         if isinstance(p, list) and len(p) == 2)
         relations = ("equals",) if issue.get("kind") == "categorical" else RELATIONS
         lines = [self.red_line(path + ("red_lines", j), line, relations, options)
@@ -168,7 +174,8 @@ class _Builder:
                             self.estimate(path + ("salience",), pos.get("salience"), "salience", None),
                             shape, items, text, lines)
 
-    def red_line(self, path: Path, line: Any, relations: tuple[str, ...], options: list[str] | None) -> RedLineView:
+    def red_line(self, path: Path, line: Any, relations: tuple[str, ...],
+                 options: list[str] | None) -> RedLineView:
         relation, threshold = red_line_parts(line)
         where = path + (relation,) if isinstance(line, dict) else path
         return RedLineView(self.anchor(path), relation, relations,
@@ -182,8 +189,10 @@ class _Builder:
             choices = options if shown in options else [shown] + options
             return EstimateView(key, [InputView(key, "s:" + key, label, shown, choices)])
         if isinstance(value, dict):
-            inputs = [self.number(path + (p,), value[p], p) for p in _PARAMS if p in value and _scalar(value[p])]
-            note = "one of " + ", ".join(_text(v) for v in _list(value.get("values"))) if "values" in value else ""
+            inputs = [self.number(path + (p,), value[p], p)
+                      for p in _PARAMS if p in value and _scalar(value[p])]
+            note = ("one of " + ", ".join(_text(v) for v in _list(value.get("values")))
+                    if "values" in value else "")
             return EstimateView(key, inputs, _text(value.get("dist", "fixed")), note)
         if _scalar(value):
             return EstimateView(key, [self.number(path, value, label)])
@@ -247,7 +256,8 @@ def _estimate_text(value: Any) -> str:
     centre = next((value[k] for k in ("value", "mode", "mean") if k in value), None)
     if value.get("dist", "fixed") == "fixed":
         return _text(centre)
-    spread = f" {_text(value.get('low'))} to {_text(value.get('high'))}" if "low" in value and "high" in value else ""
+    spread = (f" {_text(value.get('low'))} to {_text(value.get('high'))}"
+              if "low" in value and "high" in value else "")
     return f"{_text(centre)} ({value.get('dist', 'fixed')}{spread})".replace(" ()", "").strip()
 
 
