@@ -5,7 +5,8 @@ reservation among the bargainers; ties go to the larger total gain, then the fir
 
 The outcomes are walked like an odometer, keeping partial sums per issue, so each outcome
 costs O(parties) rather than O(parties x issues); values a veto player's red lines forbid are
-skipped before the walk.
+skipped before the walk. A red line conditional on another issue of the track forbids values
+only in some outcomes, so it is checked at each leaf of the walk instead.
 """
 
 from __future__ import annotations
@@ -53,12 +54,14 @@ def solve_batch(space: Preferences, threads: int = 1) -> TrackDraws:
     rule = space.rule
     weights = np.zeros(len(space.parties)) if rule.weights is None else rule.weights.astype(float)
     fixed = (veto, bargain, rule.code, rule.min_participants, weights, float(rule.threshold))
+    j_where, j_own, j_holds = joint_arrays(space)
 
     def run(lo_d: int, hi_d: int) -> None:
         t, al, r, tl, isp = (x[lo_d:hi_d] for x in inputs)
         work = (np.zeros((i_n, v_n), dtype=np.int64), np.zeros(i_n, dtype=np.int64), np.zeros((i_n + 1, a_n)),
-                np.zeros(i_n, dtype=np.int64), np.zeros((i_n + 1, a_n)), np.ones((i_n + 1, a_n), dtype=bool))
-        _solve(t, al, space.sizes, r, tl, *fixed, isp,  # type: ignore[call-arg]  # starred args uncounted
+                np.zeros(i_n, dtype=np.int64), np.zeros((i_n + 1, a_n)), np.ones((i_n + 1, a_n), dtype=bool),
+                np.ones(a_n, dtype=bool))
+        _solve(t, al, space.sizes, r, tl, *fixed, isp, j_where, j_own[lo_d:hi_d], j_holds,  # type: ignore[call-arg]
                *(o[lo_d:hi_d] for o in out), *work)
 
     cuts = np.linspace(0, d_n, max(1, min(threads, d_n // 64)) + 1).astype(int)
@@ -72,12 +75,31 @@ def solve_batch(space: Preferences, threads: int = 1) -> TrackDraws:
     return TrackDraws(agreed, n_pass, choice, utility, level)
 
 
+def joint_arrays(space: Preferences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The joint red lines (conditional on another issue of the track) as the kernel reads them:
+    (L, 3) party, own issue and condition issue of each; (D, L, V) the values of its own issue it
+    leaves allowed where its condition holds; (L, V) where its condition holds."""
+    lines = space.joint_lines
+    v_n = space.tables.shape[3]
+    where = np.array([[x.party, x.issue, x.when_issue] for x in lines], dtype=np.int64).reshape(-1, 3)
+    own = np.ones((space.draws, len(lines), v_n), dtype=bool)
+    holds = np.zeros((len(lines), v_n), dtype=bool)
+    for k, x in enumerate(lines):
+        assert x.when_holds is not None
+        m = x.mask(space.axes[x.issue])
+        own[:, k, :m.shape[1]] = m
+        holds[k, :len(x.when_holds)] = x.when_holds
+    return where, own, holds
+
+
 @njit(cache=True, nogil=True)
 def _solve(tables, allowed, sizes, reservation, tol, veto, bargain, rule, min_count, weights, threshold,
-           inv_span, agreed, n_pass, choice, utility, level,
-           vals, counts, suffix, digit, part, okp):  # pragma: no cover - compiled
-    """Fill the outputs (agreed ... level) draw by draw, using the work arrays (vals ... okp);
-    one compiled function with no allocation inside, which keeps the first compilation short."""
+           inv_span, j_where, j_own, j_holds, agreed, n_pass, choice, utility, level,
+           vals, counts, suffix, digit, part, okp, jok):  # pragma: no cover - compiled
+    """Fill the outputs (agreed ... level) draw by draw, using the work arrays (vals ... jok);
+    one compiled function with no allocation inside, which keeps the first compilation short.
+    Joint red lines (``j_where`` party, issue, condition issue; ``j_own`` allowed values where the
+    condition holds; ``j_holds``) cannot be cut before the walk: they are checked at each leaf."""
     d_n, a_n, i_n = tables.shape[0], tables.shape[1], tables.shape[2]
     for d in range(d_n):
         t, al, r, tl, isp = tables[d], allowed[d], reservation[d], tol[d], inv_span[d]
@@ -131,7 +153,13 @@ def _solve(tables, allowed, sizes, reservation, tol, veto, bargain, rule, min_co
                 passed = True
                 count, weight = 0, 0.0
                 for a in range(a_n):
-                    if okp[i_n, a] and part[i_n, a] >= r[a] - tl[a]:
+                    jok[a] = True
+                for q in range(j_where.shape[0]):
+                    if j_holds[q, vals[j_where[q, 2], digit[j_where[q, 2]]]] and \
+                            not j_own[d, q, vals[j_where[q, 1], digit[j_where[q, 1]]]]:
+                        jok[j_where[q, 0]] = False
+                for a in range(a_n):
+                    if okp[i_n, a] and jok[a] and part[i_n, a] >= r[a] - tl[a]:
                         count += 1
                         weight += weights[a]
                     elif veto[a]:

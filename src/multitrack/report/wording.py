@@ -43,7 +43,8 @@ class Words:
             return f"{who}'s reservation value (it prefers no deal to anything worse)"
         rel = {"equals": "never", "below": "never below", "above": "never above"}[c.relation or "equals"]
         assert c.issue is not None  # a red line always names its issue (space/agreement.py)
-        return f"{who}'s red line on '{self.issues.get(c.issue, c.issue)}' ({rel} {fmt(c.threshold)})"
+        when = f" {c.condition}" if c.condition else ""
+        return f"{who}'s red line on '{self.issues.get(c.issue, c.issue)}' ({rel} {fmt(c.threshold)}{when})"
 
     def relaxation(self, r: RelaxationRef) -> str:
         """The smallest single relaxation that opens a deal, and what it opens, in a sentence."""

@@ -46,7 +46,8 @@ def domain_text(issue: IssueModel) -> str:
 
 def red_line_text(line: RedLineModel) -> str:
     t = estimate_text(line.threshold)
-    return {"equals": f"never {t}", "below": f"never below {t}", "above": f"never above {t}"}[line.relation]
+    text = {"equals": f"never {t}", "below": f"never below {t}", "above": f"never above {t}"}[line.relation]
+    return text if line.when is None else f"{text} {line.when.text}"
 
 
 def position_text(issue: IssueModel, pos: Position) -> str:

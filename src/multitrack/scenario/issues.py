@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictInt, StrictStr, model_validator
 
 from ..errors import LocatedValueError
+from .disputes import DisputeTag
 from .estimates import Estimate, check_within
 from .ids import Id
 from .positions import Position, RedLineModel
@@ -29,6 +30,15 @@ class _Issue(BaseModel):
     positions: dict[Id, Position] = Field(default_factory=dict,
                                           description="Each caring actor's stance, by actor id.")
     source: SourceRef | None = None
+    dispute: DisputeTag | None = Field(None, description="The question this issue models, when another "
+                                       "track models it too (for the consistency check's red-line test).")
+
+    @model_validator(mode="after")
+    def _dispute_levels(self) -> _Issue:
+        if self.dispute is not None:
+            self.dispute.check_against(getattr(self, "options", None), getattr(self, "low", None),
+                                       getattr(self, "high", None))
+        return self
 
     if TYPE_CHECKING:  # declared by each kind of issue; pydantic must not see fields here
         kind: str
@@ -102,7 +112,7 @@ class _OptionIssue(_Issue):
                 raise LocatedValueError(f"'{line.relation}' needs ordered options; categorical red lines "
                                         "name options", ("red_lines", i, line.relation))
             self._option(line.threshold, ("red_lines", i, line.relation))
-        if pos.red_lines and not self.allowed(pos.red_lines):
+        if pos.plain_red_lines and not self.allowed(pos.plain_red_lines):
             raise LocatedValueError("the red lines forbid every option", ("red_lines",))
 
     def allowed(self, red_lines: list[RedLineModel]) -> list[str]:
@@ -186,7 +196,7 @@ class _NumericIssue(_Issue):
                                             f"[{self.low:g}, {self.high:g}]", ("points", i))
         for i, line in enumerate(pos.red_lines):
             self._within(line.threshold, "red line", ("red_lines", i, line.relation))
-        if pos.red_lines and not self._some_value_allowed(pos.red_lines):
+        if pos.plain_red_lines and not self._some_value_allowed(pos.plain_red_lines):
             raise LocatedValueError("the red lines forbid every value in the range", ("red_lines",))
 
     def _some_value_allowed(self, red_lines: list[RedLineModel]) -> bool:
@@ -260,6 +270,22 @@ Issue = Annotated[
 OptionIssue = _OptionIssue
 NumericIssue = _NumericIssue
 IssueModel = _Issue
+
+
+def check_value(issue: OptionIssue | NumericIssue, value: str | float, path: tuple) -> None:
+    """Raise :class:`LocatedValueError` at ``path`` unless ``value`` is an option of an option
+    issue, or a number in a numeric issue's range: the check of a value that a red line's
+    condition or a cross-track effect names."""
+    if isinstance(issue, _OptionIssue):
+        if not isinstance(value, str) or value not in issue.options:
+            raise LocatedValueError(f"{value!r} names no option of {issue.id!r} (options: "
+                                    f"{', '.join(issue.options)})", path)
+        return
+    if isinstance(value, str):
+        raise LocatedValueError(f"{issue.id!r} is numeric: give a number, not {value!r}", path)
+    if not issue.low <= value <= issue.high:
+        raise LocatedValueError(f"{value:g} lies outside the range of {issue.id!r} "
+                                f"[{issue.low:g}, {issue.high:g}]", path)
 
 
 def value_text(value: object) -> str:

@@ -11,11 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ..errors import LocatedValueError
 from ..results import by_id
 from .actors import Actor, ActorKind
+from .conditions import check_red_line_conditions
 from .conflicts import Conflict, check_conflicts
+from .effects import CrossTrackEffect, check_cross_track
 from .estimates import EstimateModel, Factor
 from .ids import Id
 from .issues import IssueModel
-from .process import Process
+from .process import Process, check_process
 from .security import Crisis, Escalation, SelfDetermination, check_security
 from .sources import Source, SourceReference
 from .tracks import Track
@@ -50,6 +52,9 @@ class Scenario(BaseModel):
     process: Process = Field(default_factory=lambda: Process.model_validate({}),
                              description="Sequence, failure penalty and links between tracks, for the "
                              "process-design comparison.")
+    cross_track: list[CrossTrackEffect] = Field(default_factory=list, description="Effects of one "
+                                                "track's outcome on an actor's no-deal value, reservation "
+                                                "value or salience on another track.")
     conflicts: list[Conflict] = Field(default_factory=list, description="Conflicts in option form, "
                                       "for the graph model's stability analysis.")
     deterrence: list[Crisis] = Field(default_factory=list, description="Crises in which guarantors may "
@@ -110,6 +115,8 @@ class Scenario(BaseModel):
                         raise LocatedValueError(f"{actor!r} is not an actor of the scenario",
                                                 ("tracks", t, field_, k))
         _check_process(self)
+        check_red_line_conditions(self.tracks)
+        check_cross_track(self.tracks, self.cross_track)
         check_conflicts(self.conflicts, set(actors), {t.id for t in self.tracks})
         check_security(self)
         _check_factors(self)
@@ -140,6 +147,7 @@ def _check_process(scenario: Scenario) -> None:
                 raise LocatedValueError(f"{t!r} is not a track of the scenario", path + ("links", i, field_))
         if link.track == link.requires:
             raise LocatedValueError("a track cannot require itself", path + ("links", i, "requires"))
+    check_process(scenario.process, tracks, {a.id for a in scenario.actors})
 
 
 def _check_factors(scenario: Scenario) -> None:

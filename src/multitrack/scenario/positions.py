@@ -45,14 +45,65 @@ def _red_line_shorthand(value: Any) -> Any:
     return value if isinstance(value, dict) else {"equals": value}
 
 
+#: An option name or a number as written, for conditions (nominal: a condition is not drawn).
+PlainValue = StrictStr | float
+
+
+class RedLineCondition(BaseModel):
+    """When a conditional red line applies: while another issue (of this track or of another)
+    takes one of the given values (``in``), or a value strictly ``below`` or ``above`` a given
+    one. Exactly one of the three. Issue ids are unique in a scenario, so the issue names its
+    track; on another track the condition is read against that track's agreed outcome."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True,
+                              serialize_by_alias=True)
+
+    issue: StrictStr = Field(description="The issue whose value decides whether the red line applies.")
+    in_: list[PlainValue] | None = Field(None, alias="in",
+                                         description="The red line applies at these values.")
+    below: PlainValue | None = Field(None, description="The red line applies at values strictly below this.")
+    above: PlainValue | None = Field(None, description="The red line applies at values strictly above this.")
+    source: SourceRef | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> RedLineCondition:
+        given = [k for k in ("in_", "below", "above") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a condition is {issue: x, in: [values]}, or {issue: x, below: v}, "
+                             "or {issue: x, above: v}")
+        if self.in_ is not None and not self.in_:
+            raise LocatedValueError("'in' lists no value", ("in",))
+        return self
+
+    @property
+    def text(self) -> str:
+        """The condition in words: "while open-door is one of a, b" / "while moratorium is below 10"."""
+        def shown(v: object) -> str:
+            return f"{v:g}" if isinstance(v, float) else str(v)
+        if self.in_ is not None:
+            values = ", ".join(shown(v) for v in self.in_)
+            return f"while {self.issue} is {values}" if len(self.in_) == 1 else \
+                f"while {self.issue} is one of {values}"
+        return f"while {self.issue} is {self.relation} {shown(getattr(self, self.relation))}"
+
+    @property
+    def relation(self) -> str:
+        """in | below | above."""
+        return "in" if self.in_ is not None else ("below" if self.below is not None else "above")
+
+
 class _RedLine(BaseModel):
-    """Values an actor will never accept: exactly one of ``equals``, ``below`` or ``above``."""
+    """Values an actor will never accept: exactly one of ``equals``, ``below`` or ``above``;
+    with ``when``, only while another issue takes the values the condition names."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     equals: IssueValue | None = Field(None, description="Never this option or value.")
     below: IssueValue | None = Field(None, description="Never anything strictly below this.")
     above: IssueValue | None = Field(None, description="Never anything strictly above this.")
+    when: RedLineCondition | None = Field(
+        None, description="The red line applies only while this condition on another issue holds.")
 
     @model_validator(mode="after")
     def _one(self) -> _RedLine:
@@ -60,6 +111,10 @@ class _RedLine(BaseModel):
         if len(given) != 1:
             raise ValueError("a red line is one option or number, or {below: x}, or {above: x}")
         return self
+
+    @property
+    def conditional(self) -> bool:
+        return self.when is not None
 
     @property
     def relation(self) -> str:
@@ -115,3 +170,8 @@ class Position(BaseModel):
     @property
     def shape(self) -> str:
         return next(k for k in ("values", "ideal", "monotone", "points") if getattr(self, k) is not None)
+
+    @property
+    def plain_red_lines(self) -> list[RedLineModel]:
+        """The red lines that always apply (no ``when``): the ones a single issue can check."""
+        return [line for line in self.red_lines if line.when is None]

@@ -91,12 +91,13 @@ def _grid_warnings(scenario: Scenario, track, t: int) -> list[Problem]:
                                    here + ("status_quo",)))
         if issue.kind != "continuous":
             continue  # every whole number is on an integer issue's grid
-        windows = [(_window(issue.positions[a].red_lines), (a,)) for a in issue.positions
-                   if issue.positions[a].red_lines]
-        vetoes = [a for a in track.vetoes if a in issue.positions and issue.positions[a].red_lines]
+        # red lines that always apply (a conditional one leaves the window open elsewhere)
+        windows = [(_window(issue.positions[a].plain_red_lines), (a,)) for a in issue.positions
+                   if issue.positions[a].plain_red_lines]
+        vetoes = [a for a in track.vetoes if a in issue.positions and issue.positions[a].plain_red_lines]
         if len(vetoes) > 1:  # what the veto players' red lines leave together
-            lo = max(_window(issue.positions[a].red_lines)[0] for a in vetoes)
-            hi = min(_window(issue.positions[a].red_lines)[1] for a in vetoes)
+            lo = max(_window(issue.positions[a].plain_red_lines)[0] for a in vetoes)
+            hi = min(_window(issue.positions[a].plain_red_lines)[1] for a in vetoes)
             windows.append(((lo, hi), tuple(vetoes)))
         seen = set()
         for (lo, hi), who in windows:
@@ -185,9 +186,10 @@ def _axis(issue, value) -> float:
 
 
 def _status_quo_breaks(issue, pos: Position) -> bool:
-    """Whether the issue's status quo breaks one of the position's red lines."""
+    """Whether the issue's status quo breaks one of the position's red lines (those that always
+    apply: whether a conditional one does depends on another issue)."""
     x = _axis(issue, issue.status_quo)
-    for line in pos.red_lines:
+    for line in pos.plain_red_lines:
         v = _axis(issue, line.threshold)
         if (line.relation == "equals" and np.isclose(x, v)) or (line.relation == "below" and x < v - 1e-12) \
                 or (line.relation == "above" and x > v + 1e-12):

@@ -19,14 +19,14 @@ operation over all draws and values at once: never a Python call per draw or per
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..scenario.issues import ContinuousIssue, IssueModel, NumericIssue, OptionIssue
 from ..scenario.model import Scenario, Settings
-from ..scenario.positions import Position
+from ..scenario.positions import Position, RedLineCondition
 from ..scenario.tracks import Forum, Qualified, Track, Weighted
 from .disagreement import disagreement_points
 from .draws import DrawValues
@@ -204,9 +204,36 @@ def line_mask(relation: str, axis: np.ndarray, threshold) -> np.ndarray:
     return ~np.isclose(axis, threshold)
 
 
+def condition_mask(cond: RedLineCondition, issue: IssueModel, x: np.ndarray) -> np.ndarray:
+    """Where a red line's condition holds, for values ``x`` on ``issue``'s axis (option ranks or
+    numbers, any shape; NaN never holds): at the values ``in`` names, or strictly ``below`` or
+    ``above`` the value it gives."""
+    x = np.asarray(x, dtype=float)
+
+    def rank(v) -> float:
+        return float(issue.options.index(v)) if isinstance(v, str) else float(v)  # type: ignore[attr-defined]
+
+    if cond.in_ is not None:
+        out = np.zeros(x.shape, dtype=bool)
+        for v in cond.in_:
+            out |= np.isclose(x, rank(v), rtol=0.0, atol=1e-9 * max(1.0, abs(rank(v))))
+        return out
+    if cond.below is not None:
+        return x < rank(cond.below)
+    return x > rank(cond.above)
+
+
 @dataclass(frozen=True, eq=False)
 class RedLine:
-    """One red line of one party on one issue, with its threshold on the axis in every draw."""
+    """One red line of one party on one issue, with its threshold on the axis in every draw.
+
+    A conditional red line on an issue of the same track (``when_issue`` >= 0) is a joint
+    constraint on two issues: it forbids the values its ``mask`` forbids only in outcomes whose
+    value on issue ``when_issue`` is one where ``when_holds`` (over that issue's values) is True;
+    it is kept out of the per-issue ``allowed`` array and checked outcome by outcome. One whose
+    condition is on another track's issue is settled per draw by that track's outcome
+    (``applies`` (D,): whether the condition holds in each draw) and then acts as a plain red
+    line in the draws where it holds."""
 
     issue: int
     party: int
@@ -214,28 +241,86 @@ class RedLine:
     relation: str            # equals | below | above
     threshold: object        # the option name or the estimate, as written
     axis_value: np.ndarray   # (D,) the threshold on the issue's axis
+    condition: RedLineCondition | None = None
+    when_issue: int = -1     # the condition's issue in this track (-1: none, or another track's)
+    when_holds: np.ndarray | None = None  # (n values of when_issue,) where the condition holds
+    applies: np.ndarray | None = None     # (D,) a condition on another track: whether it holds
+
+    @property
+    def joint(self) -> bool:
+        """Whether it ties two issues of the track (a condition on another issue of the track)."""
+        return self.when_issue >= 0
 
     def mask(self, axis: np.ndarray) -> np.ndarray:
-        """(D, n_values) the values on ``axis`` this line leaves allowed, per draw."""
-        return line_mask(self.relation, np.asarray(axis, dtype=float)[None, :], self.axis_value[:, None])
+        """(D, n_values) the values on ``axis`` this line leaves allowed, per draw (for a joint line:
+        the values it leaves allowed where its condition holds)."""
+        ok = line_mask(self.relation, np.asarray(axis, dtype=float)[None, :], self.axis_value[:, None])
+        return ok if self.applies is None else ok | ~self.applies[:, None]
 
 
 def red_lines_of(issue: IssueModel, pos: Position, values: DrawValues, block: int = 0, *,
-                 issue_index: int = 0, party: int = 0) -> tuple[RedLine, ...]:
-    """The position's red lines with their thresholds in every draw."""
-    return tuple(RedLine(issue_index, party, k, line.relation, line.threshold,
-                         on_axis(issue, line.threshold, values, block))
-                 for k, line in enumerate(pos.red_lines))
+                 issue_index: int = 0, party: int = 0, track_issues: Sequence[IssueModel] = (),
+                 settings: Settings | None = None, grid_points: int | None = None,
+                 elsewhere: Mapping[str, tuple[IssueModel, np.ndarray]] | None = None
+                 ) -> tuple[RedLine, ...]:
+    """The position's red lines with their thresholds in every draw. A condition on an issue of
+    ``track_issues`` makes a joint line over that issue's values (on the grid of ``settings``
+    and ``grid_points``); a condition on another issue is read from ``elsewhere`` (issue id ->
+    the issue and its value on its axis in each draw (D,), NaN where its track agreed nothing:
+    read at the issue's status quo); where the issue is missing there the condition does not
+    hold (:func:`track_preferences` fills in every issue its red lines name)."""
+    ids = [i.id for i in track_issues]
+    out = []
+    for k, line in enumerate(pos.red_lines):
+        at = on_axis(issue, line.threshold, values, block)
+        cond = line.when
+        if cond is None:
+            out.append(RedLine(issue_index, party, k, line.relation, line.threshold, at))
+        elif cond.issue in ids:
+            j = ids.index(cond.issue)
+            other = track_issues[j]
+            axis = issue_axis(other, settings or Settings.model_validate({}), grid_points)
+            out.append(RedLine(issue_index, party, k, line.relation, line.threshold, at, cond, j,
+                               condition_mask(cond, other, axis)))
+        else:
+            out.append(RedLine(issue_index, party, k, line.relation, line.threshold, at, cond,
+                               applies=_holds_elsewhere(cond, values, elsewhere or {})))
+    return tuple(out)
+
+
+def _holds_elsewhere(cond: RedLineCondition, values: DrawValues,
+                     elsewhere: Mapping[str, tuple[IssueModel, np.ndarray]]) -> np.ndarray:
+    """(D,) whether a condition on another track's issue holds in each draw; where that track
+    agreed nothing (NaN) its issue stays at its status quo."""
+    if cond.issue not in elsewhere:
+        return np.zeros(values.size, dtype=bool)
+    other, x = elsewhere[cond.issue]
+    x = np.broadcast_to(np.asarray(x, dtype=float), (values.size,))
+    sq = getattr(other, "status_quo", None)
+    if sq is not None:
+        x = np.where(np.isnan(x), on_axis(other, sq, values), x)
+    return condition_mask(cond, other, x)
+
+
+def joint_line_ok(line: RedLine, allowed: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """(..., m) whether outcomes (value indices (m, I)) keep a joint red line whose own issue's
+    allowed values are ``allowed`` (..., n values): not (condition holds and value forbidden)."""
+    assert line.when_holds is not None
+    holds = line.when_holds[index[:, line.when_issue]]
+    return ~holds | allowed[..., index[:, line.issue]]
 
 
 def allowed_on(issue: IssueModel, red_lines, axis: np.ndarray, values: DrawValues | None = None,
                block: int = 0) -> np.ndarray:
     """(D, n_values): values on ``axis`` that break none of ``red_lines`` (scenario red lines),
-    with the thresholds of each draw (central values by default)."""
+    with the thresholds of each draw (central values by default). Conditional red lines are
+    left out: whether they apply depends on another issue."""
     values = DrawValues.central() if values is None else values
     axis = np.asarray(axis, dtype=float)
     ok = np.ones((values.size, len(axis)), dtype=bool)
     for line in red_lines:
+        if getattr(line, "when", None) is not None:
+            continue
         ok &= line_mask(line.relation, axis[None, :], on_axis(issue, line.threshold, values, block)[:, None])
     return ok
 
@@ -344,14 +429,34 @@ class Preferences:
         index = np.atleast_2d(index)
         return np.sum([self.tables[:, :, i, index[:, i]] for i in range(len(self.sizes))], axis=0)
 
+    @property
+    def joint_lines(self) -> tuple[RedLine, ...]:
+        """The red lines conditional on another issue of the track: joint constraints on two issues."""
+        return tuple(line for line in self.red_lines if line.joint)
+
     def allowed_of(self, index: np.ndarray) -> np.ndarray:
         """(D, A, m) whether each party's red lines allow outcomes given as value indices (m, I)."""
         index = np.atleast_2d(index)
-        return np.logical_and.reduce([self.allowed[:, :, i, index[:, i]] for i in range(len(self.sizes))])
+        ok = np.logical_and.reduce([self.allowed[:, :, i, index[:, i]] for i in range(len(self.sizes))])
+        for line in self.joint_lines:
+            ok[:, line.party, :] &= joint_line_ok(line, line.mask(self.axes[line.issue]), index)
+        return ok
 
     def accepts(self, index: np.ndarray) -> np.ndarray:
         """(D, A, m) who accepts outcomes given as value indices (m, I)."""
         return accepts(self.utilities(index), self.allowed_of(index), self.reservation, self.tolerance)
+
+    def allowed_in_draws(self, index: np.ndarray) -> np.ndarray:
+        """(D, A) whether each party's red lines allow the outcome of each draw, given as value
+        indices (D, I) (one outcome per draw, e.g. each draw's compromise)."""
+        d = np.arange(self.draws)[:, None]
+        ok = np.logical_and.reduce([self.allowed[d, np.arange(self.n_parties)[None, :], i, index[:, i, None]]
+                                    for i in range(len(self.sizes))])
+        for line in self.joint_lines:
+            own = line.mask(self.axes[line.issue])[np.arange(self.draws), index[:, line.issue]]
+            assert line.when_holds is not None
+            ok[:, line.party] &= ~line.when_holds[index[:, line.when_issue]] | own
+        return ok
 
     def passes(self, index: np.ndarray) -> np.ndarray:
         """(D, m) whether the decision rule carries outcomes given as value indices (m, I)."""
@@ -389,7 +494,8 @@ def rule_passes(rule: DecisionRuleArrays, accepted: np.ndarray) -> np.ndarray:
 
 def track_preferences(scenario: Scenario, track: Track, values: DrawValues | None = None,
                       parties: tuple[Party, ...] | None = None, *, forum: Forum | None = None,
-                      grid_points: int | None = None) -> Preferences:
+                      grid_points: int | None = None,
+                      elsewhere: Mapping[str, tuple[IssueModel, np.ndarray]] | None = None) -> Preferences:
     """The preference model of one forum of ``track`` (its own by default) in every draw of
     ``values`` (the central values by default).
 
@@ -397,8 +503,14 @@ def track_preferences(scenario: Scenario, track: Track, values: DrawValues | Non
     states (:func:`multitrack.settlement.disagreement.disagreement_points`), else the utility of
     the status quo, else (a track without a status quo) the party's lowest utility, so that it
     accepts whatever its red lines allow. The disagreement point: the no-deal value the track
-    states, else the status quo, else (a track without one) the reservation value."""
+    states, else the status quo, else (a track without one) the reservation value.
+
+    Red lines conditional on another issue of the track are joint constraints
+    (:attr:`Preferences.joint_lines`), kept out of ``allowed``; those conditional on another
+    track's issue are settled per draw by ``elsewhere`` (issue id -> the issue and its agreed
+    value on its axis (D,)), at the issue's status quo where it is missing there."""
     values = DrawValues.central(scenario) if values is None else values
+    elsewhere = _status_quo_elsewhere(scenario, track, values, elsewhere)
     parties = parties_of(track, forum, {}) if parties is None else parties
     axes = tuple(issue_axis(i, scenario.settings, grid_points) for i in track.issues)
     sizes = np.array([len(x) for x in axes], dtype=np.int64)
@@ -420,8 +532,11 @@ def track_preferences(scenario: Scenario, track: Track, values: DrawValues | Non
                 continue
             weight = values(pos.salience, party.block)[:, None]
             tables[:, a, i, :n] = weight * value_curve(issue, pos, axis[None, :], values, party.block)
-            for line in red_lines_of(issue, pos, values, party.block, issue_index=i, party=a):
-                allowed[:, a, i, :n] &= line.mask(axis)
+            for line in red_lines_of(issue, pos, values, party.block, issue_index=i, party=a,
+                                     track_issues=track.issues, settings=scenario.settings,
+                                     grid_points=grid_points, elsewhere=elsewhere):
+                if not line.joint:
+                    allowed[:, a, i, :n] &= line.mask(axis)
                 lines.append(line)
             if has_sq:
                 sq_utility[:, a] += weight[:, 0] * value_curve(issue, pos, sq_axis[:, i:i + 1], values,
@@ -437,6 +552,39 @@ def track_preferences(scenario: Scenario, track: Track, values: DrawValues | Non
         rule=decision_rule(track, forum, parties), axes=axes, red_lines=tuple(lines),
         status_quo_utility=sq_utility if has_sq else None, status_quo_axis=sq_axis if has_sq else None,
         no_deal=no_deal, capability=capability)
+
+
+def issues_read_elsewhere(track: Track) -> set[str]:
+    """The other tracks' issues that ``track``'s conditional red lines name."""
+    own = {i.id for i in track.issues}
+    return {line.when.issue for issue in track.issues for pos in issue.positions.values()
+            for line in pos.red_lines if line.when is not None and line.when.issue not in own}
+
+
+def agreed_values(prefs: Preferences, choice: np.ndarray, track: Track
+                  ) -> dict[str, tuple[IssueModel, np.ndarray]]:
+    """Issue id -> the issue and its agreed value on its axis in each draw (D,), from a track's
+    compromise ``choice`` (D, I) value indices (-1 where it agreed nothing: NaN, read as the
+    status quo): what conditional red lines of other tracks read in the process."""
+    out: dict[str, tuple[IssueModel, np.ndarray]] = {}
+    for i, issue in enumerate(track.issues):
+        k = choice[:, i]
+        x = np.where(k >= 0, prefs.axes[i][np.maximum(k, 0)], np.nan)
+        out[issue.id] = (issue, x)
+    return out
+
+
+def _status_quo_elsewhere(scenario: Scenario, track: Track, values: DrawValues,
+                          given: Mapping[str, tuple[IssueModel, np.ndarray]] | None
+                          ) -> dict[str, tuple[IssueModel, np.ndarray]]:
+    """The other tracks' issues that the track's conditional red lines name: as ``given``, else
+    nothing agreed (NaN: read at the issue's status quo)."""
+    out = dict(given or {})
+    named = issues_read_elsewhere(track)
+    for _, other in scenario.issues():
+        if other.id in named and other.id not in out:
+            out[other.id] = (other, np.full(values.size, np.nan))
+    return out
 
 
 def _no_deal_points(track: Track, parties: tuple[Party, ...], values: DrawValues, tables: np.ndarray,
@@ -464,7 +612,8 @@ def _no_deal_points(track: Track, parties: tuple[Party, ...], values: DrawValues
 
 __all__ = [
     "DecisionRuleArrays", "Party", "Preferences", "RULE_KINDS", "RULE_QUALIFIED", "RULE_UNANIMITY",
-    "RULE_WEIGHTED", "RedLine", "accepts", "allowed_on", "decision_rule", "ideal_point", "interp_rows",
-    "issue_axis", "issue_values", "line_mask", "on_axis", "parties_of", "red_lines_of", "rule_passes",
-    "tolerance", "track_preferences", "value_curve",
+    "RULE_WEIGHTED", "RedLine", "accepts", "agreed_values", "allowed_on", "condition_mask", "decision_rule",
+    "ideal_point", "interp_rows", "issue_axis", "issue_values", "issues_read_elsewhere", "joint_line_ok",
+    "line_mask", "on_axis", "parties_of", "red_lines_of", "rule_passes", "tolerance", "track_preferences",
+    "value_curve",
 ]

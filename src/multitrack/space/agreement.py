@@ -12,6 +12,8 @@ from ..analysis import register
 from ..progress import ProgressCallback, report
 from ..scenario.model import Scenario
 from ..scenario.tracks import Track
+from ..settlement.cross_track import shift_central
+from ..settlement.preferences import track_preferences
 from .acceptance import accepts, no_one_below_baseline, rule_met
 from .counting import SpaceCounts, count_space
 from .diagnosis import (
@@ -25,6 +27,7 @@ from .diagnosis import (
 from .enumeration import DEFAULT_CHUNK
 from .frontier import DEFAULT_MERGE_CAP, Frontier, FrontierTooLarge, agreement_frontier, enumerated_frontier
 from .milp import milp_solve
+from .redlines import conditional_red_line_links, cross_track_conditions
 from .result import (
     DISAGREEMENT_POINT,
     STATUS_QUO,
@@ -38,7 +41,7 @@ from .result import (
     TrackAgreement,
 )
 from .solutions import CONCEPTS, choose
-from .track_space import TrackSpace, build_track_space
+from .track_space import TrackSpace
 
 #: Most opened outcomes kept per relaxation (the Pareto-optimal ones, best first).
 OPENED_ROWS = 10
@@ -76,14 +79,26 @@ def agreement_space(scenario: Scenario, *, config: AgreementConfig | None = None
     return AgreementSpaceResult(scenario.id, tuple(out))
 
 
-def analyze_track(scenario: Scenario, track: Track, config: AgreementConfig | None = None) -> TrackAgreement:
-    """The agreement space of one track."""
+def analyze_track(scenario: Scenario, track: Track, config: AgreementConfig | None = None, *,
+                  cross_track: bool = True) -> TrackAgreement:
+    """The agreement space of one track. Red lines conditional on another track's issue are read
+    at that track's Nash solution (``cross_track`` False: at its status quo, as if it failed;
+    the other track is analysed that way, so links that run both ways cannot loop)."""
     config = config or AgreementConfig()
     baseline = STATUS_QUO if track.has_status_quo and not track.no_deal else DISAGREEMENT_POINT
     if track.deferred:
         return TrackAgreement(track.id, track.title, True, participants=tuple(track.participants),
                               baseline=baseline, with_status_quo=track.has_status_quo)
-    space = build_track_space(scenario, track, grid_points=config.grid_points)
+
+    def nash(other: Track) -> dict[str, Any] | None:  # else the first solution found (MILP on large spaces)
+        found = sorted(analyze_track(scenario, other, config, cross_track=False).solutions,
+                       key=lambda s: s.concept != "nash")
+        return found[0].outcome if found else None
+
+    elsewhere, cross_notes = cross_track_conditions(scenario, track, nash if cross_track else lambda t: None)
+    prefs = track_preferences(scenario, track, grid_points=config.grid_points, elsewhere=elsewhere)
+    prefs, moved = shift_central(scenario, track, prefs, nash if cross_track else None, config.grid_points)
+    space = TrackSpace.from_preferences(prefs, 0)
     engine = _Engine(space, config)
     unavailable: list[str] = []
     counts = engine.counts()
@@ -138,7 +153,10 @@ def analyze_track(scenario: Scenario, track: Track, config: AgreementConfig | No
         frontier_outcomes=tuple({k: _plain(v) for k, v in space.outcome(row).items()} for row in shown.index)
         if shown else (),
         solutions=tuple(solutions), diagnosis=diagnosis, unavailable=tuple(unavailable),
-        notes=discount_note(track),
+        notes=discount_note(track) + cross_notes,
+        links=conditional_red_line_links(space, counts.n_agreeable if counts else None, cross_notes,
+                                         chunk_size=config.chunk_size,
+                                         track_of={i.id: t.id for t, i in scenario.issues()}) + moved,
     )
 
 
@@ -344,7 +362,7 @@ class _Engine:
             return ConstraintRef(space.actors[k], "reservation")
         ref = space.red_lines[k]
         return ConstraintRef(space.actors[ref.actor], "red_line", space.issue_ids[ref.issue], ref.relation,
-                             _plain(ref.threshold))
+                             _plain(ref.threshold), getattr(ref.condition, "text", None))
 
 
 def bargaining_point(space: TrackSpace) -> np.ndarray:

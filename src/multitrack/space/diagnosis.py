@@ -69,9 +69,11 @@ def deal_mask(space: TrackSpace, utility: np.ndarray, flat: np.ndarray) -> np.nd
 
 
 def constraints_of(space: TrackSpace) -> list[Constraint]:
-    """The veto players' red lines and reservation values (everyone's if nobody holds a veto)."""
+    """The veto players' red lines and reservation values (everyone's if nobody holds a veto); a
+    red line conditional on another issue is one constraint (one whose condition is on another
+    track's issue, only where that track's outcome meets it)."""
     who = set(space.rule.vetoes or range(space.n_actors))
-    lines = [("red_line", k) for k, ref in enumerate(space.red_lines) if ref.actor in who]
+    lines = [("red_line", k) for k, ref in enumerate(space.red_lines) if ref.actor in who and ref.in_force]
     return lines + [("reservation", a) for a in sorted(who)]
 
 

@@ -3,7 +3,8 @@ participant for up to ``chunk_size`` outcomes at a time, computed by broadcastin
 
 The trailing issues form an inner block whose utilities are computed once; each chunk adds
 the utilities of a batch of leading-issue combinations to it. Memory stays bounded by the
-chunk size whatever the size of the space.
+chunk size whatever the size of the space. Red lines conditional on another issue of the track
+(joint constraints on two issues) are checked on each chunk's outcomes after the broadcast.
 """
 
 from __future__ import annotations
@@ -66,7 +67,21 @@ def iter_chunks(space: TrackSpace, chunk_size: int = DEFAULT_CHUNK) -> Iterator[
             m_out &= space.allowed[i][:, ix]
         u = (u_out[:, :, None] + u_in[:, None, :]).reshape(space.n_actors, -1)
         m = (m_out[:, :, None] & m_in[:, None, :]).reshape(space.n_actors, -1)
+        if space.joint:
+            m &= joint_mask(space, start * inner + np.arange(m.shape[1], dtype=np.int64))
         yield Chunk(start * inner, u, m)
+
+
+def joint_mask(space: TrackSpace, flat: np.ndarray) -> np.ndarray:
+    """(n_actors, m) whether outcomes (flat numbers) keep the joint red lines in force: a red
+    line conditional on another issue of the track ties two issues, so it is checked outcome by
+    outcome (vectorised over the chunk) rather than through the per-issue masks."""
+    strides = np.cumprod((1,) + space.shape[:0:-1])[::-1]
+    needed = {i for k, _ in space.joint for i in (space.red_lines[k].issue, space.red_lines[k].when_issue)}
+    index = np.zeros((flat.size, len(space.shape)), dtype=np.int64)
+    for i in needed:
+        index[:, i] = (flat // strides[i]) % space.shape[i]
+    return space.joint_ok(index)
 
 
 def unravel(space: TrackSpace, flat: np.ndarray) -> np.ndarray:

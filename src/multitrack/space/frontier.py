@@ -12,7 +12,7 @@ outcome in chunks and keeps a running frontier; it handles any acceptance rule.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -63,7 +63,12 @@ def pareto_rows(points: np.ndarray, secondary: np.ndarray | None = None) -> np.n
 def product_frontier(space: TrackSpace, dims: tuple[int, ...], masks_from: tuple[int, ...], *,
                      cap: int = DEFAULT_MERGE_CAP) -> np.ndarray:
     """Value indices (m, n_issues) of the Pareto frontier among ``dims`` of the outcomes that
-    break no red line of ``masks_from``, by decomposition over issues."""
+    break no red line of ``masks_from``, by decomposition over issues. Red lines of ``masks_from``
+    conditional on another issue split the space into cases (each condition holds or not), each a
+    product space again; the frontier is the frontier of the cases' frontiers."""
+    joint = [(k, own) for k, own in space.joint if space.red_lines[k].actor in masks_from]
+    if joint:
+        return _frontier_by_cases(space, dims, masks_from, joint, cap)
     secondary = _secondary(space, dims)
     n = len(space.tables)
     acc_idx = np.zeros((1, n), dtype=np.int64)
@@ -92,6 +97,40 @@ def product_frontier(space: TrackSpace, dims: tuple[int, ...], masks_from: tuple
         acc_idx[:, i] = values[right]
         acc_u, acc_s = cand_u[rows], cand_s[rows]
     return acc_idx
+
+
+#: Most red lines conditional on another issue the decomposition splits on (2**n cases).
+MAX_CASE_SPLITS = 10
+
+
+def _frontier_by_cases(space: TrackSpace, dims: tuple[int, ...], masks_from: tuple[int, ...],
+                       joint: list[tuple[int, np.ndarray]], cap: int) -> np.ndarray:
+    """The product frontier under joint red lines: in each case (a choice, for every joint line,
+    of whether its condition holds), the condition's issue is restricted to the values where the
+    choice is true and the line becomes a plain red line or none; the cases partition the
+    outcomes, so the frontier of their frontiers is exact."""
+    if len(joint) > MAX_CASE_SPLITS:
+        raise FrontierTooLarge(f"{len(joint)} conditional red lines would split the space into "
+                               f"{2 ** len(joint):,} cases")
+    found = []
+    for case in range(2 ** len(joint)):
+        allowed = [a.copy() for a in space.allowed]
+        for bit, (k, own) in enumerate(joint):
+            ref = space.red_lines[k]
+            holds = np.asarray(ref.when_holds, dtype=bool)
+            if case >> bit & 1:
+                allowed[ref.when_issue][ref.actor] &= holds
+                allowed[ref.issue][ref.actor] &= own
+            else:
+                allowed[ref.when_issue][ref.actor] &= ~holds
+        part = product_frontier(replace(space, allowed=tuple(allowed), joint=()), dims, masks_from, cap=cap)
+        found.append(part)
+    idx = np.concatenate(found)
+    if not idx.shape[0]:
+        return idx
+    u = space.utilities_of(idx)[list(dims)].T
+    sec = np.sum([s_i[idx[:, i]] for i, s_i in enumerate(_secondary(space, dims))], axis=0)
+    return idx[np.sort(pareto_rows(u, sec))]
 
 
 def agreement_frontier(space: TrackSpace, *, chunk_size: int = DEFAULT_CHUNK,

@@ -1,7 +1,10 @@
 """Exact optimisation over spaces too large to enumerate: mixed-integer programming (HiGHS
 through scipy.optimize.milp).
 
-One binary per issue value, one value per issue; red lines fix binaries to 0; reservation
+One binary per issue value, one value per issue; red lines fix binaries to 0; a red line
+conditional on another issue is the implication "condition holds -> value allowed", linear in
+the binaries (the forbidden values and the condition's values sum to at most 1, or at most 2
+with the party's acceptance indicator under a qualified or weighted rule); reservation
 values are linear constraints because utilities are additive. Under a qualified or weighted
 rule, a binary per non-veto participant says whether it accepts (big-M on its reservation
 value). Objectives: the utilitarian sum, or the egalitarian minimum gain over reservation.
@@ -55,6 +58,17 @@ def milp_solve(space: TrackSpace, objective: str = "feasible", *,
         add(row, 1, 1)
     for a in vetoes:
         add(utility_rows[a], r[a] - tol[a], np.inf)
+    for k, own in space.joint:  # a red line conditional on another issue: not both at once
+        ref = space.red_lines[k]
+        row = np.zeros(n)
+        row[offsets[ref.issue] + np.flatnonzero(~own)] = 1
+        row[offsets[ref.when_issue] + np.flatnonzero(np.asarray(ref.when_holds, dtype=bool))] = 1
+        if ref.actor in voters:
+            row[n_x + voters.index(ref.actor)] = 1
+        if ref.actor in vetoes or ref.actor in voters:
+            rows.append(row)
+            lo.append(-np.inf)
+            hi.append(1 if ref.actor in vetoes else 2)
     for j, p in enumerate(voters):
         y = n_x + j
         for i, allowed in enumerate(space.allowed):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..results import Result, by_id, plain
+from ..results import LinkEffect, Result, by_id, plain
 
 #: What gains and the indivisible-security test are measured from: the status quo on a track that
 #: has one and states no no-deal values, else the disagreement point (each party's stated no-deal
@@ -46,6 +46,7 @@ class ConstraintRef(Result):
     issue: str | None = None
     relation: str | None = None  # equals | below | above
     threshold: Any = None
+    condition: str | None = None  # a conditional red line: when it applies ("while door is open")
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class TrackAgreement(Result):
     diagnosis: Diagnosis | None = None
     unavailable: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    links: tuple[LinkEffect, ...] = ()      # what the track's conditional red lines changed
 
     @property
     def has_status_quo(self) -> bool:
@@ -170,11 +172,17 @@ class AgreementSpaceResult(Result):
     scenario_id: str
     tracks: tuple[TrackAgreement, ...]
 
+    @property
+    def links(self) -> tuple[LinkEffect, ...]:
+        """What every track's conditional red lines changed, one sentence each."""
+        return tuple(link for t in self.tracks for link in t.links)
+
     def track(self, track_id: str) -> TrackAgreement:
         return by_id(self.tracks, track_id, lambda t: t.track_id, "track")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"scenario_id": self.scenario_id, "tracks": [t.to_dict() for t in self.tracks]}
+        return {"scenario_id": self.scenario_id, "tracks": [t.to_dict() for t in self.tracks],
+                "links": [plain(link) for link in self.links]}
 
     def rows(self) -> list[dict[str, Any]]:
         out = []

@@ -9,11 +9,12 @@ utilities are combined by broadcasting, never per outcome.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..scenario.issues import IssueModel
 from ..scenario.model import Scenario
 from ..scenario.tracks import Track
 from ..settlement.draws import DrawValues
@@ -32,6 +33,16 @@ class RedLineRef:
     relation: str        # equals | below | above
     threshold: object    # option name or number, as the scenario states it (nominal)
     axis_value: float    # the threshold on the issue's axis (option rank or number)
+    condition: object = None   # the condition as written (RedLineCondition), None: always applies
+    when_issue: int = -1       # a condition on another issue of the track: that issue (-1: none)
+    when_holds: tuple[bool, ...] = ()  # ... and where it holds over that issue's values
+    in_force: bool = True      # False: its condition is on another track's issue and does not hold
+
+    @property
+    def joint(self) -> bool:
+        """Whether it ties two issues of the track (applies only where the other issue meets its
+        condition): checked outcome by outcome, not through the per-issue ``allowed`` masks."""
+        return self.when_issue >= 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +65,18 @@ class TrackSpace:
     axes: tuple[np.ndarray, ...] = ()        # each issue's values on its axis
     has_status_quo: bool = True              # False: a negotiation game or Genius domain
     disagreement: np.ndarray | None = None   # (n_actors,) raw no-deal values the track states; NaN: none
+    joint: tuple[tuple[int, np.ndarray], ...] = ()  # joint red lines in force: (k in red_lines, own mask)
+
+    def joint_ok(self, index: np.ndarray) -> np.ndarray:
+        """(n_actors, m) whether outcomes given as value indices (m, n_issues) keep the joint red
+        lines in force (a red line conditional on another issue of the track)."""
+        index = np.atleast_2d(index)
+        ok = np.ones((self.n_actors, index.shape[0]), dtype=bool)
+        for k, own in self.joint:
+            ref = self.red_lines[k]
+            holds = np.asarray(ref.when_holds, dtype=bool)[index[:, ref.when_issue]]
+            ok[ref.actor] &= ~holds | own[index[:, ref.issue]]
+        return ok
 
     @property
     def baseline(self) -> np.ndarray:
@@ -89,9 +112,12 @@ class TrackSpace:
         d = draw
         sizes = [int(n) for n in prefs.sizes]
         refs = tuple(RedLineRef(line.issue, line.party, line.number, line.relation,
-                                _as_written(line.threshold, t), t)
+                                _as_written(line.threshold, t), t, line.condition, line.when_issue,
+                                () if line.when_holds is None else tuple(bool(h) for h in line.when_holds),
+                                line.applies is None or bool(line.applies[d]))
                      for line, t in zip(prefs.red_lines, (float(x.axis_value[d]) for x in prefs.red_lines),
                                         strict=True))
+        masks = tuple(line.mask(prefs.axes[line.issue])[d] for line in prefs.red_lines)
         sq = prefs.status_quo_utility
         sq_axis = prefs.status_quo_axis
         sq_index = tuple(None if sq_axis is None else _index_on(axis, float(sq_axis[d, i]))
@@ -105,9 +131,9 @@ class TrackSpace:
             reservation=prefs.reservation[d].copy(),
             status_quo_utility=(prefs.reservation if sq is None else sq)[d].copy(),
             status_quo_index=sq_index, rule=prefs.rule, capability=capability, red_lines=refs,
-            line_masks=tuple(line.mask(prefs.axes[line.issue])[d] for line in prefs.red_lines),
-            axes=prefs.axes, has_status_quo=sq is not None,
-            disagreement=None if prefs.no_deal is None else prefs.no_deal[d].copy())
+            line_masks=masks, axes=prefs.axes, has_status_quo=sq is not None,
+            disagreement=None if prefs.no_deal is None else prefs.no_deal[d].copy(),
+            joint=tuple((k, masks[k]) for k, ref in enumerate(refs) if ref.joint))
 
     def without(self, lines: Iterable[int] = (), reservations: Iterable[int] = (),
                 moved: dict[int, float] | None = None, reservation: np.ndarray | None = None) -> TrackSpace:
@@ -115,16 +141,20 @@ class TrackSpace:
         axis value, and some actors' reservation constraints dropped (set to -inf)."""
         drop, moved = set(lines), dict(moved or {})
         allowed = [np.ones_like(a) for a in self.allowed]
+        joint = []
         for k, ref in enumerate(self.red_lines):
             if k in drop:
                 continue
-            mask = self.line_masks[k] if k not in moved else \
+            mask = self.line_masks[k] if k not in moved or not ref.in_force else \
                 line_mask(ref.relation, self.axes[ref.issue], moved[k])
-            allowed[ref.issue][ref.actor] &= mask
+            if ref.joint:
+                joint.append((k, mask))
+            else:
+                allowed[ref.issue][ref.actor] &= mask
         r = (self.reservation if reservation is None else reservation).copy()
         for a in reservations:
             r[a] = -np.inf
-        return replace(self, allowed=tuple(allowed), reservation=r)
+        return replace(self, allowed=tuple(allowed), reservation=r, joint=tuple(joint))
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -183,11 +213,13 @@ def _col(v: np.ndarray, like: np.ndarray) -> np.ndarray:
 
 
 def build_track_space(scenario: Scenario, track: Track, *, grid_points: int | None = None,
-                      values: DrawValues | None = None, draw: int = 0) -> TrackSpace:
+                      values: DrawValues | None = None, draw: int = 0,
+                      elsewhere: Mapping[str, tuple[IssueModel, np.ndarray]] | None = None) -> TrackSpace:
     """A track of a validated scenario as arrays: the preference model
     (:func:`multitrack.settlement.preferences.track_preferences`) at the central values, or at
-    draw ``draw`` of ``values``. Reservation values and the disagreement point are the model's."""
-    prefs = track_preferences(scenario, track, values, grid_points=grid_points)
+    draw ``draw`` of ``values``. Reservation values and the disagreement point are the model's;
+    ``elsewhere`` gives other tracks' agreed values that conditional red lines read."""
+    prefs = track_preferences(scenario, track, values, grid_points=grid_points, elsewhere=elsewhere)
     return TrackSpace.from_preferences(prefs, draw)
 
 

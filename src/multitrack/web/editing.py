@@ -123,15 +123,19 @@ def set_relation(data: Any, line_path: Path, relation: str) -> int:
     current, threshold = red_line_parts(line)
     if current == relation:
         return 0
-    set_at(data, line_path, {relation: threshold})
+    changed = {relation: threshold}
+    if isinstance(line, dict) and "when" in line:  # a conditional red line keeps its condition
+        changed["when"] = line["when"]
+    set_at(data, line_path, changed)
     return 1
 
 
 def red_line_parts(line: Any) -> tuple[str, Any]:
-    """(relation, threshold) of a red line as written: ``{above: 30}`` or the shorthand ``on-site``."""
-    if isinstance(line, dict) and len(line) == 1 and next(iter(line)) in RELATIONS:
-        key = next(iter(line))
-        return key, line[key]
+    """(relation, threshold) of a red line as written: ``{above: 30}``, the shorthand ``on-site``, or
+    a conditional one ``{below: 15, when: {...}}`` (its condition is kept as written)."""
+    keys = [k for k in line if k in RELATIONS] if isinstance(line, dict) else []
+    if len(keys) == 1 and set(line) <= {keys[0], "when"}:
+        return keys[0], line[keys[0]]
     return "equals", line
 
 
