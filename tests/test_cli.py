@@ -105,7 +105,8 @@ def test_compare_designs_answers_in_words_and_writes_json(tmp_path):
     assert "Do parallel tracks get more tracks agreed than one package? Yes" in proc.stdout
     doc = json.loads((tmp_path / "designs.json").read_text())
     assert doc["draws"] == 200 and doc["seed"] == 3
-    assert {d["design"] for d in doc["designs"]} == {"parallel", "linked", "sequential", "package"}
+    assert {d["design"] for d in doc["designs"]} == {"parallel", "linked", "sequential", "easy-first", "package",
+                                                     "partial-package"}
 
 
 def test_checkpoint_from_the_command_line_resumes_and_refuses_garbage(tmp_path):
@@ -255,8 +256,9 @@ def test_analyses_describe_each_analysis_and_setting_in_whole_sentences():
     assert proc.returncode == 0 and "<class" not in proc.stdout
     lines = proc.stdout.splitlines()
     # the whole first sentence, not the docstring's first line cut mid-sentence
-    assert ("  Parallel tracks, linked tracks, a sequence and one package, and each track's forums, compared on "
-            "the run's draws of every uncertain estimate.") in lines
+    assert ("  Parallel tracks, linked tracks, the declared and the easy-first sequence, the package of every "
+            "track and the best partial package (found on a pilot of the run's first draws), and each track's "
+            "forums with any ratification stage, compared on the run's draws of every uncertain estimate.") in lines
     assert ("  Which states of each conflict are stable for whom (Nash, GMR, SMR, SEQ, SIM and SEQ&SIM), the "
             "equilibria, and which of them the parties can reach from the status quo by unilateral improvements; "
             "with the coalitions a conflict lists, the same for the coalitions as players.") in lines

@@ -79,7 +79,13 @@ def test_european_security_answers_the_two_claims(serial):
     assert claims["parallel-beats-package"].verdict == "yes"
     assert serial.design("parallel").mean_agreed.value > serial.design("package").mean_agreed.value
     bilateral = [c for c in serial.claims if c.claim.startswith("bilateral-beats-multilateral:ukraine-status")]
-    assert bilateral and all(c.verdict == "yes" for c in bilateral)
+    # the US-Russia table agrees more often, but its deal must then pass the veto players it binds
+    # (the scenario's ratification stage, seed 004), and they reject it: the claim is answered after it
+    assert bilateral and all(c.verdict == "no" for c in bilateral)
+    forums = next(f for f in serial.forums if f.track == "ukraine-status").forums
+    us_russia = next(f for f in forums if f.forum == "us-russia-bilateral")
+    assert us_russia.p_ratified is not None and us_russia.p_ratified.value < us_russia.p_agree.value
+    assert us_russia.p_agree.value > next(f for f in forums if f.forum == "as-modelled").p_agree.value
 
 
 def test_threads_inside_one_process_do_not_change_the_bytes(scenario, serial):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -13,10 +14,11 @@ from ..montecarlo import SerialExecutor, run_chunks
 from ..progress import ProgressCallback
 from ..scenario.model import Scenario
 from ..settlement import Settlement, settlement_of
-from .chunk import ProcessPlan, evaluate_chunk
+from .chunk import ProcessPlan, evaluate_chunk, track_models
 from .config import ProcessConfig
 from .kernel import THREADS, warm_up
 from .result import ProcessResult
+from .search import run_pilot
 from .summary import summarise
 
 
@@ -26,14 +28,19 @@ def compare_designs(scenario: Scenario, *, config: ProcessConfig | None = None,
                     settlement: Settlement | None = None, progress: ProgressCallback | None = None,
                     executor: Any = None, checkpoint: Callable[[str], Any] | None = None,
                     threads: int | None = None) -> ProcessResult:
-    """Parallel tracks, linked tracks, a sequence and one package, and each track's forums,
-    compared on the run's draws of every uncertain estimate. ``threads`` walks each
+    """Parallel tracks, linked tracks, the declared and the easy-first sequence, the package of
+    every track and the best partial package (found on a pilot of the run's first draws), and
+    each track's forums with any ratification stage, compared on the run's draws of every
+    uncertain estimate. ``threads`` walks each
     space's draws on that many threads (default: the cores, up to 4, when the run stays in this
     process; 1 on Dask workers); results do not depend on it."""
     config = config or ProcessConfig.model_validate({})
     run = settlement_of(scenario, settlement).run
     in_process = executor is None or isinstance(executor, SerialExecutor)
     plan = ProcessPlan(run, config, threads=threads or (THREADS if in_process else 1))
+    declared = tuple(tuple(p.tracks) for p in scenario.process.packages)
+    pilot = run_pilot(run, partial(track_models, plan), plan.actors, config, plan.threads, declared)
+    plan = replace(plan, pilot=pilot)
     tasks = run.tasks()
     store = checkpoint(fingerprint(plan)) if checkpoint is not None else None
     arrays = run_chunks(partial(evaluate_chunk, plan), tasks, executor=executor, store=store,

@@ -4,6 +4,11 @@ process engine has always used."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..scenario.issues import IssueModel
 from ..scenario.model import Scenario
 from ..scenario.tracks import Forum, Track
 from ..settlement.draws import DrawValues
@@ -25,6 +30,9 @@ __all__ = ["BatchSpace", "DrawValues", "Party", "RULE_QUALIFIED", "RULE_UNANIMIT
 
 
 def build_batch_space(scenario: Scenario, track: Track, values: DrawValues, parties: tuple[Party, ...], *,
-                      forum: Forum | None = None, grid_points: int | None = None) -> Preferences:
-    """Arrays of one forum of ``track`` for every draw in ``values``."""
-    return track_preferences(scenario, track, values, parties, forum=forum, grid_points=grid_points)
+                      forum: Forum | None = None, grid_points: int | None = None,
+                      elsewhere: Mapping[str, tuple[IssueModel, np.ndarray]] | None = None) -> Preferences:
+    """Arrays of one forum of ``track`` for every draw in ``values`` (``elsewhere``: other tracks'
+    agreed values per draw, read by conditional red lines)."""
+    return track_preferences(scenario, track, values, parties, forum=forum, grid_points=grid_points,
+                             elsewhere=elsewhere)

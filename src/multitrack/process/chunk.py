@@ -10,13 +10,17 @@ from functools import cached_property
 import numpy as np
 
 from ..scenario.model import Scenario
+from ..scenario.process import ratifiers
 from ..scenario.tracks import Forum, Track
+from ..settlement.cross_track import apply_in_draws
 from ..settlement.draws import DrawValues, RunDraws, UncertainInput
+from ..settlement.preferences import accepts
 from .batch_space import BatchSpace, build_batch_space, parties_of
+from .conditions import read_other_tracks
 from .config import ProcessConfig
-from .designs import sequential, track_gains
+from .designs import actor_span, bundled, per_track, sequential
 from .kernel import TrackDraws, solve_batch
-from .package import solve_package
+from .search import Pilot
 
 #: The parts of a scenario the bargaining analyses read: the inputs whose effect the drivers show.
 BARGAINING_SECTIONS = ("actors", "tracks", "process")
@@ -30,6 +34,7 @@ class ProcessPlan:
     run: RunDraws
     config: ProcessConfig = ProcessConfig.model_validate({})
     threads: int = 1   # threads per space in this process (results do not depend on it)
+    pilot: Pilot | None = None  # the easy-first order and the best package (None: neither is run)
 
     @property
     def scenario(self) -> Scenario:
@@ -64,13 +69,38 @@ class ProcessPlan:
         return tuple((t, f) for t in self.tracks for f in t.forums)
 
     def __getstate__(self) -> dict:  # the cached look-ups are rebuilt where the plan lands
-        return {"run": self.run, "config": self.config, "threads": self.threads}
+        return {"run": self.run, "config": self.config, "threads": self.threads, "pilot": self.pilot}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
 
     def links(self) -> list[tuple[str, str]]:
         return [(link.track, link.requires) for link in self.scenario.process.links]
+
+    def sequences(self) -> dict[str, tuple[str, ...]]:
+        """The sequences compared: the declared order (else the order of tracks) and, once the
+        pilot has run, the easy-first order."""
+        ids = tuple(t.id for t in self.tracks)
+        out = {"sequential": tuple(self.scenario.process.sequence or ids)}
+        if self.pilot is not None:
+            out["easy-first"] = self.pilot.easy_first
+        return out
+
+    def bundles(self) -> dict[str, tuple[str, ...]]:
+        """The packages evaluated on every draw: all tracks, the declared ones and the pilot's best."""
+        ids = tuple(t.id for t in self.tracks)
+        out = {"package": ids}
+        for pkg in self.scenario.process.packages:
+            out[f"package:{pkg.id}"] = tuple(t for t in ids if t in pkg.tracks)
+        if self.pilot is not None and self.pilot.best is not None:
+            out["partial-package"] = self.pilot.best
+        return out
+
+    def ratifiers(self) -> dict[tuple[str, str], list[str]]:
+        """Who ratifies each forum's deal, by (track, forum), where a ratification stage is declared."""
+        tracks = {t.id: t for t in self.tracks}
+        return {(r.track, r.forum): ratifiers(r, tracks[r.track]) for r in self.scenario.process.ratification
+                if r.track in tracks}
 
 
 #: Draws evaluated together inside a chunk: small enough that a block's arrays stay in cache
@@ -88,32 +118,70 @@ def evaluate_chunk(plan: ProcessPlan, task) -> dict[str, np.ndarray]:
     return out
 
 
-def _evaluate_block(plan: ProcessPlan, values: DrawValues) -> dict[str, np.ndarray]:
+def track_models(plan: ProcessPlan, values: DrawValues
+                 ) -> tuple[dict[str, BatchSpace], dict[str, TrackDraws], dict[str, np.ndarray]]:
+    """Every track's own forum in the draws of ``values``, solved alone, after the links between
+    tracks (conditional red lines and cross-track effects) have moved them; and the links' arrays."""
     grid = plan.config.grid_points
     spaces = {t.id: build_batch_space(plan.scenario, t, values, parties_of(t, None, {}), grid_points=grid)
               for t in plan.tracks}
-    parallel = {t: solve_batch(s, plan.threads) for t, s in spaces.items()}
+    solved = {t: solve_batch(s, plan.threads) for t, s in spaces.items()}
+    read_other_tracks(plan.scenario, plan.tracks, values, spaces, solved, grid_points=grid,
+                      threads=plan.threads)
+    moved = apply_in_draws(plan.scenario, plan.tracks, values, spaces, solved,
+                           lambda s: solve_batch(s, plan.threads),
+                           lambda t, v: build_batch_space(plan.scenario, t, v, parties_of(t, None, {}),
+                                                          grid_points=grid))
+    return spaces, solved, moved
+
+
+def _evaluate_block(plan: ProcessPlan, values: DrawValues) -> dict[str, np.ndarray]:
+    spaces, solved, moved = track_models(plan, values)
     penalty = values(plan.scenario.process.failure_penalty)
-    seq = sequential(plan.scenario, spaces, parallel, penalty, plan.threads)
+    trust = values(plan.scenario.process.trust_gain)
     own = [values(inp.estimate) for inp in plan.inputs]
     out = {"inputs": np.column_stack(own) if own else np.zeros((values.size, 0))}
-    for name, results in (("parallel", parallel), ("sequential", seq)):
-        out[f"{name}.agreed"] = np.column_stack([results[t.id].agreed for t in plan.tracks])
-        out[f"{name}.gain"] = np.stack([track_gains(spaces[t.id], results[t.id], plan.actors)
-                                        for t in plan.tracks], axis=1)
-    package = solve_package([spaces[t.id] for t in plan.tracks], plan.actors,
-                            time_limit=plan.config.milp_time_limit, threads=plan.threads)
-    out["package.agreed"] = package.agreed
-    out["package.moved"] = package.moved
-    out["package.gain"] = package.gain
-    out["span"] = package.span
+    out.update(moved)
+    parallel = per_track(spaces, solved, plan.actors)
+    out.update(parallel.arrays("parallel"))
+    for name, order in plan.sequences().items():
+        seq = sequential(list(order), spaces, solved, penalty, trust, plan.threads)
+        out.update(per_track(spaces, seq, plan.actors).arrays(name))
+        if np.any(trust > 0):  # the same sequence without the trust effect, for the link's sentence
+            plain = sequential(list(order), spaces, solved, penalty, None, plan.threads)
+            out[f"{name}.without-trust"] = np.column_stack([plain[t].agreed for t in spaces])
+    for name, bundle in plan.bundles().items():
+        design, deal = bundled(spaces, parallel, bundle, plan.actors, plan.config.milp_time_limit,
+                               plan.threads)
+        out.update(design.arrays(name))
+        out[f"{name}.deal"] = deal
+    out["span"] = actor_span(spaces, plan.actors)
     for track, forum in plan.forums:
         space = build_batch_space(plan.scenario, track, values, parties_of(track, forum, plan.blocks),
                                   forum=forum, grid_points=plan.config.grid_points)
-        out.update(_forum_arrays(track, space, solve_batch(space, plan.threads)))
+        result = solve_batch(space, plan.threads)
+        out.update(_forum_arrays(track, space, result))
+        out.update(_ratified(plan, track, forum, spaces[track.id], result))
     for track in {t.id: t for t, _ in plan.forums}.values():  # the track's own forum, already solved
-        out.update(_forum_arrays(track, spaces[track.id], parallel[track.id]))
+        out.update(_forum_arrays(track, spaces[track.id], solved[track.id]))
     return out
+
+
+def _ratified(plan: ProcessPlan, track: Track, forum: Forum, own: BatchSpace,
+              result: TrackDraws) -> dict[str, np.ndarray]:
+    """Where the forum's deal must be ratified: (D,) whether every ratifier accepts it on the
+    track as modelled (its red lines and reservation value there)."""
+    by = plan.ratifiers().get((track.id, forum.id))
+    if by is None:
+        return {}
+    rows = [k for k, p in enumerate(own.parties) if p.name in by]
+    index = np.maximum(result.choice, 0)
+    d = np.arange(own.draws)
+    issues = range(len(own.sizes))
+    utility = np.sum([own.tables[d[:, None], rows, i, index[:, i, None]] for i in issues], axis=0)
+    allowed = own.allowed_in_draws(index)[:, rows]  # conditional red lines included
+    ok = accepts(utility[..., None], allowed[..., None], own.reservation[:, rows], own.tolerance[:, rows])
+    return {f"forum.{track.id}.{forum.id}.ratified": result.agreed & ok[..., 0].all(axis=1)}
 
 
 def _forum_arrays(track: Track, space: BatchSpace, result: TrackDraws) -> dict[str, np.ndarray]:

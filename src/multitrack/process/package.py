@@ -10,14 +10,15 @@ red lines bind on every issue it holds a position on, including tracks where it 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..settlement.preferences import DecisionRuleArrays, Party, Preferences
+from ..settlement.preferences import DecisionRuleArrays, Party, Preferences, RedLine
 from ..space.acceptance import tolerance
 from ..space.milp import milp_solve
-from ..space.track_space import TrackSpace
+from ..space.track_space import RedLineRef, TrackSpace
 from .kernel import solve_batch
 
 
@@ -29,34 +30,50 @@ class PackageDraws:
     moved: np.ndarray    # (D, T) the agreed package changes someone's utility on the track
     gain: np.ndarray     # (D, T, n_actors) raw gain over the disagreement point per track (0: no deal)
     span: np.ndarray     # (D, n_actors) each actor's utility range over the package
+    choice: np.ndarray   # (D, I) value index per issue of the package, tracks' issues in order (-1: none)
 
 
-#: Packages with at most this many outcomes are enumerated for all draws at once in compiled
-#: code; larger ones are solved draw by draw with HiGHS.
+#: Packages with at most this many outcomes that every veto player's red lines allow are
+#: enumerated for all draws at once in compiled code; larger ones are solved draw by draw with HiGHS.
 ENUMERATION_LIMIT = 200_000
 
 
 def solve_package(spaces: list[Preferences], actors: tuple[str, ...], time_limit: float = 60.0,
                   enumeration_limit: int = ENUMERATION_LIMIT, threads: int = 1) -> PackageDraws:
-    """Solve the package in every draw of the tracks' batch spaces (their own forums)."""
-    if math.prod(int(n) for s in spaces for n in s.sizes) <= enumeration_limit:
-        return _enumerated(spaces, actors, threads)
+    """Solve the package in every draw of the tracks' batch spaces (their own forums): in compiled
+    code when the values every veto player's red lines allow make at most ``enumeration_limit``
+    outcomes (the kernel skips the others), else draw by draw with HiGHS."""
+    batch = package_batch(spaces, actors)
+    if enumeration_limit > 0 and allowed_outcomes(batch) <= enumeration_limit:
+        return _enumerated(batch, spaces, actors, threads)
     d_n, t_n = spaces[0].draws, len(spaces)
     agreed = np.zeros(d_n, dtype=bool)
     moved = np.zeros((d_n, t_n), dtype=bool)
     gain = np.zeros((d_n, t_n, len(actors)))
     span = np.zeros((d_n, len(actors)))
-    for d in range(d_n):
+    choice = np.full((d_n, sum(len(s.sizes) for s in spaces)), -1, dtype=np.int64)
+    span[:] = batch.u_max - batch.u_min
+    for d, deal in package_by_draw(spaces, actors, np.flatnonzero(may_pass(batch)), time_limit):
+        if deal is not None:
+            agreed[d] = True
+            choice[d], gain[d], moved[d] = deal
+    return PackageDraws(agreed, moved, gain, span, choice)
+
+
+def package_by_draw(spaces: list[Preferences], actors: tuple[str, ...], draws, time_limit: float = 60.0
+                    ) -> Iterator[tuple[int, tuple[np.ndarray, np.ndarray, np.ndarray] | None]]:
+    """Each of ``draws`` in turn, solved with HiGHS: the draw and, where the package is agreed,
+    its deal (value index per issue), each actor's gain on each track (T, A) and whether it
+    moves each track (T,); None where it is not agreed. A caller may stop between draws."""
+    for d in (int(k) for k in draws):
         space = package_space(spaces, actors, d)
-        span[d] = space.u_max - space.u_min
         index = _solve_one(space, time_limit)
         if index is None:
+            yield d, None
             continue
-        agreed[d] = True
-        gain[d] = _track_gains(space, spaces, index, d)
-        tol = 1e-9 * np.maximum(np.abs(gain[d]).max(), 1.0)
-        moved[d] = np.any(np.abs(gain[d]) > tol, axis=1)
-    return PackageDraws(agreed, moved, gain, span)
+        gain = _track_gains(space, spaces, index, d)
+        tol = 1e-9 * np.maximum(np.abs(gain).max(), 1.0)
+        yield d, (index, gain, np.any(np.abs(gain) > tol, axis=1))
 
 
 def package_batch(spaces: list[Preferences], actors: tuple[str, ...]) -> Preferences:
@@ -87,12 +104,49 @@ def package_batch(spaces: list[Preferences], actors: tuple[str, ...]) -> Prefere
         issue_ids=tuple(i for s in spaces for i in s.issue_ids),
         labels=tuple(v for s in spaces for v in s.labels),
         tables=tables, allowed=allowed, sizes=sizes, reservation=reservation, disagreement=no_deal,
-        rule=DecisionRuleArrays("unanimity", tuple(int(k) for k in np.flatnonzero(veto))))
+        rule=DecisionRuleArrays("unanimity", tuple(int(k) for k in np.flatnonzero(veto))),
+        axes=tuple(x for s in spaces for x in s.axes), red_lines=package_joint_lines(spaces, actors))
 
 
-def _enumerated(spaces: list[Preferences], actors: tuple[str, ...], threads: int = 1) -> PackageDraws:
+def package_joint_lines(spaces: list[Preferences], actors: tuple[str, ...]) -> tuple[RedLine, ...]:
+    """The tracks' red lines conditional on another issue of their track, renumbered to the
+    package's issues and parties (they bind in the package as on their track)."""
+    where = {a: k for k, a in enumerate(actors)}
+    out, start = [], 0
+    for s in spaces:
+        out += [replace(x, issue=x.issue + start, party=where[s.parties[x.party].name],
+                        when_issue=x.when_issue + start) for x in s.joint_lines]
+        start += len(s.sizes)
+    return tuple(out)
+
+
+def may_pass(batch: Preferences, tol: np.ndarray | None = None) -> np.ndarray:
+    """(D,) cheap necessary conditions in every draw at once: every issue keeps a value all veto
+    players allow, and each veto player can reach its reservation value on those values (less
+    ``tol`` (D, A), by default 1e-9 of its best utility there; the compiled walk allows
+    ``batch.tolerance``, which is never smaller)."""
+    veto = batch.veto
+    ok = np.asarray(np.all(batch.allowed[:, veto], axis=1) if veto.any() else batch.allowed.any(axis=1))
+    for i, size in enumerate(batch.sizes):
+        ok[:, i, size:] = False
+    possible = np.all(np.any(ok, axis=2), axis=1)
+    best = np.where(ok[:, None], batch.tables, -np.inf).max(axis=3).sum(axis=2)
+    tol = 1e-9 * np.maximum(np.abs(best), 1.0) if tol is None else tol
+    reach = np.all((best >= batch.reservation - tol)[:, veto], axis=1)
+    return possible & reach
+
+
+def allowed_outcomes(batch: Preferences) -> int:
+    """The most outcomes in any draw made of values that no veto player's red lines forbid."""
+    veto = batch.veto
+    ok = np.all(batch.allowed[:, veto], axis=1) if veto.any() else batch.allowed.any(axis=1)
+    counts = ok.sum(axis=2).max(axis=0) if batch.draws else batch.sizes
+    return math.prod(int(n) for n in counts)
+
+
+def _enumerated(batch: Preferences, spaces: list[Preferences], actors: tuple[str, ...],
+                threads: int = 1) -> PackageDraws:
     """Small packages: every outcome of every draw in compiled code."""
-    batch = package_batch(spaces, actors)
     result = solve_batch(batch, threads)
     d_n, t_n = batch.draws, len(spaces)
     gain = np.zeros((d_n, t_n, len(actors)))
@@ -109,7 +163,8 @@ def _enumerated(spaces: list[Preferences], actors: tuple[str, ...], threads: int
         start += n
     tol = 1e-9 * np.maximum(np.abs(gain).max(axis=(1, 2)), 1.0)
     moved = hit[:, None] & np.any(np.abs(gain) > tol[:, None, None], axis=2)
-    return PackageDraws(hit, moved, gain, batch.u_max - batch.u_min)
+    choice = np.where(hit[:, None], result.choice, -1)
+    return PackageDraws(hit, moved, gain, batch.u_max - batch.u_min, choice)
 
 
 def _track_gains(space: TrackSpace, spaces: list[Preferences], index: np.ndarray, d: int) -> np.ndarray:
@@ -146,11 +201,18 @@ def package_space(spaces: list[Preferences], actors: tuple[str, ...], d: int) ->
             allowed.append(m)
             labels.append(s.labels[i])
             issue_ids.append(s.issue_ids[i])
+    joint = package_joint_lines(spaces, actors)
+    axes = tuple(x for s in spaces for x in s.axes)
+    refs = tuple(RedLineRef(x.issue, x.party, x.number, x.relation, x.threshold, float(x.axis_value[d]),
+                            x.condition, x.when_issue, tuple(bool(h) for h in x.when_holds))  # type: ignore[union-attr]
+                 for x in joint)
+    masks = tuple(x.mask(axes[x.issue])[d] for x in joint)
     return TrackSpace(
         track_id="package", actors=actors, issue_ids=tuple(issue_ids), labels=tuple(labels),
         tables=tuple(tables), allowed=tuple(allowed), reservation=reservation, status_quo_utility=no_deal,
         status_quo_index=(None,) * len(tables), rule=DecisionRuleArrays("unanimity", tuple(sorted(vetoes))),
-        capability=np.ones(n))
+        capability=np.ones(n), red_lines=refs, line_masks=masks, axes=axes,
+        joint=tuple(enumerate(masks)))
 
 
 def _solve_one(space: TrackSpace, time_limit: float) -> np.ndarray | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..montecarlo.perdraw import PerDraw, per_draw_field
-from ..results import Result, by_id
+from ..results import LinkEffect, Result, by_id
+from .search import PackageTrial
 from .sensitivity import Driver
 from .stats import Estimate95
 
@@ -27,7 +28,7 @@ class InputInfo(Result):
 class DesignResult(Result):
     """One process design over all draws."""
 
-    design: str                               # parallel | linked | sequential | package
+    design: str                               # parallel | linked | sequential | easy-first | package | ...
     p_track: dict[str, Estimate95]            # probability that each track is agreed
     n_agreed_distribution: tuple[float, ...]  # share of draws with 0, 1, ..., T tracks agreed
     mean_agreed: Estimate95
@@ -35,6 +36,9 @@ class DesignResult(Result):
     p_all: Estimate95
     gain: dict[str, Estimate95]               # expected gain over the status quo, share of the actor's range
     drivers: dict[str, tuple[Driver, ...]]    # per track, and "tracks agreed"
+    label: str = ""                           # what the design is, in words
+    tracks: tuple[str, ...] = ()              # a sequence's order, or the tracks a package bundles
+    deal: dict[str, dict[str, Any]] = field(default_factory=dict)  # per track, issue: the deal where agreed
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class ForumResult(Result):
     p_agree: Estimate95
     winset: Estimate95                       # share of the track's outcomes that pass the rule
     where: dict[str, Any]                    # per issue: mean value (numbers) or most frequent option
+    p_ratified: Estimate95 | None = None     # agreed and ratified (None: no ratification stage)
+    ratified_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,11 @@ class ProcessResult(Result):
     claims: tuple[ClaimTest, ...] = ()
     input_details: tuple[InputInfo, ...] = ()
     notes: tuple[str, ...] = ()
-    per_draw: PerDraw | None = per_draw_field()  # by draw: tracks agreed and gains per design
+    per_draw: PerDraw | None = per_draw_field()  # by draw: tracks agreed, gains and deals per design
+    packages_tried: tuple[PackageTrial, ...] = ()  # the pilot's packages, best first
+    packages_tied: int = 0      # packages solved on the pilot that agree as many tracks as the best
+    packages_may_tie: int = 0   # packages left unsolved there that could at most tie (cannot come first)
+    links: tuple[LinkEffect, ...] = ()             # what trust and ratification changed
 
     def headlines(self) -> dict[str, Any]:
         """The headline numbers by draw: tracks agreed in parallel and in one package, and each
@@ -105,6 +115,9 @@ class ProcessResult(Result):
         parallel, package = self.per_draw["parallel.agreed"], self.per_draw["package.agreed"]
         out = {"tracks agreed in parallel": parallel.sum(axis=1),
                "tracks agreed in one package": package.sum(axis=1)}
+        if "partial-package.agreed" in self.per_draw:
+            best = self.per_draw["partial-package.agreed"]
+            out["tracks agreed with the best partial package"] = best.sum(axis=1)
         out.update({f"{t} agreed (parallel)": parallel[:, k] for k, t in enumerate(self.tracks)})
         return out
 

@@ -15,14 +15,20 @@ from .sections import section_renderer
 from .summary import gains_against
 from .wording import Words
 
-_COLOURS = {"parallel": "#4c78a8", "linked": "#72b7b2", "sequential": "#f58518", "package": "#e45756"}
+_COLOURS = {"parallel": "#4c78a8", "linked": "#72b7b2", "sequential": "#f58518", "easy-first": "#eeca3b",
+            "package": "#e45756", "partial-package": "#b279a2"}
+
+
+def _colour(design: str) -> str:
+    return _COLOURS.get(design, "#9d755d")
 
 
 @section_renderer(ProcessResult)
 def process_section(result: ProcessResult, scenario: Scenario) -> str:
     words = Words(scenario)
     parts = [_intro(result), _claims(result, words), _designs_chart(result, words),
-             _distribution_chart(result), _gain_table(result, words, gains_against(scenario))]
+             _distribution_chart(result), _gain_table(result, words, gains_against(scenario)),
+             _deals(result, words), _packages(result, words)]
     parts += [_forum(fc, words) for fc in result.forums]
     parts.append(_tornados(result, words))
     parts += [f"<p class='caption'>{escape(n)}</p>" for n in result.notes]
@@ -31,14 +37,18 @@ def process_section(result: ProcessResult, scenario: Scenario) -> str:
 
 def _intro(r: ProcessResult) -> str:
     return (f"<p class='caption'>Every estimate given as a distribution is drawn {r.draws:,} times (seed "
-            f"{r.seed}); the four designs and every forum are judged on the same draws. <b>Parallel</b>: "
-            "each track agrees or fails on its own. <b>Linked</b>: a track declared to need another counts "
-            "only if that one is agreed. <b>Sequence</b>: tracks in the declared order, each failure raising "
-            "the bar for later tracks by the scenario's failure penalty. <b>One package</b>: a single "
-            "agreement over all issues that needs every veto player of every track, so gains on one track "
-            "can pay for losses on another, and a track counts as agreed where the package changes something "
-            "on it. Each deal is the egalitarian compromise (the largest smallest gain among the veto "
-            "players). Ranges are 95% intervals.</p>")
+            f"{r.seed}); every design and every forum is judged on the same draws. <b>Parallel</b>: "
+            "each track agrees or fails on its own. <b>Linked</b>: a track declared to need another "
+            "counts only if that one is agreed. <b>Sequences</b>: the declared order and the easy-first "
+            "order (tracks most often agreed in parallel first), each failure raising the bar for later "
+            "tracks by the scenario's "
+            "failure penalty and each agreement lowering it by its trust gain (never below what no deal "
+            "gives). <b>One package</b>: a single agreement over all issues that needs every veto player of "
+            "every track, so gains on one track can pay for losses on another, and a track counts as agreed "
+            "where the package changes something on it. <b>Best partial package</b>: the package of some "
+            "tracks, the others negotiated in parallel beside it, that agrees the most tracks (ties: the "
+            "larger mean gain); the tracks left out do not constrain it. Each deal is the egalitarian "
+            "compromise (the largest smallest gain among the veto players). Ranges are 95% intervals.</p>")
 
 
 def _claims(r: ProcessResult, words: Words) -> str:
@@ -50,7 +60,7 @@ def _claims(r: ProcessResult, words: Words) -> str:
 
 def _bar(d: DesignResult, x: list[str], values) -> go.Bar:
     return go.Bar(name=DESIGN_NAMES[d.design], x=x, y=[v.value for v in values],
-                  marker_color=_COLOURS[d.design],
+                  marker_color=_colour(d.design),
                   error_y=dict(type="data", symmetric=False, array=[v.high - v.value for v in values],
                                arrayminus=[v.value - v.low for v in values]),
                   hovertemplate="%{x}<br>%{y:.1%}<extra>" + DESIGN_NAMES[d.design] + "</extra>")
@@ -70,7 +80,7 @@ def _designs_chart(r: ProcessResult, words: Words) -> str:
 
 def _distribution_chart(r: ProcessResult) -> str:
     fig = go.Figure([go.Bar(name=DESIGN_NAMES[d.design], x=list(range(len(d.n_agreed_distribution))),
-                            y=list(d.n_agreed_distribution), marker_color=_COLOURS[d.design])
+                            y=list(d.n_agreed_distribution), marker_color=_colour(d.design))
                      for d in r.designs])
     fig.update_layout(**_LAYOUT, barmode="group", xaxis=dict(title="tracks agreed", dtick=1),
                       yaxis=dict(title="share of draws", tickformat=".0%"))
@@ -105,14 +115,68 @@ def _forum(fc: ForumComparison, words: Words) -> str:
                orientation="h", marker_color="#9ecae9")])
     layout = {**_LAYOUT, "height": 140 + 60 * len(y), "margin": dict(l=360, r=20, t=30, b=40)}
     fig.update_layout(**layout, barmode="group", xaxis=dict(tickformat=".0%", range=[0, 1.05]))
+    ratify = any(f.p_ratified is not None for f in fc.forums)
     rows = "".join(f"<tr><td>{escape(f.title)}</td><td>{f.parties}</td><td>{escape(pct(f.p_agree))}</td>"
-                   f"<td>{f.winset.value:.1%}</td></tr>" for f in fc.forums)
+                   + (f"<td>{escape(_ratified(f))}</td>" if ratify else "")
+                   + f"<td>{f.winset.value:.1%}</td></tr>" for f in fc.forums)
     landing = "".join(f"<li>{escape(s)}</li>" for s in forum_landing(fc, words))
     return (f"<h3>Forums for {escape(title)}</h3>" + _figure(
         fig, f"forums-{fc.track}", f"For {title}: how often each forum agrees and how large its win-set "
         "is, on the same draws.") + "<div class='scroll'><table class='data'><thead><tr><th>Forum</th>"
-        f"<th>Parties</th><th>Agrees</th><th>Win-set</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        "<th>Parties</th>"
+        "<th>Agrees</th>" + ("<th>Agreed and ratified</th>" if ratify else "")
+        + f"<th>Win-set</th></tr></thead><tbody>{rows}</tbody></table></div>"
         + (f"<p>Where the compromise lands when the forum agrees:</p><ul>{landing}</ul>" if landing else ""))
+
+
+def _ratified(f) -> str:
+    return ("no ratification" if f.p_ratified is None
+            else f"{pct(f.p_ratified)} (by {', '.join(f.ratified_by)})")
+
+
+def _deals(r: ProcessResult, words: Words) -> str:
+    """Every design's deal, issue by issue, where the track is agreed under it."""
+    if not any(d.deal for d in r.designs):
+        return ""
+    head = "".join(f"<th>{escape(DESIGN_NAMES[d.design])}</th>" for d in r.designs)
+    rows = []
+    for track in r.tracks:
+        issues = list(r.designs[0].deal.get(track, {}))
+        for k, issue in enumerate(issues):
+            name = (f"{words.tracks.get(track, track)}: " if k == 0 else "") + words.issues.get(issue, issue)
+            cells = "".join(f"<td>{escape(_cell(d.deal.get(track, {}).get(issue)))}</td>" for d in r.designs)
+            rows.append(f"<tr><td>{escape(name)}</td>{cells}</tr>")
+    what = "".join(f"<li><b>{escape(DESIGN_NAMES[d.design])}</b>: {escape(d.label)}</li>"
+                   for d in r.designs if d.label)
+    return ("<h3>What each design agrees, issue by issue</h3><p class='caption'>Where a track is agreed "
+            "under a design: the most frequent option, or the mean of a number, over the draws in which it "
+            "is agreed; a dash where it is never agreed.</p><ul>" + what + "</ul><div class='scroll'><table "
+            f"class='data'><thead><tr><th>Issue</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+            "</table></div>")
+
+
+def _cell(v) -> str:
+    if v is None:
+        return "-"
+    return f"{v:.3g}" if isinstance(v, float) else str(v)
+
+
+def _packages(r: ProcessResult, words: Words) -> str:
+    """The packages the pilot tried, best first."""
+    if not r.packages_tried:
+        return ""
+    rows = "".join(f"<tr><td>{escape(', '.join(words.tracks.get(t, t) for t in p.tracks))}</td>"
+                   f"<td>{p.mean_agreed:.2f}</td><td>{p.mean_gain:+.3f}</td></tr>" for p in r.packages_tried)
+    return ("<h3>Packages tried</h3><p class='caption'>The best packages of the search (each beside the "
+            "other tracks in parallel), on the run's first draws: tracks agreed and mean gain over the "
+            "status quo (share of each actor's range, mean over actors). Ranked by tracks agreed, then "
+            "fewest tracks, then the scenario's order of tracks (gain does not decide): "
+            f"{r.packages_tied} tie with the best"
+            + (f", {r.packages_may_tie} more could at most tie" if r.packages_may_tie else "")
+            + ".</p><div class='scroll'>"
+            "<table class='data'><thead>"
+            "<tr><th>Package</th><th>Tracks agreed</th><th>Mean gain</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>")
 
 
 def _tornados(r: ProcessResult, words: Words) -> str:

@@ -54,7 +54,7 @@ def designs_svg(r: ProcessResult, words: Words) -> bytes:
     for k, d in enumerate(r.designs):
         xs = [i + k * width for i in range(len(labels))]
         ps = [d.p_track[t] for t in r.tracks]
-        ax.bar(xs, [p.value for p in ps], width, color=_COLOURS[d.design], label=d.design,
+        ax.bar(xs, [p.value for p in ps], width, color=_COLOURS.get(d.design, "#9d755d"), label=d.design,
                yerr=[[p.value - p.low for p in ps], [p.high - p.value for p in ps]], capsize=2)
     ax.set_xticks([i + 0.4 - width / 2 for i in range(len(labels))], labels, rotation=30, ha="right")
     ax.set_ylabel("probability of agreement")
