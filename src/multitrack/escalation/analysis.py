@@ -1,12 +1,17 @@
 """The registered "escalation" analysis: the chance that each theatre reaches each rung of the
 escalation ladder within the horizons, with no confidence-building measures, with each measure
-alone and with the package, with intervals over the uncertain inputs (docs/escalation.md)."""
+alone and with all of them, with intervals over the uncertain inputs (docs/escalation.md).
+
+A measure tied to a track counts only in the draws in which its track agrees (the process
+analysis's agreements, draw by draw), at the strength its agreed value buys; "all measures in
+force at full effect" is kept beside it as an explicitly hypothetical scenario."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, replace
 from functools import partial
-from itertools import pairwise
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,12 +21,17 @@ from ..montecarlo import run_chunks
 from ..montecarlo.chunks import ChunkTask
 from ..montecarlo.perdraw import PerDraw, per_draw_field
 from ..progress import ProgressCallback
-from ..results import Result, by_key
+from ..results import LinkEffect, Result, by_key
 from ..scenario.model import Scenario
 from ..scenario.security import Escalation
 from ..settlement import RunDraws, Settlement, settlement_of
+from .links import CENTRAL, MAIN_DESIGN, AgreedMeasures, agreed_measures, value_words
 from .model import Effect, Ladder, Measure, Theatre
-from .risk import BASELINE, COMBINED, PACKAGE, escalation_risk
+from .risk import ALL_IN_FORCE, BASELINE, COMBINED, PACKAGE, escalation_risk
+from .words import headline_rung, link_effects
+
+#: Scenario ids of the other process designs: "under-<design>".
+UNDER = "under-"
 
 CURVE_STEP = 6  # months between the points of the risk-over-time curves
 
@@ -31,6 +41,9 @@ class EscalationConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     level: float = Field(0.9, gt=0, lt=1, description="Width of the intervals over the uncertain inputs.")
+    designs: tuple[str, ...] | None = Field(
+        None, description="Process designs whose agreements get a scenario of their own beside parallel "
+        "talks (default: every design the process result holds).")
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,31 @@ class RiskCurve(Result):
 
 
 @dataclass(frozen=True)
+class MeasureInForce(Result):
+    """Where a measure tied to a track is in force under one design: the share of draws in which
+    its track agrees, the share in which it agrees on a value that buys some effect (in force),
+    the mean strength over all draws (share of the stated effect), the most frequent agreed value,
+    and what the measure alone takes off the risk of ``rung`` in any theatre within ``horizon``
+    months: as agreed, where its track agrees and where it fails, and if it were in force at full
+    effect in every draw."""
+
+    measure: str
+    track: str
+    issue: str | None
+    design: str
+    track_agrees: float
+    in_force: float
+    strength: float
+    agreed_value: str
+    horizon: int
+    rung: str
+    reduction: float | None             # None under designs other than the main one (not run alone)
+    reduction_agreed: float | None      # mean over the draws in which the track agrees (None: none)
+    reduction_failed: float | None      # ... in which it fails (0 by construction)
+    reduction_full: float
+
+
+@dataclass(frozen=True)
 class EscalationResult(Result):
     draws: int
     seed: int
@@ -87,9 +125,13 @@ class EscalationResult(Result):
     curves: tuple[RiskCurve, ...]
     notes: tuple[str, ...] = ()
     # by draw: "reach" (draws, scenarios, theatres, months, rungs), the orders of scenarios,
-    # theatres, months and rungs as in the fields above and in ``months``
+    # theatres, months and rungs as in the fields above and in ``months``; "strength.<design>"
+    # (draws, measures): the share of each measure's stated effect in force
     per_draw: PerDraw | None = per_draw_field()
     months: tuple[int, ...] = ()
+    in_force: tuple[MeasureInForce, ...] = ()
+    basis: str = "none"   # where the measures' agreements come from: process, central, none (no links)
+    links: tuple[LinkEffect, ...] = ()
 
     def headlines(self) -> dict[str, np.ndarray]:
         """The risk of the top rung within the longest horizon in any theatre, with no measures
@@ -101,8 +143,14 @@ class EscalationResult(Result):
         what = f"P({self.rungs[top]} within {h} months)"
         out = {f"{what}, no measures": reach[:, 0, -1, when, top].astype(float)}
         if PACKAGE in self.scenarios:
-            out[f"{what}, all measures"] = reach[:, -1, -1, when, top].astype(float)
+            label = "all measures as agreed" if self.basis != "none" else "all measures"
+            package = list(self.scenarios).index(PACKAGE)
+            out[f"{what}, {label}"] = reach[:, package, -1, when, top].astype(float)
         return out
+
+    def measure_in_force(self, measure: str, design: str = MAIN_DESIGN) -> MeasureInForce:
+        return by_key(self.in_force, (measure, design), lambda m: (m.measure, m.design),
+                      ("measure", "design"))
 
     def risk(self, scenario: str, theatre: str, horizon: int, rung: str) -> RiskCell:
         return by_key(self.cells, (scenario, theatre, horizon, rung),
@@ -143,7 +191,7 @@ def model_of(spec: Escalation) -> tuple[Ladder, tuple[Theatre, ...], tuple[Measu
     """The ladder, theatres and measures with every number named by its draw key."""
     rungs = tuple(spec.rungs)
     ladder = Ladder(rungs, spec.absorbing_top)
-    pairs = list(pairwise(rungs))
+    pairs = list(itertools.pairwise(rungs))
     theatres = []
     for t in spec.theatres:
         up = tuple(_up_key(t.id, f"{a}->{b}") for a, b in pairs)
@@ -152,6 +200,39 @@ def model_of(spec: Escalation) -> tuple[Ladder, tuple[Theatre, ...], tuple[Measu
     measures = tuple(Measure(m.id, tuple(Effect(e.transition, _factor_key(m.id, k), tuple(e.theatres))
                                          for k, e in enumerate(m.effects))) for m in spec.measures)
     return ladder, tuple(theatres), measures
+
+
+@dataclass(frozen=True)
+class ScenarioPlan:
+    """The analysis's scenarios: id, title, the design whose strengths apply (an index into the
+    agreed terms; None: full strength in every draw) and the measures in force (indices)."""
+
+    ids: tuple[str, ...]
+    titles: tuple[str, ...]
+    design: tuple[int | None, ...]
+    measures: tuple[tuple[int, ...], ...]
+
+
+def scenario_plan(spec: Escalation, agreed: AgreedMeasures) -> ScenarioPlan:
+    """None; each measure alone and all together, as agreed under the main design (or in force
+    everywhere when no measure is tied to a track); then, where some are tied, the hypothetical
+    "all in force at full effect" and all together under each other design read."""
+    every = tuple(range(len(spec.measures)))
+    rows: list[tuple[str, str, int | None, tuple[int, ...]]] = [(BASELINE, "No measures", None, ())]
+    if not spec.measures:
+        return ScenarioPlan(*map(tuple, zip(*rows, strict=True)))
+    main = agreed.designs[0].design
+    as_agreed = ("" if not agreed.any_linked else ", as agreed under parallel talks" if main == MAIN_DESIGN
+                 else ", as agreed at the central compromise")
+    rows += [(m.id, m.title + (as_agreed if agreed.linked[k] else ""), 0, (k,))
+             for k, m in enumerate(spec.measures)]
+    rows.append((PACKAGE, "All measures together" + as_agreed, 0, every))
+    if agreed.any_linked:
+        rows.append((ALL_IN_FORCE, "All measures in force at full effect (hypothetical: as if every track "
+                     "agreed)", None, every))
+        rows += [(UNDER + d.design, f"All measures, as agreed under the {d.design} design", g, every)
+                 for g, d in enumerate(agreed.designs) if g > 0]
+    return ScenarioPlan(*map(tuple, zip(*rows, strict=True)))
 
 
 def months(spec: Escalation) -> tuple[int, ...]:
@@ -163,15 +244,46 @@ def months(spec: Escalation) -> tuple[int, ...]:
 # --------------------------------------------------------------------------- one chunk
 
 
-def evaluate_chunk(run: RunDraws, task: ChunkTask) -> dict[str, np.ndarray]:
-    """Reach probabilities (draws, scenario, theatre, month, rung) on this chunk of the run's draws."""
+@dataclass(frozen=True)
+class LinkedTask(ChunkTask):
+    """A chunk of the run with its slice of the measures' strengths (G designs, M measures, chunk
+    draws), so that a worker receives only its own draws' share of them."""
+
+    strength: Any = None
+
+
+def linked_tasks(run: RunDraws, strengths: np.ndarray) -> list[LinkedTask]:
+    return [LinkedTask(t.index, t.start, t.size, t.seed, strengths[:, :, t.start:t.start + t.size])
+            for t in run.tasks()]
+
+
+def _strength_key(design: int, measure: str) -> str:
+    return f"{measure}/strength/{design}"
+
+
+def evaluate_chunk(run: RunDraws, plan: ScenarioPlan, task: LinkedTask) -> dict[str, np.ndarray]:
+    """Reach probabilities (draws, scenario, theatre, month, rung) on this chunk of the run's draws,
+    and the reach of each measure alone at full effect within the longest horizon ("full": draws,
+    measure, theatre, 1, rung)."""
     spec = run.scenario.escalation
     assert spec is not None
     values = run.chunk(task)
     draws = {k: values(est) for k, est in estimates(spec).items()}
     ladder, theatres, measures = model_of(spec)
-    risk = escalation_risk(ladder, theatres, measures, draws, months(spec))
-    return {"reach": np.moveaxis(risk.reach, -1, 0).astype(np.float32)}
+    for g in range(task.strength.shape[0]):
+        draws.update({_strength_key(g, m.name): task.strength[g, k] for k, m in enumerate(measures)})
+    sets = {sid: tuple(measures[k] if g is None else
+                       Measure(measures[k].name, measures[k].effects, _strength_key(g, measures[k].name))
+                       for k in ks)
+            for sid, g, ks in zip(plan.ids, plan.design, plan.measures, strict=True)}
+    risk = escalation_risk(ladder, theatres, measures, draws, months(spec), sets=sets)
+    out = {"reach": np.moveaxis(risk.reach, -1, 0).astype(np.float32)}
+    if any(m.track is not None for m in spec.measures):
+        # each measure alone at full effect, within the longest horizon only (what its sentence compares)
+        full = escalation_risk(ladder, theatres, measures, draws, (max(spec.horizons),),
+                               sets={m.name: (m,) for m in measures})
+        out["full"] = np.moveaxis(full.reach, -1, 0).astype(np.float32)
+    return out
 
 
 # --------------------------------------------------------------------------- summary
@@ -182,9 +294,10 @@ def _interval(x: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     return np.percentile(x, tail, axis=0), np.percentile(x, 100 - tail, axis=0)
 
 
-def summarise(spec: Escalation, reach: np.ndarray, config: EscalationConfig,
-              run: RunDraws) -> EscalationResult:
-    scen = [BASELINE] + [m.id for m in spec.measures] + ([PACKAGE] if spec.measures else [])
+def summarise(spec: Escalation, arrays: dict[str, np.ndarray], config: EscalationConfig,
+              run: RunDraws, plan: ScenarioPlan, agreed: AgreedMeasures) -> EscalationResult:
+    reach = arrays["reach"]
+    scen = list(plan.ids)
     thea = [t.id for t in spec.theatres] + [COMBINED]
     month = months(spec)
     mean = reach.mean(axis=0)
@@ -202,35 +315,100 @@ def summarise(spec: Escalation, reach: np.ndarray, config: EscalationConfig,
                       if mean[0, j, month.index(h), k] > 0 else float("nan"))
         for i, s in enumerate(scen) if i > 0 for j, t in enumerate(thea) for h in spec.horizons
         for k, r in enumerate(spec.rungs) if k > 0)
+    curved = (BASELINE, PACKAGE, ALL_IN_FORCE)
     curves = tuple(RiskCurve(s, t, r, month, tuple(map(float, mean[i, j, :, k])),
                              tuple(map(float, low[i, j, :, k])), tuple(map(float, high[i, j, :, k])))
-                   for i, s in enumerate(scen) if s in (BASELINE, PACKAGE) for j, t in enumerate(thea)
+                   for i, s in enumerate(scen) if s in curved for j, t in enumerate(thea)
                    for k, r in enumerate(spec.rungs) if k >= 2)
     titles = {t.id: t.title for t in spec.theatres} | {COMBINED: "Any theatre (independent theatres)"}
-    names = {BASELINE: "No measures"} | {m.id: m.title for m in spec.measures} | (
-        {PACKAGE: "All measures together"} if spec.measures else {})
-    return EscalationResult(draws=run.draws, seed=run.seed, level=config.level, rungs=tuple(spec.rungs),
-                            horizons=tuple(spec.horizons), theatres=titles, scenarios=names, cells=cells,
-                            effects=effects, curves=curves, months=month,
-                            per_draw=PerDraw.of({"reach": reach}, run.draws, run.seed))
+    names = dict(zip(plan.ids, plan.titles, strict=True))
+    in_force = tuple(_in_force(spec, reach, arrays.get("full"), run, plan, agreed, month))
+    held = {"reach": reach} | {f"strength.{d.design}": d.strength.T for d in agreed.designs
+                               if agreed.any_linked}
+    result = EscalationResult(draws=run.draws, seed=run.seed, level=config.level, rungs=tuple(spec.rungs),
+                              horizons=tuple(spec.horizons), theatres=titles, scenarios=names, cells=cells,
+                              effects=effects, curves=curves, notes=agreed.notes, months=month,
+                              per_draw=PerDraw.of(held, run.draws, run.seed), in_force=in_force,
+                              basis=agreed.basis)
+    return _with_links(result, run)
+
+
+def _in_force(spec: Escalation, reach: np.ndarray, full: np.ndarray | None, run: RunDraws,
+              plan: ScenarioPlan, agreed: AgreedMeasures, month: tuple[int, ...]):
+    """Per linked measure and design: where it is in force and what it takes off the risk."""
+    if not agreed.any_linked or full is None:
+        return
+    h = max(spec.horizons)
+    rung = headline_rung(spec.rungs)
+    at = (-1, month.index(h), list(spec.rungs).index(rung))  # any theatre, longest horizon, headline rung
+    base = reach[:, 0][(slice(None),) + at]
+    for k, m in enumerate(spec.measures):
+        if not agreed.linked[k]:
+            continue
+        full_cut = float((base - full[:, k, -1, 0, at[2]]).mean())
+        for g, terms in enumerate(agreed.designs):
+            if g == 0:
+                cut = base - reach[:, plan.ids.index(m.id)][(slice(None),) + at]
+            else:  # under another design only the package is run: the measure's share of it is not separable
+                cut = None
+            on = terms.agreed[k]
+            values = terms.value[k][on & ~np.isnan(terms.value[k])]
+            yield MeasureInForce(
+                measure=m.id, track=str(m.track), issue=(m.response.issue if m.response else None) or m.issue,
+                design=terms.design, track_agrees=float(on.mean()),
+                in_force=float((terms.strength[k] > 0).mean()),
+                strength=float(terms.strength[k].mean()), agreed_value=_typical(run, m, values), horizon=h,
+                rung=rung, reduction=float(cut.mean()) if cut is not None else None,
+                reduction_agreed=float(cut[on].mean()) if cut is not None and on.any() else None,
+                reduction_failed=float(cut[~on].mean()) if cut is not None and (~on).any() else None,
+                reduction_full=full_cut)
+
+
+def _typical(run: RunDraws, measure, values: np.ndarray) -> str:
+    """The most frequent agreed value in words (numbers rounded to the issue's grid as given)."""
+    if values.size == 0:
+        return ""
+    uniq, counts = np.unique(np.round(values, 9), return_counts=True)
+    return value_words(run.scenario, measure, float(uniq[np.argmax(counts)]))
+
+
+def _with_links(result: EscalationResult, run: RunDraws) -> EscalationResult:
+    return replace(result, links=link_effects(result, run.scenario))
 
 
 @register("escalation", "Escalation risk and confidence-building measures", order=50, config=EscalationConfig,
-          parallel=True, applies=lambda scenario: scenario.escalation is not None, reads=("settlement",))
+          parallel=True, applies=lambda scenario: scenario.escalation is not None, reads=("settlement",),
+          uses=("process",))
 def escalation_analysis(scenario: Scenario, *, config: EscalationConfig | None = None,
                         settlement: Settlement | None = None, progress: ProgressCallback | None = None,
-                        executor=None, checkpoint=None) -> EscalationResult:
+                        executor=None, checkpoint=None, upstream: dict | None = None) -> EscalationResult:
     """How likely each theatre climbs each rung within the horizons, and how much each
-    confidence-building measure and the package lower that risk (a monthly Markov ladder), over
-    the run's draws."""
+    confidence-building measure and all of them lower that risk (a monthly Markov ladder), over
+    the run's draws; a measure tied to a track counts only where its track agrees, at the
+    strength its agreed value buys."""
     config = config or EscalationConfig.model_validate({})
     spec = scenario.escalation
     assert spec is not None
-    run = settlement_of(scenario, settlement).run
-    arrays = run_chunks(partial(evaluate_chunk, run), run.tasks(), executor=executor, progress=progress,
-                        task_name="escalation")
-    return summarise(spec, arrays["reach"], config, run)
+    settled = settlement_of(scenario, settlement)
+    run = settled.run
+    agreed = agreed_measures(scenario, spec, settled, run.draws, upstream, _designs(config, upstream))
+    plan = scenario_plan(spec, agreed)
+    arrays = run_chunks(partial(evaluate_chunk, run, plan), linked_tasks(run, agreed.strengths()),
+                        executor=executor, progress=progress, task_name="escalation")
+    return summarise(spec, arrays, config, run, plan, agreed)
 
 
-__all__ = ["EscalationConfig", "EscalationResult", "MeasureEffect", "RiskCell", "RiskCurve",
-           "escalation_analysis"]
+def _designs(config: EscalationConfig, upstream: dict | None) -> tuple[str, ...]:
+    """The designs read beside parallel talks: the configured ones, else every design the process
+    result holds by draw (its "<design>.agreed" arrays, forums aside)."""
+    if config.designs is not None:
+        return config.designs
+    per_draw = getattr((upstream or {}).get("process"), "per_draw", None)
+    if per_draw is None:
+        return ()
+    return tuple(n[: -len(".agreed")] for n in per_draw.names()
+                 if n.endswith(".agreed") and not n.startswith("forum.") and n.count(".") == 1)
+
+
+__all__ = ["ALL_IN_FORCE", "CENTRAL", "EscalationConfig", "EscalationResult", "MeasureEffect",
+           "MeasureInForce", "RiskCell", "RiskCurve", "escalation_analysis", "headline_rung"]

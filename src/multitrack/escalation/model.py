@@ -84,10 +84,17 @@ class Effect:
 
 @dataclass(frozen=True)
 class Measure:
-    """A confidence-building measure (e.g. an incidents-at-sea agreement) as a set of effects."""
+    """A confidence-building measure (e.g. an incidents-at-sea agreement) as a set of effects.
+
+    ``strength`` is the share of the stated effects in force, per draw where it names draws: 0
+    where the measure is not in force (its track failed), 1 for the full effect; each factor f
+    then acts as 1 + strength * (f - 1), so a measure at half strength does half of what it
+    states on the factor's own scale.
+    """
 
     name: str
     effects: tuple[Effect, ...]
+    strength: Param = 1.0
 
 
 def resolve(param: Param, draws: Mapping[str, np.ndarray], n: int) -> np.ndarray:
@@ -124,9 +131,12 @@ def rates(ladder: Ladder, theatre: Theatre, draws: Mapping[str, np.ndarray], n: 
     down = np.stack([resolve(p, draws, n) for p in theatre.down], axis=1)
     _check(up, down, theatre.name)
     for measure in measures:
+        strength = resolve(measure.strength, draws, n)
+        if np.any(strength < 0) or np.any(strength > 1):
+            raise ValueError(f"measure {measure.name!r}: strength must lie in [0, 1]")
         for effect in measure.effects:
             if effect.applies_to(theatre.name):
-                up, down = _apply(ladder, effect, up, down, draws, n)
+                up, down = _apply(ladder, effect, up, down, draws, n, strength)
     up = np.clip(up, 0.0, 1.0)
     down = down.copy()
     down[:, :-1] = np.minimum(down[:, :-1], 1.0 - up[:, 1:])  # rung j+1 leaves by down[j] or up[j+1]
@@ -134,11 +144,14 @@ def rates(ladder: Ladder, theatre: Theatre, draws: Mapping[str, np.ndarray], n: 
 
 
 def _apply(ladder: Ladder, effect: Effect, up: np.ndarray, down: np.ndarray,
-           draws: Mapping[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+           draws: Mapping[str, np.ndarray], n: int, strength: np.ndarray | None = None
+           ) -> tuple[np.ndarray, np.ndarray]:
     direction, i = ladder.transition(effect.transition)
     factor = resolve(effect.factor, draws, n)
     if np.any(factor < 0):
         raise ValueError(f"negative factor for {effect.transition!r}")
+    if strength is not None:
+        factor = 1.0 + strength * (factor - 1.0)
     target = (up if direction == "up" else down).copy()
     target[:, i] *= factor
     return (target, down) if direction == "up" else (up, np.clip(target, 0.0, None))

@@ -26,6 +26,10 @@ from multitrack.escalation.model import (
 BASELINE = "none"
 PACKAGE = "package"
 COMBINED = "combined"
+#: The hypothetical scenario kept beside the agreed one where measures are tied to tracks: every
+#: measure in force at its full stated effect in every draw, as if every track agreed on the terms
+#: that buy all of it.
+ALL_IN_FORCE = "all-in-force"
 
 
 @dataclass(frozen=True)
@@ -108,22 +112,25 @@ def scenario_sets(measures: Sequence[Measure]) -> dict[str, tuple[Measure, ...]]
     if len(set(names)) != len(names) or {BASELINE, PACKAGE} & set(names):
         raise ValueError("measure names must be distinct and not 'none' or 'package'")
     sets: dict[str, tuple[Measure, ...]] = {BASELINE: ()}
-    sets |= {m.name: (m,) for m in measures}
+    sets.update({m.name: (m,) for m in measures})
     if measures:
         sets[PACKAGE] = tuple(measures)
     return sets
 
 
 def escalation_risk(ladder: Ladder, theatres: Sequence[Theatre], measures: Sequence[Measure],
-                    draws: Mapping[str, np.ndarray],
-                    horizons: Sequence[int] = (12, 60, 120)) -> EscalationRisk:
-    """Risk of reaching each rung within each horizon for every scenario, vectorised over draws."""
+                    draws: Mapping[str, np.ndarray], horizons: Sequence[int] = (12, 60, 120),
+                    sets: Mapping[str, tuple[Measure, ...]] | None = None) -> EscalationRisk:
+    """Risk of reaching each rung within each horizon for every scenario, vectorised over draws.
+
+    ``sets`` names the scenarios and the measures in force in each (default: :func:`scenario_sets`
+    of ``measures``: none, each alone, all together)."""
     names = [t.name for t in theatres]
     if not names or len(set(names)) != len(names) or COMBINED in names:
         raise ValueError("theatres must be distinct, at least one, and none named 'combined'")
     horizons = tuple(int(h) for h in horizons)
     n = draw_count(draws)
-    sets = scenario_sets(measures)
+    sets = scenario_sets(measures) if sets is None else dict(sets)
     blocks = []
     for ms in sets.values():
         per = np.stack([theatre_reach(ladder, t, ms, draws, horizons, n) for t in theatres])

@@ -57,14 +57,96 @@ def term_words(term: str) -> str:
 
 
 def crisis_sentence(c: CrisisResult, names: dict[str, str]) -> str:
-    """How often deterrence holds over the draws, and for what lack it fails where it does."""
+    """How often deterrence holds over the draws, and for what lack it fails where it does; for a
+    crisis tied to a track, with the terms that track agrees in each draw."""
     who = f"Deterrence of {names.get(c.challenger, c.challenger)} against {names.get(c.target, c.target)}"
     held = (f"{who} holds in {_p(c.deterred.value)} of draws (95% interval "
-            f"{100 * c.deterred.low:.0f}–{100 * c.deterred.high:.0f}%)")
+            f"{100 * c.deterred.low:.0f}–{100 * c.deterred.high:.0f}%)"
+            + ("" if c.link is None else _under(c)))
     if c.fails_on_credibility + c.fails_on_capability <= 0:
         return held + "; it fails in none of them."
     return (held + f"; where it fails, it is for lack of credibility in {_p(c.fails_on_credibility)} of "
                    f"draws and of capability in {_p(c.fails_on_capability)}.")
+
+
+def _under(c: CrisisResult) -> str:
+    link = c.link
+    assert link is not None
+    if link.source != "process":
+        return (f", with the terms of the {link.track} track's central compromise (or its no-deal terms "
+                "where it has none)")
+    design = DESIGN_WORDS.get(link.headline_design, f"the {link.headline_design} design")
+    return (f" {design}, with the terms the {link.track} track agrees in each draw (its no-deal terms where "
+            "it fails)")
+
+
+#: How a process design reads in a sentence.
+DESIGN_WORDS = {"parallel": "under parallel talks", "linked": "under linked tracks",
+                "sequential": "under sequential talks", "easy-first": "under the easy-first sequence",
+                "package": "under one package", "partial-package": "under the best partial package"}
+
+
+def _pc(v: float) -> str:
+    """A share in percent, with a decimal below 10%."""
+    return f"{100 * v:.1f}%" if 0 < 100 * v < 9.95 else f"{100 * v:.0f}%"
+
+
+def link_sentences(c: CrisisResult) -> list[str]:
+    """For a crisis tied to a track: deterrence by design, with no deal and with the terms as stated
+    (which no agreement need place), and the outcomes best on deterrence and acceptability."""
+    link = c.link
+    if link is None:
+        return []
+    by_guarantee: dict[str, list[str]] = {}
+    for key in link.terms:
+        guarantee, term = key.split(".", 1)
+        by_guarantee.setdefault(guarantee, []).append(term.replace("_", " "))
+    terms = "; ".join(f"the {' and '.join(t)} of {g}" for g, t in by_guarantee.items())
+    out = [f"The {link.track} track sets {terms} (from its issue{'s' if len(link.issues) > 1 else ''} "
+           f"{', '.join(link.issues)})."]
+    if link.source == "process" and len(link.designs) > 1:
+        out.append("By design: " + "; ".join(
+            f"{d.design} {_pc(d.deterred.value)} (the track agrees in {_pc(d.agreed)} of draws)"
+            for d in link.designs) + ".")
+    elif link.designs:
+        d = link.designs[0]
+        out.append(f"The track agrees in {_pc(d.agreed)} of draws.")
+    out.append(f"If the track fails (the no-deal terms in every draw), deterrence holds in "
+               f"{_pc(link.no_deal.value)}. With the terms as the file states them, which no agreement "
+               f"of the track places, it would hold in {_pc(link.fixed_terms.value)}; that figure is not "
+               "the result.")
+    out += frontier_sentences(c)
+    return out
+
+
+def frontier_sentences(c: CrisisResult) -> list[str]:
+    """The outcomes of the linked issues best on both deterrence and acceptability, in words."""
+    link = c.link
+    if link is None or not link.frontier:
+        return []
+    rest = ", ".join(f"{k} {v}" for k, v in link.rest.items())
+    where = f" (the other issues at the {link.rest_from}: {rest})" if rest else ""
+    head = (f"Over {link.candidates} outcomes of {', '.join(link.issues)}{where}, the share of draws in "
+            f"which the guarantee deters and the outcome passes the {link.track} track's rule")
+    best = link.frontier[0]
+    if max(p.acceptable for p in link.frontier) == 0:
+        return [head + " is 0 for every outcome: none passes the rule in any draw. The one that deters "
+                f"most, {_outcome(best.outcome)}, deters in {_pc(best.deterred)} of draws."]
+    return [head + f" is highest at {_outcome(best.outcome)}: {_pc(best.both.value)} (it deters in "
+            f"{_pc(best.deterred)} and passes in {_pc(best.acceptable)})."]
+
+
+def _outcome(outcome: dict) -> str:
+    return ", ".join(f"{k} {v}" for k, v in outcome.items())
+
+
+def frontier_rows(c: CrisisResult) -> list[dict[str, str]]:
+    """The frontier of deterrence against acceptability as rows of words (HTML, Markdown, terminal)."""
+    if c.link is None:
+        return []
+    return [{"Outcome": _outcome(p.outcome), "Deters": _pc(p.deterred),
+             "Passes the track's rule": _pc(p.acceptable), "Both in the same draw": pct(p.both)}
+            for p in c.link.frontier]
 
 
 def nominal_sentence(c: CrisisResult) -> str:
@@ -116,8 +198,9 @@ def deterrence_section(result: DeterrenceResult, scenario: Scenario) -> str:
 
 def _crisis(c: CrisisResult, names: dict[str, str]) -> str:
     out = [f"<h3 id='crisis-{escape(c.id)}'>{escape(c.title)}</h3>",
-           f"<p class='finding'><b>{escape(crisis_sentence(c, names))}</b> {escape(nominal_sentence(c))}</p>",
-           _table(c, names)]
+           f"<p class='finding'><b>{escape(crisis_sentence(c, names))}</b> {escape(nominal_sentence(c))}</p>"]
+    out += [f"<p>{escape(s)}</p>" for s in link_sentences(c)]
+    out += [_frontier_table(c), _table(c, names)]
     out += [_curve_figure(c, g, names) for g in c.guarantees]
     return "".join(out)
 
@@ -145,6 +228,19 @@ def _table(c: CrisisResult, names: dict[str, str]) -> str:
             "as the challenger sees it, averaged over the draws (95% interval).</p>")
 
 
+def _frontier_table(c: CrisisResult) -> str:
+    rows = frontier_rows(c)
+    if not rows:
+        return ""
+    head = "".join(f"<th>{escape(k)}</th>" for k in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in r.values()) + "</tr>" for r in rows)
+    return (f"<div class='scroll'><table class='data' id='frontier-{escape(c.id)}'><thead><tr>{head}</tr>"
+            f"</thead><tbody>{body}</tbody></table></div><p class='caption'>Outcomes of the linked issues "
+            "that no other outcome beats on both the share of draws in which the guarantee deters and the "
+            "share in which the track's decision rule passes (red lines, reservation values, vetoes), best "
+            "joint share first.</p>")
+
+
 def _curve_figure(c: CrisisResult, g: GuaranteeResult, names: dict[str, str]) -> str:
     curve = g.curve
     x = list(curve.values)
@@ -170,5 +266,6 @@ def _curve_figure(c: CrisisResult, g: GuaranteeResult, names: dict[str, str]) ->
             f"<figcaption>{escape(caption)}</figcaption></figure>")
 
 
-__all__ = ["KIND_NAMES", "TERM_WORDS", "crisis_sentence", "crossing_sentence", "curve_caption",
-           "deterrence_section", "guarantee_rows", "nominal_sentence", "term_label", "term_words"]
+__all__ = ["DESIGN_WORDS", "KIND_NAMES", "TERM_WORDS", "crisis_sentence", "crossing_sentence",
+           "curve_caption", "deterrence_section", "frontier_rows", "frontier_sentences", "guarantee_rows",
+           "link_sentences", "nominal_sentence", "term_label", "term_words"]

@@ -1,6 +1,7 @@
 """Report section of the escalation analysis: the headline risk of the top rungs with and without
-the confidence-building measures, the risk by theatre and horizon, the risk over time and what
-each measure takes off it."""
+the confidence-building measures, the risk by theatre and horizon, the risk over time, what each
+measure takes off it, and where the measures tied to a track are in force (the tracks' agreements
+draw by draw)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ import plotly.graph_objects as go
 from markupsafe import escape
 from plotly.subplots import make_subplots
 
-from ..escalation.analysis import EscalationResult, RiskCell, RiskCurve
-from ..escalation.risk import BASELINE, COMBINED, PACKAGE
+from ..escalation.analysis import EscalationResult, MeasureInForce, RiskCell, RiskCurve
+from ..escalation.risk import ALL_IN_FORCE, BASELINE, COMBINED, PACKAGE
 from ..scenario.model import Scenario
 from .charts import _LAYOUT, _html
 from .sections import section_renderer
 
-COLOURS = {BASELINE: "#e45756", PACKAGE: "#4c78a8"}
-FILLS = {BASELINE: "rgba(228,87,86,0.18)", PACKAGE: "rgba(76,120,168,0.22)"}
+COLOURS = {BASELINE: "#e45756", PACKAGE: "#4c78a8", ALL_IN_FORCE: "#9d9d9d"}
+FILLS = {BASELINE: "rgba(228,87,86,0.18)", PACKAGE: "rgba(76,120,168,0.22)",
+         ALL_IN_FORCE: "rgba(157,157,157,0.0)"}
 
 
 def months_words(m: int) -> str:
@@ -48,6 +50,19 @@ def has_package(r: EscalationResult) -> bool:
     return PACKAGE in r.scenarios
 
 
+def linked(r: EscalationResult) -> bool:
+    """Some measure is tied to a track: "all measures" then means as the tracks agree on them."""
+    return ALL_IN_FORCE in r.scenarios
+
+
+def package_words(r: EscalationResult) -> str:
+    """What the package scenario is, in words."""
+    if not linked(r):
+        return "with all measures together"
+    return ("with the measures as agreed under parallel talks" if r.basis != "central"
+            else "with the measures as agreed at the central compromise")
+
+
 def level_words(r: EscalationResult) -> str:
     return f"{round(100 * r.level)}%"
 
@@ -63,8 +78,11 @@ def headline(r: EscalationResult) -> str:
                 f"({100 * base.low:.1f}–{100 * base.high:.1f}%) with no measures")
         if has_package(r):
             pack = r.risk(PACKAGE, COMBINED, h, rung)
-            text += (f" and {share(pack.mean)} ({100 * pack.low:.1f}–{100 * pack.high:.1f}%) with all "
-                     "measures together")
+            text += (f" and {share(pack.mean)} ({100 * pack.low:.1f}–{100 * pack.high:.1f}%) "
+                     f"{package_words(r)}")
+        if linked(r):
+            full = r.risk(ALL_IN_FORCE, COMBINED, h, rung)
+            text += f" ({share(full.mean)} if every measure were in force at full effect, a hypothetical)"
         parts.append(text)
     return (f"Within {months_words(h)}, " + "; ".join(parts)
             + f" ({level_words(r)} intervals over the uncertain inputs).")
@@ -76,8 +94,9 @@ def caption_words(r: EscalationResult) -> str:
             f"{level_words(r)} intervals over those inputs, not sampling error. 'Any theatre' combines the "
             "theatres assuming they escalate independently, so it is a floor under the true risk when crises "
             "in one theatre make crises in another more likely. The monthly chances of the upper rungs are "
-            "calibrated on conflict data (ICB, MID), those of the lower rungs and the measures' effects are "
-            "judgement: see the scenario's sources.")
+            "calibrated on conflict "
+            "data (ICB, MID), those of the lower rungs and the measures' effects are judgement: see the "
+            "scenario's sources.")
 
 
 @section_renderer(EscalationResult)
@@ -89,7 +108,51 @@ def escalation_section(result: EscalationResult, scenario: Scenario) -> str:
     parts += [_risk_table(result), _curves_chart(result)]
     if len(result.scenarios) > 1:
         parts += [_effects_table(result), _effects_chart(result)]
+    if result.in_force:
+        parts.append(_in_force_table(result))
     return "".join(parts)
+
+
+def link_sentences(r: EscalationResult) -> list[str]:
+    """What tying each measure to its track changed, a sentence per measure and one for all."""
+    return [link.sentence for link in r.links]
+
+
+def in_force_rows(r: EscalationResult) -> list[dict[str, str]]:
+    """Per measure tied to a track and per design: where it is in force, on what, and what it
+    takes off the headline risk (as agreed, where its track agrees, at full effect everywhere)."""
+    def points(x: float | None) -> str:
+        return "–" if x is None or x != x else f"{100 * x:.1f}"
+
+    def row(m: MeasureInForce) -> dict[str, str]:
+        return {"Measure": r.scenarios.get(m.measure, m.measure).split(", as agreed")[0],
+                "Track (issue)": f"{m.track} ({m.issue})" if m.issue else m.track,
+                "Design": "central compromise" if m.design == "central" else m.design,
+                "Track agrees": f"{100 * m.track_agrees:.0f}% of draws",
+                "In force": f"{100 * m.in_force:.0f}% of draws",
+                "Agreed, most often": m.agreed_value or "–",
+                "Share of the stated effect": f"{100 * m.strength:.0f}%",
+                "Points off, as agreed": points(m.reduction),
+                "where the track agrees": points(m.reduction_agreed),
+                "at full effect in every draw": points(m.reduction_full)}
+    return [row(m) for m in r.in_force]
+
+
+def _in_force_table(r: EscalationResult) -> str:
+    rows = in_force_rows(r)
+    head = "".join(f"<th>{escape(k)}</th>" for k in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row.values()) + "</tr>" for row in rows)
+    m = r.in_force[0]
+    sentences = "".join(f"<li>{escape(x)}</li>" for x in link_sentences(r))
+    return (f"<h3>Measures in force where their tracks agree</h3><ul>{sentences}</ul><div class='scroll'>"
+            f"<table class='data' id='escalation-in-force'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div><p class='caption'>A measure tied to a track counts only "
+            "in the draws in which the track agrees under the design, at the share of its stated effect that "
+            "the agreed value buys (the measure's declared response). Points: the reduction of the chance "
+            f"that any theatre reaches '{escape(m.rung)}' within {months_words(m.horizon)} by the measure "
+            "alone, mean over all draws, over the draws in which its track agrees, and if it were in force "
+            "at full effect in every draw; under designs other than parallel talks only all measures "
+            "together are run (see the effects table).</p>")
 
 
 def risk_rows(r: EscalationResult) -> list[dict[str, str]]:
@@ -119,12 +182,21 @@ def _risk_table(r: EscalationResult) -> str:
             cells = "".join(f"<td>{escape(cell_text(r.risk(s, t, h, rung)))}</td>" for rung in rungs
                             for s in ((BASELINE, PACKAGE) if span == 2 else (BASELINE,)))
             body.append(f"<tr>{name}<td>{h}</td>{cells}</tr>")
-    return ("<h3>Risk by theatre and horizon</h3>"
-            "<div class='scroll'><table class='data' id='escalation-risk'><thead>"
-            f"<tr><th rowspan='2'>Theatre</th><th rowspan='2'>Within (months)</th>{top}</tr>"
-            f"<tr>{sub}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-            "<p class='caption'>The chance that the theatre reaches the rung at least once within the "
-            f"horizon, mean and {level_words(r)} interval in percent.</p>")
+    return ("<h3>Risk by theatre and horizon</h3><div class='scroll'><table class='data' "
+            "id='escalation-risk'><thead><tr><th rowspan='2'>Theatre</th><th rowspan='2'>Within (months)</th>"
+            f"{top}</tr><tr>{sub}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+            "<p class='caption'>The chance that the theatre reaches "
+            f"the rung at least once within the horizon, mean and {level_words(r)} interval in percent."
+            f"{escape(all_measures_words(r))}</p>")
+
+
+def all_measures_words(r: EscalationResult) -> str:
+    """What 'all measures' means in the tables where measures are tied to tracks."""
+    if not linked(r):
+        return ""
+    where = "under parallel talks" if r.basis != "central" else "at the central compromise"
+    return (" 'All measures' counts each measure tied to a track only in the draws in which its track "
+            f"agrees {where}, at the share of its stated effect that the agreed value buys.")
 
 
 def _curve(r: EscalationResult, scenario: str, rung: str) -> RiskCurve | None:
@@ -138,7 +210,7 @@ def _curves_chart(r: EscalationResult) -> str:
     fig = make_subplots(rows=1, cols=len(rungs), subplot_titles=[f"any theatre reaches '{x}'" for x in rungs],
                         horizontal_spacing=0.1)
     for col, rung in enumerate(rungs, start=1):
-        for s in (BASELINE, PACKAGE):
+        for s in (BASELINE, PACKAGE, ALL_IN_FORCE):
             c = _curve(r, s, rung)
             if c is None:
                 continue
@@ -150,7 +222,9 @@ def _curves_chart(r: EscalationResult) -> str:
                                      fillcolor=FILLS[s], hoverinfo="skip", showlegend=False, legendgroup=s),
                           row=1, col=col)
             fig.add_trace(go.Scatter(x=x, y=list(c.mean), mode="lines", name=name, legendgroup=s,
-                                     line=dict(color=COLOURS[s], width=2.5), showlegend=col == 1,
+                                     line=dict(color=COLOURS[s], width=2.5,
+                                               dash="dash" if s == ALL_IN_FORCE else "solid"),
+                                     showlegend=col == 1,
                                      hovertemplate="%{x} months<br>%{y:.1%}<extra>" + name + "</extra>"),
                           row=1, col=col)
         fig.update_xaxes(title_text="months", row=1, col=col)
@@ -160,7 +234,8 @@ def _curves_chart(r: EscalationResult) -> str:
                       legend=dict(orientation="h", yanchor="bottom", y=-0.32, x=0))
     caption = ("The chance that any theatre reaches " + " and ".join(f"'{x}'" for x in rungs)
                + " at least once by each month, with no measures"
-               + (" and with all measures together" if has_package(r) else "")
+               + (f" and {package_words(r)}" if has_package(r) else "")
+               + (" (dashed: every measure in force at full effect, a hypothetical)" if linked(r) else "")
                + f"; bands are {level_words(r)} intervals. " + caption_words(r))
     return _figure(fig, "escalation-curves", caption)
 
@@ -195,7 +270,7 @@ def _effects_table(r: EscalationResult) -> str:
 
 def _effects_chart(r: EscalationResult) -> str:
     h = max(r.horizons)
-    # plotly stacks upwards: first measure on top, package last
+    # plotly stacks upwards: the first measure on top, the package last
     measures = [s for s in r.scenarios if s != BASELINE][::-1]
     labels = [_short(r.scenarios[s]) for s in measures]
     palette = ["#f58518", "#b3261e", "#54a24b", "#72b7b2"]
@@ -215,9 +290,10 @@ def _effects_chart(r: EscalationResult) -> str:
                                  zeroline=True))
     caption = ("How much each measure on its own, and all of them together, lowers the chance that any "
                "theatre reaches " + " or ".join(f"'{x}'" for x in top_rungs(r))
-               + f" within {months_words(h)}, in percentage points against no measures; error bars are "
-                 f"{level_words(r)} intervals over the uncertain inputs. Theatres are combined assuming "
-                 "independence; the measures' effects are judgement (see the scenario's sources).")
+               + f" within {months_words(h)}, in "
+               f"percentage points against no measures; error bars are {level_words(r)} intervals over the "
+               "uncertain inputs. Theatres are combined assuming independence; the measures' effects are "
+               "judgement (see the scenario's sources).")
     return _figure(fig, "escalation-effects-chart", caption)
 
 
@@ -229,5 +305,5 @@ def _figure(fig: go.Figure, div_id: str, caption: str) -> str:
     return f"<figure>{_html(fig, div_id)}<figcaption>{escape(caption)}</figcaption></figure>"
 
 
-__all__ = ["caption_words", "effect_rows", "escalation_section", "headline", "months_words", "risk_rows",
-           "shown_rungs", "top_rungs"]
+__all__ = ["all_measures_words", "caption_words", "effect_rows", "escalation_section", "headline",
+           "in_force_rows", "link_sentences", "months_words", "risk_rows", "shown_rungs", "top_rungs"]

@@ -9,7 +9,7 @@ import itertools
 from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator, model_validator
 
 from ..errors import LocatedValueError
 from .estimates import Estimate, EstimateModel, check_within
@@ -26,6 +26,8 @@ SHARE_TERMS = ("credibility", "ambiguity", "umbrella")
 DEFAULT_SWEEP = {"tripwire": "tripwire", "umbrella": "umbrella", "clause": "ambiguity", "patron": "stake",
                  "custom": "credibility"}
 DEFAULT_RUNGS = ("peacetime", "incident", "crisis", "use of force", "war")
+#: Names of the escalation analysis's own scenarios, which no measure may take (and "under-<design>").
+RESERVED_SCENARIOS = ("none", "package", "all-in-force")
 
 
 class _Frozen(BaseModel):
@@ -53,6 +55,122 @@ class Sweep(_Frozen):
         return self
 
 
+class Linear(_Frozen):
+    """A unit mapping: the issue's value ``from[0]`` gives the term ``to[0]``, ``from[1]`` gives
+    ``to[1]``, straight in between and held at the nearer anchor beyond them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: tuple[float, float] = Field(alias="from", description="Two values on the issue's own axis.")
+    to: tuple[float, float] = Field(description="The term's values at those two anchors.")
+
+    @model_validator(mode="after")
+    def _anchors(self) -> Linear:
+        if self.from_[0] == self.from_[1]:
+            raise LocatedValueError("the two anchors in 'from' must differ", ("from",))
+        return self
+
+
+class TermFromTrack(_Frozen):
+    """How one term of a guarantee follows the linked track's outcome: read off an issue (through
+    ``map`` for an option issue or ``linear`` for a numeric one), or set by whether the alliance
+    members' troops are present (``when_present`` / ``otherwise``)."""
+
+    issue: Id | None = Field(None, description="The issue of the crisis's track the term is read off.")
+    map: dict[StrictStr, Estimate] | None = Field(None, description="Option -> term (every option).")
+    linear: Linear | None = None
+    when_present: Estimate | None = Field(None, description="The term where the troops are present.")
+    otherwise: Estimate | None = Field(None, description="The term where they are not.")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> TermFromTrack:
+        by_issue = self.map is not None or self.linear is not None
+        by_presence = self.when_present is not None or self.otherwise is not None
+        if by_issue == by_presence:
+            raise LocatedValueError("give either issue with map or linear, or when_present and otherwise", ())
+        if by_issue:
+            if self.issue is None:
+                raise LocatedValueError("name the issue the term is read off", ("issue",))
+            if self.map is not None and self.linear is not None:
+                raise LocatedValueError("give map or linear, not both", ("linear",))
+        else:
+            if self.issue is not None:
+                raise LocatedValueError("a term set by presence names no issue (presence does)", ("issue",))
+            for name in ("when_present", "otherwise"):
+                if getattr(self, name) is None:
+                    raise LocatedValueError(f"{name} is missing", (name,))
+        return self
+
+
+class Presence(_Frozen):
+    """When the alliance members' troops count as present: the issue takes one of ``values``
+    (options, or numbers on a numeric issue) or lies above ``above``."""
+
+    issue: Id
+    values: list[StrictStr | float] | None = None
+    above: float | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Presence:
+        if (self.values is None) == (self.above is None):
+            raise LocatedValueError("give values or above (one of them)", ("values",))
+        if self.values is not None and not self.values:
+            raise LocatedValueError("list at least one value", ("values",))
+        return self
+
+
+class FromTrack(_Frozen):
+    """Terms of a guarantee taken from the outcome of the crisis's track (its ``track``), draw by
+    draw and design by design; where the track does not agree the ``no_deal`` terms hold (by
+    default: the mappings applied to the issues' status quo)."""
+
+    presence: Presence | None = Field(None, description="When alliance members' troops are present.")
+    terms: dict[str, TermFromTrack] = Field(min_length=1)
+    no_deal: dict[str, Estimate] = Field(default_factory=dict, description="Terms where the track fails.")
+    note: str | None = None
+    source: SourceRef | None = None
+
+    @model_validator(mode="after")
+    def _terms(self) -> FromTrack:
+        for name, term in self.terms.items():
+            if name not in GUARANTEE_TERMS:
+                raise LocatedValueError(f"unknown term {name!r}; terms: {', '.join(GUARANTEE_TERMS)}",
+                                        ("terms", name))
+            if term.when_present is not None and self.presence is None:
+                raise LocatedValueError("a term set by presence needs from_track.presence", ("terms", name))
+            for key, est in _term_estimates(term):
+                _term_range(name, est, ("terms", name) + key)
+            if term.linear is not None:
+                for k, y in enumerate(term.linear.to):
+                    _term_range(name, y, ("terms", name, "linear", "to", k))
+        for name, est in self.no_deal.items():
+            if name not in self.terms:
+                raise LocatedValueError(f"{name!r} is not a term taken from the track "
+                                        f"({', '.join(self.terms)})", ("no_deal", name))
+            _term_range(name, est, ("no_deal", name))
+        return self
+
+
+def _term_estimates(term: TermFromTrack):
+    for key, est in (term.map or {}).items():
+        yield ("map", key), est
+    for key in ("when_present", "otherwise"):
+        if getattr(term, key) is not None:
+            yield (key,), getattr(term, key)
+
+
+def _term_range(name: str, est: EstimateModel | float, path: tuple) -> None:
+    if isinstance(est, (int, float)):
+        if name in SHARE_TERMS and not 0 <= est <= 1:
+            raise LocatedValueError(f"{name} must lie in [0, 1]", path)
+        if name not in SHARE_TERMS + ("stake",) and est < 0:
+            raise LocatedValueError(f"{name} must be >= 0", path)
+    elif name in SHARE_TERMS:
+        _within(est, 0, 1, name, path)
+    elif name != "stake":
+        _within(est, 0, None, name, path)
+
+
 class Guarantee(_Frozen):
     """One guarantor's guarantee of the crisis's target, by its terms (docs/deterrence.md)."""
 
@@ -65,6 +183,7 @@ class Guarantee(_Frozen):
                                        "(credibility, tripwire, umbrella, ambiguity, stake, ...); "
                                        "terms left out take the model's defaults.")
     sweep: Sweep | None = Field(None, description="The deterrence curve to draw (default by kind).")
+    from_track: FromTrack | None = Field(None, description="Terms set by the crisis's track's outcome.")
     source: SourceRef | None = None
 
     @field_validator("terms")
@@ -93,6 +212,7 @@ class Crisis(_Frozen):
                                        "challenger, on the scale of the guarantors' terms.")
     description: str | None = None
     guarantees: list[Guarantee] = Field(min_length=1)
+    track: Id | None = Field(None, description="The track whose outcome sets guarantees' terms (from_track).")
     source: SourceRef | None = None
 
     @field_validator("challenger_value")
@@ -133,13 +253,57 @@ class Effect(_Frozen):
         return v
 
 
+class Response(_Frozen):
+    """How much of a measure's stated effect the agreed value of its issue buys: a share s in
+    [0, 1] (0 = no effect, 1 = the full stated effect; a factor f then acts as 1 + s * (f - 1)).
+
+    On a number issue (integer, continuous) ``anchors`` lists [value, share] pairs with strictly
+    increasing values: the share is linear between anchors and clamped beyond the first and the
+    last. On an option issue (ordinal, categorical) ``values`` gives the share of every option."""
+
+    issue: Id | None = Field(None, description="The issue whose agreed value scales the effect "
+                             "(default: the measure's issue).")
+    anchors: list[tuple[float, float]] | None = Field(None, description="[value, share] pairs on a number "
+                                                      "issue, values strictly increasing.")
+    values: dict[str, float] | None = Field(None, description="Option -> share, for every option of an "
+                                            "option issue.")
+    estimated: bool = Field(False, description="The shares are the analyst's judgement, not a source's "
+                            "figures.")
+    note: str | None = None
+    source: SourceRef | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> Response:
+        if (self.anchors is None) == (self.values is None):
+            raise LocatedValueError("give either anchors (a number issue) or values (an option issue)", ())
+        if self.anchors is not None:
+            if len(self.anchors) < 2:
+                raise LocatedValueError("give at least two anchors [value, share]", ("anchors",))
+            for k, (x, s) in enumerate(self.anchors):
+                if k and not x > self.anchors[k - 1][0]:
+                    raise LocatedValueError(f"anchor values must increase: {x:g} follows "
+                                            f"{self.anchors[k - 1][0]:g}", ("anchors", k))
+                if not 0 <= s <= 1:
+                    raise LocatedValueError(f"share {s:g} is outside [0, 1] (0 = no effect, 1 = the full "
+                                            "stated effect)", ("anchors", k))
+        for name, s in (self.values or {}).items():
+            if not 0 <= s <= 1:
+                raise LocatedValueError(f"share {s:g} is outside [0, 1] (0 = no effect, 1 = the full stated "
+                                        "effect)", ("values", name))
+        return self
+
+
 class Measure(_Frozen):
-    """A confidence-building measure, optionally tied to the track and issue that enact it."""
+    """A confidence-building measure, optionally tied to the track and issue that enact it: a
+    measure tied to a track is in force only in the draws (and process designs) in which that
+    track agrees, its effect scaled by the agreed value of its issue through ``response``."""
 
     id: Id
     title: str = Field(min_length=1)
-    track: Id | None = None
+    track: Id | None = Field(None, description="The track that enacts it (default: in force in every draw).")
     issue: Id | None = None
+    response: Response | None = Field(None, description="How the agreed value of the issue scales the effect "
+                                      "(default: the full effect wherever the track agrees).")
     effects: list[Effect] = Field(min_length=1)
     description: str | None = None
     source: SourceRef | None = None
@@ -189,9 +353,10 @@ class Escalation(_Frozen):
         measure_ids = set()
         for m, measure in enumerate(self.measures):
             here = ("measures", m)
-            if measure.id in measure_ids or measure.id in ("none", "package"):
-                raise LocatedValueError(f"measure id {measure.id!r} is used twice or reserved",
-                                        here + ("id",))
+            if (measure.id in measure_ids or measure.id in RESERVED_SCENARIOS
+                    or measure.id.startswith("under-")):
+                raise LocatedValueError(f"measure id {measure.id!r} is used twice or reserved (none, "
+                                        "package, all-in-force, under-...)", here + ("id",))
             measure_ids.add(measure.id)
             for e, effect in enumerate(measure.effects):
                 if effect.transition not in ups | downs:
@@ -282,6 +447,7 @@ def check_security(scenario) -> None:
                 raise LocatedValueError(f"guarantee id {guarantee.id!r} is used twice",
                                         here + ("guarantees", g, "id"))
             seen.add(guarantee.id)
+        _check_links(scenario, crisis, here)
     if scenario.escalation is not None:
         issues = {t.id: {i.id for i in t.issues} for t in scenario.tracks}
         for m, measure in enumerate(scenario.escalation.measures):
@@ -293,7 +459,132 @@ def check_security(scenario) -> None:
                                               or measure.issue not in issues[measure.track]):
                 raise LocatedValueError(f"{measure.issue!r} is not an issue of track {measure.track!r}",
                                         here + ("issue",))
+            if measure.response is not None:
+                _check_response(scenario, measure, here + ("response",))
+    _check_self_determination(scenario)
+
+
+def response_issue(scenario, measure: Measure):
+    """The issue (a scenario issue object) whose agreed value scales ``measure``, or None."""
+    name = (measure.response.issue if measure.response is not None else None) or measure.issue
+    track = next((t for t in scenario.tracks if t.id == measure.track), None)
+    return None if track is None or name is None else next((i for i in track.issues if i.id == name), None)
+
+
+def _check_response(scenario, measure: Measure, here: tuple) -> None:
+    """A response needs the measure's track, an issue of it, anchors inside a number issue's
+    range or a share for every option of an option issue."""
+    response = measure.response
+    assert response is not None
+    if measure.track is None:
+        raise LocatedValueError("a response needs the measure's track (the track that enacts it)", here)
+    if response.issue and measure.issue and response.issue != measure.issue:
+        raise LocatedValueError(f"the response names issue {response.issue!r} but the measure names "
+                                f"{measure.issue!r}", here + ("issue",))
+    issue = response_issue(scenario, measure)
+    if issue is None:
+        name = response.issue or measure.issue
+        raise LocatedValueError(f"{name!r} is not an issue of track {measure.track!r}" if name else
+                                "a response needs an issue (here or on the measure)", here + ("issue",))
+    options = getattr(issue, "options", None)
+    if options is None:
+        if response.anchors is None:
+            raise LocatedValueError(f"issue {issue.id!r} is a number issue: give anchors [value, share], not "
+                                    "values", here + ("values",))
+        for k, (x, _) in enumerate(response.anchors):
+            if not issue.low <= x <= issue.high:
+                raise LocatedValueError(f"anchor value {x:g} is outside the range [{issue.low:g}, "
+                                        f"{issue.high:g}] of issue {issue.id!r}", here + ("anchors", k))
+        return
+    if response.values is None:
+        raise LocatedValueError(f"issue {issue.id!r} has options: give values (option -> share), not "
+                                "anchors", here + ("anchors",))
+    for name in response.values:
+        if name not in options:
+            raise LocatedValueError(f"{name!r} is not an option of issue {issue.id!r} (options: "
+                                    f"{', '.join(options)})", here + ("values", name))
+    missing = [o for o in options if o not in response.values]
+    if missing:
+        raise LocatedValueError(f"give a share for every option of issue {issue.id!r}; missing: "
+                                f"{', '.join(missing)}", here + ("values",))
+
+
+def _check_self_determination(scenario) -> None:
     sd = scenario.self_determination
     if sd is not None and sd.track is not None and sd.track not in {t.id for t in scenario.tracks}:
         raise LocatedValueError(f"{sd.track!r} is not a track of the scenario",
                                 ("self_determination", "track"))
+
+
+def _check_links(scenario, crisis: Crisis, here: tuple) -> None:
+    """A crisis's track and every issue, option and mapping its guarantees read off it."""
+    linked = [(g, guarantee) for g, guarantee in enumerate(crisis.guarantees)
+              if guarantee.from_track is not None]
+    if crisis.track is None:
+        if linked:
+            g = linked[0][0]
+            raise LocatedValueError("from_track needs the crisis's track (add track: <track id> to the "
+                                    "crisis)", here + ("guarantees", g, "from_track"))
+        return
+    track = next((t for t in scenario.tracks if t.id == crisis.track), None)
+    if track is None:
+        raise LocatedValueError(f"{crisis.track!r} is not a track of the scenario", here + ("track",))
+    issues = {i.id: i for i in track.issues}
+    for g, guarantee in linked:
+        link = guarantee.from_track
+        assert link is not None
+        at = here + ("guarantees", g, "from_track")
+        if link.presence is not None:
+            _check_presence(link.presence, issues, track.id, at + ("presence",))
+        for name, term in link.terms.items():
+            if term.issue is None:
+                continue
+            issue = _issue_of(issues, term.issue, track.id, at + ("terms", name, "issue"))
+            options = getattr(issue, "options", None)
+            if term.map is not None:
+                if options is None:
+                    raise LocatedValueError(f"issue {issue.id!r} is numeric: map a numeric issue with linear",
+                                            at + ("terms", name, "map"))
+                for key in term.map:
+                    if key not in options:
+                        raise LocatedValueError(f"{key!r} is not an option of issue {issue.id!r} (options: "
+                                                f"{', '.join(options)})", at + ("terms", name, "map", key))
+                missing = [o for o in options if o not in term.map]
+                if missing:
+                    raise LocatedValueError(f"map misses options of issue {issue.id!r}: {', '.join(missing)}",
+                                            at + ("terms", name, "map"))
+            if term.linear is not None and options is not None:
+                raise LocatedValueError(f"issue {issue.id!r} has options: map each option with map",
+                                        at + ("terms", name, "linear"))
+            if name not in link.no_deal and not issue.has_status_quo:
+                raise LocatedValueError(f"track {track.id!r} has no status quo on issue {issue.id!r}: give "
+                                        f"the term where the track fails in from_track.no_deal.{name}",
+                                        at + ("terms", name))
+        if (link.presence is not None and not issues[link.presence.issue].has_status_quo
+                and any(t.issue is None and n not in link.no_deal for n, t in link.terms.items())):
+            raise LocatedValueError(f"track {track.id!r} has no status quo on issue {link.presence.issue!r}: "
+                                    "give the terms set by presence where the track fails in "
+                                    "from_track.no_deal",
+                                    at + ("no_deal",))
+
+
+def _issue_of(issues: dict, issue_id: str, track_id: str, path: tuple):
+    if issue_id not in issues:
+        raise LocatedValueError(f"{issue_id!r} is not an issue of track {track_id!r} (issues: "
+                                f"{', '.join(issues)})", path)
+    return issues[issue_id]
+
+
+def _check_presence(presence: Presence, issues: dict, track_id: str, path: tuple) -> None:
+    issue = _issue_of(issues, presence.issue, track_id, path + ("issue",))
+    options = getattr(issue, "options", None)
+    if presence.above is not None and options is not None:
+        raise LocatedValueError(f"issue {issue.id!r} has options: list the options that mean presence "
+                                "in values", path + ("above",))
+    for k, v in enumerate(presence.values or ()):
+        if options is not None and v not in options:
+            raise LocatedValueError(f"{v!r} is not an option of issue {issue.id!r} (options: "
+                                    f"{', '.join(options)})", path + ("values", k))
+        if options is None and (isinstance(v, str) or not issue.low <= v <= issue.high):
+            raise LocatedValueError(f"{v!r} is not a value of issue {issue.id!r} (range {issue.low:g} to "
+                                    f"{issue.high:g})", path + ("values", k))
