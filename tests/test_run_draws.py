@@ -77,13 +77,15 @@ def test_a_built_in_estimate_is_the_same_number_in_every_analysis_that_reads_it(
     results = multitrack.analyze(scenario, only=["forecast"], draws=50, seed=9)
     values = Settlement.from_scenario(scenario, draws=50, seed=9).run.values()
     from multitrack.forecast.analysis import numeric_issues
+    from multitrack.settlement.membership import own_capability
 
     checked = 0
     for item in numeric_issues(scenario):
         positions = [item.issue.positions[a] for a in item.actors]
         if not any(p.salience.is_uncertain for p in positions) or any(p.ideal is None for p in positions):
             continue  # checked where every actor states an ideal point
-        cap = np.column_stack([values(scenario.actor(a).capability) for a in item.actors])
+        cap = own_capability(scenario, item.actors,  # a grouping counts only what its members here do not
+                             np.column_stack([values(scenario.actor(a).capability) for a in item.actors]))
         sal = np.column_stack([values(p.salience) for p in positions])
         pos = np.column_stack([values(p.ideal) for p in positions])
         w = cap * sal

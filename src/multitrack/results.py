@@ -69,6 +69,21 @@ class Result:
         return pd.DataFrame(self.rows())
 
 
+@dataclasses.dataclass(frozen=True)
+class LinkEffect(Result):
+    """What one link between tracks and analyses changed in this run, in one sentence for the
+    summary (e.g. the guarantees track's agreed troop presence setting the deterrence model's
+    tripwire). A result that applies links carries them as ``links: tuple[LinkEffect, ...]``;
+    the summary and ``results.json`` collect them from every result."""
+
+    kind: str       # deterrence-terms, measure-in-force, cross-track, conditional-red-line, membership, ...
+    source: str     # where the link starts, e.g. "track:guarantees/issue:troops"
+    target: str     # what it changes, e.g. "crisis:renewed-offensive/term:tripwire"
+    sentence: str   # what it changed in this run, in words, with the numbers
+    before: float | None = None   # the headline number without the link, where measured
+    after: float | None = None    # ... and with it
+
+
 class UnknownIdError(KeyError):
     """An id that a result (or a scenario) does not hold; the message lists the ids it does."""
 

@@ -131,6 +131,7 @@ def show_generic(console: Console, name: str, result: Any) -> None:
 
 def _renderers() -> dict[type, Any]:
     """Result type -> the function that prints it."""
+    from ..consistency import ConsistencyResult
     from ..deterrence.analysis import DeterrenceResult
     from ..escalation.analysis import EscalationResult
     from ..factors import FactorsResult
@@ -141,11 +142,32 @@ def _renderers() -> dict[type, Any]:
     from ..space import AgreementSpaceResult
     from ..stability.analysis import StabilityResult
 
-    return {OverviewResult: show_overview, AgreementSpaceResult: show_agreement, ProcessResult: show_process,
-            StabilityResult: show_stability, DeterrenceResult: show_deterrence,
-            EscalationResult: show_escalation, SelfDeterminationResult: show_self_determination,
-            ForecastResult: show_forecast,
-            NegotiationAnalysisResult: show_negotiation, FactorsResult: show_factors}
+    return {OverviewResult: show_overview, AgreementSpaceResult: show_agreement,
+            ProcessResult: show_process, StabilityResult: show_stability,
+            DeterrenceResult: show_deterrence, EscalationResult: show_escalation,
+            SelfDeterminationResult: show_self_determination, ForecastResult: show_forecast,
+            NegotiationAnalysisResult: show_negotiation, ConsistencyResult: show_consistency,
+            FactorsResult: show_factors}
+
+
+def show_consistency(console: Console, result, scenario: Scenario) -> None:
+    """The run's closing block: what each link changed, a sentence per link, then the
+    consistency check's warnings (and the variants a scenario declares on purpose)."""
+    from ..report.summary import CONSISTENCY_LABELS
+
+    if result.link_effects:
+        console.print("[bold]What the links between tracks and analyses changed[/]")
+        for link in result.link_effects:
+            console.print(f"  - {escape(link.sentence)}", soft_wrap=True)
+    found = len(result.warnings)
+    head = f"{found} contradiction{'s' if found != 1 else ''} found" if found else "no contradiction found"
+    console.print(f"[bold]Consistency check[/]: {head}; checked: {escape(', '.join(result.checked))}")
+    for w in result.warnings + result.variants:
+        style = "yellow" if w.kind != "declared-variant" else "dim"
+        console.print(f"  [{style}]{escape(CONSISTENCY_LABELS.get(w.kind, w.kind))}[/]: {escape(w.sentence)}",
+                      soft_wrap=True)
+    for note in result.notes:
+        console.print(f"  [dim]{escape(note)}[/]", soft_wrap=True)
 
 
 def show_result(console: Console, name: str, result: Any, scenario: Scenario) -> None:
@@ -279,7 +301,7 @@ def show_agreement(console: Console, result, scenario: Scenario) -> None:
 
 def show_process(console: Console, result, scenario: Scenario) -> None:
     """Designs side by side, each track's chance under each, the forums, and the claims answered."""
-    from ..report.process_words import DESIGN_NAMES, claim_question, claim_sentence, pct
+    from ..report.process_words import DESIGN_NAMES, claim_question, claim_sentence, deal_lines, pct
     from ..report.wording import Words
 
     words = Words(scenario)
@@ -294,12 +316,19 @@ def show_process(console: Console, result, scenario: Scenario) -> None:
     table.add_row("[bold]at least one[/]", *[pct(d.p_any) for d in result.designs])
     table.add_row("[bold]all[/]", *[pct(d.p_all) for d in result.designs])
     console.print(table)
+    console.print("[bold]What each design agrees, issue by issue[/] (most frequent option or mean "
+                  "where agreed)")
+    for line in deal_lines(result, words):
+        console.print(line, markup=False, soft_wrap=True)
     for fc in result.forums:
         ft = Table(title=f"Forums for {words.tracks.get(fc.track, fc.track)}", title_justify="left")
-        for col in ("forum", "parties", "agrees", "win-set (share of outcomes)"):
+        ratify = any(f.p_ratified is not None for f in fc.forums)
+        for col in ("forum", "parties", "agrees", *(["agreed and ratified"] if ratify else []),
+                    "win-set (share of outcomes)"):
             ft.add_column(col)
         for f in fc.forums:
-            ft.add_row(f.title, str(f.parties), pct(f.p_agree), f"{f.winset.value:.1%}")
+            then = [pct(f.p_ratified) if f.p_ratified is not None else "-"] if ratify else []
+            ft.add_row(f.title, str(f.parties), pct(f.p_agree), *then, f"{f.winset.value:.1%}")
         console.print(ft)
     for claim in result.claims:
         console.print(f"[bold]{claim_question(result, claim, words)}[/] "
@@ -308,7 +337,13 @@ def show_process(console: Console, result, scenario: Scenario) -> None:
 
 def show_deterrence(console: Console, result, scenario: Scenario) -> None:
     """Per crisis: how often deterrence holds and why it fails, and each guarantee's chance of responding."""
-    from ..report.deterrence_section import crisis_sentence, guarantee_rows, nominal_sentence
+    from ..report.deterrence_section import (
+        crisis_sentence,
+        frontier_rows,
+        guarantee_rows,
+        link_sentences,
+        nominal_sentence,
+    )
 
     names = {a.id: a.name for a in scenario.actors}
     for note in result.notes:
@@ -317,6 +352,16 @@ def show_deterrence(console: Console, result, scenario: Scenario) -> None:
         console.print(f"[bold]{escape(c.title)}[/bold]")
         console.print(crisis_sentence(c, names), markup=False, soft_wrap=True)
         console.print(nominal_sentence(c), markup=False, soft_wrap=True, style="dim")
+        for sentence in link_sentences(c):
+            console.print(sentence, markup=False, soft_wrap=True)
+        front = frontier_rows(c)
+        if front:
+            ft = Table(title="Deterrence and acceptability: the best outcomes", title_justify="left")
+            for col in front[0]:
+                ft.add_column(col)
+            for row in front:
+                ft.add_row(*[escape(v) for v in row.values()])
+            console.print(ft)
         rows = guarantee_rows(c, names)
         table = Table(title=f"Guarantees ({result.draws:,} draws, seed {result.seed}; 95% intervals)",
                       title_justify="left")
@@ -359,6 +404,10 @@ def show_escalation(console: Console, result, scenario: Scenario) -> None:
         for row in rows:
             table.add_row(*[escape(v) for v in row.values()])
         console.print(table)
+    from ..report.escalation_section import link_sentences
+
+    for sentence in link_sentences(result):
+        console.print(sentence, markup=False, soft_wrap=True)
     console.print("Intervals are over the uncertain inputs; 'any theatre' assumes the theatres escalate "
                   "independently; the lower rungs and the measures' effects are judgement (see the "
                   "scenario's sources).", style="dim", soft_wrap=True, markup=False)

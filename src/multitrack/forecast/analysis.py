@@ -17,12 +17,14 @@ from ..montecarlo import run_chunks
 from ..montecarlo.chunks import ChunkTask
 from ..montecarlo.perdraw import PerDraw, per_draw_field
 from ..progress import ProgressCallback
-from ..results import Result, by_id, plain
+from ..results import LinkEffect, Result, by_id, plain
 from ..scenario.model import Scenario
 from ..settlement import DrawValues, RunDraws, Settlement, settlement_of
+from ..settlement.membership import own_capability, present_members
 from ..settlement.preferences import ideal_point
 from .challenge import ChallengeConfig
 from .models import MODELS, forecast
+from .red_lines import ForecastBreach, beyond, breaches, key, veto_red_lines
 
 SOLUTION_CONCEPTS = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
 
@@ -66,9 +68,14 @@ class IssueForecast(Result):
     weights: tuple[float, ...]  # capability x salience at the central estimates, summing to 1
     forecasts: tuple[ModelForecast, ...]
     solutions: dict = field(default_factory=dict)  # bargaining solution -> its value on this issue
+    beyond_red_lines: tuple[ForecastBreach, ...] = ()  # forecasts a veto player's red line forbids
 
     def model(self, name: str) -> ModelForecast:
         return by_id(self.forecasts, name, lambda f: f.model, "model")
+
+    def breaches(self, model: str) -> tuple[ForecastBreach, ...]:
+        """The veto players' red lines the named model's forecast lies beyond."""
+        return tuple(b for b in self.beyond_red_lines if b.model == model)
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,7 @@ class ForecastResult(Result):
     issues: tuple[IssueForecast, ...]
     notes: tuple[str, ...] = ()
     per_draw: PerDraw | None = per_draw_field()  # by draw: "<issue>/<model>" forecasts
+    links: tuple[LinkEffect, ...] = ()  # membership: a grouping's capability counted once per issue
 
     def headlines(self) -> dict[str, np.ndarray]:
         """Each issue's forecast by draw under the first model run."""
@@ -159,10 +167,13 @@ def evaluate_chunk(run: RunDraws, models: tuple[str, ...], task: ChunkTask) -> d
     for item in numeric_issues(run.scenario):
         pos = np.column_stack([ideal_point(item.issue, p, values) for p in item.positions])
         sal = np.column_stack([values(s) for s in item.saliences])
-        cap = np.column_stack([caps[a] for a in item.actors])
+        cap = own_capability(run.scenario, item.actors, np.column_stack([caps[a] for a in item.actors]))
         sq = np.full(n, np.nan) if item.issue.status_quo is None else _values(item.issue.status_quo, values)
+        lines = veto_red_lines(run.scenario, item.track, item.issue)
         for m, landed in _run_models(models, pos, sal, cap, sq, _scale(item)).items():
             out[f"{item.issue.id}/{m}"] = landed
+            for number, (actor, _pos, line) in enumerate(lines):
+                out[key(item.issue.id, m, actor, number)] = beyond(item.issue, line, values, landed)
     return out
 
 
@@ -189,7 +200,7 @@ def _summarise(scenario: Scenario, item: _Issue, models: tuple[str, ...], arrays
                upstream: dict) -> IssueForecast:
     pos = np.array([ideal_point(item.issue, p, DrawValues.central())[0] for p in item.positions])
     sal = np.array([s.nominal for s in item.saliences])
-    cap = np.array([scenario.actor(a).capability.nominal for a in item.actors])
+    cap = own_capability(scenario, item.actors, _nominal_capability(scenario, item))
     sq = np.nan if item.issue.status_quo is None else item.issue.status_quo.nominal
     nominal = _run_models(models, pos[None], sal[None], cap[None], np.array([sq]), _scale(item))
     tail = (1 - level) / 2 * 100
@@ -205,7 +216,38 @@ def _summarise(scenario: Scenario, item: _Issue, models: tuple[str, ...], arrays
                          status_quo=None if item.issue.status_quo is None else float(sq),
                          actors=item.actors, positions=tuple(map(float, pos)),
                          weights=tuple(map(float, weights)),
-                         forecasts=tuple(forecasts), solutions=_solutions(upstream, item))
+                         forecasts=tuple(forecasts), solutions=_solutions(upstream, item),
+                         beyond_red_lines=breaches(scenario, item.track, item.issue, models, nominal,
+                                                           arrays))
+
+
+def _nominal_capability(scenario: Scenario, item: _Issue) -> np.ndarray:
+    return np.array([scenario.actor(a).capability.nominal for a in item.actors], dtype=float)
+
+
+def membership_link(scenario: Scenario, item: _Issue, model: str,
+                    summary: IssueForecast) -> LinkEffect | None:
+    """What counting each grouping's capability once changed on this issue: the groupings'
+    weights and the model's central forecast with and without the rule (None: no grouping sits
+    beside its members here)."""
+    present = present_members(scenario, item.actors)
+    if not present:
+        return None
+    pos = np.array([ideal_point(item.issue, p, DrawValues.central())[0] for p in item.positions])
+    sal = np.array([s.nominal for s in item.saliences])
+    sq = np.array([np.nan if item.issue.status_quo is None else item.issue.status_quo.nominal])
+    whole = _nominal_capability(scenario, item)
+    before = float(_run_models((model,), pos[None], sal[None], whole[None], sq, _scale(item))[model][0])
+    after = summary.model(model).nominal
+    own = own_capability(scenario, item.actors, whole)
+    index = {a: k for k, a in enumerate(item.actors)}
+    groups = "; ".join(f"{g} weighs {own[index[g]]:.3g} instead of {whole[index[g]]:.3g} "
+                       f"(less {', '.join(ms)})" for g, ms in present.items())
+    unit = f" {summary.unit}" if summary.unit else ""
+    sentence = (f"Membership counts capability once on {summary.title}: {groups}; the {model} forecast "
+                f"moves from {before:.3g}{unit} to {after:.3g}{unit}.")
+    return LinkEffect("membership", f"actor:{','.join(present)}/members",
+                      f"forecast:{summary.issue}/{model}", sentence, before, after)
 
 
 @register("forecast", "Outcome forecasts of the numeric issues", order=15, config=ForecastConfig,
@@ -220,10 +262,14 @@ def forecast_analysis(scenario: Scenario, *, config: ForecastConfig | None = Non
     run = settlement_of(scenario, settlement).run
     arrays = run_chunks(partial(evaluate_chunk, run, config.models), run.tasks(), executor=executor,
                         progress=progress, task_name="forecast")
+    items = numeric_issues(scenario)
     issues = tuple(_summarise(scenario, item, config.models, arrays, config.level, upstream or {})
-                   for item in numeric_issues(scenario))
+                   for item in items)
+    links = tuple(link for item, summary in zip(items, issues, strict=True)
+                  if (link := membership_link(scenario, item, config.models[0], summary)) is not None)
     return ForecastResult(draws=run.draws, seed=run.seed, level=config.level, models=config.models,
-                          issues=issues, per_draw=PerDraw.of(arrays, run.draws, run.seed))
+                          issues=issues, per_draw=PerDraw.of(arrays, run.draws, run.seed), links=links)
 
 
-__all__ = ["ForecastConfig", "ForecastResult", "IssueForecast", "ModelForecast", "forecast_analysis"]
+__all__ = ["ForecastBreach", "ForecastConfig", "ForecastResult", "IssueForecast", "ModelForecast",
+           "forecast_analysis"]

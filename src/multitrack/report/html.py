@@ -27,7 +27,15 @@ from . import (  # noqa: F401  (register their renderers)  # noqa: F401  (regist
 )
 from .charts import plotly_script
 from .sections import render_section
-from .summary import gains_against, security_findings, summary_findings, summary_lines
+from .summary import (
+    consistency_lines,
+    consistency_verdict,
+    gains_against,
+    link_sentences,
+    security_findings,
+    summary_findings,
+    summary_lines,
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,8 @@ def render_html(scenario: Scenario, results: dict[str, Any], *, generated: datet
         plotly_js=Markup(plotly_script()) if body_has_charts else None,
         scenario=scenario, sections=sections, summary=summary_lines(results, scenario),
         findings=summary_findings(results, scenario), security=security_findings(results, scenario),
-        generated=when, gains_against=gains_against(scenario),
+        generated=when, gains_against=gains_against(scenario), links=link_sentences(results),
+        consistency=consistency_lines(results), consistency_verdict=consistency_verdict(results),
         version=__version__, describe=describe, cite=citations,
         actor_names={a.id: a.name for a in scenario.actors},
         source_numbers={s.id: i + 1 for i, s in enumerate(scenario.sources)},

@@ -36,7 +36,15 @@ from .static_charts import (
     frontier_svg,
     tornado_svg,
 )
-from .summary import gains_against, security_findings, summary_findings, summary_lines
+from .summary import (
+    consistency_lines,
+    consistency_verdict,
+    gains_against,
+    link_sentences,
+    security_findings,
+    summary_findings,
+    summary_lines,
+)
 from .wording import Words, concept_name, fmt
 
 Figures = dict[str, bytes]
@@ -109,6 +117,13 @@ def _summary(scenario: Scenario, results: dict[str, Any]) -> str:
     security = security_findings(results, scenario)
     if security:
         out += ["", "What the security analyses find:", ""] + [f"- **{q}** {a}" for q, a in security]
+    links = link_sentences(results)
+    if links:
+        out += ["", "What the links between tracks and analyses changed:", ""] + [f"- {s}" for s in links]
+    verdict = consistency_verdict(results)
+    if verdict is not None:
+        out += ["", f"Consistency check: {verdict}", ""]
+        out += [f"- **{label}:** {sentence}" for label, sentence in consistency_lines(results)]
     return "\n".join(out) + "\n"
 
 
@@ -185,6 +200,13 @@ def _process(result: ProcessResult, scenario: Scenario, figures: Figures) -> str
                  **{DESIGN_NAMES[d.design]: f"{d.mean_agreed.value:.2f}" for d in result.designs}})
     out += ["", table(rows), "", _figure(figures, "process-designs", designs_svg(result, words),
                                          "Probability that each track is agreed under each design.")]
+    deals = _deal_rows(result, words)
+    if deals:
+        out += ["", "### What each design agrees, issue by issue", "",
+                "Where a track is agreed under a design: the most frequent option, or the mean of a number, "
+                "over the draws in which it is agreed; a dash where it is never agreed.", ""]
+        out += [f"- **{DESIGN_NAMES[d.design]}**: {d.label}" for d in result.designs if d.label]
+        out += ["", table(deals)]
     for fc in result.forums:
         title = words.tracks.get(fc.track, fc.track)
         out += [f"### Forums for {title}", "",
@@ -200,6 +222,23 @@ def _process(result: ProcessResult, scenario: Scenario, figures: Figures) -> str
                                f"{DESIGN_NAMES[d.design].capitalize()}: the estimates that move the number "
                                "of tracks agreed most (mean with the estimate low vs high)."))
     return "\n".join(out)
+
+
+def _deal_rows(result: ProcessResult, words: Words) -> list[dict[str, Any]]:
+    """One row per issue of every track some design agrees, one column per design."""
+    if not any(d.deal for d in result.designs):
+        return []
+    rows = []
+    for track in result.tracks:
+        for k, issue in enumerate(result.designs[0].deal.get(track, {})):
+            name = (f"{words.tracks.get(track, track)}: " if k == 0 else "") + words.issues.get(issue, issue)
+            row: dict[str, Any] = {"Issue": name}
+            for d in result.designs:
+                v = d.deal.get(track, {}).get(issue)
+                text = f"{v:.3g}" if isinstance(v, float) else str(v)
+                row[DESIGN_NAMES[d.design]] = "-" if v is None else text
+            rows.append(row)
+    return rows
 
 
 @md_renderer(StabilityResult)
@@ -270,7 +309,9 @@ def _deterrence(result: DeterrenceResult, scenario: Scenario, figures: Figures) 
     from .deterrence_section import (
         crisis_sentence,
         curve_caption,
+        frontier_rows,
         guarantee_rows,
+        link_sentences,
         nominal_sentence,
         term_label,
     )
@@ -281,8 +322,11 @@ def _deterrence(result: DeterrenceResult, scenario: Scenario, figures: Figures) 
            "for lack of capability when even a sure response would not.", ""]
     out += [f"_{n}_" for n in result.notes]
     for c in result.crises:
-        out += [f"### {c.title}", "", f"**{crisis_sentence(c, names)}** {nominal_sentence(c)}", "",
-                table(guarantee_rows(c, names)), ""]
+        out += [f"### {c.title}", "", f"**{crisis_sentence(c, names)}** {nominal_sentence(c)}", ""]
+        out += [line for sentence in link_sentences(c) for line in (sentence, "")]
+        if frontier_rows(c):
+            out += [table(frontier_rows(c)), ""]
+        out += [table(guarantee_rows(c, names)), ""]
         for g in c.guarantees:
             out.append(_figure(figures, f"deterrence-{c.id}-{g.id}",
                                deterrence_curve_svg(g.curve, term_label(g.curve.term)),
@@ -321,9 +365,15 @@ def _escalation(result: EscalationResult, scenario: Scenario, figures: Figures) 
                         escalation_effects_svg([result.scenarios[s] for s in measures], series,
                                                f"risk reduction within {h} months, any theatre "
                                                "(percentage points)"),
-                        f"Risk reduction against no measures within {months_words(h)}, any theatre, in "
-                        f"percentage points with {round(100 * result.level)}% intervals over the uncertain "
-                        "inputs.")]
+                        f"Risk reduction against no measures within {months_words(h)}, any theatre, "
+                        f"in percentage points with {round(100 * result.level)}% intervals over the "
+                        "uncertain inputs.")]
+    if result.in_force:
+        from .escalation_section import all_measures_words, in_force_rows, link_sentences
+
+        out += ["### Measures in force where their tracks agree", ""]
+        out += [f"- {sentence}" for sentence in link_sentences(result)] + [""]
+        out += [table(in_force_rows(result)), "", all_measures_words(result).strip(), ""]
     return "\n".join(out)
 
 

@@ -131,3 +131,44 @@ def security_findings(results: dict[str, Any], scenario: Scenario) -> list[tuple
         elif isinstance(r, EscalationResult):
             out.append(("How likely is escalation, and what do the measures change?", headline(r)))
     return out
+
+
+def link_sentences(results: dict[str, Any]) -> list[str]:
+    """What every link between tracks and analyses changed in this run, a sentence per link,
+    collected from each result's ``links`` (issue 16: "analyze says in a sentence per link what it
+    changed")."""
+    return [link.sentence for r in results.values() for link in (getattr(r, "links", None) or ())]
+
+
+#: How the summary names each kind of consistency warning.
+CONSISTENCY_LABELS = {
+    "forecast-beyond-red-line": "Forecast beyond a veto player's red line",
+    "deterrence-without-agreement": "Deterrence under terms no agreement places",
+    "measure-without-agreement": "Measure counted where its track failed",
+    "contradictory-red-lines": "Contradictory red lines on one dispute",
+    "declared-variant": "Declared variants of one dispute",
+}
+
+
+def consistency_lines(results: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, sentence) per consistency warning, then per declared variant, when the check ran."""
+    from ..consistency import ConsistencyResult
+
+    check = next((r for r in results.values() if isinstance(r, ConsistencyResult)), None)
+    if check is None:
+        return []
+    return [(CONSISTENCY_LABELS.get(w.kind, w.kind), w.sentence) for w in check.warnings + check.variants]
+
+
+def consistency_verdict(results: dict[str, Any]) -> str | None:
+    """One sentence: how many contradictions the consistency check found and what it checked
+    (None when it did not run)."""
+    from ..consistency import ConsistencyResult
+
+    check = next((r for r in results.values() if isinstance(r, ConsistencyResult)), None)
+    if check is None:
+        return None
+    found = len(check.warnings)
+    head = f"{found} contradiction{'s' if found != 1 else ''} found" if found else "No contradiction found"
+    tail = f" ({'; '.join(check.notes)})" if check.notes else ""
+    return f"{head}; checked: {', '.join(check.checked)}{tail}."
