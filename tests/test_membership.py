@@ -87,3 +87,16 @@ def test_members_are_known_states(members, phrase):
     text = text.replace("tracks:", "  - {id: h, name: H, kind: organisation, members: [b]}\ntracks:")
     with pytest.raises(ScenarioError, match=phrase):
         multitrack.loads(text + POSITIONS["a"])
+
+
+def test_bargaining_power_counts_a_grouping_once():
+    """The agreement space's weighted Nash solution takes bargaining power from capability: g
+    (capability 3, members a and b at the table with 2 and 1) weighs 0, not 3 on top of them."""
+    from multitrack.settlement.preferences import track_preferences
+
+    s = scenario(3)
+    prefs = track_preferences(s, s.tracks[0])
+    assert prefs.capability is not None
+    np.testing.assert_allclose(prefs.capability[0], [2.0, 1.0, 0.0])
+    alone = scenario(5, ("a", "g"))  # b is not at the table: g keeps 5 - 2 = 3 of its weight
+    np.testing.assert_allclose(track_preferences(alone, alone.tracks[0]).capability[0], [2.0, 3.0])

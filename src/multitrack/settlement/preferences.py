@@ -30,6 +30,7 @@ from ..scenario.positions import Position, RedLineCondition
 from ..scenario.tracks import Forum, Qualified, Track, Weighted
 from .disagreement import disagreement_points
 from .draws import DrawValues
+from .membership import own_capability
 
 RULE_UNANIMITY, RULE_QUALIFIED, RULE_WEIGHTED = 0, 1, 2
 RULE_KINDS = ("unanimity", "qualified", "weighted")  # by rule code
@@ -544,7 +545,9 @@ def track_preferences(scenario: Scenario, track: Track, values: DrawValues | Non
     reservation, disagreement, no_deal = _no_deal_points(track, parties, values, tables, sizes,
                                                          sq_utility if has_sq else None)
     labels = tuple(tuple(issue_values(i, scenario.settings, grid_points)) for i in track.issues)
-    capability = np.column_stack([values(scenario.actor(p.like).capability, p.block) for p in parties])
+    # a grouping's weight counts only what its members at this table do not bring (membership)
+    capability = own_capability(scenario, [p.like for p in parties], np.column_stack(
+        [values(scenario.actor(p.like).capability, p.block) for p in parties]))
     return Preferences(
         track_id=track.id, forum_id="as-modelled" if forum is None else forum.id, parties=parties,
         issue_ids=tuple(i.id for i in track.issues), labels=labels, tables=tables, allowed=allowed,
