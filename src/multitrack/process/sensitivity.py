@@ -1,72 +1,107 @@
-"""What drives a result: a global sensitivity measure of each uncertain input.
+"""What drives the process designs' results: which inputs can reach each result, and the test.
 
-Spearman's rank correlation between an input and the outcome over all draws ranks the inputs
-(monotone, scale-free and cheap: Saltelli et al. 2008, Global Sensitivity Analysis: The Primer,
-Wiley, ch. 1). The tornado bar of an input is the outcome's mean when that input lies in its
-lowest third of draws and in its highest third, which reads directly as "if this estimate is
-low, agreement is this likely; if high, that likely".
+The test itself (the swing between an input's low and high third, a permutation test seeded from
+the run, Holm's correction over the inputs tested) is :mod:`multitrack.montecarlo.drivers`. What
+this module adds is the process's own knowledge of which input can reach which result, so that no
+input is named a driver of a track it cannot touch:
+
+- an estimate inside a track (a position, a salience, a no-deal value) reaches that track;
+- an actor's own estimate (its capability) reaches the tracks it sits on;
+- the process estimates (failure penalty, trust gain) reach the tracks of a sequence after its first;
+- a common factor reaches everything (it moves estimates anywhere);
+- and a track's result reaches the tracks that depend on it: the moved track of a cross-track
+  effect, a track that requires it (linked design), the later tracks of a sequence, the other
+  tracks of a package.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.stats import rankdata
 
-from ..results import Result
+from ..montecarlo.drivers import Driver, DriverTest, drivers
 
+if TYPE_CHECKING:
+    from .chunk import ProcessPlan
 
-@dataclass(frozen=True)
-class Driver(Result):
-    """One input's effect on one outcome."""
+__all__ = ["Driver", "DriverTest", "drivers", "rank_correlations", "reach"]
 
-    input: str
-    rank_correlation: float
-    low_third: float    # outcome mean when the input is in its lowest third
-    high_third: float   # outcome mean when the input is in its highest third
-
-    def to_dict(self) -> dict:
-        return {"input": self.input, "rank_correlation": self.rank_correlation,
-                "low_third": self.low_third, "high_third": self.high_third}
+#: The result of a design that counts every track.
+ALL_TRACKS = "tracks agreed"
 
 
-class RankedInputs:
-    """The inputs' ranks, computed once and shared by every outcome whose drivers are sought."""
-
-    def __init__(self, inputs: np.ndarray) -> None:
-        self.n, self.k = inputs.shape
-        ranks = rankdata(inputs, axis=0) if inputs.size else np.zeros(inputs.shape)
-        self.centred = ranks - ranks.mean(axis=0)
-        self.norm = np.sqrt((self.centred ** 2).sum(axis=0))
-        order = rankdata(inputs, axis=0, method="ordinal") if inputs.size else np.zeros(inputs.shape)
-        self.low, self.high = order <= self.n / 3, order > 2 * self.n / 3
-
-    def correlations(self, y: np.ndarray) -> np.ndarray:
-        """Spearman's rho of every input with ``y`` (0 for a constant input)."""
-        ry = rankdata(y)
-        ry = ry - ry.mean()
-        den = self.norm * np.sqrt((ry * ry).sum())
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rho = (ry @ self.centred) / den
-        return np.where(den > 0, rho, 0.0)
+def reach(plan: ProcessPlan, design: str) -> dict[str, np.ndarray]:
+    """For each track of the design's result and for ``"tracks agreed"``: which input columns
+    (the plan's inputs, then the scenario's factors) can reach it, as a boolean mask."""
+    tracks = tuple(t.id for t in plan.tracks)
+    homes = _homes(plan)
+    later = _after_first(plan, design)
+    deps = _depends(plan, design, tracks)
+    factors = np.ones(len(plan.scenario.factors), dtype=bool)
+    out = {}
+    for t in tracks:
+        own = np.array([bool(h & deps[t]) if h is not None else bool(deps[t] & later) for h in homes],
+                       dtype=bool)
+        out[t] = np.concatenate([own, factors])
+    out[ALL_TRACKS] = np.logical_or.reduce([out[t] for t in tracks]) if tracks else factors
+    return out
 
 
-def drivers(inputs: np.ndarray | RankedInputs, outcome: np.ndarray, labels: tuple[str, ...],
-            top: int = 8) -> tuple[Driver, ...]:
-    """The ``top`` inputs (columns of ``inputs``) with the largest absolute rank correlation with
-    ``outcome``; none when the outcome does not vary."""
-    ranked = inputs if isinstance(inputs, RankedInputs) else RankedInputs(inputs)
-    y = np.asarray(outcome, dtype=float)
-    if ranked.k == 0 or y.size < 3 or np.ptp(y) == 0:
-        return ()
-    rho = ranked.correlations(y)
-    order = np.argsort(-np.abs(rho), kind="stable")[:top]
-    return tuple(Driver(labels[k], float(rho[k]), float(y[ranked.low[:, k]].mean()),
-                        float(y[ranked.high[:, k]].mean()))
-                 for k in order if np.isfinite(rho[k]) and rho[k] != 0)
+def _homes(plan: ProcessPlan) -> list[set[str] | None]:
+    """The tracks each input belongs to (None: a process estimate, which acts through sequences)."""
+    scenario = plan.scenario
+    out: list[set[str] | None] = []
+    for inp in plan.inputs:
+        head = inp.path[0]
+        if head == "tracks":
+            out.append({scenario.tracks[inp.path[1]].id})
+        elif head == "actors":
+            actor = scenario.actors[inp.path[1]].id
+            out.append({t.id for t in plan.tracks if actor in t.participants})
+        elif head == "process":
+            out.append(None)
+        else:  # a section the process does not know: assume it may reach every track
+            out.append({t.id for t in plan.tracks})
+    return out
+
+
+def _after_first(plan: ProcessPlan, design: str) -> set[str]:
+    """The tracks a sequence's trust and failure penalty act on: all but its first."""
+    order = plan.sequences().get(design)
+    return set(order[1:]) if order else set()
+
+
+def _depends(plan: ProcessPlan, design: str, tracks: tuple[str, ...]) -> dict[str, set[str]]:
+    """Each track with every track whose result can change its own under the design (itself
+    included): the transitive closure of the design's and the cross-track effects' links."""
+    edges: dict[str, set[str]] = {t: {t} for t in tracks}
+    for effect in plan.scenario.cross_track:
+        if effect.to.track in edges and effect.from_.track in edges:
+            edges[effect.to.track].add(effect.from_.track)
+    if design == "linked":
+        for track, requires in plan.links():
+            if track in edges and requires in edges:
+                edges[track].add(requires)
+    order = plan.sequences().get(design) or ()
+    for p, t in enumerate(order):
+        if t in edges:
+            edges[t].update(u for u in order[:p] if u in edges)
+    bundle = plan.bundles().get(design) or ()
+    for t in bundle:
+        if t in edges:
+            edges[t].update(u for u in bundle if u in edges)
+    changed = True
+    while changed:
+        changed = False
+        for t in tracks:
+            wider = set().union(*(edges[u] for u in edges[t]))
+            if wider != edges[t]:
+                edges[t], changed = wider, True
+    return edges
 
 
 def rank_correlations(inputs: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Spearman's rho of every column of ``inputs`` with ``y`` (0 for a constant column)."""
-    return RankedInputs(inputs).correlations(np.asarray(y, dtype=float))
+    test = DriverTest(inputs, 0, permutations=0)
+    return test._rank_correlations(np.asarray(y, dtype=float), np.arange(test.k))
