@@ -227,10 +227,12 @@ def test_drivers_rank_the_input_that_decides():
 
 
 @pytest.mark.parametrize("hits, value, low, high", [
-    ([True] * 10, 1.0, 0.7225, 1.0), ([False] * 10, 0.0, 0.0, 0.2775), ([True, False] * 50, 0.5, 0.4038, 0.5962)])
+    ([True] * 10, 1.0, 1.0, 1.0), ([False] * 10, 0.0, 0.0, 0.0), ([True, False] * 50, 0.5, 0.4038, 0.5962)])
 def test_wilson_interval(hits, value, low, high):
+    """Wilson's interval where draws differ; a share the same in every draw is structural (issue 17)."""
     p = proportion(np.array(hits))
     assert (p.value, round(p.low, 4), round(p.high, 4)) == (value, low, high)
+    assert p.structural == (low == high)
 
 
 @pytest.mark.parametrize("text", [TRADE, BLOCKED, SEQUENCE], ids=["trade", "blocked", "sequence"])

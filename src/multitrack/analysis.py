@@ -217,9 +217,11 @@ def _wait_for(compiler: Any, name: str, done: set[str]) -> None:
 
 def run_settlement(scenario: Scenario, draws: int | None = None, seed: int | None = None,
                    chunk_size: int | None = None) -> Settlement:
-    """The run's settlement; a bad number of draws or seed is an option error (one line)."""
+    """The run's settlement; a bad number of draws or seed is an option error (one line). A
+    scenario with no uncertain input evaluates once (one draw: every result is structural)."""
     try:
-        return Settlement.from_scenario(scenario, draws=draws, seed=seed, chunk_size=chunk_size)
+        return Settlement.from_scenario(scenario, draws=draws, seed=seed, chunk_size=chunk_size,
+                                        once_if_certain=True)
     except ValueError as exc:
         raise AnalysisOptionError(str(exc)) from None
 

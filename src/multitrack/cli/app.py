@@ -278,6 +278,9 @@ def _run(model, only, options, run_draws, workers, scheduler, checkpoint, quiet)
         settlement = run_settlement(model, draws, seed, chunk_size)
     except MultitrackError as exc:
         _fail(str(exc))
+    if settlement.evaluated_once and not quiet:
+        err.print("No uncertain input in the scenario: evaluated once; every result is structural "
+                  "(the same in every draw), so no result has an interval.", markup=False)
 
     if scheduler and workers > 1:
         _fail("give --workers or --scheduler, not both")

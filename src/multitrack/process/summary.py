@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..montecarlo.perdraw import PerDraw
+from ..montecarlo.stats import Z95, share_difference
 from ..results import LinkEffect
 from ..settlement.cross_track import process_links
 from ..settlement.preferences import issue_axis
@@ -23,7 +24,7 @@ from .result import (
     ProcessResult,
 )
 from .search import PackageTrial, Pilot
-from .sensitivity import RankedInputs, drivers
+from .sensitivity import ALL_TRACKS, DriverTest, reach
 from .stats import mean, proportion
 
 
@@ -39,7 +40,7 @@ def summarise(plan: ProcessPlan, arrays: dict[str, np.ndarray]) -> ProcessResult
     gains = {name: _gain(plan, arrays, name, designs[name]) for name in names}
     choices = {name: _choices(plan, arrays, name, designs[name]) for name in names}
     labels = tuple(i.label for i in plan.inputs) + tuple(f"factor: {f.title}" for f in plan.scenario.factors)
-    ranked = RankedInputs(np.concatenate([arrays["inputs"], arrays["factors"]], axis=1))
+    ranked = DriverTest(np.concatenate([arrays["inputs"], arrays["factors"]], axis=1), plan.run.seed)
     results = tuple(_design(name, designs[name], gains[name], track_ids, plan, ranked, labels, choices[name])
                     for name in names)
     full = designs.get("package", designs["parallel"])
@@ -109,9 +110,9 @@ def _gain(plan: ProcessPlan, arrays: dict, name: str, agreed: np.ndarray) -> np.
 def _design(name, agreed, gain, track_ids, plan, inputs, labels, choices) -> DesignResult:
     n = agreed.sum(axis=1)
     counts = np.bincount(n, minlength=len(track_ids) + 1) / len(n)
-    top = plan.config.top_drivers
-    drive = {t: drivers(inputs, agreed[:, k], labels, top) for k, t in enumerate(track_ids)}
-    drive["tracks agreed"] = drivers(inputs, n, labels, top)
+    top, can = plan.config.top_drivers, reach(plan, name)
+    drive = {t: inputs.drivers(agreed[:, k], labels, can[t], top) for k, t in enumerate(track_ids)}
+    drive[ALL_TRACKS] = inputs.drivers(n, labels, can[ALL_TRACKS], top)
     return DesignResult(
         design=name, p_track={t: proportion(agreed[:, k]) for k, t in enumerate(track_ids)},
         n_agreed_distribution=tuple(float(c) for c in counts), mean_agreed=mean(n),
@@ -219,12 +220,16 @@ def _bilateral_gaps(rows) -> dict:
     """Bilateral minus each other forum, paired over draws (after ratification where declared)."""
     bilateral = [(r, a) for r, a in rows if r.bilateral]
     others = [(r, a) for r, a in rows if not r.bilateral]
-    return {f"{b.forum} vs {o.forum}": mean(ab.astype(float) - ao.astype(float))
-            for b, ab in bilateral for o, ao in others}
+    return {f"{b.forum} vs {o.forum}": share_difference(ab, ao) for b, ab in bilateral for o, ao in others}
 
 
 def _verdict(e) -> str:
-    return "yes" if e.low > 0 else ("no" if e.high <= 0 or e.value <= 0 else "unclear")
+    """Yes when the mean difference is above zero beyond its Monte Carlo error (the question is
+    about the average over the inputs, not about every draw), no when it is at or below zero."""
+    if e.structural:
+        return "yes" if e.value > 0 else "no"
+    half = Z95 * (e.mc_error or 0.0)
+    return "yes" if e.value - half > 0 else ("no" if e.value + half <= 0 or e.value <= 0 else "unclear")
 
 
 def _claims(comparison: DesignComparison, forums: tuple[ForumComparison, ...]) -> tuple[ClaimTest, ...]:

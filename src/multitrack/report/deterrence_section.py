@@ -9,7 +9,7 @@ from markupsafe import escape
 from ..deterrence.analysis import CrisisResult, DeterrenceCurveResult, DeterrenceResult, GuaranteeResult
 from ..scenario.model import Scenario
 from .charts import _LAYOUT, _html
-from .process_words import pct
+from .process_words import interval_words, pct
 from .sections import section_renderer
 from .wording import Words
 
@@ -60,8 +60,8 @@ def crisis_sentence(c: CrisisResult, names: dict[str, str]) -> str:
     """How often deterrence holds over the draws, and for what lack it fails where it does; for a
     crisis tied to a track, with the terms that track agrees in each draw."""
     who = f"Deterrence of {names.get(c.challenger, c.challenger)} against {names.get(c.target, c.target)}"
-    held = (f"{who} holds in {_p(c.deterred.value)} of draws (95% interval "
-            f"{100 * c.deterred.low:.0f}–{100 * c.deterred.high:.0f}%)"
+    note = interval_words(c.deterred)
+    held = (f"{who} holds in {_p(c.deterred.value)} of draws" + (f" ({note})" if note else "")
             + ("" if c.link is None else _under(c)))
     if c.fails_on_credibility + c.fails_on_capability <= 0:
         return held + "; it fails in none of them."
@@ -155,8 +155,13 @@ def nominal_sentence(c: CrisisResult) -> str:
     return (f"At the scenario's central estimates deterrence {at}. On average over the draws, the "
             "challenger's expected cost of attacking "
             f"{'exceeds' if c.margin.value >= 0 else 'falls short of'} its prize by "
-            f"{abs(c.margin.value):.2f} (95% interval {c.margin.low:.2f} to {c.margin.high:.2f}; the cost "
+            f"{abs(c.margin.value):.2f} ({_margin_words(c)}the cost "
             "minus the prize, on the scenario's utility scale).")
+
+
+def _margin_words(c: CrisisResult) -> str:
+    note = interval_words(c.margin, scale=1.0, digits=2, unit="")
+    return f"{note}; " if note else ""
 
 
 def crossing_sentence(curve: DeterrenceCurveResult) -> str:
@@ -177,7 +182,8 @@ def curve_caption(c: CrisisResult, g: GuaranteeResult, names: dict[str, str]) ->
     return (f"{g.title} ({names.get(g.guarantor, g.guarantor)}): the probability that deterrence of "
             f"{names.get(c.challenger, c.challenger)} holds as {term_words(curve.term)} runs from "
             f"{_num(curve.values[0])} to {_num(curve.values[-1])}, every other term at its draws. The band "
-            "is the 95% (Wilson) interval; the dashed line marks the scenario's central value "
+            "is the Monte Carlo precision of each point (95%, Wilson); the dashed line marks the scenario's "
+            "central value "
             f"({_num(curve.nominal)}); the dotted line marks one half. " + crossing_sentence(curve))
 
 
@@ -189,7 +195,10 @@ def deterrence_section(result: DeterrenceResult, scenario: Scenario) -> str:
              f"of the uncertain terms (seed {result.seed}). Deterrence holds in a draw when the challenger's "
              "expected cost of attacking is at least its prize. Where it fails, it fails for lack of "
              "credibility when a sure response would have deterred, and for lack of capability when even a "
-             "sure response would not. Ranges are 95% intervals.</p>"]
+             "sure response would not. A share of draws is a probability over the uncertain inputs, shown "
+             "with its Monte Carlo error where that could change the figure; an average per draw is shown "
+             "with its spread over the inputs (central 95% of the draws); \"the same in every draw\" marks "
+             "a result no draw changes (structural).</p>"]
     parts += [f"<p class='caption'>{escape(n)}</p>" for n in result.notes]
     for c in result.crises:
         parts.append(_crisis(c, names))
@@ -225,7 +234,7 @@ def _table(c: CrisisResult, names: dict[str, str]) -> str:
     return (f"<div class='scroll'><table class='data' id='guarantees-{escape(c.id)}'>"
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
             "<p class='caption'>Chance of responding: how likely the guarantor is to respond to an attack, "
-            "as the challenger sees it, averaged over the draws (95% interval).</p>")
+            "as the challenger sees it, averaged over the draws (with its spread over the inputs).</p>")
 
 
 def _frontier_table(c: CrisisResult) -> str:
@@ -248,7 +257,7 @@ def _curve_figure(c: CrisisResult, g: GuaranteeResult, names: dict[str, str]) ->
         go.Scatter(x=x, y=list(curve.high), mode="lines", line=dict(width=0), hoverinfo="skip",
                    showlegend=False),
         go.Scatter(x=x, y=list(curve.low), mode="lines", line=dict(width=0), fill="tonexty",
-                   fillcolor="rgba(76,120,168,0.25)", name="95% interval", hoverinfo="skip"),
+                   fillcolor="rgba(76,120,168,0.25)", name="Monte Carlo 95%", hoverinfo="skip"),
         go.Scatter(x=x, y=list(curve.probability), mode="lines+markers", name="P(deterrence holds)",
                    line=dict(color="#4c78a8", width=2.5), marker=dict(size=5),
                    hovertemplate=f"{term_label(curve.term)} %{{x:.3g}}<br>%{{y:.1%}}<extra></extra>"),

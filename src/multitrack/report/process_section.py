@@ -10,7 +10,7 @@ from ..process.result import DesignResult, ForumComparison, ProcessResult
 from ..process.sensitivity import Driver
 from ..scenario.model import Scenario
 from .charts import _LAYOUT, _html
-from .process_words import DESIGN_NAMES, claim_question, claim_sentence, forum_landing, pct
+from .process_words import DESIGN_NAMES, INTERVAL_KINDS, claim_question, claim_sentence, forum_landing, pct
 from .sections import section_renderer
 from .summary import gains_against
 from .wording import Words
@@ -48,7 +48,8 @@ def _intro(r: ProcessResult) -> str:
             "where the package changes something on it. <b>Best partial package</b>: the package of some "
             "tracks, the others negotiated in parallel beside it, that agrees the most tracks (ties: the "
             "larger mean gain); the tracks left out do not constrain it. Each deal is the egalitarian "
-            "compromise (the largest smallest gain among the veto players). Ranges are 95% intervals.</p>")
+            "compromise (the largest smallest gain among the veto players). "
+            + escape(INTERVAL_KINDS) + "</p>")
 
 
 def _claims(r: ProcessResult, words: Words) -> str:
@@ -72,7 +73,8 @@ def _designs_chart(r: ProcessResult, words: Words) -> str:
     fig.update_layout(**_LAYOUT, barmode="group",
                       yaxis=dict(title="probability of agreement", tickformat=".0%", range=[0, 1.05]))
     best = max(r.designs, key=lambda d: d.mean_agreed.value)
-    caption = (f"Probability that each track is agreed under each design, with 95% intervals. On average "
+    caption = (f"Probability that each track is agreed under each design, with its Monte Carlo precision "
+               "(95%; none where the same in every draw). On average "
                f"{DESIGN_NAMES[best.design]} agree the most tracks ({best.mean_agreed.value:.2f} of "
               f"{len(r.tracks)}).")
     return _figure(fig, "process-designs", caption)
@@ -180,10 +182,14 @@ def _packages(r: ProcessResult, words: Words) -> str:
 
 
 def _tornados(r: ProcessResult, words: Words) -> str:
-    parts = ["<h3>What drives agreement</h3><p class='caption'>For each outcome, the uncertain estimates "
-             "whose draws move it most, ranked by Spearman's rank correlation; each bar runs from the "
-             "outcome's mean when the estimate lies in its lowest third of draws to its mean in the highest "
-             "third.</p>"]
+    parts = ["<h3>What drives agreement</h3><p class='caption'>For each outcome that varies over the draws, "
+             "the uncertain estimates that drive it: those whose lowest and highest thirds of draws give "
+             "the outcome means further apart than shuffling the outcome against the estimate does "
+             "(a permutation test seeded from the run, with Holm's correction over the estimates that can "
+             "reach the outcome, at a 1% chance of naming any estimate that does not drive it). Only "
+             "estimates that can reach the outcome are tested: an actor's own estimates only for tracks it "
+             "sits on. Each bar runs from the outcome's mean with the estimate in its lowest third to its "
+             "mean in the highest third; the largest swing comes first.</p>"]
     shown = 0
     for d in r.designs:
         for target, drivers in d.drivers.items():
@@ -192,8 +198,8 @@ def _tornados(r: ProcessResult, words: Words) -> str:
             shown += 1
             parts.append(_tornado(d, target, drivers, words))
     if not shown:
-        parts.append("<p>No outcome varied over the draws: within the ranges the scenario gives, no estimate "
-                     "changes whether any track is agreed under any design.</p>")
+        parts.append("<p>No estimate drives any outcome: where an outcome varies over the draws, no estimate "
+                     "that can reach it moves it by more than chance would.</p>")
     parts.append(_inputs_table(r, {x.input for d in r.designs for ds in d.drivers.values() for x in ds}))
     return "".join(parts)
 
@@ -231,8 +237,9 @@ def _tornado(d: DesignResult, target: str, drivers: tuple[Driver, ...], words: W
                       xaxis=dict(title=unit, tickformat=".0%" if target != "tracks agreed" else None))
     top = drivers[0]
     caption = (f"{DESIGN_NAMES[d.design].capitalize()}, {name}: the estimate that matters most is "
-               f"{top.input} (rank correlation {top.rank_correlation:+.2f}); with it low the outcome "
-               f"averages {top.low_third:.2f}, with it high {top.high_third:.2f}.")
+               f"{top.input}: with it low the outcome averages {top.low_third:.2f}, with it high "
+               f"{top.high_third:.2f} (permutation test, Holm-adjusted p = {top.p_value:.3f}; rank "
+               f"correlation {top.rank_correlation:+.2f}).")
     return _figure(fig, f"tornado-{d.design}-{target}".replace(" ", "-"), caption)
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..montecarlo.stats import MC, SPREAD, Z95, Estimate95
 from ..process.result import ClaimTest, ForumComparison, ProcessResult
-from ..process.stats import Estimate95
 from .wording import Words
 
 
@@ -19,29 +19,75 @@ DESIGN_NAMES = _DesignNames({"parallel": "parallel tracks", "linked": "linked tr
                              "package": "one package", "partial-package": "best partial package"})
 
 
+def pct_short(e: Estimate95) -> str:
+    """A share for a narrow table cell: ``100%*`` when the same in every draw (structural),
+    ``96% ±1`` when its Monte Carlo error could change the whole percent shown, else ``62%``."""
+    if e.structural:
+        return f"{_whole(e.value)}*"
+    if e.kind == MC and e.mc_matters(0.01):
+        return f"{_whole(e.value)} ±{Z95 * float(e.mc_error or 0.0) * 100:.0f}"
+    return _whole(e.value)
+
+
+#: The key to :func:`pct_short`'s marks.
+SHORT_KEY = "* the same in every draw (structural); ± Monte Carlo error (95%, points)"
+
+
 def pct(e: Estimate95) -> str:
-    """A probability with its interval, with as many decimals as it takes to tell the interval's
-    ends apart: ``62% (58-66%)``, ``99.9% (99.8-99.9%)``, ``0% (0-0.02%)``."""
-    if e.low == e.high == e.value:
-        return f"{e.value:.0%}"
-    for d in range(4):
-        lo, hi = f"{e.low * 100:.{d}f}", f"{e.high * 100:.{d}f}"
-        if lo != hi:
-            break
-    value = f"{e.value * 100:.{d}f}"
-    if e.value in (0.0, 1.0):
-        value = value.rstrip("0").rstrip(".")
-    return f"{value}% ({_trim(lo)}-{_trim(hi)}%)"
+    """A probability over the inputs (a share of draws) in words: ``100% (structural)`` when no
+    draw changes it, ``62%`` when its Monte Carlo error could not change the whole percent shown,
+    else ``62% (± 3 pts MC error)``, with the decimals it takes to show that error."""
+    if e.structural:
+        return f"{_whole(e.value)} (structural)"
+    if e.kind == MC:
+        if not e.mc_matters(0.01):
+            return _whole(e.value)
+        half = Z95 * float(e.mc_error or 0.0) * 100
+        d = next((d for d in range(4) if round(half, d) > 0), 3)
+        return f"{e.value * 100:.{d}f}% (± {half:.{d}f} pts MC error)"
+    return f"{_whole(e.value)} (spread over inputs {e.low * 100:.0f}-{e.high * 100:.0f}%)"
 
 
-def _trim(x: str) -> str:
-    return x.rstrip("0").rstrip(".") if "." in x and float(x) in (0.0, 100.0) else x
+def _whole(p: float) -> str:
+    return f"{p:.0%}" if p in (0.0, 1.0) or 0.005 <= p <= 0.995 else f"{p:.1%}"
 
 
 def num(e: Estimate95, digits: int = 2) -> str:
+    """A per-draw quantity in words: its value alone when the same in every draw (or when the
+    spread rounds away), else its mean with the spread over the inputs."""
+    if e.structural:
+        return f"{e.value:.{digits}f} (structural)"
     if abs(e.high - e.low) < 10 ** -digits:
         return f"{e.value:.{digits}f}"
-    return f"{e.value:.{digits}f} (95% interval {e.low:.{digits}f} to {e.high:.{digits}f})"
+    what = "spread over inputs" if e.kind == SPREAD else "Monte Carlo 95%"
+    return f"{e.value:.{digits}f} ({what} {e.low:.{digits}f} to {e.high:.{digits}f})"
+
+
+#: What the figures' parentheses mean, for captions of the process and deterrence sections.
+INTERVAL_KINDS = ("A share of draws is shown with its Monte Carlo error where that could change it; an "
+                  "average per draw with its spread over the uncertain inputs (central 95% of the draws); "
+                  "'structural' marks a result the same in every draw.")
+
+
+def draws_words(draws: int) -> str:
+    """The run's draws in words; one draw is one evaluation (a scenario with no uncertain input)."""
+    return "one evaluation (one draw: every result is structural)" if draws == 1 else f"{draws:,} draws"
+
+
+def interval_words(e: Estimate95, scale: float = 100.0, digits: int = 0, unit: str = "%") -> str:
+    """What a figure's interval is, in words, for a parenthesis ("" when nothing is worth saying):
+    "the same in every draw" (structural), "± 2 points, Monte Carlo error" (a share of draws, only
+    where that error could change the figure as printed), or "spread over the inputs 3.1–8.7%"."""
+    if e.structural:
+        return "the same in every draw"
+    if e.kind == MC:
+        if not e.mc_matters(10 ** -digits / scale):
+            return ""
+        half = Z95 * float(e.mc_error or 0.0) * scale
+        points = " points" if unit == "%" else ""
+        return f"± {half:.{digits}f}{points}, Monte Carlo error"
+    dash = " to " if e.low < 0 else "–"
+    return f"spread over the inputs {e.low * scale:.{digits}f}{dash}{e.high * scale:.{digits}f}{unit}"
 
 
 def claim_question(result: ProcessResult, claim: ClaimTest, words: Words) -> str:
@@ -78,8 +124,8 @@ def claim_sentence(result: ProcessResult, claim: ClaimTest, words: Words) -> str
     by = {f.forum: f for f in fc.forums}
     b, o = by[bilateral], by[other]
     e = claim.estimate
-    gap = (f"{e.value * 100:+.0f} points" if e.low == e.high else
-           f"{e.value * 100:+.0f} points, 95% interval {e.low * 100:+.0f} to {e.high * 100:+.0f}")
+    said = interval_words(e)
+    gap = f"{e.value * 100:+.0f} points" + (f", {said}" if said else "")
     return (f"{answer}: the bilateral table agrees in {_agrees(b)}, the other ({o.parties} "
             f"parties) in {_agrees(o)} ({gap}). Their win-sets hold {b.winset.value:.1%} and "
             f"{o.winset.value:.1%} of the track's outcomes.")

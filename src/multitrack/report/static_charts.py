@@ -47,7 +47,7 @@ def frontier_svg(t: TrackAgreement, words: Words) -> bytes | None:
 
 
 def designs_svg(r: ProcessResult, words: Words) -> bytes:
-    """Probability of agreement per track and design, with 95% intervals."""
+    """Probability of agreement per track and design, with 95% Monte Carlo intervals."""
     labels = [words.tracks.get(t, t) for t in r.tracks]
     fig, ax = plt.subplots(figsize=(8, 3.8))
     width = 0.8 / len(r.designs)
@@ -93,7 +93,7 @@ def deterrence_curve_svg(curve, x_label: str) -> bytes:
     """P(deterrence holds) over a swept term: the Wilson band, the scenario's value, one half."""
     fig, ax = plt.subplots(figsize=(6, 3))
     ax.fill_between(curve.values, curve.low, curve.high, color="#4c78a8", alpha=0.25, lw=0,
-                    label="95% interval")
+                    label="95% Monte Carlo interval")
     ax.plot(curve.values, curve.probability, "o-", color="#4c78a8", ms=3, label="P(deterrence holds)")
     ax.axhline(0.5, color="#888", lw=0.8, ls=":")
     ax.axvline(curve.nominal, color="#e45756", lw=1.2, ls="--", label=f"scenario: {curve.nominal:.3g}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..scenario.model import Scenario
-from .draws import DEFAULT_CHUNK, DEFAULT_DRAWS, DEFAULT_SEED, DrawValues, RunDraws
+from .draws import DEFAULT_CHUNK, DEFAULT_DRAWS, DEFAULT_SEED, DrawValues, RunDraws, uncertain_inputs
 from .preferences import Preferences, track_preferences
 
 
@@ -22,10 +22,15 @@ class Settlement:
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, *, draws: int | None = None, seed: int | None = None,
-                      chunk_size: int | None = None) -> Settlement:
+                      chunk_size: int | None = None, once_if_certain: bool = False) -> Settlement:
         """The settlement of ``scenario`` with ``draws`` draws from ``seed`` in chunks of
-        ``chunk_size`` (defaults: :data:`DEFAULT_DRAWS`, :data:`DEFAULT_SEED`, 1000)."""
-        run = RunDraws(scenario, DEFAULT_DRAWS if draws is None else draws,
+        ``chunk_size`` (defaults: :data:`DEFAULT_DRAWS`, :data:`DEFAULT_SEED`, 1000); with
+        ``once_if_certain`` a scenario with no uncertain input evaluates once: every draw would be
+        the same, so one draw is the whole answer (:attr:`evaluated_once` says so)."""
+        n = DEFAULT_DRAWS if draws is None else draws
+        if once_if_certain and n > 1 and not uncertain_inputs(scenario):
+            n = 1
+        run = RunDraws(scenario, n,
                        DEFAULT_SEED if seed is None else seed,
                        DEFAULT_CHUNK if chunk_size is None else chunk_size)
         return cls(scenario, run)
@@ -33,6 +38,11 @@ class Settlement:
     @property
     def draws(self) -> int:
         return self.run.draws
+
+    @property
+    def evaluated_once(self) -> bool:
+        """True when the scenario has no uncertain input and the run is one evaluation."""
+        return not self.run.inputs and self.run.draws == 1
 
     @property
     def seed(self) -> int:
