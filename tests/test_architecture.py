@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("settlement", {"settlement"}),
     ("registry", {"analysis"}),
     ("analyses", {"space", "process", "forecast", "stability", "negotiation", "deterrence", "escalation",
-                  "selfdetermination", "calibration", "capability", "overview", "factors", "consistency"}),
+                  "selfdetermination", "calibration", "capability", "overview", "factors", "consistency", "hinges"}),
     ("interface", {ROOT}),
     ("records and converters", {"interop", "store"}),
     ("report", {"report"}),

@@ -115,10 +115,12 @@ def summary_findings(results: dict[str, Any], scenario: Scenario) -> list[tuple[
 
 
 def security_findings(results: dict[str, Any], scenario: Scenario) -> list[tuple[str, str]]:
-    """One (question, answer) pair per crisis of the deterrence analysis and one for the
-    escalation headline, when those analyses ran."""
+    """One (question, answer) pair per crisis of the deterrence analysis, one for the escalation
+    headline and one per headline the hinges analysis searched (its switching values), when those
+    analyses ran."""
     from ..deterrence.analysis import DeterrenceResult
     from ..escalation.analysis import EscalationResult
+    from ..hinges import HingesResult, hinge_sentence
     from .deterrence_section import crisis_sentence
     from .escalation_section import headline
 
@@ -130,6 +132,8 @@ def security_findings(results: dict[str, Any], scenario: Scenario) -> list[tuple
                     for c in r.crises]
         elif isinstance(r, EscalationResult):
             out.append(("How likely is escalation, and what do the measures change?", headline(r)))
+        elif isinstance(r, HingesResult):
+            out += [("What does the answer hinge on?", hinge_sentence(h)) for h in r.hinges]
     return out
 
 

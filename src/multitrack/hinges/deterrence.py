@@ -1,0 +1,133 @@
+"""What a crisis's deterrence hinges on: for each term of the crisis (the challenger's prize and
+every guarantee's terms, uncertain or stated), the value at which
+
+- the share of draws in which deterrence holds crosses one half, the term fixed at that value in
+  every draw and every other input keeping its draws (the run's headline), and
+- the verdict at the central estimates flips, every other input at its central value.
+
+Terms the crisis's track sets (``from_track``) are outcomes of a negotiation, not inputs, and are
+not searched; they keep their values by draw (the headline design's) or at the central compromise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..deterrence.model import CrisisGame
+from ..deterrence.solve import solve
+from ..scenario.estimates import EstimateModel
+from ..scenario.security import SHARE_TERMS, Crisis
+from .results import Switch
+from .search import crossings, percentile_of
+
+#: Tails of an uncertain input left out of its searched range when its support is unbounded.
+TAIL = 1e-3
+#: A stated number is searched up to this many times its own size (or the scale of its unit).
+STATED_REACH = 4.0
+
+
+@dataclass(frozen=True)
+class SearchInput:
+    """One input a search moves: its key in the crisis game, a label, its estimate, and the range."""
+
+    key: str
+    label: str
+    estimate: EstimateModel
+    low: float
+    high: float
+
+    @property
+    def central(self) -> float:
+        return float(self.estimate.nominal)
+
+    @property
+    def stated(self) -> bool:
+        return not self.estimate.is_uncertain
+
+
+def crisis_inputs(crisis: Crisis, exclude: tuple[str, ...] = ()) -> tuple[SearchInput, ...]:
+    """Every term of the crisis as a search input, in file order, but those in ``exclude``."""
+    value = float(crisis.challenger_value.nominal)
+    out = [_input("challenger_value", f"{crisis.challenger}'s prize from attacking", crisis.challenger_value,
+                  max(value, 1.0))]
+    for g in crisis.guarantees:
+        tau = g.terms.get("tripwire_cost")
+        for term, est in g.terms.items():
+            key = f"{g.id}.{term}"
+            if key in exclude:
+                continue
+            unit = max(value, 1.0)
+            if term == "tripwire":  # tau converts the force's size to utility
+                per = float(tau.nominal) if tau is not None else 0.0
+                unit = unit / per if per > 0 else max(float(est.nominal), 1.0)
+            out.append(_input(key, f"{g.id} {term.replace('_', ' ')}", est, unit))
+    return tuple(out)
+
+
+def _input(key: str, label: str, est: EstimateModel, unit: float) -> SearchInput:
+    """The searched range: an uncertain input's support (its 0.1 and 99.9 percentiles where
+    unbounded); a stated number's domain up to STATED_REACH times its size or its unit's scale."""
+    if est.is_uncertain:
+        lo, hi = est.support
+        if not np.isfinite(lo):
+            lo = float(est.ppf(np.array([TAIL]))[0])
+        if not np.isfinite(hi):
+            hi = float(est.ppf(np.array([1 - TAIL]))[0])
+        return SearchInput(key, label, est, float(lo), float(hi))
+    x = float(est.nominal)
+    term = key.rsplit(".", 1)[-1]
+    if term in SHARE_TERMS:
+        return SearchInput(key, label, est, 0.0, 1.0)
+    reach = STATED_REACH * max(abs(x), unit)
+    return SearchInput(key, label, est, x - reach if term == "stake" else 0.0, x + reach)
+
+
+def share_measure(game: CrisisGame, draws: Mapping[str, np.ndarray], key: str):
+    """values -> share of draws deterred with ``key`` fixed at each value, the other terms at their
+    draws; one broadcast solve over (values, draws)."""
+    others = {k: np.asarray(v, dtype=float)[None, :] for k, v in draws.items() if k != key}
+
+    def measure(values: np.ndarray) -> np.ndarray:
+        fixed = {**others, key: np.asarray(values, dtype=float)[:, None]}
+        hit = solve(game, ordered(game, fixed)).deterred
+        return np.asarray(hit, dtype=float).reshape(len(values), -1).mean(axis=1)
+
+    return measure
+
+
+def ordered(game: CrisisGame, draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each guarantor's fighting costs kept ordered (resolute <= irresolute), as the model needs and
+    as the deterrence analysis does with its draws."""
+    out = dict(draws)
+    for g in game.guarantors:
+        lo, hi = f"{g.name}.cost_resolute", f"{g.name}.cost_irresolute"
+        if lo in out or hi in out:
+            c_r = np.asarray(out.get(lo, g.cost_resolute), dtype=float)
+            c_i = np.asarray(out.get(hi, g.cost_irresolute), dtype=float)
+            out[lo], out[hi] = np.minimum(c_r, c_i), np.maximum(c_r, c_i)
+    return out
+
+
+def switches(game: CrisisGame, draws: Mapping[str, np.ndarray], inputs: tuple[SearchInput, ...],
+             threshold: float = 0.5) -> tuple[tuple[Switch, ...], tuple[str, ...]]:
+    """The switching values of each input (estimates first, then stated numbers, each smallest move
+    first; see Switch.order) and the labels of the inputs that do
+    not flip the share of ``draws`` deterred across ``threshold`` within their ranges. With one draw
+    (or none) the share is the verdict at those values."""
+    found: list[Switch] = []
+    steady: list[str] = []
+    for inp in inputs:
+        measure = share_measure(game, draws, inp.key)
+        hits = crossings(measure, inp.low, inp.high, inp.central, threshold)
+        if not hits:
+            steady.append(inp.label)
+        for c in hits:
+            pct = None if inp.stated else percentile_of(inp.estimate.ppf, c.value)
+            mid = None if inp.stated else percentile_of(inp.estimate.ppf, inp.central)
+            found.append(Switch(input=inp.key, label=inp.label, central=inp.central, value=c.value,
+                                direction=c.direction, percentile=pct, central_percentile=mid,
+                                beyond=c.beyond, low=inp.low, high=inp.high))
+    return tuple(sorted(found, key=lambda s: s.order)), tuple(steady)
