@@ -136,6 +136,7 @@ def _renderers() -> dict[type, Any]:
     from ..escalation.analysis import EscalationResult
     from ..factors import FactorsResult
     from ..forecast.analysis import ForecastResult
+    from ..hinges import HingesResult
     from ..negotiation.analysis import NegotiationAnalysisResult
     from ..process import ProcessResult
     from ..selfdetermination.analysis import SelfDeterminationResult
@@ -147,7 +148,19 @@ def _renderers() -> dict[type, Any]:
             DeterrenceResult: show_deterrence, EscalationResult: show_escalation,
             SelfDeterminationResult: show_self_determination, ForecastResult: show_forecast,
             NegotiationAnalysisResult: show_negotiation, ConsistencyResult: show_consistency,
-            FactorsResult: show_factors}
+            FactorsResult: show_factors, HingesResult: show_hinges}
+
+
+def show_hinges(console: Console, result, scenario: Scenario) -> None:
+    """What each headline hinges on: its switching values, a sentence per headline."""
+    from ..hinges import hinge_sentence
+
+    for h in result.hinges:
+        console.print(f"  - {escape(hinge_sentence(h))}", soft_wrap=True)
+        if h.note:
+            console.print(f"    [dim]{escape(h.note)}[/]", soft_wrap=True)
+    for note in result.notes:
+        console.print(f"  [dim]{escape(note)}[/]", soft_wrap=True)
 
 
 def show_consistency(console: Console, result, scenario: Scenario) -> None:
@@ -301,20 +314,29 @@ def show_agreement(console: Console, result, scenario: Scenario) -> None:
 
 def show_process(console: Console, result, scenario: Scenario) -> None:
     """Designs side by side, each track's chance under each, the forums, and the claims answered."""
-    from ..report.process_words import DESIGN_NAMES, claim_question, claim_sentence, deal_lines, pct
+    from ..report.process_words import (
+        DESIGN_NAMES,
+        SHORT_KEY,
+        claim_question,
+        claim_sentence,
+        deal_lines,
+        draws_words,
+        pct_short,
+    )
     from ..report.wording import Words
 
     words = Words(scenario)
-    table = Table(title=f"Process designs over {result.draws:,} draws (seed {result.seed}; 95% intervals)",
+    table = Table(title=f"Process designs over {draws_words(result.draws)} (seed {result.seed}; {SHORT_KEY})",
                   title_justify="left")
     table.add_column("track")
     for d in result.designs:
         table.add_column(DESIGN_NAMES[d.design])
     for t in result.tracks:
-        table.add_row(words.tracks.get(t, t), *[pct(d.p_track[t]) for d in result.designs])
-    table.add_row("[bold]tracks agreed (mean)[/]", *[f"{d.mean_agreed.value:.2f}" for d in result.designs])
-    table.add_row("[bold]at least one[/]", *[pct(d.p_any) for d in result.designs])
-    table.add_row("[bold]all[/]", *[pct(d.p_all) for d in result.designs])
+        table.add_row(words.tracks.get(t, t), *[pct_short(d.p_track[t]) for d in result.designs])
+    means = [f"{d.mean_agreed.value:.2f}" + "*" * d.mean_agreed.structural for d in result.designs]
+    table.add_row("[bold]tracks agreed (mean)[/]", *means)
+    table.add_row("[bold]at least one[/]", *[pct_short(d.p_any) for d in result.designs])
+    table.add_row("[bold]all[/]", *[pct_short(d.p_all) for d in result.designs])
     console.print(table)
     console.print("[bold]What each design agrees, issue by issue[/] (most frequent option or mean "
                   "where agreed)")
@@ -327,8 +349,8 @@ def show_process(console: Console, result, scenario: Scenario) -> None:
                     "win-set (share of outcomes)"):
             ft.add_column(col)
         for f in fc.forums:
-            then = [pct(f.p_ratified) if f.p_ratified is not None else "-"] if ratify else []
-            ft.add_row(f.title, str(f.parties), pct(f.p_agree), *then, f"{f.winset.value:.1%}")
+            then = [pct_short(f.p_ratified) if f.p_ratified is not None else "-"] if ratify else []
+            ft.add_row(f.title, str(f.parties), pct_short(f.p_agree), *then, f"{f.winset.value:.1%}")
         console.print(ft)
     for claim in result.claims:
         console.print(f"[bold]{claim_question(result, claim, words)}[/] "
@@ -344,6 +366,7 @@ def show_deterrence(console: Console, result, scenario: Scenario) -> None:
         link_sentences,
         nominal_sentence,
     )
+    from ..report.process_words import draws_words
 
     names = {a.id: a.name for a in scenario.actors}
     for note in result.notes:
@@ -363,8 +386,8 @@ def show_deterrence(console: Console, result, scenario: Scenario) -> None:
                 ft.add_row(*[escape(v) for v in row.values()])
             console.print(ft)
         rows = guarantee_rows(c, names)
-        table = Table(title=f"Guarantees ({result.draws:,} draws, seed {result.seed}; 95% intervals)",
-                      title_justify="left")
+        table = Table(title=f"Guarantees ({draws_words(result.draws)}, seed {result.seed}; averages with "
+                      "their spread over the inputs)", title_justify="left")
         for col in rows[0] if rows else ():
             table.add_column(col)
         for row in rows:
@@ -408,9 +431,25 @@ def show_escalation(console: Console, result, scenario: Scenario) -> None:
 
     for sentence in link_sentences(result):
         console.print(sentence, markup=False, soft_wrap=True)
+    _show_variants(console, result.variants)
     console.print("Intervals are over the uncertain inputs; 'any theatre' assumes the theatres escalate "
                   "independently; the lower rungs and the measures' effects are judgement (see the "
                   "scenario's sources).", style="dim", soft_wrap=True, markup=False)
+
+
+def _show_variants(console: Console, ranges) -> None:
+    """Each headline across the model variants, beside its interval over the inputs."""
+    from ..report.variant_words import range_sentence, variant_rows
+
+    for v in ranges:
+        console.print(range_sentence(v), markup=False, soft_wrap=True)
+        rows = variant_rows(v)
+        table = Table(title=f"{v.headline}, by model variant", title_justify="left")
+        for col in rows[0]:
+            table.add_column(escape(col))
+        for row in rows:
+            table.add_row(*[escape(x) for x in row.values()])
+        console.print(table)
 
 
 def show_self_determination(console: Console, result, scenario: Scenario) -> None:

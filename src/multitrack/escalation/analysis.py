@@ -25,9 +25,11 @@ from ..results import LinkEffect, Result, by_key
 from ..scenario.model import Scenario
 from ..scenario.security import Escalation
 from ..settlement import RunDraws, Settlement, settlement_of
+from ..settlement.variants import VariantRange
 from .links import CENTRAL, MAIN_DESIGN, AgreedMeasures, agreed_measures, value_words
 from .model import Effect, Ladder, Measure, Theatre
 from .risk import ALL_IN_FORCE, BASELINE, COMBINED, PACKAGE, escalation_risk
+from .variants import escalation_variants, variant_ranges, variant_reach
 from .words import headline_rung, link_effects
 
 #: Scenario ids of the other process designs: "under-<design>".
@@ -132,6 +134,8 @@ class EscalationResult(Result):
     in_force: tuple[MeasureInForce, ...] = ()
     basis: str = "none"   # where the measures' agreements come from: process, central, none (no links)
     links: tuple[LinkEffect, ...] = ()
+    # each headline across the scenario's model variants (calibration choices), beside its interval
+    variants: tuple[VariantRange, ...] = ()
 
     def headlines(self) -> dict[str, np.ndarray]:
         """The risk of the top rung within the longest horizon in any theatre, with no measures
@@ -140,13 +144,10 @@ class EscalationResult(Result):
             return {}
         reach, h = self.per_draw["reach"], max(self.horizons)
         top, when = len(self.rungs) - 1, self.months.index(h)
-        what = f"P({self.rungs[top]} within {h} months)"
-        out = {f"{what}, no measures": reach[:, 0, -1, when, top].astype(float)}
-        if PACKAGE in self.scenarios:
-            label = "all measures as agreed" if self.basis != "none" else "all measures"
-            package = list(self.scenarios).index(PACKAGE)
-            out[f"{what}, {label}"] = reach[:, package, -1, when, top].astype(float)
-        return out
+        labels = headline_labels(self.rungs, h, self.basis, PACKAGE in self.scenarios)
+        columns = [0] + ([list(self.scenarios).index(PACKAGE)] if PACKAGE in self.scenarios else [])
+        return {label: reach[:, c, -1, when, top].astype(float)
+                for label, c in zip(labels, columns, strict=True)}
 
     def measure_in_force(self, measure: str, design: str = MAIN_DESIGN) -> MeasureInForce:
         return by_key(self.in_force, (measure, design), lambda m: (m.measure, m.design),
@@ -164,6 +165,14 @@ class EscalationResult(Result):
 
     def rows(self) -> list[dict]:
         return [c.to_dict() for c in self.cells]
+
+
+def headline_labels(rungs: tuple[str, ...], horizon: int, basis: str, package: bool) -> tuple[str, ...]:
+    """The names of the headlines: the top rung in any theatre within the longest horizon, with no
+    measures and (where there are measures) with all of them."""
+    what = f"P({rungs[-1]} within {horizon} months)"
+    label = "all measures as agreed" if basis != "none" else "all measures"
+    return (f"{what}, no measures",) + ((f"{what}, {label}",) if package else ())
 
 
 # --------------------------------------------------------------------------- model from the scenario
@@ -283,6 +292,11 @@ def evaluate_chunk(run: RunDraws, plan: ScenarioPlan, task: LinkedTask) -> dict[
         full = escalation_risk(ladder, theatres, measures, draws, (max(spec.horizons),),
                                sets={m.name: (m,) for m in measures})
         out["full"] = np.moveaxis(full.reach, -1, 0).astype(np.float32)
+    varied = escalation_variants(run.scenario.variants)
+    if varied:
+        keys = estimates(spec)
+        fixed = {k: v for k, v in draws.items() if k not in keys}
+        out["variants"] = variant_reach(spec, varied, values, keys, (ladder, theatres, measures), sets, fixed)
     return out
 
 
@@ -325,12 +339,27 @@ def summarise(spec: Escalation, arrays: dict[str, np.ndarray], config: Escalatio
     in_force = tuple(_in_force(spec, reach, arrays.get("full"), run, plan, agreed, month))
     held = {"reach": reach} | {f"strength.{d.design}": d.strength.T for d in agreed.designs
                                if agreed.any_linked}
-    result = EscalationResult(draws=run.draws, seed=run.seed, level=config.level, rungs=tuple(spec.rungs),
+    ranges = _variant_ranges(spec, arrays, config, run, plan, agreed)
+    result = EscalationResult(variants=ranges, draws=run.draws, seed=run.seed, level=config.level,
+                              rungs=tuple(spec.rungs),
                               horizons=tuple(spec.horizons), theatres=titles, scenarios=names, cells=cells,
                               effects=effects, curves=curves, notes=agreed.notes, months=month,
                               per_draw=PerDraw.of(held, run.draws, run.seed), in_force=in_force,
                               basis=agreed.basis)
     return _with_links(result, run)
+
+
+def _variant_ranges(spec: Escalation, arrays: dict[str, np.ndarray], config: EscalationConfig, run: RunDraws,
+                    plan: ScenarioPlan, agreed: AgreedMeasures) -> tuple[VariantRange, ...]:
+    """The headlines (top rung, any theatre, longest horizon) across the model variants."""
+    varied = escalation_variants(run.scenario.variants)
+    if not varied or "variants" not in arrays:
+        return ()
+    when = months(spec).index(max(spec.horizons))
+    columns = [0] + ([plan.ids.index(PACKAGE)] if PACKAGE in plan.ids else [])
+    base = arrays["reach"][:, columns, -1, when, -1]
+    labels = headline_labels(tuple(spec.rungs), max(spec.horizons), agreed.basis, PACKAGE in plan.ids)
+    return variant_ranges(spec, varied, base, arrays["variants"], labels, config.level)
 
 
 def _in_force(spec: Escalation, reach: np.ndarray, full: np.ndarray | None, run: RunDraws,

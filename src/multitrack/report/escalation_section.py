@@ -14,6 +14,7 @@ from ..escalation.risk import ALL_IN_FORCE, BASELINE, COMBINED, PACKAGE
 from ..scenario.model import Scenario
 from .charts import _LAYOUT, _html
 from .sections import section_renderer
+from .variant_words import variants_html
 
 COLOURS = {BASELINE: "#e45756", PACKAGE: "#4c78a8", ALL_IN_FORCE: "#9d9d9d"}
 FILLS = {BASELINE: "rgba(228,87,86,0.18)", PACKAGE: "rgba(76,120,168,0.22)",
@@ -33,6 +34,8 @@ def share(v: float) -> str:
 
 
 def cell_text(c: RiskCell) -> str:
+    if c.low == c.high:  # no draw changes it: structural, no interval
+        return f"{share(c.mean)} (same in every draw)"
     return f"{share(c.mean)} ({100 * c.low:.1f}–{100 * c.high:.1f})"
 
 
@@ -90,8 +93,11 @@ def headline(r: EscalationResult) -> str:
 
 def caption_words(r: EscalationResult) -> str:
     """What the intervals are, how theatres combine and where the numbers come from."""
-    return (f"Means over {r.draws:,} draws of the uncertain inputs (seed {r.seed}); ranges are "
-            f"{level_words(r)} intervals over those inputs, not sampling error. 'Any theatre' combines the "
+    spread = ("Evaluated once: the scenario has no uncertain input, so every figure is structural (the same "
+              "in every draw) and has no interval. " if r.draws == 1 else
+              f"Means over {r.draws:,} draws of the uncertain inputs (seed {r.seed}); ranges are "
+              f"{level_words(r)} spreads over those inputs, not sampling error. ")
+    return (spread + "'Any theatre' combines the "
             "theatres assuming they escalate independently, so it is a floor under the true risk when crises "
             "in one theatre make crises in another more likely. The monthly chances of the upper rungs are "
             "calibrated on conflict "
@@ -110,6 +116,7 @@ def escalation_section(result: EscalationResult, scenario: Scenario) -> str:
         parts += [_effects_table(result), _effects_chart(result)]
     if result.in_force:
         parts.append(_in_force_table(result))
+    parts.append(variants_html(result.variants, "escalation-variants"))
     return "".join(parts)
 
 

@@ -25,7 +25,15 @@ from ..selfdetermination.analysis import SelfDeterminationResult
 from ..space.result import AgreementSpaceResult
 from ..stability.analysis import CONCEPT_TITLES, StabilityResult
 from .agreement_section import FRONTIER_ROWS, baseline_words, raw_text
-from .process_words import DESIGN_NAMES, claim_question, claim_sentence, forum_landing, pct
+from .process_words import (
+    DESIGN_NAMES,
+    INTERVAL_KINDS,
+    claim_question,
+    claim_sentence,
+    draws_words,
+    forum_landing,
+    pct,
+)
 from .static_charts import (
     designs_svg,
     deterrence_curve_svg,
@@ -190,7 +198,8 @@ def _frontier_table(t, words: Words) -> list[str]:
 @md_renderer(ProcessResult)
 def _process(result: ProcessResult, scenario: Scenario, figures: Figures) -> str:
     words = Words(scenario)
-    out = [f"{result.draws:,} draws of every uncertain estimate (seed {result.seed}); 95% intervals.", ""]
+    out = [f"{draws_words(result.draws)} of every uncertain estimate (seed {result.seed}). "
+           f"{INTERVAL_KINDS}", ""]
     out += [f"- **{claim_question(result, c, words)}** {claim_sentence(result, c, words)}"
             for c in result.claims]
     rows = [{"Track": words.tracks.get(t, t),
@@ -219,8 +228,9 @@ def _process(result: ProcessResult, scenario: Scenario, figures: Figures) -> str
         drivers = d.drivers.get("tracks agreed") or ()
         if drivers:
             out.append(_figure(figures, f"tornado-{d.design}", tornado_svg(drivers, DESIGN_NAMES[d.design]),
-                               f"{DESIGN_NAMES[d.design].capitalize()}: the estimates that move the number "
-                               "of tracks agreed most (mean with the estimate low vs high)."))
+                               f"{DESIGN_NAMES[d.design].capitalize()}: the estimates that drive the number "
+                               "of tracks agreed (mean with the estimate in its lowest vs highest third; "
+                               "only estimates that pass a permutation test with Holm's correction at 1%)."))
     return "\n".join(out)
 
 
@@ -317,7 +327,7 @@ def _deterrence(result: DeterrenceResult, scenario: Scenario, figures: Figures) 
     )
 
     names = Words(scenario).actors
-    out = [f"{result.draws:,} draws of the uncertain terms (seed {result.seed}); 95% intervals. Where "
+    out = [f"{draws_words(result.draws)} of the uncertain terms (seed {result.seed}). {INTERVAL_KINDS} Where "
            "deterrence fails, it fails for lack of credibility when a sure response would have deterred, and "
            "for lack of capability when even a sure response would not.", ""]
     out += [f"_{n}_" for n in result.notes]

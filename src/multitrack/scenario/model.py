@@ -21,6 +21,7 @@ from .process import Process, check_process
 from .security import Crisis, Escalation, SelfDetermination, check_security
 from .sources import Source, SourceReference
 from .tracks import Track
+from .variants import ModelVariant, check_variants
 
 
 class Settings(BaseModel):
@@ -63,6 +64,9 @@ class Scenario(BaseModel):
                                           "confidence-building measures that lower its risk.")
     self_determination: SelfDetermination | None = Field(None, description="Extra criteria for a "
                                                          "legitimate act of self-determination.")
+    variants: list[ModelVariant] = Field(default_factory=list, description="Named alternative models "
+                                         "(calibration choices, model scales) run beside the scenario as "
+                                         "written; the report shows each headline's range across them.")
 
     # ---- look-ups -------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor:
@@ -119,6 +123,7 @@ class Scenario(BaseModel):
         check_cross_track(self.tracks, self.cross_track)
         check_conflicts(self.conflicts, set(actors), {t.id for t in self.tracks})
         check_security(self)
+        check_variants(self.variants, self.escalation, self.deterrence)
         _check_factors(self)
         known = {s.id for s in self.sources}
         for path, ref in _source_refs(self, ()):

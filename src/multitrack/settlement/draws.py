@@ -37,10 +37,11 @@ class UncertainInput:
 def uncertain_inputs(scenario: Scenario, sections: tuple[str, ...] | None = None
                      ) -> tuple[UncertainInput, ...]:
     """Every estimate that is a real distribution, in the order the file states them; all
-    sections of the scenario unless ``sections`` names some."""
+    sections of the scenario unless ``sections`` names some. The model variants' alternative
+    estimates are not inputs of their own: each is drawn at the quantile of the input it replaces."""
     return tuple(UncertainInput(path, _label(scenario, path), est, src)
                  for path, est, src in _estimates(scenario, (), None)
-                 if est.is_uncertain and (sections is None or path[0] in sections))
+                 if est.is_uncertain and path[0] != "variants" and (sections is None or path[0] in sections))
 
 
 class DrawValues:
@@ -78,6 +79,14 @@ class DrawValues:
         if k is None:
             return np.full(self.size, float(est.nominal))
         return self._col(k + block * self.n_inputs)
+
+    def quantile(self, est: EstimateModel, block: int = 0) -> np.ndarray | None:
+        """The quantile (in (0, 1)) at which each draw takes the estimate, or None when it is not
+        an input drawn from scores: what another estimate must be read at to be drawn "the same"."""
+        k = self._column.get(id(est))
+        if k is None or self._scores is None:
+            return None
+        return _probability(self._scores[:, k + block * self.n_inputs])
 
     def _col(self, c: int) -> np.ndarray:
         if self._values is not None:
