@@ -173,3 +173,69 @@ def test_the_report_and_the_terminal_show_the_range():
     console = Console(record=True, width=200)
     _show_variants(console, result.variants)
     assert f"across 3 model variants {low}-{high}" in console.export_text()
+
+
+# A tripwire crisis with fixed terms, solved by hand (as in test_security_analyses): with a tripwire of
+# 8 >= k* = 6 both types of the guarantor respond, so attacking costs the war cost 10 for sure. A prize
+# of 4 is deterred in every draw; tripled to 12 it exceeds 10 and the challenger attacks in every draw;
+# replaced by 9 it stays below 10 and is deterred.
+CRISIS = """\
+version: 1
+id: small
+title: Small security case
+sources:
+  - {id: s, title: x, publisher: y, year: 2026}
+actors:
+  - {id: north, name: Northland, kind: state, capability: 2}
+  - {id: south, name: Southland, kind: state, capability: 1}
+  - {id: guard, name: Guardland, kind: state, capability: 3}
+deterrence:
+  - id: c
+    title: Will north attack south?
+    challenger: north
+    target: south
+    challenger_value: 4
+    guarantees:
+      - id: force
+        title: Guardland's force in Southland
+        guarantor: guard
+        kind: tripwire
+        terms: {credibility: 0.3, cost_resolute: 1, cost_irresolute: 6, stake: 2, audience_cost: 1,
+                tripwire: 8, tripwire_cost: 0.5, war_cost: 10}
+variants:
+  - id: tripled
+    title: The prize tripled
+    estimated: true
+    source: s
+    deterrence: {challenger_value: {factor: 3}}
+  - id: nine
+    title: A prize of nine
+    deterrence: {challenger_value: {value: 9}, crises: [c]}
+"""
+
+
+def test_the_deterrence_range_equals_the_hand_worked_shares():
+    from rich.console import Console
+
+    from multitrack.cli.terminal import _show_variants
+    from multitrack.deterrence.analysis import deterrence_analysis
+    from multitrack.report.variant_words import variants_html
+
+    scenario = multitrack.loads(CRISIS)
+    result = deterrence_analysis(scenario, settlement=Settlement.from_scenario(scenario, draws=20))
+    (headline,) = result.variants
+    assert {f.variant: f.mean for f in headline.figures} == {"base": 1.0, "tripled": 0.0, "nine": 1.0}
+    assert (headline.low, headline.lowest, headline.high) == (0.0, "tripled", 1.0)
+    assert headline.headline == "P(deterred), Will north attack south?"
+    assert result.crisis("c").deterred.value == 1.0  # the variants change no number of the run
+    html = variants_html(result.variants, "deterrence-variants")
+    assert "deterrence-variants-0" in html and "The prize tripled" in html
+    console = Console(record=True, width=200)
+    _show_variants(console, result.variants)
+    assert "across 3 model variants 0.0%-100.0%" in console.export_text()
+
+
+def test_a_deterrence_variant_names_crises_of_the_scenario():
+    text = CRISIS.replace("{challenger_value: {factor: 3}}", "{challenger_value: {factor: 3}, crises: [nope]}")
+    with pytest.raises(ScenarioError, match="'nope' is not a crisis"):
+        multitrack.loads(text)

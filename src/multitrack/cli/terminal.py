@@ -393,6 +393,7 @@ def show_deterrence(console: Console, result, scenario: Scenario) -> None:
         for row in rows:
             table.add_row(*[escape(v) for v in row.values()])
         console.print(table)
+    _show_variants(console, result.variants)
 
 
 def show_escalation(console: Console, result, scenario: Scenario) -> None:

@@ -18,7 +18,9 @@ from ..progress import ProgressCallback
 from ..results import LinkEffect, Result, by_id
 from ..scenario.model import Scenario
 from ..scenario.security import DEFAULT_SWEEP, Crisis
+from ..scenario.variants import ModelVariant
 from ..settlement import DrawValues, RunDraws, Settlement, settlement_of
+from ..settlement.variants import VariantRange, VariantValues
 from .links import (
     Candidates,
     CrisisLink,
@@ -33,6 +35,7 @@ from .links import (
 )
 from .model import CrisisGame, Guarantee
 from .solve import solve
+from .variants import changes_of, crisis_range, deterrence_variants, varying
 
 #: Draws evaluated together when the frontier builds a track's preference model (memory only).
 BLOCK = 500
@@ -130,6 +133,9 @@ class DeterrenceResult(Result):
     notes: tuple[str, ...] = ()
     per_draw: PerDraw | None = per_draw_field()  # by draw: "<crisis>/deterred", margin, responses, curves
     links: tuple[LinkEffect, ...] = ()  # what each crisis's link to its track changed
+    # per crisis that a model variant changes: the share deterred as written and under each variant,
+    # and the range across them, beside the interval over the inputs (model vs input uncertainty)
+    variants: tuple[VariantRange, ...] = ()
 
     def headlines(self) -> dict[str, np.ndarray]:
         """Whether each crisis's challenger is deterred (1) or attacks (0), by draw."""
@@ -198,6 +204,7 @@ class _Plan:
     run: RunDraws
     crises: tuple[Crisis, ...]
     links: tuple[_LinkPlan | None, ...] = ()
+    variants: tuple[ModelVariant, ...] = ()  # the model variants that change the deterrence model
 
     def link(self, k: int) -> _LinkPlan | None:
         return self.links[k] if self.links else None
@@ -231,10 +238,14 @@ def evaluate_chunk(plan: _Plan, task: ChunkTask) -> dict[str, np.ndarray]:
         if not draws:  # nothing uncertain: one solution, repeated
             draws = {"challenger_value": np.full(task.size, game.challenger_value)}
         linked = plan.link(k)
+        from_track: dict[str, np.ndarray] = {}
         if linked is not None:
             out.update(_linked_chunk(crisis, game, linked, draws, run_values, task))
-            draws = _ordered(game, {**draws, **linked.link.linked_terms(
-                run_values, *_rows(linked.designs[0], task))}, task.size)
+            from_track = linked.link.linked_terms(run_values, *_rows(linked.designs[0], task))
+            draws = _ordered(game, {**draws, **from_track}, task.size)
+        for variant in varying(crisis, plan.variants):
+            out[f"{crisis.id}/variant/{variant.id}/deterred"] = _variant_deterred(
+                crisis, game, variant, run_values, from_track, task.size)
         res = solve(game, draws)
         out[f"{crisis.id}/deterred"] = np.broadcast_to(res.deterred, (task.size,)).copy()
         out[f"{crisis.id}/margin"] = np.broadcast_to(res.margin, (task.size,)).astype(float)
@@ -248,6 +259,17 @@ def evaluate_chunk(plan: _Plan, task: ChunkTask) -> dict[str, np.ndarray]:
             curve = solve(game, swept).deterred  # (points, draws)
             out[f"{crisis.id}/{g.id}/curve"] = np.broadcast_to(curve, (len(values), task.size)).T.copy()
     return out
+
+
+def _variant_deterred(crisis: Crisis, game: CrisisGame, variant: ModelVariant, values: DrawValues,
+                      from_track: dict[str, np.ndarray], size: int) -> np.ndarray:
+    """Whether the challenger is deterred in each draw under one model variant: the changed inputs
+    read as the variant reads them, every other input as drawn; terms a track sets stay the track's."""
+    changed = changes_of(crisis, variant)
+    read = VariantValues(values, {id(est): change for est, change in changed.values()})
+    keys = uncertain_terms(crisis) | {k: est for k, (est, _) in changed.items()}
+    draws = {k: read(est) for k, est in keys.items()} | from_track
+    return _deterred(game, draws, size)
 
 
 def _rows(outcomes: TrackOutcomes, task: ChunkTask) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -453,13 +475,25 @@ def deterrence_analysis(scenario: Scenario, *, settlement: Settlement | None = N
     design by design (from the process analysis in ``upstream``)."""
     run = settlement_of(scenario, settlement).run
     links, notes = link_plans(scenario, run, (upstream or {}).get("process"))
-    plan = _Plan(run, tuple(scenario.deterrence), links)
+    plan = _Plan(run, tuple(scenario.deterrence), links, deterrence_variants(scenario.variants))
     arrays = run_chunks(partial(evaluate_chunk, plan), run.tasks(), executor=executor, progress=progress,
                         task_name="deterrence")
     crises = tuple(_summarise(c, arrays, plan.link(k)) for k, c in enumerate(plan.crises))
     return DeterrenceResult(draws=run.draws, seed=run.seed, crises=crises, notes=notes,
                             per_draw=PerDraw.of(arrays, run.draws, run.seed),
-                            links=tuple(e for c in crises for e in link_effects(c)))
+                            links=tuple(e for c in crises for e in link_effects(c)),
+                            variants=_variant_ranges(plan, arrays))
+
+
+def _variant_ranges(plan: _Plan, arrays: dict[str, np.ndarray]) -> tuple[VariantRange, ...]:
+    """Per crisis that a variant changes, the share deterred across the variants."""
+    out = []
+    for crisis in plan.crises:
+        chosen = varying(crisis, plan.variants)
+        if chosen:
+            varied = [arrays[f"{crisis.id}/variant/{v.id}/deterred"] for v in chosen]
+            out.append(crisis_range(crisis, chosen, arrays[f"{crisis.id}/deterred"], varied))
+    return tuple(out)
 
 
 __all__ = ["CrisisResult", "DesignDeterrence", "DeterrenceCurveResult", "DeterrenceResult", "FrontierPoint",

@@ -11,6 +11,7 @@ from ..scenario.model import Scenario
 from .charts import _LAYOUT, _html
 from .process_words import interval_words, pct
 from .sections import section_renderer
+from .variant_words import variants_html
 from .wording import Words
 
 KIND_NAMES = {"tripwire": "tripwire force", "umbrella": "nuclear umbrella", "clause": "defence clause",
@@ -202,6 +203,7 @@ def deterrence_section(result: DeterrenceResult, scenario: Scenario) -> str:
     parts += [f"<p class='caption'>{escape(n)}</p>" for n in result.notes]
     for c in result.crises:
         parts.append(_crisis(c, names))
+    parts.append(variants_html(result.variants, "deterrence-variants"))
     return "".join(parts)
 
 

@@ -16,7 +16,7 @@ def range_sentence(v: VariantRange) -> str:
     """One sentence: the headline as written with its interval, and its range across the variants."""
     b = v.base
     names = {f.variant: f.title for f in v.figures}
-    return (f"{v.headline}: {percent(b.mean)} as written ({100 * v.level:.0f}% interval over the inputs "
+    return (f"{v.headline}: {percent(b.mean)} as written ({100 * v.level:.0f}% {v.interval} "
             f"{percent(b.low)}-{percent(b.high)}); across {len(v.figures)} model variants "
             f"{percent(v.low)}-{percent(v.high)} (lowest: {names[v.lowest].lower()}; highest: "
             f"{names[v.highest].lower()}).")
@@ -25,7 +25,7 @@ def range_sentence(v: VariantRange) -> str:
 def variant_rows(v: VariantRange) -> list[dict[str, str]]:
     """One row per variant: its mean and its interval over the inputs."""
     return [{"Model variant": f.title, "Mean": percent(f.mean),
-             f"{100 * v.level:.0f}% interval over the inputs": f"{percent(f.low)}-{percent(f.high)}"}
+             f"{100 * v.level:.0f}% {v.interval}": f"{percent(f.low)}-{percent(f.high)}"}
             for f in v.figures]
 
 

@@ -67,6 +67,9 @@ class VariantRange(Result):
     lowest: str
     highest: str
     figures: tuple[VariantFigure, ...]
+    # what each figure's interval is: over the inputs, or (for a share of draws, whose mean is
+    # already over the inputs) the Monte Carlo interval of the share
+    interval: str = "interval over the inputs"
 
     @property
     def base(self) -> VariantFigure:
