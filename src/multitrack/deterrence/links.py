@@ -129,10 +129,12 @@ def term_value(term: TermFromTrack, issue, x: np.ndarray | None, present: np.nda
         return out
     if term.linear is not None:
         assert x is not None
-        (x0, x1), (y0, y1) = term.linear.from_, term.linear.to
-        xp, fp = (np.array([x0, x1]), np.array([y0, y1])) if x0 < x1 else \
-            (np.array([x1, x0]), np.array([y1, y0]))
-        got = np.interp(np.asarray(x, dtype=float), xp, fp)
+        (x0, x1), (to0, to1) = term.linear.from_, term.linear.to
+        # the share of the way from the first anchor to the second, held at 0 and 1 beyond them;
+        # the term's values at the anchors are estimates, (D,) by draw, so the slope may vary by draw
+        t = np.clip((np.asarray(x, dtype=float) - x0) / (x1 - x0), 0.0, 1.0)
+        y0, y1 = values(to0), values(to1)
+        got = y0 + t * (y1 - y0)
         return np.broadcast_to(got, np.broadcast_shapes(got.shape, (values.size,))).copy()
     assert present is not None and term.when_present is not None and term.otherwise is not None
     return np.where(present, values(term.when_present), values(term.otherwise))

@@ -10,13 +10,17 @@ run, the track's compromise at the central values decides, the same in every dra
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..scenario.estimates import EstimateModel
 from ..scenario.model import Scenario
-from ..scenario.security import Escalation, Measure, response_issue
+from ..scenario.security import Escalation, Measure, response_estimates, response_issue
+
+#: The draws of an estimate, by draw: the run's draws (a DrawValues) or a look-up of them.
+ShareDraws = Callable[[EstimateModel], np.ndarray]
 
 #: The design whose agreements the measures follow by default (the tracks talk side by side).
 MAIN_DESIGN = "parallel"
@@ -56,23 +60,37 @@ class AgreedMeasures:
         return np.stack([d.strength for d in self.designs])
 
 
-def response_share(scenario: Scenario, measure: Measure, value: np.ndarray, agreed: np.ndarray) -> np.ndarray:
+def response_share(scenario: Scenario, measure: Measure, value: np.ndarray, agreed: np.ndarray,
+                   values: ShareDraws | None = None) -> np.ndarray:
     """The share of the stated effect in force, by draw: 0 where the track did not agree; else the
     response at the agreed ``value`` (linear between anchors and clamped beyond them; an option's
-    share by its index), or 1 where the measure declares no response."""
+    share by its index), or 1 where the measure declares no response. The shares are estimates:
+    with ``values`` (the run's draws) an uncertain share takes its value in each draw, without
+    them its central value."""
     agreed = np.asarray(agreed, dtype=bool)
     response = measure.response
     if response is None:
         return agreed.astype(float)
     issue = response_issue(scenario, measure)
     safe = np.where(agreed & ~np.isnan(value), value, 0.0)
+    draws = safe.shape[-1]
+
+    def drawn(est) -> np.ndarray:  # (D,) the share by draw
+        got = values(est) if values is not None else np.full(draws, float(est.nominal))
+        return np.broadcast_to(np.asarray(got, dtype=float), (draws,))
+
     if response.anchors is not None:
-        xs, ss = zip(*response.anchors, strict=True)
-        share = np.interp(safe, np.asarray(xs, dtype=float), np.asarray(ss, dtype=float))
+        xs = np.asarray([x for x, _ in response.anchors], dtype=float)
+        ss = np.stack([drawn(s) for _, s in response.anchors])              # (A, D)
+        # linear between anchors, clamped beyond the first and the last, each draw its own shares
+        k = np.clip(np.searchsorted(xs, safe, side="right") - 1, 0, len(xs) - 2)
+        t = np.clip((safe - xs[k]) / (xs[k + 1] - xs[k]), 0.0, 1.0)
+        cols = np.arange(draws)
+        share = ss[k, cols] + t * (ss[k + 1, cols] - ss[k, cols])
     else:
         assert response.values is not None and issue is not None
-        table = np.array([response.values[o] for o in issue.options], dtype=float)
-        share = table[np.clip(safe.astype(np.int64), 0, len(table) - 1)]
+        table = np.stack([drawn(response.values[o]) for o in issue.options])  # (O, D)
+        share = table[np.clip(safe.astype(np.int64), 0, len(table) - 1), np.arange(draws)]
     return np.where(agreed & ~np.isnan(value), share, 0.0)
 
 
@@ -89,13 +107,13 @@ def value_words(scenario: Scenario, measure: Measure, value: float) -> str:
 
 
 def from_process(scenario: Scenario, spec: Escalation, per_draw, tracks: Sequence[str], draws: int,
-                 designs: Sequence[str]) -> AgreedMeasures | None:
+                 designs: Sequence[str], values: ShareDraws | None = None) -> AgreedMeasures | None:
     """The agreed terms of every design in ``designs`` that the process result holds (None when it
     lacks the main design's arrays: then the central compromise decides)."""
     notes = []
     read = []
     for design in designs:
-        terms, missing = _design_terms(scenario, spec, per_draw, tracks, draws, design)
+        terms, missing = _design_terms(scenario, spec, per_draw, tracks, draws, design, values)
         if terms is None:
             if design == MAIN_DESIGN:
                 return None
@@ -112,7 +130,7 @@ def from_process(scenario: Scenario, spec: Escalation, per_draw, tracks: Sequenc
 
 
 def _design_terms(scenario: Scenario, spec: Escalation, per_draw, tracks: Sequence[str], draws: int,
-                  design: str) -> tuple[DesignTerms | None, str]:
+                  design: str, values: ShareDraws | None = None) -> tuple[DesignTerms | None, str]:
     key = f"{design}.agreed"
     if key not in per_draw:
         return None, key
@@ -133,12 +151,13 @@ def _design_terms(scenario: Scenario, spec: Escalation, per_draw, tracks: Sequen
         if got is None:
             return None, missing
         value[k] = np.where(agreed[k], got, np.nan)
-    return DesignTerms(design, agreed, value, _strengths(scenario, spec, value, agreed)), ""
+    return DesignTerms(design, agreed, value, _strengths(scenario, spec, value, agreed, values)), ""
 
 
-def _strengths(scenario: Scenario, spec: Escalation, value: np.ndarray, agreed: np.ndarray) -> np.ndarray:
+def _strengths(scenario: Scenario, spec: Escalation, value: np.ndarray, agreed: np.ndarray,
+               values: ShareDraws | None = None) -> np.ndarray:
     """(M, D) every measure's strength by draw."""
-    rows = [response_share(scenario, m, value[k], agreed[k]) for k, m in enumerate(spec.measures)]
+    rows = [response_share(scenario, m, value[k], agreed[k], values) for k, m in enumerate(spec.measures)]
     return np.stack(rows) if rows else np.zeros((0, value.shape[1]))
 
 
@@ -160,7 +179,8 @@ def _agreed_value(scenario: Scenario, per_draw, design: str, track: str, issue_i
     return np.asarray(per_draw[key], dtype=float), ""
 
 
-def from_central(scenario: Scenario, spec: Escalation, settlement, draws: int, why: str) -> AgreedMeasures:
+def from_central(scenario: Scenario, spec: Escalation, settlement, draws: int, why: str,
+                 values: ShareDraws | None = None) -> AgreedMeasures:
     """The agreed terms when the process did not run: each linked measure's track agrees, or not,
     as its egalitarian compromise at the central values does (the process's own compromise, for one
     draw at the nominal values), the same in every draw."""
@@ -191,12 +211,33 @@ def from_central(scenario: Scenario, spec: Escalation, settlement, draws: int, w
             value[k] = number
         words.append(f"{m.id}: " + (f"agreed, {value_words(scenario, m, value[k, 0])}".rstrip(", ")
                                     if ok else "no agreement"))
-    strength = _strengths(scenario, spec, value, agreed)
+    strength = _strengths(scenario, spec, value, agreed, values)
     linked = tuple(m.track is not None for m in spec.measures)
     note = (f"{why} Each measure tied to a track is in force, or not, as its track's compromise at the "
             f"central values decides, the same in every draw ({'; '.join(dict.fromkeys(words))}).")
     return AgreedMeasures(linked, (DesignTerms(CENTRAL, agreed, value, strength),), CENTRAL,
                           (note,) if any(linked) else ())
+
+
+def share_draws(spec: Escalation, settlement) -> Callable[[EstimateModel], np.ndarray] | None:
+    """The run's draws of the responses' uncertain shares, read chunk by chunk and only for those
+    estimates (None when every share is a plain number: then the central values serve)."""
+    shares = [est for m in spec.measures if m.response is not None for est in response_estimates(m.response)
+              if est.is_uncertain]
+    run = getattr(settlement, "run", None)
+    if not shares or run is None:
+        return None
+    parts: dict[int, list[np.ndarray]] = {id(est): [] for est in shares}
+    for task in run.tasks():
+        chunk = run.chunk(task)
+        for est in shares:
+            parts[id(est)].append(np.asarray(chunk(est), dtype=float))
+    drawn = {k: np.concatenate(v) for k, v in parts.items()}
+
+    def lookup(est: EstimateModel) -> np.ndarray:
+        got = drawn.get(id(est))
+        return got if got is not None else np.full(run.draws, float(est.nominal))
+    return lookup
 
 
 def agreed_measures(scenario: Scenario, spec: Escalation, settlement, draws: int,
@@ -207,11 +248,12 @@ def agreed_measures(scenario: Scenario, spec: Escalation, settlement, draws: int
         ones = np.ones((len(spec.measures), draws))
         return AgreedMeasures(linked, (DesignTerms(MAIN_DESIGN, ones.astype(bool), np.full_like(ones, np.nan),
                                                    ones),), "none")
+    values = share_draws(spec, settlement)
     process = (upstream or {}).get("process")
     per_draw = getattr(process, "per_draw", None)
     if process is not None and per_draw is not None and per_draw.draws == draws:
         got = from_process(scenario, spec, per_draw, tuple(process.tracks), draws,
-                           [MAIN_DESIGN] + [d for d in designs if d != MAIN_DESIGN])
+                           [MAIN_DESIGN] + [d for d in designs if d != MAIN_DESIGN], values)
         if got is not None:
             return got
         why = (f"The process result holds no per-draw agreed values of the measures' issues "
@@ -220,7 +262,7 @@ def agreed_measures(scenario: Scenario, spec: Escalation, settlement, draws: int
         why = f"The process ran on {per_draw.draws} draws, not this run's {draws}."
     else:
         why = "The process analysis did not run."
-    return from_central(scenario, spec, settlement, draws, why)
+    return from_central(scenario, spec, settlement, draws, why, values)
 
 
 __all__ = ["CENTRAL", "MAIN_DESIGN", "AgreedMeasures", "DesignTerms", "agreed_measures", "from_central",

@@ -57,12 +57,16 @@ class Sweep(_Frozen):
 
 class Linear(_Frozen):
     """A unit mapping: the issue's value ``from[0]`` gives the term ``to[0]``, ``from[1]`` gives
-    ``to[1]``, straight in between and held at the nearer anchor beyond them."""
+    ``to[1]``, straight in between and held at the nearer anchor beyond them. The anchors in
+    ``from`` are points on the issue's own axis; the term's values in ``to`` are estimates, so a
+    conversion that is a judgement (troops to a brigade) can carry a distribution: the slope then
+    varies by draw."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     from_: tuple[float, float] = Field(alias="from", description="Two values on the issue's own axis.")
-    to: tuple[float, float] = Field(description="The term's values at those two anchors.")
+    to: tuple[Estimate, Estimate] = Field(description="The term's values at those two anchors (numbers or "
+                                          "distributions).")
 
     @model_validator(mode="after")
     def _anchors(self) -> Linear:
@@ -263,10 +267,11 @@ class Response(_Frozen):
 
     issue: Id | None = Field(None, description="The issue whose agreed value scales the effect "
                              "(default: the measure's issue).")
-    anchors: list[tuple[float, float]] | None = Field(None, description="[value, share] pairs on a number "
-                                                      "issue, values strictly increasing.")
-    values: dict[str, float] | None = Field(None, description="Option -> share, for every option of an "
-                                            "option issue.")
+    anchors: list[tuple[float, Estimate]] | None = Field(None, description="[value, share] pairs on a number "
+                                                         "issue, values strictly increasing; a share may be "
+                                                         "a distribution.")
+    values: dict[str, Estimate] | None = Field(None, description="Option -> share (a number or a "
+                                               "distribution), for every option of an option issue.")
     estimated: bool = Field(False, description="The shares are the analyst's judgement, not a source's "
                             "figures.")
     note: str | None = None
@@ -283,14 +288,25 @@ class Response(_Frozen):
                 if k and not x > self.anchors[k - 1][0]:
                     raise LocatedValueError(f"anchor values must increase: {x:g} follows "
                                             f"{self.anchors[k - 1][0]:g}", ("anchors", k))
-                if not 0 <= s <= 1:
-                    raise LocatedValueError(f"share {s:g} is outside [0, 1] (0 = no effect, 1 = the full "
-                                            "stated effect)", ("anchors", k))
+                _share_within(s, ("anchors", k, 1))
         for name, s in (self.values or {}).items():
-            if not 0 <= s <= 1:
-                raise LocatedValueError(f"share {s:g} is outside [0, 1] (0 = no effect, 1 = the full stated "
-                                        "effect)", ("values", name))
+            _share_within(s, ("values", name))
         return self
+
+
+def response_estimates(response: Response):
+    """Every share of a response, as estimates (anchors' shares, then the options')."""
+    for _, s in response.anchors or ():
+        yield s
+    yield from (response.values or {}).values()
+
+
+def _share_within(est: EstimateModel, path: tuple) -> None:
+    lo, hi = est.support
+    if lo < 0 or hi > 1:
+        shown = f"{lo:g}" if lo == hi else f"{lo:g} to {hi:g}"
+        raise LocatedValueError(f"share {shown} is outside [0, 1] (0 = no effect, 1 = the full stated "
+                                "effect)", path)
 
 
 class Measure(_Frozen):
