@@ -109,7 +109,7 @@ def test_escalation_headline_tables_and_charts(scenario, results):
     e = result.effect("package", "combined", h, "war")
     assert f"{100 * e.reduction:.1f} ({100 * e.low:.1f}–{100 * e.high:.1f}) points" in text
     # the caption: the interval's level, the independence assumption, data vs judgement
-    assert "90% intervals over the uncertain inputs" in text
+    assert "central 95% of the risk's spread over the uncertain inputs, not Monte Carlo error" in text
     assert "assuming they escalate independently" in text and "see the scenario's sources" in text
 
 

@@ -1,6 +1,11 @@
 """The registered "escalation" analysis: the chance that each theatre reaches each rung of the
 escalation ladder within the horizons, with no confidence-building measures, with each measure
-alone and with all of them, with intervals over the uncertain inputs (docs/escalation.md).
+alone and with all of them, over the uncertain inputs (docs/escalation.md).
+
+A risk is a probability in each draw (a function of that draw's inputs), so its interval is the
+spread over the inputs: the central ``level`` of its per-draw values, read with the empirical
+quantile rule of montecarlo/stats.py (so duplicated draws leave it unchanged), beside the Monte
+Carlo error of the mean. A figure that no draw changes is structural and carries no interval.
 
 A measure tied to a track counts only in the draws in which its track agrees (the process
 analysis's agreements, draw by draw), at the strength its agreed value buys; "all measures in
@@ -20,6 +25,8 @@ from ..analysis import register
 from ..montecarlo import run_chunks
 from ..montecarlo.chunks import ChunkTask
 from ..montecarlo.perdraw import PerDraw, per_draw_field
+from ..montecarlo.stats import SPREAD, SPREAD_LEVEL, STRUCTURAL, Estimate95, proportion
+from ..montecarlo.stats import mean as mean_of
 from ..progress import ProgressCallback
 from ..results import LinkEffect, Result, by_key
 from ..scenario.model import Scenario
@@ -39,10 +46,12 @@ CURVE_STEP = 6  # months between the points of the risk-over-time curves
 
 
 class EscalationConfig(BaseModel):
-    """The width of the reported intervals (the draws and seed are the run's)."""
+    """The width of the reported spreads over the inputs (the draws and seed are the run's)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    level: float = Field(0.9, gt=0, lt=1, description="Width of the intervals over the uncertain inputs.")
+    level: float = Field(SPREAD_LEVEL, gt=0, lt=1,
+                         description="Width of the spreads over the uncertain inputs (central share of the "
+                         "per-draw values).")
     designs: tuple[str, ...] | None = Field(
         None, description="Process designs whose agreements get a scenario of their own beside parallel "
         "talks (default: every design the process result holds).")
@@ -50,7 +59,10 @@ class EscalationConfig(BaseModel):
 
 @dataclass(frozen=True)
 class RiskCell(Result):
-    """P(the theatre reaches the rung at least once within `horizon` months) under a scenario."""
+    """P(the theatre reaches the rung at least once within `horizon` months) under a scenario:
+    the mean over the draws, the spread of the per-draw risks over the inputs (``low``..``high``,
+    ``kind`` "spread over inputs"), or ``kind`` "structural" (the same in every draw, low == high
+    == mean, no interval); ``mc_error`` is the Monte Carlo error of the mean."""
 
     scenario: str
     theatre: str
@@ -59,11 +71,20 @@ class RiskCell(Result):
     mean: float
     low: float
     high: float
+    kind: str = SPREAD
+    mc_error: float | None = None
+    draws: int = 0
+
+    @property
+    def estimate(self) -> Estimate95:
+        """The cell as a montecarlo.stats summary."""
+        return Estimate95(self.mean, self.low, self.high, self.kind, self.mc_error, self.draws)
 
 
 @dataclass(frozen=True)
 class MeasureEffect(Result):
-    """How much a measure (or the package) lowers the risk of a rung within a horizon, in points."""
+    """How much a measure (or the package) lowers the risk of a rung within a horizon, in points:
+    the mean of the paired per-draw reductions and their spread over the inputs (or structural)."""
 
     measure: str
     theatre: str
@@ -73,11 +94,19 @@ class MeasureEffect(Result):
     low: float
     high: float
     relative: float  # reduction / baseline risk (nan when the baseline is 0)
+    kind: str = SPREAD
+    mc_error: float | None = None
+    draws: int = 0
+
+    @property
+    def estimate(self) -> Estimate95:
+        return Estimate95(self.reduction, self.low, self.high, self.kind, self.mc_error, self.draws)
 
 
 @dataclass(frozen=True)
 class RiskCurve(Result):
-    """Mean risk and interval month by month (every CURVE_STEP months) for one scenario."""
+    """Mean risk and its spread over the inputs month by month (every CURVE_STEP months) for one
+    scenario; ``kinds`` says, month by month, whether the band is a spread or structural (none)."""
 
     scenario: str
     theatre: str
@@ -86,6 +115,7 @@ class RiskCurve(Result):
     mean: tuple[float, ...]
     low: tuple[float, ...]
     high: tuple[float, ...]
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +141,10 @@ class MeasureInForce(Result):
     reduction_agreed: float | None      # mean over the draws in which the track agrees (None: none)
     reduction_failed: float | None      # ... in which it fails (0 by construction)
     reduction_full: float
+    # the same as summaries that say what their interval is: the share of draws in force (Monte
+    # Carlo precision, or structural) and the reduction as agreed (spread over the inputs)
+    in_force_share: Estimate95 | None = None
+    reduction_spread: Estimate95 | None = None
 
 
 @dataclass(frozen=True)
@@ -303,9 +337,40 @@ def evaluate_chunk(run: RunDraws, plan: ScenarioPlan, task: LinkedTask) -> dict[
 # --------------------------------------------------------------------------- summary
 
 
-def _interval(x: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
-    tail = (1 - level) / 2 * 100
-    return np.percentile(x, tail, axis=0), np.percentile(x, 100 - tail, axis=0)
+@dataclass(frozen=True)
+class Summaries:
+    """Per-draw values summarised over the draws (axis 0), cell by cell: the mean, the ends of the
+    spread over the inputs, whether the cell is the same in every draw, and the MC error."""
+
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    same: np.ndarray
+    mc_error: np.ndarray
+    draws: int
+
+    def at(self, index: tuple) -> tuple[float, float, float, str, float, int]:
+        """(mean, low, high, kind, mc_error, draws) of one cell."""
+        same = bool(self.same[index])
+        return (float(self.mean[index]), float(self.low[index]), float(self.high[index]),
+                STRUCTURAL if same else SPREAD, float(self.mc_error[index]), self.draws)
+
+
+def summaries(x: np.ndarray, level: float = SPREAD_LEVEL) -> Summaries:
+    """Every cell of ``x`` (draws first) at once, by the rule of montecarlo.stats.mean: the central
+    ``level`` of the per-draw values by the empirical quantiles (inverted CDF, so duplicated draws
+    leave them unchanged); a cell whose draws all agree is structural, low == high == mean."""
+    x = np.asarray(x, dtype=float)
+    n = x.shape[0]
+    tail = (1 - level) / 2
+    low, high = np.quantile(x, [tail, 1 - tail], method="inverted_cdf", axis=0)
+    mean = x.mean(axis=0)
+    top, bottom = x.max(axis=0), x.min(axis=0)
+    same = top - bottom <= 1e-12 * np.maximum(1.0, np.maximum(np.abs(top), np.abs(bottom)))
+    se = x.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.zeros_like(mean)
+    first = x[0]
+    return Summaries(np.where(same, first, mean), np.where(same, first, low), np.where(same, first, high),
+                     same, np.where(same, 0.0, se), n)
 
 
 def summarise(spec: Escalation, arrays: dict[str, np.ndarray], config: EscalationConfig,
@@ -314,29 +379,24 @@ def summarise(spec: Escalation, arrays: dict[str, np.ndarray], config: Escalatio
     scen = list(plan.ids)
     thea = [t.id for t in spec.theatres] + [COMBINED]
     month = months(spec)
-    mean = reach.mean(axis=0)
-    low, high = _interval(reach, config.level)
-    cells = tuple(RiskCell(s, t, h, r, float(mean[i, j, month.index(h), k]),
-                           float(low[i, j, month.index(h), k]), float(high[i, j, month.index(h), k]))
+    risk = summaries(reach, config.level)
+    mean, low, high = risk.mean, risk.low, risk.high
+    cells = tuple(RiskCell(s, t, h, r, *risk.at((i, j, month.index(h), k)))
                   for i, s in enumerate(scen) for j, t in enumerate(thea) for h in spec.horizons
                   for k, r in enumerate(spec.rungs) if k > 0)
-    cut = reach[:, :1] - reach  # reduction against no measures, per draw
-    c_mean, (c_low, c_high) = cut.mean(axis=0), _interval(cut, config.level)
-    effects = tuple(
-        MeasureEffect(s, t, h, r, float(c_mean[i, j, month.index(h), k]),
-                      float(c_low[i, j, month.index(h), k]), float(c_high[i, j, month.index(h), k]),
-                      float(c_mean[i, j, month.index(h), k] / mean[0, j, month.index(h), k])
-                      if mean[0, j, month.index(h), k] > 0 else float("nan"))
-        for i, s in enumerate(scen) if i > 0 for j, t in enumerate(thea) for h in spec.horizons
-        for k, r in enumerate(spec.rungs) if k > 0)
+    cut = summaries(reach[:, :1] - reach, config.level)  # reduction against no measures, paired by draw
+    effects = tuple(_effect(s, t, h, r, cut.at((i, j, month.index(h), k)), mean[0, j, month.index(h), k])
+                    for i, s in enumerate(scen) if i > 0 for j, t in enumerate(thea) for h in spec.horizons
+                    for k, r in enumerate(spec.rungs) if k > 0)
     curved = (BASELINE, PACKAGE, ALL_IN_FORCE)
     curves = tuple(RiskCurve(s, t, r, month, tuple(map(float, mean[i, j, :, k])),
-                             tuple(map(float, low[i, j, :, k])), tuple(map(float, high[i, j, :, k])))
+                             tuple(map(float, low[i, j, :, k])), tuple(map(float, high[i, j, :, k])),
+                             tuple(STRUCTURAL if x else SPREAD for x in risk.same[i, j, :, k]))
                    for i, s in enumerate(scen) if s in curved for j, t in enumerate(thea)
                    for k, r in enumerate(spec.rungs) if k >= 2)
     titles = {t.id: t.title for t in spec.theatres} | {COMBINED: "Any theatre (independent theatres)"}
     names = dict(zip(plan.ids, plan.titles, strict=True))
-    in_force = tuple(_in_force(spec, reach, arrays.get("full"), run, plan, agreed, month))
+    in_force = tuple(_in_force(spec, reach, arrays.get("full"), run, plan, agreed, month, config.level))
     held = {"reach": reach} | {f"strength.{d.design}": d.strength.T for d in agreed.designs
                                if agreed.any_linked}
     ranges = _variant_ranges(spec, arrays, config, run, plan, agreed)
@@ -347,6 +407,12 @@ def summarise(spec: Escalation, arrays: dict[str, np.ndarray], config: Escalatio
                               per_draw=PerDraw.of(held, run.draws, run.seed), in_force=in_force,
                               basis=agreed.basis)
     return _with_links(result, run)
+
+
+def _effect(s: str, t: str, h: int, r: str, cut: tuple, base: float) -> MeasureEffect:
+    value, low, high, kind, se, n = cut
+    return MeasureEffect(s, t, h, r, value, low, high, value / float(base) if base > 0 else float("nan"),
+                         kind, se, n)
 
 
 def _variant_ranges(spec: Escalation, arrays: dict[str, np.ndarray], config: EscalationConfig, run: RunDraws,
@@ -363,7 +429,8 @@ def _variant_ranges(spec: Escalation, arrays: dict[str, np.ndarray], config: Esc
 
 
 def _in_force(spec: Escalation, reach: np.ndarray, full: np.ndarray | None, run: RunDraws,
-              plan: ScenarioPlan, agreed: AgreedMeasures, month: tuple[int, ...]):
+              plan: ScenarioPlan, agreed: AgreedMeasures, month: tuple[int, ...],
+              level: float = SPREAD_LEVEL):
     """Per linked measure and design: where it is in force and what it takes off the risk."""
     if not agreed.any_linked or full is None:
         return
@@ -390,7 +457,8 @@ def _in_force(spec: Escalation, reach: np.ndarray, full: np.ndarray | None, run:
                 rung=rung, reduction=float(cut.mean()) if cut is not None else None,
                 reduction_agreed=float(cut[on].mean()) if cut is not None and on.any() else None,
                 reduction_failed=float(cut[~on].mean()) if cut is not None and (~on).any() else None,
-                reduction_full=full_cut)
+                reduction_full=full_cut, in_force_share=proportion(terms.strength[k] > 0),
+                reduction_spread=mean_of(cut, level) if cut is not None else None)
 
 
 def _typical(run: RunDraws, measure, values: np.ndarray) -> str:

@@ -17,6 +17,7 @@ from multitrack.escalation.model import (
     Ladder,
     Measure,
     Theatre,
+    batched_power,
     draw_count,
     rates,
     reach_probabilities,
@@ -104,6 +105,28 @@ def theatre_reach(ladder: Ladder, theatre: Theatre, measures: tuple[Measure, ...
     up, down = rates(ladder, theatre, draws, n, measures)
     p = transition_matrices(up, down, ladder.absorbing_top)
     return np.moveaxis(reach_probabilities(p, ladder.index(theatre.start), horizons), 0, -1)
+
+
+def rung_reach(ladder: Ladder, theatres: Sequence[Theatre], measures: tuple[Measure, ...],
+               draws: Mapping[str, np.ndarray], horizon: int, rung: str | int) -> np.ndarray:
+    """P(any theatre reaches ``rung`` within ``horizon`` months), draws (n,), with ``measures`` in
+    force: one rung of :func:`escalation_risk`'s combined reach at one horizon, at a fifth of the
+    cost on the default ladder (only the rung's own absorbing chain is powered). For the searches of
+    switching values, which evaluate the headline over every draw for many candidate values."""
+    n = draw_count(draws)
+    k = ladder.index(rung)
+    per = []
+    for theatre in theatres:
+        start = ladder.index(theatre.start)
+        if start >= k:
+            per.append(np.ones(n))
+            continue
+        up, down = rates(ladder, theatre, draws, n, measures)
+        p = transition_matrices(up, down, ladder.absorbing_top)
+        p[:, k, :] = 0.0
+        p[:, k, k] = 1.0
+        per.append(batched_power(p, int(horizon))[:, start, k])
+    return combine_theatres(np.stack(per))
 
 
 def scenario_sets(measures: Sequence[Measure]) -> dict[str, tuple[Measure, ...]]:

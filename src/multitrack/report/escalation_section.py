@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from ..escalation.analysis import EscalationResult, MeasureInForce, RiskCell, RiskCurve
 from ..escalation.risk import ALL_IN_FORCE, BASELINE, COMBINED, PACKAGE
+from ..montecarlo.stats import STRUCTURAL
 from ..scenario.model import Scenario
 from .charts import _LAYOUT, _html
 from .sections import section_renderer
@@ -34,9 +35,15 @@ def share(v: float) -> str:
 
 
 def cell_text(c: RiskCell) -> str:
-    if c.low == c.high:  # no draw changes it: structural, no interval
+    """The mean risk and its spread over the inputs, or "same in every draw" when structural."""
+    if c.kind == STRUCTURAL:  # no draw changes it: no interval
         return f"{share(c.mean)} (same in every draw)"
     return f"{share(c.mean)} ({100 * c.low:.1f}–{100 * c.high:.1f})"
+
+
+def range_text(low: float, high: float, kind: str) -> str:
+    """'3.9–8.8%' for a spread, '' for a structural figure (which has no interval)."""
+    return "" if kind == STRUCTURAL else f" ({100 * low:.1f}–{100 * high:.1f}%)"
 
 
 def top_rungs(r: EscalationResult) -> tuple[str, ...]:
@@ -77,18 +84,25 @@ def headline(r: EscalationResult) -> str:
     parts = []
     for k, rung in enumerate(top_rungs(r)):
         base = r.risk(BASELINE, COMBINED, h, rung)
-        text = (f"the chance that {'any theatre' if k == 0 else 'it'} reaches '{rung}' is {share(base.mean)} "
-                f"({100 * base.low:.1f}–{100 * base.high:.1f}%) with no measures")
+        text = (f"the chance that {'any theatre' if k == 0 else 'it'} reaches '{rung}' is {share(base.mean)}"
+                f"{range_text(base.low, base.high, base.kind)} with no measures")
         if has_package(r):
             pack = r.risk(PACKAGE, COMBINED, h, rung)
-            text += (f" and {share(pack.mean)} ({100 * pack.low:.1f}–{100 * pack.high:.1f}%) "
+            text += (f" and {share(pack.mean)}{range_text(pack.low, pack.high, pack.kind)} "
                      f"{package_words(r)}")
         if linked(r):
             full = r.risk(ALL_IN_FORCE, COMBINED, h, rung)
             text += f" ({share(full.mean)} if every measure were in force at full effect, a hypothetical)"
         parts.append(text)
-    return (f"Within {months_words(h)}, " + "; ".join(parts)
-            + f" ({level_words(r)} intervals over the uncertain inputs).")
+    return f"Within {months_words(h)}, " + "; ".join(parts) + f" ({interval_words(r)})."
+
+
+def interval_words(r: EscalationResult) -> str:
+    """What the ranges of the headline are: spreads over the inputs, or none (structural)."""
+    if all(c.kind == STRUCTURAL for c in r.cells):
+        return "the same in every draw: structural, no interval"
+    return (f"ranges: the central {level_words(r)} of the risk's spread over the uncertain inputs, not "
+            "Monte Carlo error; a figure without a range is the same in every draw")
 
 
 def caption_words(r: EscalationResult) -> str:
@@ -116,7 +130,7 @@ def escalation_section(result: EscalationResult, scenario: Scenario) -> str:
         parts += [_effects_table(result), _effects_chart(result)]
     if result.in_force:
         parts.append(_in_force_table(result))
-    parts.append(variants_html(result.variants, "escalation-variants"))
+    parts.append(variants_html(result.variants, "escalation-variants", scenario))
     return "".join(parts)
 
 
@@ -193,7 +207,8 @@ def _risk_table(r: EscalationResult) -> str:
             "id='escalation-risk'><thead><tr><th rowspan='2'>Theatre</th><th rowspan='2'>Within (months)</th>"
             f"{top}</tr><tr>{sub}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
             "<p class='caption'>The chance that the theatre reaches "
-            f"the rung at least once within the horizon, mean and {level_words(r)} interval in percent."
+            f"the rung at least once within the horizon, mean and the central {level_words(r)} of its spread "
+            "over the uncertain inputs, in percent ('same in every draw': structural, no interval). "
             f"{escape(all_measures_words(r))}</p>")
 
 
@@ -243,7 +258,8 @@ def _curves_chart(r: EscalationResult) -> str:
                + " at least once by each month, with no measures"
                + (f" and {package_words(r)}" if has_package(r) else "")
                + (" (dashed: every measure in force at full effect, a hypothetical)" if linked(r) else "")
-               + f"; bands are {level_words(r)} intervals. " + caption_words(r))
+               + f"; bands are the central {level_words(r)} of the spread over the uncertain inputs. "
+               + caption_words(r))
     return _figure(fig, "escalation-curves", caption)
 
 
@@ -258,8 +274,8 @@ def effect_rows(r: EscalationResult) -> list[dict[str, str]]:
         for rung in top_rungs(r):
             e = r.effect(s, COMBINED, h, rung)
             rel = "" if e.relative != e.relative else f", {100 * e.relative:.0f}% of the risk"  # nan: no risk
-            row[f"{rung}: reduction"] = (f"{100 * e.reduction:.1f} ({100 * e.low:.1f}–{100 * e.high:.1f}) "
-                                         f"points{rel}")
+            ends = "" if e.kind == STRUCTURAL else f" ({100 * e.low:.1f}–{100 * e.high:.1f})"
+            row[f"{rung}: reduction"] = f"{100 * e.reduction:.1f}{ends} points{rel}"
         rows.append(row)
     return rows
 
@@ -271,8 +287,9 @@ def _effects_table(r: EscalationResult) -> str:
     return (f"<h3>What the measures take off the risk</h3><div class='scroll'><table class='data' "
             f"id='escalation-effects'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
             f"<p class='caption'>Reduction of the chance that any theatre reaches the rung within "
-            f"{months_words(max(r.horizons))}, against no measures, in percentage points (mean and "
-            f"{level_words(r)} interval), and as a share of the risk with no measures.</p>")
+            f"{months_words(max(r.horizons))}, against no measures, in percentage points (mean and the "
+            f"central {level_words(r)} of its spread over the uncertain inputs; none where the same in every "
+            "draw), and as a share of the risk with no measures.</p>")
 
 
 def _effects_chart(r: EscalationResult) -> str:
@@ -298,8 +315,9 @@ def _effects_chart(r: EscalationResult) -> str:
     caption = ("How much each measure on its own, and all of them together, lowers the chance that any "
                "theatre reaches " + " or ".join(f"'{x}'" for x in top_rungs(r))
                + f" within {months_words(h)}, in "
-               f"percentage points against no measures; error bars are {level_words(r)} intervals over the "
-               "uncertain inputs. Theatres are combined assuming independence; the measures' effects are "
+               f"percentage points against no measures; error bars are the central {level_words(r)} of the "
+               "spread over the uncertain inputs (not Monte Carlo error). "
+               "Theatres are combined assuming independence; the measures' effects are "
                "judgement (see the scenario's sources).")
     return _figure(fig, "escalation-effects-chart", caption)
 
