@@ -10,6 +10,7 @@ from rich.console import Console
 import multitrack
 from multitrack.cli.terminal import show_result
 from multitrack.forecast.analysis import ForecastResult, forecast_analysis
+from multitrack.report.forecast_section import model_range_text
 from multitrack.report.html import render_html
 from multitrack.report.markdown import render_markdown
 from multitrack.report.sections import render_section
@@ -52,7 +53,9 @@ def test_html_table_has_the_exercise_notice_numbers_and_nash(scenario, result):
     expected = [f"{f.nominal:.1f} ({f.low:.1f}–{f.high:.1f})" for f in issue.forecasts]
     assert cells[3:3 + len(expected)] == expected
     assert [f.model for f in issue.forecasts] == ["mean", "median", "challenge", "condorcet"]
-    solutions = cells[3 + len(expected):]
+    # the model range across the models, with the model at each end (issue 17, item 5)
+    assert cells[3 + len(expected)] == model_range_text(issue) and " – " in cells[3 + len(expected)]
+    solutions = cells[4 + len(expected):]
     assert solutions == [f"{issue.solutions[c]:g}" for c in ("nash", "kalai_smorodinsky", "egalitarian",
                                                                "utilitarian")]
     # the sentence compares the compromise model with the Nash solution
@@ -112,7 +115,8 @@ def test_markdown_has_the_table_sentences_and_figures(scenario, result):
     md, figures = render_markdown(scenario, {"forecast": result})
     issue = result.issue("exercise-notice")
     mean = issue.model("mean")
-    assert "| Issue | Range | Status quo | compromise | weighted median | challenge | Condorcet | Nash |" in md
+    assert ("| Issue | Range | Status quo | compromise | weighted median | challenge | Condorcet | Model range "
+            "| Nash |") in md
     row = next(line for line in md.splitlines() if line.startswith("| Advance notice of large military"))
     assert f"| {mean.nominal:.1f} ({mean.low:.1f}–{mean.high:.1f}) |" in row
     assert f"| {issue.solutions['nash']:g} |" in row
@@ -131,7 +135,9 @@ def test_terminal_prints_a_row_per_issue(scenario, result):
     issue = result.issue("exercise-notice")
     line = next(x for x in out.splitlines() if "Advance notice of large military exercises" in x)
     cells = [c.strip() for c in line.split("│") if c.strip()]
-    assert cells[1:] == ["0", *[f"{f.nominal:.1f}" for f in issue.forecasts], f"{issue.solutions['nash']:g}"]
+    models = [f"{f.nominal:.1f}" for f in issue.forecasts]
+    assert cells[1:2 + len(models)] == ["0", *models] and cells[-1] == f"{issue.solutions['nash']:g}"
+    assert cells[2 + len(models)] == model_range_text(issue)  # the model range, models named
     assert "Depth of reciprocal limitation zones" in out
     assert "Ukraine's security status" in out and "Moratorium on NATO accession" in out
 

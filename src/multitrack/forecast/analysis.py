@@ -1,7 +1,10 @@
 """The registered "forecast" analysis: where each numeric issue of the scenario will land under
 the spatial bargaining models (compromise mean and median, the expected-utility challenge
 model, a probabilistic Condorcet model), with the spread over the uncertain inputs, beside the
-bargaining solutions of the agreement-space analysis (docs/forecasting.md)."""
+bargaining solutions of the agreement-space analysis (docs/forecasting.md). The models are run as
+named model variants: each issue carries the range of their central forecasts (a model range, not
+an interval) beside each model's interval over the inputs, led by the backtest-best model
+(:mod:`multitrack.forecast.variants`)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from functools import partial
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..analysis import names_setting, register
 from ..montecarlo import run_chunks
@@ -25,6 +28,7 @@ from ..settlement.preferences import ideal_point
 from .challenge import ChallengeConfig
 from .models import MODELS, forecast
 from .red_lines import ForecastBreach, beyond, breaches, key, veto_red_lines
+from .variants import ModelRange, headline_model, model_range, structural_note
 
 SOLUTION_CONCEPTS = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
 
@@ -36,11 +40,20 @@ class ForecastConfig(BaseModel):
     models: tuple[str, ...] = Field(tuple(MODELS), description="Models to run (mean, median, challenge, "
                                     "condorcet).")
     level: float = Field(0.9, gt=0, lt=1, description="Width of the intervals over the uncertain inputs.")
+    headline: str | None = Field(None, description="Model to lead with (default: the backtest-best, the "
+                                 "weighted mean, where it runs; else the first model).")
 
     @field_validator("models", mode="before")
     @classmethod
     def _models(cls, v: Any) -> tuple[str, ...]:
         return names_setting(v, tuple(MODELS), "model")
+
+    @model_validator(mode="after")
+    def _headline_runs(self) -> ForecastConfig:
+        if self.headline is not None and self.headline not in self.models:
+            raise ValueError(f"headline model {self.headline!r} is not among the models run "
+                             f"({', '.join(self.models)})")
+        return self
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,7 @@ class IssueForecast(Result):
     forecasts: tuple[ModelForecast, ...]
     solutions: dict = field(default_factory=dict)  # bargaining solution -> its value on this issue
     beyond_red_lines: tuple[ForecastBreach, ...] = ()  # forecasts a veto player's red line forbids
+    model_range: ModelRange | None = None  # span of the models' central forecasts; None: one model
 
     def model(self, name: str) -> ModelForecast:
         return by_id(self.forecasts, name, lambda f: f.model, "model")
@@ -88,12 +102,19 @@ class ForecastResult(Result):
     notes: tuple[str, ...] = ()
     per_draw: PerDraw | None = per_draw_field()  # by draw: "<issue>/<model>" forecasts
     links: tuple[LinkEffect, ...] = ()  # membership: a grouping's capability counted once per issue
+    headline: str = ""         # the model the forecasts lead with ("" read as the first model run)
+    headline_reason: str = ""  # why that model: the backtest-best, the settings' choice, or the first
+
+    @property
+    def lead(self) -> str:
+        """The headline model."""
+        return self.headline or self.models[0]
 
     def headlines(self) -> dict[str, np.ndarray]:
-        """Each issue's forecast by draw under the first model run."""
+        """Each issue's forecast by draw under the headline model."""
         if self.per_draw is None or not self.models:
             return {}
-        m = self.models[0]
+        m = self.lead
         return {f"{i.issue} ({m} forecast)": self.per_draw[f"{i.issue}/{m}"] for i in self.issues}
 
     def issue(self, issue_id: str) -> IssueForecast:
@@ -108,8 +129,17 @@ class ForecastResult(Result):
         return data
 
     def rows(self) -> list[dict]:
-        return [{"track": i.track, "issue": i.issue, "model": f.model, "nominal": f.nominal, "mean": f.mean,
-                 "low": f.low, "high": f.high} for i in self.issues for f in i.forecasts]
+        """One row per issue and model; the model range's ends on every row of its issue."""
+        out = []
+        for i in self.issues:
+            r = i.model_range
+            span = {} if r is None else {"model_range_low": r.low, "model_range_high": r.high,
+                                         "model_range_low_models": ", ".join(r.low_models),
+                                         "model_range_high_models": ", ".join(r.high_models)}
+            out += [{"track": i.track, "issue": i.issue, "model": f.model, "headline": f.model == self.lead,
+                     "nominal": f.nominal, "mean": f.mean, "low": f.low, "high": f.high, **span}
+                    for f in i.forecasts]
+        return out
 
 
 # --------------------------------------------------------------------------- inputs of an issue
@@ -197,7 +227,7 @@ def _solutions(upstream: dict, item: _Issue) -> dict[str, float]:
 
 
 def _summarise(scenario: Scenario, item: _Issue, models: tuple[str, ...], arrays: dict, level: float,
-               upstream: dict) -> IssueForecast:
+               upstream: dict, lead: str) -> IssueForecast:
     pos = np.array([ideal_point(item.issue, p, DrawValues.central())[0] for p in item.positions])
     sal = np.array([s.nominal for s in item.saliences])
     cap = own_capability(scenario, item.actors, _nominal_capability(scenario, item))
@@ -218,7 +248,8 @@ def _summarise(scenario: Scenario, item: _Issue, models: tuple[str, ...], arrays
                          weights=tuple(map(float, weights)),
                          forecasts=tuple(forecasts), solutions=_solutions(upstream, item),
                          beyond_red_lines=breaches(scenario, item.track, item.issue, models, nominal,
-                                                           arrays))
+                                                           arrays),
+                         model_range=model_range({f.model: f.nominal for f in forecasts}, lead))
 
 
 def _nominal_capability(scenario: Scenario, item: _Issue) -> np.ndarray:
@@ -263,13 +294,16 @@ def forecast_analysis(scenario: Scenario, *, config: ForecastConfig | None = Non
     arrays = run_chunks(partial(evaluate_chunk, run, config.models), run.tasks(), executor=executor,
                         progress=progress, task_name="forecast")
     items = numeric_issues(scenario)
-    issues = tuple(_summarise(scenario, item, config.models, arrays, config.level, upstream or {})
+    lead = headline_model(config.models, config.headline)
+    issues = tuple(_summarise(scenario, item, config.models, arrays, config.level, upstream or {}, lead.model)
                    for item in items)
     links = tuple(link for item, summary in zip(items, issues, strict=True)
-                  if (link := membership_link(scenario, item, config.models[0], summary)) is not None)
+                  if (link := membership_link(scenario, item, lead.model, summary)) is not None)
+    notes = (structural_note(config.models[0]),) if len(config.models) == 1 else ()
     return ForecastResult(draws=run.draws, seed=run.seed, level=config.level, models=config.models,
-                          issues=issues, per_draw=PerDraw.of(arrays, run.draws, run.seed), links=links)
+                          issues=issues, per_draw=PerDraw.of(arrays, run.draws, run.seed), links=links,
+                          notes=notes, headline=lead.model, headline_reason=lead.reason)
 
 
 __all__ = ["ForecastBreach", "ForecastConfig", "ForecastResult", "IssueForecast", "ModelForecast",
-           "forecast_analysis"]
+           "ModelRange", "forecast_analysis"]

@@ -97,8 +97,19 @@ def solution_text(i: IssueForecast, concept: str) -> str:
 
 
 def headline_model(r: ForecastResult) -> str:
-    """The model the sentences lead with: the compromise model when it ran, else the first."""
-    return "mean" if "mean" in r.models else r.models[0]
+    """The model the sentences lead with: the result's headline model (the backtest-best where it ran)."""
+    return r.lead
+
+
+def model_range_text(i: IssueForecast) -> str:
+    """An issue's model range as 'low (models) – high (models)'; "" with one model or none apart."""
+    m = i.model_range
+    if m is None:
+        return ""
+    if num(i, m.low) == num(i, m.high):
+        return f"{num(i, m.low)} (all models)"
+    return (f"{num(i, m.low)} ({', '.join(map(model_label, m.low_models))}) – "
+            f"{num(i, m.high)} ({', '.join(map(model_label, m.high_models))})")
 
 
 def issue_sentence(r: ForecastResult, i: IssueForecast) -> str:
@@ -108,14 +119,15 @@ def issue_sentence(r: ForecastResult, i: IssueForecast) -> str:
     span = abs(i.high - i.low) or 1.0
     out = (f"On '{i.title}', {model_name(lead.model)} puts the outcome at "
            f"{with_unit(i, num(i, lead.nominal))} ({num(i, lead.low)}–{num(i, lead.high)})")
-    centrals = [f.nominal for f in i.forecasts]
-    if len(centrals) > 1:
-        lo, hi = min(centrals), max(centrals)
-        if num(i, lo) == num(i, hi):
-            out += f"; all {count(len(centrals))} models agree on {num(i, lo)}"
+    m = i.model_range
+    if m is not None:
+        if num(i, m.low) == num(i, m.high):
+            out += f"; all {count(m.models)} models agree on {num(i, m.low)}"
         else:
-            out += (f"; the {count(len(centrals))} models range from {num(i, lo)} ({_who(i, lo)}) to "
-                    f"{num(i, hi)} ({_who(i, hi)}), {round(100 * (hi - lo) / span)}% of the issue's range")
+            out += (f"; across the {count(m.models)} models it lands from {num(i, m.low)} "
+                    f"({', '.join(map(model_label, m.low_models))}) to {num(i, m.high)} "
+                    f"({', '.join(map(model_label, m.high_models))}), {round(100 * m.width / span)}% of the "
+                    "issue's range (a model range: the span between defensible models, not an interval)")
     out += "."
     if not i.solutions:
         return out + " The track has no agreeable outcome, so there is no bargaining solution to compare."
@@ -136,10 +148,6 @@ def count(n: int) -> str:
     return ("no", "one", "two", "three", "four", "five", "six")[n] if n <= 6 else str(n)
 
 
-def _who(i: IssueForecast, value: float) -> str:
-    return ", ".join(model_label(f.model) for f in i.forecasts if num(i, f.nominal) == num(i, value))
-
-
 def by_track(r: ForecastResult) -> dict[str, list[IssueForecast]]:
     out: dict[str, list[IssueForecast]] = {}
     for i in r.issues:
@@ -155,6 +163,8 @@ def forecast_rows(r: ForecastResult, issues: list[IssueForecast]) -> list[dict[s
         if any(j.status_quo is not None for j in issues):  # a track without a status quo has no column
             row["Status quo"] = plain(i.status_quo) if i.status_quo is not None else ""
         row.update({model_label(f.model): forecast_text(i, f) for f in i.forecasts})
+        if i.model_range is not None:
+            row["Model range"] = model_range_text(i)
         row.update({solution_name(c): solution_text(i, c) for c in SOLUTION_CONCEPTS})
         rows.append(row)
     return rows
@@ -168,7 +178,19 @@ def intro(r: ForecastResult) -> str:
             "one. The central value is the forecast at the scenario's central estimates; the range in "
             f"brackets is the {level_words(r)} interval over {r.draws:,} draws of the uncertain inputs (seed "
             f"{r.seed}). Beside them, the agreement space's bargaining solutions (Nash, Kalai-Smorodinsky, "
-            f"egalitarian, utilitarian) on the same issue ({NONE} where the track has no agreeable outcome).")
+            f"egalitarian, utilitarian) on the same issue ({NONE} where the track has no agreeable outcome). "
+            + headline_words(r))
+
+
+def headline_words(r: ForecastResult) -> str:
+    """Which model leads and why, and what the model range is (and is not)."""
+    lead = f"The sentences lead with {model_name(r.lead)}" + (f", {r.headline_reason}." if r.headline_reason
+                                                                else ".")
+    if len(r.models) < 2:
+        return lead
+    return (lead + " The model range of an issue is the span of the models' central forecasts, with the "
+            "model at each end: the uncertainty over which model to believe, not an interval over the inputs "
+            "(no probability attaches to it).")
 
 
 @section_renderer(ForecastResult)
@@ -196,6 +218,7 @@ def _table(r: ForecastResult, track: str, issues: list[IssueForecast]) -> str:
     concepts = "".join(f"<th>{escape(solution_name(c))}</th>" for c in SOLUTION_CONCEPTS)
     body = []
     with_sq = any(i.status_quo is not None for i in issues)
+    ranged = any(i.model_range is not None for i in issues)
     for i in issues:
         cells = [f"<td style='min-width:13em'>{escape(i.title)}"
                  + (f" <span class='meta'>({escape(i.unit)})</span>" if i.unit else "")
@@ -203,12 +226,15 @@ def _table(r: ForecastResult, track: str, issues: list[IssueForecast]) -> str:
         if with_sq:
             cells.append(f"<td>{escape(plain(i.status_quo)) if i.status_quo is not None else ''}</td>")
         cells += [f"<td>{escape(forecast_text(i, i.model(m)))}</td>" for m in r.models]
+        if ranged:
+            cells.append(f"<td>{escape(model_range_text(i))}</td>")
         cells += [f"<td>{escape(solution_text(i, c))}</td>" for c in SOLUTION_CONCEPTS]
         body.append(f"<tr id='forecast-{escape(track)}-{escape(i.issue)}'>{''.join(cells)}</tr>")
     return (f"<div class='scroll'><table class='data' id='forecast-{escape(track)}'><thead><tr>"
             "<th rowspan='2'>Issue</th><th rowspan='2'>Range</th>"
             + ("<th rowspan='2'>Status quo</th>" if with_sq else "") +
             f"<th colspan='{len(r.models)}'>Models: central ({level_words(r)} interval)</th>"
+            + ("<th rowspan='2'>Model range</th>" if ranged else "") +
             f"<th colspan='{len(SOLUTION_CONCEPTS)}'>Bargaining solutions</th></tr>"
             f"<tr>{models}{concepts}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
@@ -309,5 +335,5 @@ def _chart(r: ForecastResult, track: str, title: str, issues: list[IssueForecast
 
 
 __all__ = ["MODEL_WORDS", "by_track", "chart_rows", "decimals", "forecast_rows", "forecast_section",
-           "forecast_text", "grouped_positions", "intro", "issue_label", "issue_sentence", "model_label",
-           "model_name", "num", "solution_name", "solution_text"]
+           "forecast_text", "grouped_positions", "headline_words", "intro", "issue_label", "issue_sentence",
+           "model_label", "model_name", "model_range_text", "num", "solution_name", "solution_text"]
