@@ -26,16 +26,17 @@ def intro(result: FactorsResult) -> str:
         "A common factor is one judgement behind several estimates: in each of the run's "
         f"{result.draws:,} draws of the uncertain inputs (seed {result.seed}) it takes one value, and "
         "every estimate that loads on it moves with it: a positive loading (+) makes the estimate rise "
-        "as the factor rises, a negative one (−) makes it fall. A factor's effect on a headline number "
-        "is Spearman's rank correlation between the two over the draws (from −1 to +1), with the "
-        "headline's mean when the factor lies in its lowest and in its highest third of draws. It "
-        "measures how strongly the headline moves with this one judgement across the draws of the "
-        "uncertain inputs, not how precisely the draws estimate the headline (that is the Monte Carlo "
-        "interval of each analysis). Strength after Cohen (1988): from 0.1 weak, from 0.3 moderate, "
-        "from 0.5 strong; not detectable: within the band a correlation reaches by chance when nothing "
-        f"is related (±{result.noise_band:.2f} at {result.draws:,} draws). On a yes-or-no headline (a "
-        "track agreed, deterrence holding) the correlation stays small even where the share moves a "
-        "lot: read the two thirds. A factor and its loadings are the scenario's judgement; its source "
+        "as the factor rises, a negative one (−) makes it fall. A factor moves a headline number when "
+        "the headline's mean with the factor in its highest third of draws differs from its mean with "
+        "the factor in its lowest third by more than shuffling the headline against the factors "
+        f"explains (permutation test, Holm's correction across the factors, {result.alpha:.0%}); only "
+        "those are listed, and only headlines that vary over the draws are tested. Spearman's rank "
+        "correlation (from −1 to +1) is shown for reading, its size after Cohen (1988): from 0.1 weak, "
+        "from 0.3 moderate, from 0.5 strong. This measures how the headline moves with this one "
+        "judgement across the draws of the uncertain inputs, not how precisely the draws estimate the "
+        "headline (that is the Monte Carlo error of each analysis). On a yes-or-no headline (a track "
+        "agreed, deterrence holding) the correlation stays small even where the share moves a lot: "
+        "read the two thirds. A factor and its loadings are the scenario's judgement; its source "
         "informs it.")
 
 
@@ -72,20 +73,23 @@ def effect_rows(f: FactorEffect) -> list[dict[str, str]]:
     titles = {spec.name: spec.title for spec in available()}
     return [{"Headline": e.label, "Analysis": titles.get(e.analysis, e.analysis),
              "Rank correlation": f"{e.rank_correlation:+.2f}", "Strength": e.strength,
+             "Significance": e.significance,
              "Factor in its lowest third": value(e, e.low_third),
              "Factor in its highest third": value(e, e.high_third), "Draws": f"{e.draws:,}"}
             for e in shown_effects(f)]
 
 
 def strongest_sentence(f: FactorEffect, draws: int) -> str:
-    """The factor's strongest effect in a sentence, or that it moves no headline detectably."""
+    """The factor's strongest effect in a sentence, or that it moves no headline significantly."""
     if not f.estimates:
         return "No uncertain estimate loads on this factor, so it moves nothing."
     if not f.detected:
-        return f"No headline number moves detectably with this factor over the {draws:,} draws."
+        return (f"No headline number moves with this factor by more than shuffling explains over the "
+                f"{draws:,} draws.")
     e = f.detected[0]
     return (f"Strongest effect: ‘{e.label}’ {e.direction} (rank correlation {e.rank_correlation:+.2f}, "
-            f"{e.strength}): {value(e, e.low_third)} when the factor lies in its lowest third of draws, "
+            f"{e.strength}, {e.significance}): {value(e, e.low_third)} when the factor lies in its lowest "
+            "third of draws, "
             f"{value(e, e.high_third)} in its highest.")
 
 
@@ -95,15 +99,15 @@ def rest_sentence(f: FactorEffect) -> str:
     if left <= 0:
         return ""
     undetected = len(f.effects) - len(f.detected)
-    why = (f"{undetected} do not move detectably with the factor" if undetected == left else
-           f"{left - undetected} weaker ones and {undetected} that do not move detectably")
+    why = (f"{undetected} that the factor does not move significantly" if undetected == left else
+           f"{left - undetected} weaker ones and {undetected} that the factor does not move significantly")
     many = f"{left} further headline number{'s' if left != 1 else ''}"
     return f"{many} left out ({why}); results.json holds all."
 
 
 def effects_caption(f: FactorEffect) -> str:
     """The caption under a factor's table of effects."""
-    return ("How each headline number moves with the factor over the draws, strongest first. "
+    return ("The headline numbers the factor moves significantly, strongest first. "
             + rest_sentence(f)).strip()
 
 
