@@ -43,15 +43,25 @@ class Hinge(Result):
     """A headline and what it hinges on: the switching values of every input that flips it within
     its range, smallest move first, and the inputs that do not."""
 
-    id: str                    # e.g. "renewed-offensive/share"
+    id: str                    # e.g. "renewed-offensive/share", "track:opening/central", "designs/mean"
     headline: str              # what the headline says, in words
-    kind: str                  # "share" (share of draws, threshold one half) or "central" (verdict)
+    kind: str                  # "share" (share of draws, threshold one half), "mean" (a mean over
+                               # the draws) or "central" (the verdict at the central values)
     now: float                 # the headline as the run found it
     threshold: float
     switches: tuple[Switch, ...]
     steady: tuple[str, ...]    # labels of the inputs searched that do not flip it
     searched: int              # inputs searched
     note: str | None = None
+    about: str = "deterrence"  # "deterrence", "track" or "designs"
+    would_take: tuple[Switch, ...] = ()  # where no estimate flips it within its range: their switching
+                                         # values beyond it (what would have to change)
+    sides: tuple[str, str] = ("", "")    # the headline in words on each side: (at or above, below)
+
+    @property
+    def is_steady(self) -> bool:
+        """No estimate flips the headline within its range (stated numbers may)."""
+        return not any(s.percentile is not None for s in self.switches)
 
 
 @dataclass(frozen=True)

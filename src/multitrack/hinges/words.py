@@ -3,8 +3,14 @@ european-force credibility exceeds 0.62 (the 97th percentile of its estimate)"."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..scenario.security import Crisis
+from ..scenario.tracks import Track
 from .results import Hinge, Switch
+
+if TYPE_CHECKING:
+    from .designs import Ranking
 
 #: Switching values a summary sentence names at most (smallest move first).
 SHOWN = 3
@@ -17,8 +23,33 @@ def deterrence_headline(crisis: Crisis, kind: str) -> str:
         f"{what} at the central estimates"
 
 
+def track_headline(track: Track, kind: str) -> str:
+    """A track's verdict in words: over the draws, or at the central estimates."""
+    return f"the share of draws in which the '{track.title}' track agrees" if kind == "share" else \
+        f"whether the '{track.title}' track can agree at the central estimates"
+
+
+def design_headline(rank: Ranking, kind: str) -> str:
+    """The process comparison in words: the leading design's tracks agreed against the runner-up's."""
+    where = "on average over the draws" if kind == "mean" else "at the central estimates"
+    return (f"{rank.leader} getting more tracks agreed than {rank.runner_up} {where} "
+            f"({rank.lead:.2f} against {rank.second:.2f} over the draws)")
+
+
+def hinge_question(h: Hinge) -> str:
+    """The question a hinge answers, for a report's list of findings."""
+    return {"track": "What does the track's verdict hinge on?",
+            "designs": "What does the ranking of the process designs hinge on?"}.get(
+        h.about, "What does the answer hinge on?")
+
+
 def hinge_sentence(h: Hinge, shown: int = SHOWN) -> str:
     """What the headline hinges on: its smallest switching values, or that no single input moves it."""
+    if h.about == "escalation":
+        from .escalation import escalation_sentence
+        return escalation_sentence(h, shown)
+    if h.about != "deterrence":
+        return verdict_sentence(h, shown)
     on = h.now >= h.threshold
     if h.kind == "share":
         state = f"{_pct(h.now)}, {'at least' if on else 'below'} one half"
@@ -44,6 +75,49 @@ def hinge_sentence(h: Hinge, shown: int = SHOWN) -> str:
     return f"{text}{tail}."
 
 
+def verdict_sentence(h: Hinge, shown: int = SHOWN) -> str:
+    """A track's verdict or the process comparison, and what flips it: the estimates that do within
+    their range, the stated numbers that do; for a steady verdict (no estimate flips it) what one
+    estimate would have to become, beyond its range."""
+    on = h.now >= h.threshold
+    if h.kind == "share":
+        state = f"{_pct(h.now)}, {'at least' if on else 'below'} one half"
+        flip = "falls below one half" if on else "reaches one half"
+    elif h.about == "designs":
+        state = f"{'ahead' if on else 'not ahead'} by {h.now:.2f} tracks"
+        flip = "is no longer ahead" if on else "gets ahead"
+    else:
+        state = "it can agree" if on else "it cannot agree"
+        flip = "cannot agree" if on else "can agree"
+    head = f"{h.headline[0].upper()}{h.headline[1:]} ({state})"
+    estimates = [s for s in h.switches if s.percentile is not None][:shown]
+    stated = [s for s in h.switches if s.percentile is None][:shown]
+    if estimates:
+        text = f"{head} {flip} if " + "; or if ".join(_switch(s) for s in estimates)
+        if stated:
+            text += "; among the stated numbers, if " + "; or if ".join(_switch(s) for s in stated)
+    else:
+        text = f"{head}: steady, no single estimate of the {h.searched} searched flips it within its range"
+        beyond = h.would_take[:shown]
+        if beyond:
+            text += "; it would take " + "; or ".join(_beyond(s) for s in beyond)
+        if stated:
+            text += f"; among the stated numbers, it {flip} if " + "; or if ".join(_switch(s) for s in stated)
+        if not beyond and not stated:
+            text += ", nor does any stated number; it would take several inputs at once"
+    more = len(h.switches) - len(estimates) - len(stated)
+    verb = "s lie" if more != 1 else " lies"
+    tail = "" if more <= 0 else f"; {more} more switching value{verb} further out"
+    return f"{text}{tail}."
+
+
+def _beyond(s: Switch) -> str:
+    """An estimate's switching value outside its range: what it would have to move to."""
+    side = "above" if s.direction == "above" else "below"
+    return (f"{s.label} moving {side} {_num(s.value)} (its estimate runs {_num(s.low)} to "
+            f"{_num(s.high)}, central {_num(s.central)})")
+
+
 def _switch(s: Switch) -> str:
     verb = "exceeds" if s.direction == "above" else "falls below"
     where = f"the {_ordinal(s.percentile)} percentile of its estimate" if s.percentile is not None else \
@@ -62,7 +136,7 @@ def _ordinal(p: float) -> str:
 
 
 def _num(x: float) -> str:
-    return f"{x:.3g}"
+    return "0" if abs(x) < 1e-5 else f"{x:.3g}"
 
 
 def _pct(v: float) -> str:

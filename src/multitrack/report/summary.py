@@ -111,7 +111,18 @@ def summary_findings(results: dict[str, Any], scenario: Scenario) -> list[tuple[
     from .process_words import claim_question, claim_sentence
 
     words = Words(scenario)
-    return [(claim_question(process, c, words), claim_sentence(process, c, words)) for c in process.claims]
+    claims = [(claim_question(process, c, words), claim_sentence(process, c, words)) for c in process.claims]
+    return claims + hinge_findings(results, ("track", "designs"))
+
+
+def hinge_findings(results: dict[str, Any], about: tuple[str, ...]) -> list[tuple[str, str]]:
+    """What the headlines ``about`` hinge on (their switching values), when the hinges analysis ran:
+    each track's verdict and the design comparison beside the process claims, the rest beside the
+    security findings."""
+    from ..hinges import HingesResult, hinge_question, hinge_sentence
+
+    return [(hinge_question(h), _with_note(h, hinge_sentence(h))) for r in results.values()
+            if isinstance(r, HingesResult) for h in r.hinges if h.about in about]
 
 
 def security_findings(results: dict[str, Any], scenario: Scenario) -> list[tuple[str, str]]:
@@ -120,7 +131,7 @@ def security_findings(results: dict[str, Any], scenario: Scenario) -> list[tuple
     analyses ran."""
     from ..deterrence.analysis import DeterrenceResult
     from ..escalation.analysis import EscalationResult
-    from ..hinges import HingesResult, hinge_sentence
+    from ..hinges import HingesResult, hinge_question, hinge_sentence
     from .deterrence_section import crisis_sentence
     from .escalation_section import headline
 
@@ -133,8 +144,14 @@ def security_findings(results: dict[str, Any], scenario: Scenario) -> list[tuple
         elif isinstance(r, EscalationResult):
             out.append(("How likely is escalation, and what do the measures change?", headline(r)))
         elif isinstance(r, HingesResult):
-            out += [("What does the answer hinge on?", hinge_sentence(h)) for h in r.hinges]
+            out += [(hinge_question(h), _with_note(h, hinge_sentence(h))) for h in r.hinges
+                    if h.about not in ("track", "designs")]
     return out
+
+
+def _with_note(h: Any, sentence: str) -> str:
+    """A track's or the design comparison's hinge with its note (stated numbers not narrowed)."""
+    return f"{sentence} {h.note}" if h.note and h.about != "deterrence" else sentence
 
 
 def link_sentences(results: dict[str, Any]) -> list[str]:
