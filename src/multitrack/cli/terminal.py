@@ -355,6 +355,25 @@ def show_process(console: Console, result, scenario: Scenario) -> None:
     for claim in result.claims:
         console.print(f"[bold]{claim_question(result, claim, words)}[/] "
                       f"{claim_sentence(result, claim, words)}", soft_wrap=True)
+    _show_drivers(console, result, words)
+
+
+def _show_drivers(console: Console, result, words) -> None:
+    """Only the inputs that drive a result beyond chance, with their effect and Holm p; one
+    sentence where none does."""
+    from ..report.process_words import NO_DRIVERS, driver_rows
+
+    rows = driver_rows(result, words)
+    if not rows:
+        console.print(NO_DRIVERS, markup=False, soft_wrap=True)
+        return
+    table = Table(title="What drives agreement (permutation test, Holm's correction at 1%)",
+                  title_justify="left")
+    for col in rows[0]:
+        table.add_column(escape(col))
+    for row in rows:
+        table.add_row(*[escape(v) for v in row.values()])
+    console.print(table)
 
 
 def show_deterrence(console: Console, result, scenario: Scenario) -> None:
@@ -393,7 +412,7 @@ def show_deterrence(console: Console, result, scenario: Scenario) -> None:
         for row in rows:
             table.add_row(*[escape(v) for v in row.values()])
         console.print(table)
-    _show_variants(console, result.variants)
+    _show_variants(console, result.variants, scenario)
 
 
 def show_escalation(console: Console, result, scenario: Scenario) -> None:
@@ -432,19 +451,22 @@ def show_escalation(console: Console, result, scenario: Scenario) -> None:
 
     for sentence in link_sentences(result):
         console.print(sentence, markup=False, soft_wrap=True)
-    _show_variants(console, result.variants)
-    console.print("Intervals are over the uncertain inputs; 'any theatre' assumes the theatres escalate "
+    _show_variants(console, result.variants, scenario)
+    console.print(f"Ranges are the central {round(100 * result.level)}% of each figure's spread over the "
+                  "uncertain inputs, not Monte Carlo error; a figure without one is the same in every draw "
+                  "(structural); 'any theatre' assumes the theatres escalate "
                   "independently; the lower rungs and the measures' effects are judgement (see the "
                   "scenario's sources).", style="dim", soft_wrap=True, markup=False)
 
 
-def _show_variants(console: Console, ranges) -> None:
-    """Each headline across the model variants, beside its interval over the inputs."""
+def _show_variants(console: Console, ranges, scenario: Scenario | None = None) -> None:
+    """Each headline across the model variants, beside its interval over the inputs; with the
+    scenario, each variant's reasons and source."""
     from ..report.variant_words import range_sentence, variant_rows
 
     for v in ranges:
         console.print(range_sentence(v), markup=False, soft_wrap=True)
-        rows = variant_rows(v)
+        rows = variant_rows(v, scenario)
         table = Table(title=f"{v.headline}, by model variant", title_justify="left")
         for col in rows[0]:
             table.add_column(escape(col))
@@ -474,7 +496,15 @@ def show_self_determination(console: Console, result, scenario: Scenario) -> Non
 
 def show_forecast(console: Console, result, scenario: Scenario) -> None:
     """Each numeric issue, by track: the status quo, every model's central forecast and the Nash solution."""
-    from ..report.forecast_section import by_track, issue_label, num, plain, solution_text
+    from ..report.forecast_section import (
+        by_track,
+        headline_words,
+        issue_label,
+        model_range_text,
+        num,
+        plain,
+        solution_text,
+    )
     from ..report.wording import Words
 
     if not result.issues:
@@ -488,16 +518,23 @@ def show_forecast(console: Console, result, scenario: Scenario) -> None:
     if with_sq:
         table.add_column("status quo", justify="right", no_wrap=True)
     for m in result.models:
-        table.add_column(m, justify="right", no_wrap=True)
+        table.add_column(f"{m} (lead)" if m == result.lead and len(result.models) > 1 else m,
+                         justify="right", no_wrap=True)
+    ranged = any(i.model_range is not None for i in result.issues)
+    if ranged:
+        table.add_column("model range", overflow="fold")
     table.add_column("Nash", justify="right", no_wrap=True)
     for track, issues in by_track(result).items():
         table.add_row(f"[bold]{escape(tracks.get(track, track))}[/bold]")
         for k, i in enumerate(issues):
             sq = [plain(i.status_quo) if i.status_quo is not None else ""] if with_sq else []
+            span = [escape(model_range_text(i))] if ranged else []
             table.add_row("  " + escape(issue_label(i)), *sq,
-                          *[num(i, i.model(m).nominal) for m in result.models], solution_text(i, "nash"),
+                          *[num(i, i.model(m).nominal) for m in result.models], *span,
+                          solution_text(i, "nash"),
                           end_section=k == len(issues) - 1)
     console.print(table)
+    console.print(headline_words(result), style="dim", markup=False, soft_wrap=True)
     console.print("mean: the compromise model (capability x salience weighted mean); median: weighted "
                   "median; challenge: expected-utility challenge model; condorcet: probabilistic Condorcet "
                   "model; Nash: the Nash bargaining solution of the track's agreement space (— where the "
@@ -541,11 +578,11 @@ def show_factors(console: Console, result, scenario: Scenario) -> None:
             title = f"Headline numbers by the factor ({result.draws:,} draws, seed {result.seed})"
             table = Table(title=title, title_justify="left", expand=True)
             table.add_column("headline [dim](analysis)[/dim]", ratio=1, overflow="fold")
-            for col in ("rank corr.", "strength", "factor low", "factor high"):
+            for col in ("rank corr.", "strength", "Holm p", "factor low", "factor high"):
                 table.add_column(col, justify="right" if col != "strength" else "left", no_wrap=True)
             for e in shown:
                 table.add_row(f"{escape(e.label)} [dim]({e.analysis})[/dim]", f"{e.rank_correlation:+.2f}",
-                              e.strength, value(e, e.low_third), value(e, e.high_third))
+                              e.strength, f"{e.p_value:.2g}", value(e, e.low_third), value(e, e.high_third))
             console.print(table)
             console.print("factor low / high: the headline's mean when the factor is in its lowest / highest "
                           "third of draws. " + effects_caption(f), style="dim", markup=False, soft_wrap=True)

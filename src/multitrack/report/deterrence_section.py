@@ -203,7 +203,7 @@ def deterrence_section(result: DeterrenceResult, scenario: Scenario) -> str:
     parts += [f"<p class='caption'>{escape(n)}</p>" for n in result.notes]
     for c in result.crises:
         parts.append(_crisis(c, names))
-    parts.append(variants_html(result.variants, "deterrence-variants"))
+    parts.append(variants_html(result.variants, "deterrence-variants", scenario))
     return "".join(parts)
 
 

@@ -53,6 +53,8 @@ from .summary import (
     summary_findings,
     summary_lines,
 )
+from .md_table import table
+from .variant_words import variants_markdown
 from .wording import Words, concept_name, fmt
 
 Figures = dict[str, bytes]
@@ -89,21 +91,6 @@ def _section(result: Any, scenario: Scenario, figures: Figures) -> str:
         if cls in _RENDERERS:
             return _RENDERERS[cls](result, scenario, figures)
     return table(result.to_frame().to_dict("records"))
-
-
-def table(rows: list[dict[str, Any]]) -> str:
-    """A Markdown table of records."""
-    if not rows:
-        return "No rows."
-    head = list(rows[0])
-    out = ["| " + " | ".join(map(_cell, head)) + " |", "|" + "---|" * len(head)]
-    out += ["| " + " | ".join(_cell(r[k]) for k in head) + " |" for r in rows]
-    return "\n".join(out)
-
-
-def _cell(v: Any) -> str:
-    text = f"{v:.3g}" if isinstance(v, float) else ("" if v is None else str(v))
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _figure(figures: Figures, name: str, svg: bytes | None, caption: str) -> str:
@@ -341,6 +328,7 @@ def _deterrence(result: DeterrenceResult, scenario: Scenario, figures: Figures) 
             out.append(_figure(figures, f"deterrence-{c.id}-{g.id}",
                                deterrence_curve_svg(g.curve, term_label(g.curve.term)),
                                curve_caption(c, g, names)))
+    out += variants_markdown(result.variants, scenario)
     return "\n".join(out)
 
 
@@ -356,7 +344,8 @@ def _escalation(result: EscalationResult, scenario: Scenario, figures: Figures) 
     out += [f"_{n}_" for n in result.notes]
     out += ["### Risk by theatre and horizon", "", table(risk_rows(result)), "",
             f"The chance that the theatre reaches the rung at least once within the horizon: mean and "
-            f"{round(100 * result.level)}% interval, in percent.", ""]
+            f"the central {round(100 * result.level)}% of its spread over the uncertain inputs, in "
+            "percent ('same in every draw': structural, no interval).", ""]
     curve = {(c.scenario, c.rung): c for c in result.curves if c.theatre == COMBINED}
     panels = [(f"any theatre reaches '{rung}'",
                [(result.scenarios[s], colour, curve[(s, rung)]) for s, colour in
@@ -376,14 +365,15 @@ def _escalation(result: EscalationResult, scenario: Scenario, figures: Figures) 
                                                f"risk reduction within {h} months, any theatre "
                                                "(percentage points)"),
                         f"Risk reduction against no measures within {months_words(h)}, any theatre, "
-                        f"in percentage points with {round(100 * result.level)}% intervals over the "
-                        "uncertain inputs.")]
+                        f"in percentage points with the central {round(100 * result.level)}% of their spread "
+                        "over the uncertain inputs (none where the same in every draw).")]
     if result.in_force:
         from .escalation_section import all_measures_words, in_force_rows, link_sentences
 
         out += ["### Measures in force where their tracks agree", ""]
         out += [f"- {sentence}" for sentence in link_sentences(result)] + [""]
         out += [table(in_force_rows(result)), "", all_measures_words(result).strip(), ""]
+    out += variants_markdown(result.variants, scenario)
     return "\n".join(out)
 
 

@@ -180,3 +180,44 @@ def deal_lines(result: ProcessResult, words: Words) -> list[str]:
             parts = [f"{words.issues.get(k, k)}: {_value(v)}" for k, v in issues.items() if v is not None]
             out.append(f"  {words.tracks.get(track, track)}: " + ("; ".join(parts) if parts else "no deal"))
     return out
+
+
+#: Said once, instead of a table, when no input drives any result of the process analysis.
+NO_DRIVERS = ("What drives agreement: no input drives it beyond chance (a permutation test over the draws, "
+              "Holm's correction at 1%, on every result that varies).")
+
+
+def driver_rows(result: ProcessResult, words: Words) -> list[dict[str, str]]:
+    """The significant drivers of the process designs' results, one row per outcome and input: the
+    outcome's mean with the input in its lowest and in its highest third of draws, and the Holm-
+    adjusted permutation p-value. An input that drives an outcome alike under several designs is
+    one row naming them (with the range of its p-values). Empty where no input drives anything
+    beyond chance."""
+    grouped: dict[tuple, list[tuple[str, float]]] = {}
+    for d in result.designs:
+        for target, drivers in d.drivers.items():
+            for x in drivers:
+                key = (target, x.input, _effect(target, x.low_third, x.high_third))
+                grouped.setdefault(key, []).append((DESIGN_NAMES[d.design], x.p_value))
+    every = len(result.designs)
+    return [{"Outcome": _outcome(target, words), "Input": name, "Designs":
+             "every design" if len(found) == every and every > 1 else ", ".join(n for n, _ in found),
+             "Effect (input low → high third)": effect, "Holm p": _p_range([p for _, p in found])}
+            for (target, name, effect), found in grouped.items()]
+
+
+def _p_range(ps: list[float]) -> str:
+    low, high = f"{min(ps):.2g}", f"{max(ps):.2g}"
+    return low if low == high else f"{low}-{high}"
+
+
+def _outcome(target: str, words: Words) -> str:
+    if target == "tracks agreed":
+        return "tracks agreed (mean)"
+    return f"{words.tracks.get(target, target)} agreed"
+
+
+def _effect(target: str, low: float, high: float) -> str:
+    if target == "tracks agreed":
+        return f"{low:.2f} → {high:.2f} tracks"
+    return f"{100 * low:.1f}% → {100 * high:.1f}%"

@@ -8,10 +8,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ..analysis import available
+from ..montecarlo.stats import MC, SPREAD, STRUCTURAL
 from ..overview import OverviewResult
 from ..report import html as _report_html  # noqa: F401  (registers the report's section renderers)
 from ..report.sections import render_section
 from ..scenario import builtins
+from .kinds import KIND_WORDS, count_kinds, kinds_words, total_kinds
 from .sessions import Session
 from .settings import WebSettings
 from .views import form_view
@@ -44,11 +46,13 @@ def results(env: Environment, session: Session) -> str:
     scenario = session.results_scenario
     assert scenario is not None  # results always come with the scenario they were computed on
     titles = {spec.name: spec.title for spec in available()}
-    sections = [(name, titles.get(name, name), render_section(result, scenario))
-                for name, result in session.results.items()]
+    sections = [(name, titles.get(name, name), render_section(result, scenario),
+                 kinds_words(count_kinds(result))) for name, result in session.results.items()]
+    total = total_kinds(session.results)
+    key = [(kind, *KIND_WORDS[kind], total[kind]) for kind in (STRUCTURAL, SPREAD, MC) if total[kind]]
     return env.get_template("results.html").render(
         sections=sections, verdicts=verdicts(session.results), current=session.results_current,
-        scenario=scenario)
+        scenario=scenario, kinds=key)
 
 
 def verdicts(results: dict[str, Any]) -> list[dict[str, str]]:

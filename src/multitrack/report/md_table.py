@@ -1,0 +1,20 @@
+"""A Markdown table of records, shared by the Markdown report and the sections that write Markdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """A Markdown table of records."""
+    if not rows:
+        return "No rows."
+    head = list(rows[0])
+    out = ["| " + " | ".join(map(_cell, head)) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(_cell(r[k]) for k in head) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def _cell(v: Any) -> str:
+    text = f"{v:.3g}" if isinstance(v, float) else ("" if v is None else str(v))
+    return text.replace("|", "\\|").replace("\n", " ")
