@@ -179,6 +179,9 @@ def _setting_text(name: str, field_) -> str:
 _KINDS = {int: "a whole number", float: "a number", bool: "true or false", str: "a text"}
 
 
+_SET_HELP = ("A scenario value by path, e.g. --set tracks.ukraine-status.issues.accession-moratorium."
+             "positions.RUS.red_lines[0].below=20, or an analysis setting, e.g. --set "
+             "agreement.grid_points=21 (repeatable; see multitrack analyses).")
 _DRAWS = typer.Option(None, "--draws", help="Draws of every uncertain estimate, one set for the whole run "
                       "(every analysis that samples reads the same draws; default 1000).")
 _SEED = typer.Option(None, "--seed", help="Root seed of the run's draws: the same seed gives the same "
@@ -195,8 +198,10 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
             out_dir: Path | None = typer.Option(None, "--out", "-o",
                                                    help="Report folder (default: report-<scenario id>)."),
             only: list[str] | None = typer.Option(None, "--only", help="Run only these analyses."),
-            setting: list[str] | None = typer.Option(
-                None, "--set", help="An analysis setting, e.g. --set agreement.grid_points=21 (repeatable)."),
+            setting: list[str] | None = typer.Option(None, "--set", help=_SET_HELP),
+            variant: str | None = typer.Option(None, "--variant", help="Run the scenario as the named "
+                                               "variant of its file has it (its set: values changed, its "
+                                               "model changes made the main model)."),
             draws: int | None = _DRAWS, seed: int | None = _SEED, chunk_size: int | None = _CHUNK,
             workers: int = _WORKERS, scheduler: str | None = _SCHEDULER,
             checkpoint: Path | None = _CHECKPOINT,
@@ -211,9 +216,10 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
 
     if report_format not in ("html", "md"):
         _fail(f"--format {report_format}: use html or md")
-    model = _load(scenario)
+    scenario_sets, analysis_sets = _split_sets(setting or [])
+    model = _load_changed(scenario, scenario_sets, variant)
     folder = out_dir or Path(f"report-{model.id}")
-    options = _settings(setting or [])
+    options = _settings(analysis_sets)
     results = _run(model, only, options, (draws, seed, chunk_size), workers, scheduler, checkpoint, quiet)
     if not quiet:
         for name, result in results.items():
@@ -225,8 +231,11 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
     for path in paths.values():
         out.print(f"wrote {path}", markup=False)
     if not no_record:  # after the report, so that a database problem never loses it
+        changed: dict[str, object] = {"set": scenario_sets} if scenario_sets else {}
+        changed.update({"variant": variant} if variant else {})
         record_run(db, scenario, model, results, {"only": only, "options": options, "workers": workers,
-                                                  **_run_draws(draws, seed, chunk_size)}, quiet=quiet)
+                                                  **changed, **_run_draws(draws, seed, chunk_size)},
+                   quiet=quiet)
 
 
 @app.command("compare-designs")
@@ -234,7 +243,9 @@ def compare_designs(scenario: str = typer.Argument(DEFAULT_SCENARIO,
                                                    help="Built-in name or path to a YAML file."),
                     setting: list[str] | None = typer.Option(
                         None, "--set", help="A setting of the process analysis, e.g. --set "
-                        "process.grid_points=21."),
+                        "process.grid_points=21, or a scenario value by path (as for analyze)."),
+                    variant: str | None = typer.Option(None, "--variant",
+                                                       help="Run the named variant of the scenario."),
                     draws: int | None = _DRAWS, seed: int | None = _SEED,
                     chunk_size: int | None = _CHUNK,
                     workers: int = _WORKERS, scheduler: str | None = _SCHEDULER,
@@ -247,8 +258,9 @@ def compare_designs(scenario: str = typer.Argument(DEFAULT_SCENARIO,
 
     from ..report.files import atomic_write_text
 
-    model = _load(scenario)
-    results = _run(model, ["process"], _settings(setting or []), (draws, seed, chunk_size), workers,
+    scenario_sets, analysis_sets = _split_sets(setting or [])
+    model = _load_changed(scenario, scenario_sets, variant)
+    results = _run(model, ["process"], _settings(analysis_sets), (draws, seed, chunk_size), workers,
                    scheduler, checkpoint, quiet=False)
     terminal.show_result(out, "process", results["process"], model)
     if json_out is not None:
@@ -307,6 +319,7 @@ def _run(model, only, options, run_draws, workers, scheduler, checkpoint, quiet)
 from .forecast_commands import backtest_app, forecast_ktab  # noqa: E402
 from .interop_commands import export_app, import_app  # noqa: E402
 from .negotiation_commands import negotiate_command, tournament_command  # noqa: E402
+from .proposal_commands import evaluate_command  # noqa: E402
 from .security_commands import calibrate_command, capabilities_command, criteria_command  # noqa: E402
 from .serve_command import serve  # noqa: E402
 
@@ -321,6 +334,44 @@ app.command("serve")(serve)
 app.command("calibrate")(calibrate_command)
 app.command("capabilities")(capabilities_command)
 app.command("criteria")(criteria_command)
+app.command("evaluate")(evaluate_command)
+
+
+def _split_sets(items: list[str]) -> tuple[list[str], list[str]]:
+    """(scenario paths, analysis settings) among ``--set`` items.
+
+    A scenario path starts with a top-level field of the scenario (tracks., actors., deterrence.,
+    ...); an analysis setting with an analysis's name. Where a name is both (deterrence, escalation,
+    process, factors), a known setting of that analysis is the setting and anything else the path."""
+    from ..analysis import available
+    from ..scenario import Scenario
+
+    top = {info.alias or name for name, info in Scenario.model_fields.items()}
+    configs = {spec.name: set(getattr(spec.config, "model_fields", {})) for spec in available()}
+    scenario_sets: list[str] = []
+    analysis_sets: list[str] = []
+    for item in items:
+        key = item.partition("=")[0].strip()
+        head = key.split(".")[0].split("[")[0]
+        rest = key[len(head) + 1:]
+        is_setting = head in configs and (head not in top or rest in configs[head] | {"draws", "seed"})
+        (scenario_sets if head in top and not is_setting else analysis_sets).append(item)
+    return scenario_sets, analysis_sets
+
+
+def _load_changed(name: str, sets: list[str], variant: str | None):
+    """The scenario with the variant's and the ``--set`` changes applied (as loaded when none)."""
+    from ..scenario.setpath import load_with
+    from ..stability.gmcr_file import is_gmcr_file
+
+    if not sets and variant is None:
+        return _load(name)
+    if is_gmcr_file(name):
+        _fail(f"{name}: --set PATH and --variant change scenario files, not GMCR+ files")
+    try:
+        return load_with(name, sets, variant)
+    except MultitrackError as exc:
+        _fail(str(exc))
 
 
 def _settings(items: list[str]) -> dict[str, dict[str, object]]:

@@ -589,3 +589,41 @@ def show_factors(console: Console, result, scenario: Scenario) -> None:
     console.print(intro(result), style="dim", markup=False, soft_wrap=True)
     for note in result.notes:
         console.print(note, style="dim", markup=False, soft_wrap=True)
+
+
+def show_evaluation(console: Console, result) -> None:
+    """Proposals ranked: per track the outcome and share passing, per party the share accepting
+    and why not, the effects on linked analyses and the nearest passing outcomes."""
+    console.print(f"[bold]Proposals on {escape(result.scenario)}[/bold] ({result.draws} draws, seed "
+                  f"{result.seed}); ranked by {escape(result.ranking)}")
+    for p in result.proposals:
+        console.print(f"\n[bold]{p.rank}. {escape(p.id)}[/bold]: {escape(p.title)} -- every track passes in "
+                      f"{_pct(p.joint)} of draws; mean party acceptance {_pct(p.mean_acceptance)}")
+        for t in p.tracks:
+            terms = ", ".join(f"{k} {v}" for k, v in t.outcome.items())
+            left = f" (left open, best completion: {', '.join(t.open_issues)})" if t.open_issues else ""
+            console.print(f"  Track {escape(t.track)}: {escape(terms)}{escape(left)}; "
+                          f"passes in {_pct(t.passes)}")
+            table = Table(show_edge=False, pad_edge=False)
+            for col in ("party", "veto", "accepts", "why not (share of draws)"):
+                table.add_column(col)
+            for v in t.parties:
+                why = "; ".join(f"{r.detail} ({_pct(r.share)})" for r in v.reasons) or "-"
+                table.add_row(escape(v.party), "yes" if v.veto else "", _pct(v.accepts), escape(why))
+            console.print(table)
+            for r in t.blocked_by:
+                console.print(f"    blocked: {escape(r.detail)} in {_pct(r.share)} of draws")
+            for n in t.nearest:
+                change = ", ".join(f"{k} {a} -> {b}" for k, (a, b) in n.changes.items())
+                console.print(f"    nearer to passing: {escape(change)} (passes in {_pct(n.passes)})")
+            if t.note:
+                console.print(f"    {escape(t.note)}")
+        for e in p.effects:
+            base = "" if e.baseline is None else f" ({e.baseline_label}: {_pct(e.baseline)})"
+            console.print(f"  {escape(e.analysis)}: {escape(e.headline)}: {_pct(e.with_proposal)}{base}")
+        for note in p.notes:
+            console.print(f"  [dim]{escape(note)}[/dim]")
+
+
+def _pct(v: float) -> str:
+    return f"{100 * v:.1f}%"

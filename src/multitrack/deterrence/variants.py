@@ -16,8 +16,9 @@ from ..settlement.variants import VariantFigure, VariantRange
 
 
 def deterrence_variants(variants: Sequence[ModelVariant]) -> tuple[ModelVariant, ...]:
-    """The variants that change the deterrence model, in file order."""
-    return tuple(v for v in variants if v.deterrence is not None)
+    """The variants that change the deterrence model, in file order (not those that set scenario
+    values: they run on their own, with analyze --variant)."""
+    return tuple(v for v in variants if v.deterrence is not None and v.is_model_variant)
 
 
 def changes_of(crisis: Crisis, variant: ModelVariant) -> dict[str, tuple[object, Change]]:

@@ -19,8 +19,9 @@ from .risk import BASELINE, PACKAGE, escalation_risk
 
 
 def escalation_variants(variants: Sequence[ModelVariant]) -> tuple[ModelVariant, ...]:
-    """The variants that change the escalation ladder, in file order."""
-    return tuple(v for v in variants if v.escalation is not None)
+    """The variants that change the escalation ladder, in file order (not those that set scenario
+    values: they run on their own, with analyze --variant)."""
+    return tuple(v for v in variants if v.escalation is not None and v.is_model_variant)
 
 
 def changes_of(spec: Escalation, variant: ModelVariant) -> dict[int, Change]:

@@ -6,16 +6,24 @@ own draws and report the range of each headline across them beside the interval 
 A changed input is either a replacement estimate (drawn at the same quantile as the input it
 replaces, so that the variants differ by the model choice only and not by chance) or a multiplier
 on the input as drawn. Variants live outside the run's draws: adding one changes no other number.
+
+A variant may instead (or also) change any value of the scenario by path (``set:``, see
+:mod:`.setpath`), e.g. a harder Russian floor on the moratorium. Such a *scenario variant* may
+change the structure (red lines, participants, options), so it is not run on the same draws
+beside the others: it is run on its own, with ``analyze --variant NAME`` (its model changes
+then become the main model), and it is left out of the ranges across model variants.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import LocatedValueError
 from .estimates import Estimate, EstimateModel
+from .idpath import SetPathError, parse_path
 from .ids import Id
 from .security import GUARANTEE_TERMS, SHARE_TERMS, Crisis, Escalation
 from .sources import SourceRef
@@ -86,15 +94,35 @@ class ModelVariant(_Frozen):
     estimated: bool = False
     escalation: EscalationChanges | None = None
     deterrence: DeterrenceChanges | None = None
+    sets: dict[str, Any] = Field(default_factory=dict, alias="set", description="Scenario values "
+                                 "changed by path (PATH: VALUE, as with --set); such a variant is run "
+                                 "with analyze --variant, not beside the others.")
     note: str | None = None
     source: SourceRef | None = None
 
     @model_validator(mode="after")
     def _something(self) -> ModelVariant:
-        if self.escalation is None and self.deterrence is None:
-            raise LocatedValueError("a variant changes at least one section (escalation, deterrence)",
-                                    ("id",))
+        if self.escalation is None and self.deterrence is None and not self.sets:
+            raise LocatedValueError("a variant changes at least one section (escalation, deterrence) "
+                                    "or sets scenario values (set)", ("id",))
+        for path in self.sets:
+            try:
+                parse_path(path, "set:")
+            except SetPathError as exc:
+                raise LocatedValueError(str(exc), ("set", path)) from None
+            if path.split(".")[0].split("[")[0] == "variants":
+                raise LocatedValueError("a variant cannot change the variants", ("set", path))
         return self
+
+    @property
+    def is_model_variant(self) -> bool:
+        """Run on the run's own draws beside the scenario as written (it sets no scenario value)."""
+        return not self.sets
+
+
+def model_variants(variants: Sequence[ModelVariant]) -> tuple[ModelVariant, ...]:
+    """The variants compared on the same draws: those that set no scenario value."""
+    return tuple(v for v in variants if v.is_model_variant)
 
 
 def check_variants(variants: Sequence[ModelVariant], escalation: Escalation | None,
