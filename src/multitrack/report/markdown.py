@@ -25,6 +25,7 @@ from ..selfdetermination.analysis import SelfDeterminationResult
 from ..space.result import AgreementSpaceResult
 from ..stability.analysis import CONCEPT_TITLES, StabilityResult
 from .agreement_section import FRONTIER_ROWS, baseline_words, raw_text
+from .md_table import table
 from .process_words import (
     DESIGN_NAMES,
     INTERVAL_KINDS,
@@ -53,7 +54,6 @@ from .summary import (
     summary_findings,
     summary_lines,
 )
-from .md_table import table
 from .variant_words import variants_markdown
 from .wording import Words, concept_name, fmt
 
