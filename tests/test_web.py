@@ -74,13 +74,15 @@ def app():
     return create_app()
 
 
-def test_first_visit_gets_an_httponly_same_site_cookie(app):
-    response = client(app).get("/")
-    cookie = response.headers["set-cookie"]
-    assert response.status_code == 200
-    assert "multitrack_session=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+def test_first_action_gets_an_httponly_same_site_cookie_and_a_visit_none(app):
+    c = client(app)
+    response = c.get("/")
+    assert response.status_code == 200 and "set-cookie" not in response.headers
     assert "Choose a built-in scenario" in response.text
     assert response.headers["x-frame-options"] == "DENY"
+    response = c.post("/scenario/builtin", data={"name": "border-talks"}, follow_redirects=False)
+    cookie = response.headers["set-cookie"]
+    assert "multitrack_session=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
 
 
 def test_page_shows_tracks_actors_vetoes_and_positions(app):
@@ -169,7 +171,8 @@ def test_red_lines_can_be_added_moved_and_removed():
 def test_an_invalid_edit_is_shown_next_to_its_field_and_blocks_runs_and_download():
     c = client()
     page = edit(c, load(c), {NORTH_SALIENCE: "-2"}, do="run")
-    assert re.search(rf'data-for="{re.escape(attr(NORTH_SALIENCE))}">salience -2 lies outside \[0, inf\]', page)
+    anchor = re.escape(attr(NORTH_SALIENCE))
+    assert re.search(rf'data-for="{anchor}">salience -2 lies outside \[0, inf\]', page)
     assert "not run: fix the scenario&#39;s errors first" in page
     assert c.get("/download/scenario.yaml").status_code == 409
     page = edit(c, page, {NORTH_SALIENCE: "abc"})
@@ -191,7 +194,8 @@ def test_broken_upload_names_line_and_field_and_marks_the_field():
     assert ("mine.yaml:32:23: tracks[0].issues[0].positions.north.salience: salience -1 lies outside "
             "[0, inf]") in page
     assert "Users" not in page
-    assert re.search(rf'data-for="{re.escape(attr(NORTH_SALIENCE))}">salience -1 lies outside \[0, inf\] \(line 32\)', page)
+    anchor = re.escape(attr(NORTH_SALIENCE))
+    assert re.search(rf'data-for="{anchor}">salience -1 lies outside \[0, inf\] \(line 32\)', page)
     assert 'aria-invalid="true"' in page
 
 
@@ -272,3 +276,147 @@ def test_a_web_run_is_recorded_in_the_run_database(tmp_path):
     (run,) = RunRegistry(db).list()
     assert run.scenario_id == "border-talks"
     assert (run.parameters["draws"], run.parameters["seed"]) == (100, 1)  # the run's one set of draws
+
+
+# ---- issue 18: cancel at once, oversized runs refused, comments kept, no state from cookie-less GETs ----
+
+def _running(c: TestClient, timeout: float = 120) -> dict:
+    """Wait until the run has started and reported progress from inside the analyses."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        status = c.get("/progress").json()
+        if status["state"] == "running" and status["task"]:
+            return status
+        assert status["state"] in ("queued", "running"), status
+        time.sleep(0.05)
+    raise AssertionError("the run did not start")
+
+
+def test_cancel_frees_the_run_slot_within_two_seconds_for_a_queued_run():
+    app = create_app(WebSettings(max_concurrent_runs=1, record_runs=False))
+    big, small = client(app), client(app)
+    load(big, "european-security")
+    big.post("/run", data={"draws": "12000", "seed": "1"})  # minutes of work
+    _running(big)
+    time.sleep(1.0)  # well inside the analyses
+    load(small)
+    small.post("/run", data={"draws": "100", "seed": "1"})
+    assert small.get("/progress").json()["state"] == "queued"
+    asked = time.monotonic()
+    big.post("/cancel", headers={"accept": "application/json"})
+    while (big.get("/progress").json()["state"] == "running"
+           or small.get("/progress").json()["state"] == "queued"):
+        assert time.monotonic() - asked < 2.0, "the cancelled run still holds the slot after 2 s"
+        time.sleep(0.02)
+    assert big.get("/progress").json()["state"] == "cancelled"
+    assert wait(small)["state"] == "done" and verdict(small) == "can agree"
+
+
+def test_a_run_too_large_for_the_time_limit_is_refused_with_its_estimated_size():
+    c = client(create_app(WebSettings(max_work=1_000_000)))
+    load(c)
+    # border-talks: one track of 17 x 12 = 204 outcomes; six analyses apply to it
+    page = c.post("/run", data={"draws": "1000", "seed": "1"}).text
+    assert ("not run: estimated size 1,224,000 (1,000 draws x 204 outcomes x 6 analyses) is over this "
+            "server&#39;s limit of 1,000,000 for one run") in page
+    assert c.get("/progress").json()["state"] == "idle"
+    c.post("/run", data={"draws": "800", "seed": "1"})  # 979,200: within the limit
+    assert wait(c)["state"] == "done"
+
+
+def test_the_default_limits_refuse_the_largest_draws_on_european_security():
+    c = client()
+    load(c, "european-security")
+    page = c.post("/run", data={"draws": "50000", "seed": "1"}).text
+    assert "not run: estimated size 35,190,000,000 (50,000 draws x 58,650 outcomes x 12 analyses)" in page
+    assert c.get("/progress").json()["state"] == "idle"
+
+
+def test_a_downloaded_edited_scenario_keeps_every_comment_of_the_original():
+    original = builtins.text("european-security")
+    expected = [line.split("#", 1)[1].strip() for line in original.splitlines()
+                if line.strip().startswith("#")]
+    assert len(expected) > 50  # the built-in is well commented
+    c = client()
+    page = load(c, "european-security")
+    salience = ("tracks", 0, "issues", 0, "positions", "RUS", "salience", "mode")
+    assert f'data-path="{attr(salience)}"' in page
+    assert "mode: 0.456" not in original
+    edit(c, page, {salience: "0.456"})  # its low and high are 0.3 and 0.7
+    text = c.get("/download/scenario.yaml").text
+    missing = [comment for comment in expected if comment not in text]
+    assert missing == []
+    ends = [line.split(" # ", 1)[1] for line in original.splitlines()
+            if " # " in line and not line.strip().startswith("#") and "'" not in line and '"' not in line]
+    assert [comment for comment in ends if comment not in text] == []
+    assert "mode: 0.456" in text
+    edited = multitrack.loads(text).tracks[0].issues[0].positions["RUS"].salience
+    assert edited.mode == 0.456
+
+
+def test_cookie_less_gets_create_no_session_and_evict_no_work():
+    app = create_app(WebSettings(max_sessions=20, record_runs=False))
+    owner = client(app)
+    load(owner)
+    owner.post("/run", data={"draws": "100", "seed": "1"})
+    assert wait(owner)["state"] == "done"
+    sessions = len(app.state.sessions)
+    stranger = client(app)
+    for _ in range(100):
+        for url in ("/", "/results", "/download/scenario.yaml"):
+            stranger.cookies.clear()
+            assert stranger.get(url).status_code in (200, 409)
+    assert "set-cookie" not in stranger.get("/").headers
+    assert len(app.state.sessions) == sessions
+    assert verdict(owner) == "can agree"
+    assert owner.get("/download/report.html").status_code == 200
+
+
+def test_no_deal_and_reservation_values_are_edited_in_the_form():
+    c = client()
+    page = load(c)
+    south = ("tracks", 0, "reservation_values", "south")
+    assert f'name="n:{attr(south)}"' in page and 'id="reservation-border-south"' in page
+    edit(c, page, {south: "0.25"})
+    text = c.get("/download/scenario.yaml").text
+    kept = r"reservation_values: \{south: 0.25\} +# no deal leaves Southland its worst outcome"
+    assert re.search(kept, text)
+    assert multitrack.loads(text).tracks[0].reservation_values["south"].nominal == 0.25
+
+    page = load(c, "european-security")
+    usa = ("tracks", 2, "no_deal", "USA", "value", "mode")
+    assert f'name="n:{attr(usa)}"' in page and 'id="no-deal-intermediate-missiles-USA"' in page
+    page = edit(c, page, {usa: "0.11"})
+    scenario = multitrack.loads(c.get("/download/scenario.yaml").text)
+    assert scenario.tracks[2].id == "intermediate-missiles"
+    assert scenario.tracks[2].no_deal["USA"].value.mode == 0.11
+    forged = c.post("/scenario/edit", data={"version": version(page),
+                                            f"s:{field_key(('tracks', 2, 'no_deal', 'USA', 'note'))}": "x"})
+    assert "edits not applied" in forged.text
+
+
+def test_participants_and_veto_players_are_ticked_in_the_form():
+    c = client()
+    page = load(c, "european-security")
+    track = 2  # intermediate-missiles
+    sits = field_key(("tracks", track, "participants"))
+    vetoes = field_key(("tracks", track, "veto_players"))
+    scenario = multitrack.loads(c.get("/download/scenario.yaml").text)
+    before = scenario.tracks[track]
+    assert before.id == "intermediate-missiles"
+    shown = {"version": version(page), f"L:{sits}": ",".join(before.participants),
+             f"L:{vetoes}": ",".join(before.vetoes)}
+    unchanged = {**shown, f"m:{sits}": list(before.participants), f"m:{vetoes}": list(before.vetoes)}
+    page = c.post("/scenario/edit", data=unchanged).text
+    assert "version 1 " in page or 'name="version" value="1"' in page  # ticking nothing new changes nothing
+    newcomer = next(a for a in scenario.actors if a.id not in before.participants)
+    added = {**shown, f"m:{sits}": [*before.participants, newcomer.id], f"m:{vetoes}": list(before.vetoes)}
+    page = c.post("/scenario/edit", data=added).text
+    after = multitrack.loads(c.get("/download/scenario.yaml").text).tracks[track]
+    assert after.participants == [*before.participants, newcomer.id]
+    assert after.vetoes == list(before.vetoes)  # the newcomer sits without a veto
+    who = page.split(f'id="track-{after.id}"')[1].split("</p>")[0]
+    assert newcomer.name in who.split("<b>Veto:</b>")[0] and newcomer.name not in who.split("<b>Veto:</b>")[1]
+    forged = c.post("/scenario/edit", data={"version": version(page), f"L:{sits}": "",
+                                            f"m:{sits}": ["NOBODY"]}).text
+    assert "edits not applied: no actor &#39;NOBODY&#39; in this scenario" in forged

@@ -1,7 +1,8 @@
 """The FastAPI app: routes that load, edit and analyse a scenario per browser session.
 
-Every POST changes only the caller's own session and answers with a redirect to the page (or
-JSON when asked for it); GETs never change anything but the session's message queue.
+Every POST changes only the caller's own session (making one when the cookie names none) and
+answers with a redirect to the page (or JSON when asked for it); GETs never change anything but the
+session's message queue, and a GET without a session makes none (it sees an empty page).
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from ..report.html import render_html
 from ..scenario import builtins
 from . import draft as drafts
 from . import pages
-from .editing import EditError, add_red_line, apply_fields, parse_key, remove_red_line
+from .editing import EditError, add_red_line, apply_fields, apply_memberships, parse_key, remove_red_line
 from .guards import Guard
-from .limits import RunRefused, check_space, run_options
+from .limits import RunRefused, check_space, check_work, run_options
 from .runner import Job, recorder
 from .sessions import COOKIE, Session, SessionStore
 from .settings import WebSettings
@@ -64,10 +65,17 @@ def _routes(app: FastAPI) -> None:
 # ---- sessions ----------------------------------------------------------------------------------
 
 def _session(request: Request) -> tuple[Session, bool]:
-    """The caller's session, or a new one (True) when the cookie names none."""
+    """For a POST: the caller's session, or a new stored one (True) when the cookie names none."""
     store: SessionStore = request.app.state.sessions
     session = store.get(request.cookies.get(COOKIE))
     return (session, False) if session is not None else (store.create(), True)
+
+
+def _viewed(request: Request) -> Session:
+    """For a GET: the caller's session, or a throw-away empty one that is never stored (so a
+    cookie-less request leaves no state behind and cannot push another session out)."""
+    session = request.app.state.sessions.get(request.cookies.get(COOKIE))
+    return session if session is not None else Session("")
 
 
 def _answer(response: Response, session: Session, new: bool) -> Response:
@@ -89,14 +97,14 @@ def _back(request: Request, session: Session, new: bool) -> Response:
 # ---- pages -------------------------------------------------------------------------------------
 
 def index(request: Request) -> Response:
-    session, new = _session(request)
+    session, new = _viewed(request), False
     with session.lock:
         html = pages.page(request.app.state.env, session, request.app.state.settings)
     return _answer(HTMLResponse(html), session, new)
 
 
 def results(request: Request) -> Response:
-    session, new = _session(request)
+    session, new = _viewed(request), False
     with session.lock:
         html = pages.results(request.app.state.env, session)
     return _answer(HTMLResponse(html), session, new)
@@ -202,9 +210,11 @@ def _edit(request: Request, session: Session, form: FormData) -> None:
 
 
 def _apply(draft: drafts.Draft, form: FormData) -> drafts.Draft | None:
-    """The edited draft, or None when the form changes nothing."""
-    data = drafts.working_copy(draft)
-    changed = apply_fields(data, [(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+    """The edited draft, or None when the form changes nothing; the edits are made on the round-trip
+    tree of the draft's text, so the downloaded YAML keeps the original's comments."""
+    data = drafts.working_tree(draft)
+    fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    changed = apply_fields(data, fields) + apply_memberships(data, fields)
     if form.get("add"):
         add_red_line(data, parse_key(str(form.get("add"))))
         changed += 1
@@ -237,14 +247,15 @@ def start_run(request: Request, session: Session) -> None:
         return
     try:
         draws = run_options(session.draws, session.seed, settings)
-        check_space(draft.scenario, settings)
+        check_work(draft.scenario, draws["draws"], check_space(draft.scenario, settings), settings)
     except RunRefused as exc:
         session.say("error", f"not run: {exc}")
         return
     if session.job is not None:
         session.job.cancel()
     record = recorder(settings.db, draft.text, draft.origin) if settings.record_runs else None
-    session.job = Job(draft.scenario, draws, draft.version, request.app.state.gate, record).start()
+    session.job = Job(draft.scenario, draws, draft.version, request.app.state.gate, record,
+                      time_limit=settings.max_run_seconds).start()
 
 
 def cancel(request: Request) -> Response:
@@ -259,7 +270,7 @@ def cancel(request: Request) -> Response:
 # ---- downloads ---------------------------------------------------------------------------------
 
 def download_yaml(request: Request) -> Response:
-    session, new = _session(request)
+    session, new = _viewed(request), False
     draft = session.draft
     if draft is None or draft.scenario is None:
         return _answer(_refusal("There is no valid scenario to download; fix its errors first."),
@@ -269,7 +280,7 @@ def download_yaml(request: Request) -> Response:
 
 
 def download_report(request: Request) -> Response:
-    session, new = _session(request)
+    session, new = _viewed(request), False
     with session.lock:
         session.collect()
         if not session.results_current:

@@ -1,19 +1,21 @@
 """A scenario being edited: its plain data, the validated model (when valid) and its problems.
 
 Text is read only with the project's safe loader (:func:`multitrack.scenario.loads` validates,
-the safe YAML reader gives the plain data to edit); edited data is written back to YAML with the
-project's ruamel.yaml round-trip writer and validated again by ``loads``, so the YAML a user
-downloads is exactly the text that was checked.
+the safe YAML reader gives the plain data the form shows). Edits are made in place on ruamel.yaml's
+round-trip tree of the draft's text (:func:`working_tree`), so every comment, the key order and the
+layout of the original survive; that tree is written back and validated again by ``loads``, so the
+YAML a user downloads is exactly the text that was checked.
 """
 
 from __future__ import annotations
 
-import copy
+import io
 from dataclasses import dataclass
 from typing import Any
 
+from ruamel.yaml import YAML
+
 from ..errors import Problem, ScenarioError
-from ..interop.scenario_yaml import scenario_yaml
 from ..scenario import Scenario, loads
 from ..scenario.yaml_source import read_yaml
 
@@ -50,10 +52,12 @@ def from_text(text: str, file: str, origin: str) -> Draft:
     return Draft(data, file, scenario, None, text, origin=origin)
 
 
-def edited(draft: Draft, data: Any) -> Draft:
-    """The next version of ``draft`` with ``data``, written to YAML and validated again."""
+def edited(draft: Draft, tree: Any) -> Draft:
+    """The next version of ``draft`` from its edited round-trip ``tree`` (see :func:`working_tree`),
+    written to YAML with the original's comments and validated again."""
     file = draft.download_name
-    text = to_yaml(data, draft.origin)
+    text = to_yaml(tree, draft.origin)
+    data = read_yaml(text, file).data
     try:
         scenario = loads(text, file)
         error = None
@@ -62,11 +66,26 @@ def edited(draft: Draft, data: Any) -> Draft:
     return Draft(data, file, scenario, error, text, draft.version + 1, draft.origin)
 
 
-def to_yaml(data: Any, source: str) -> str:
-    """Plain data as YAML text with a one-line header saying where it came from."""
-    return scenario_yaml(data, header=f"Edited with multitrack serve ({source})")
+def _round_trip() -> YAML:
+    """ruamel.yaml's round-trip reader and writer, set to the layout of the project's own files."""
+    yaml = YAML(typ="rt", pure=True)
+    yaml.width = 4096
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
 
 
-def working_copy(draft: Draft) -> Any:
-    """A deep copy of the draft's data to edit without touching the current version."""
-    return copy.deepcopy(draft.data)
+def to_yaml(tree: Any, source: str) -> str:
+    """A round-trip tree as YAML text, its comments kept, under a one-line header saying it was edited."""
+    buffer = io.StringIO()
+    _round_trip().dump(tree, buffer)
+    header = f"# Edited with multitrack serve ({source})\n"
+    text = buffer.getvalue()
+    return text if text.startswith(header) else header + text
+
+
+def working_tree(draft: Draft) -> Any:
+    """The draft's text as ruamel.yaml's round-trip tree (mappings and lists carrying their comments),
+    to edit in place without touching the current version. The text already passed the safe reader,
+    so it holds no tags beyond YAML's own and no oversized alias expansion."""
+    return _round_trip().load(draft.text)

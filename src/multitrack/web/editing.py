@@ -2,9 +2,10 @@
 
 A form field's name is a kind letter and the JSON of its path: ``n:["tracks",0,...,"salience"]``
 holds a number, ``s:[...]`` an option name, ``r:[...red_lines,0]`` a red line's relation. Only
-positions, status quos, saliences, ideals, value tables and red lines may be edited; every other
-path is ignored. Nothing typed is ever evaluated: numbers are parsed with ``int``/``float`` and
-anything else stays text for the loader to reject with a located message.
+positions, status quos, saliences, ideals, value tables, red lines, and each track's no-deal values
+(value and cost per month) and reservation values may be edited; any other path is refused.
+Nothing typed is ever evaluated: numbers are parsed with ``int``/``float`` and anything else
+stays text for the loader to reject with a located message.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from typing import Any
 Path = tuple[str | int, ...]
 RELATIONS = ("equals", "below", "above")
 _POSITION_FIELDS = {"salience", "ideal", "values", "red_lines"}
+_ESTIMATE_PARAMS = {"value", "mean", "sd", "low", "mode", "high", "lamb"}
+_NO_DEAL_FIELDS = {"value", "cost_per_month"}
+_MEMBER_LISTS = ("participants", "veto_players")
 
 
 class EditError(ValueError):
@@ -41,7 +45,10 @@ def parse_key(text: str) -> Path:
 
 
 def editable(path: Path) -> bool:
-    """Whether the web form may change this path: an issue's status quo, or part of a position."""
+    """Whether the web form may change this path: an issue's status quo, part of a position, or a
+    track's no-deal or reservation value of one actor (the estimate or one of its parameters)."""
+    if _track_value(path):
+        return True
     if len(path) < 5 or path[0] != "tracks" or path[2] != "issues":
         return False
     if not isinstance(path[1], int) or not isinstance(path[3], int):
@@ -49,6 +56,19 @@ def editable(path: Path) -> bool:
     if path[4] == "status_quo":
         return True
     return path[4] == "positions" and len(path) >= 7 and path[6] in _POSITION_FIELDS
+
+
+def _track_value(path: Path) -> bool:
+    """``tracks[t].reservation_values.A[.param]`` or
+    ``tracks[t].no_deal.A[.value|.cost_per_month][.param]``."""
+    if len(path) < 4 or path[0] != "tracks" or not isinstance(path[1], int) or not isinstance(path[3], str):
+        return False
+    rest = path[4:]
+    if path[2] == "no_deal" and rest and rest[0] in _NO_DEAL_FIELDS:
+        rest = rest[1:]
+    elif path[2] != "reservation_values" and path[2] != "no_deal":
+        return False
+    return not rest or (len(rest) == 1 and rest[0] in _ESTIMATE_PARAMS)
 
 
 def get_at(data: Any, path: Path) -> Any:
@@ -111,6 +131,56 @@ def apply_fields(data: Any, fields: Iterable[tuple[str, str]]) -> int:
             changed += 1
     for path, relation in relations:
         changed += set_relation(data, path, relation)
+    return changed
+
+
+def member_list(path: Path) -> bool:
+    """Whether ``path`` is a track's list of participants or of veto players."""
+    return (len(path) == 3 and path[0] == "tracks" and isinstance(path[1], int)
+            and path[2] in _MEMBER_LISTS)
+
+
+def apply_memberships(data: Any, fields: Iterable[tuple[str, str]]) -> int:
+    """Apply the form's membership checkboxes in place; returns how many lists changed.
+
+    A list the form shows comes as ``L:[path]`` (its value: the members shown, comma-separated,
+    so that a list the file leaves out, such as veto players by default, is written only when
+    changed) and each ticked actor as ``m:[path]`` with the actor's id; an unticked box sends
+    nothing. Members keep their order; new ones follow in the order of the actors."""
+    shown: dict[Path, str] = {}
+    ticked: dict[Path, list[str]] = {}
+    for name, value in fields:
+        kind, sep, key = name.partition(":")
+        if sep and kind in ("L", "m"):
+            path = parse_key(key)
+            if not member_list(path):
+                raise EditError(f"field {key} cannot be edited here")
+            if kind == "L":
+                shown[path] = value
+            else:
+                ticked.setdefault(path, []).append(value)
+    listed_actors = data.get("actors", []) if isinstance(data, dict) else []
+    actors = [a.get("id") for a in listed_actors if isinstance(a, dict)]
+    changed = 0
+    for path, before in shown.items():
+        chosen = ticked.get(path, [])
+        unknown = sorted(set(chosen) - set(actors))
+        if unknown:
+            raise EditError(f"no actor {unknown[0][:40]!r} in this scenario")
+        track = get_at(data, path[:2])
+        if not isinstance(track, dict):
+            raise EditError(f"no track at {field_key(path[:2])}")
+        current = track.get(path[2])
+        listed = [a for a in current if isinstance(a, str)] if isinstance(current, list) else []
+        if set(chosen) == (set(listed) if current is not None else {a for a in before.split(",") if a}):
+            continue
+        members = [a for a in listed if a in chosen] + [a for a in actors if a in chosen and a not in listed]
+        if isinstance(current, list):
+            del current[:]
+            current.extend(members)  # in place: a one-line list stays one line
+        else:
+            track[path[2]] = members
+        changed += 1
     return changed
 
 

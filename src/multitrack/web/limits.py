@@ -1,9 +1,11 @@
-"""What the web app refuses to run: too many draws, or a track whose outcome space is too large."""
+"""What the web app refuses to run: too many draws, a track whose outcome space is too large, or a
+run too large to finish in the server's time limit (its size estimated up front)."""
 
 from __future__ import annotations
 
 import math
 
+from ..analysis import available
 from ..scenario import Scenario
 from ..scenario.issues import ContinuousIssue, IntegerIssue
 from ..space import build_track_space
@@ -36,8 +38,10 @@ def _whole(value: str | int | None, what: str, default: int) -> int:
         raise RunRefused(f"{what}: {str(value)[:40]!r} is not a whole number") from None
 
 
-def check_space(scenario: Scenario, settings: WebSettings) -> None:
-    """Raise RunRefused when any active track has more outcomes than ``settings.max_outcomes``."""
+def check_space(scenario: Scenario, settings: WebSettings) -> int:
+    """Raise RunRefused when any active track has more outcomes than ``settings.max_outcomes``;
+    else the number of outcomes of all active tracks together."""
+    total = 0
     for track in scenario.active_tracks:
         size = _rough_size(scenario, track)
         if size <= settings.max_outcomes:  # cheap bound first, so huge grids are never built
@@ -45,6 +49,26 @@ def check_space(scenario: Scenario, settings: WebSettings) -> None:
         if size > settings.max_outcomes:
             raise RunRefused(f"track {track.id}: {size:,} outcomes are over this server's limit of "
                              f"{settings.max_outcomes:,}; use a coarser grid for its continuous issues")
+        total += size
+    return total
+
+
+def run_size(scenario: Scenario, draws: int, outcomes: int) -> tuple[int, int]:
+    """(estimated size, number of analyses) of a run: draws x outcomes of the active tracks x the
+    analyses that apply. The analyses' work grows with each factor (every analysis that samples
+    evaluates every outcome under every draw), so this is the yardstick for the time limit."""
+    analyses = sum(1 for spec in available() if spec.applies is None or spec.applies(scenario))
+    return draws * max(outcomes, 1) * max(analyses, 1), analyses
+
+
+def check_work(scenario: Scenario, draws: int, outcomes: int, settings: WebSettings) -> None:
+    """Raise RunRefused, with the run's estimated size, when it is too large to finish within
+    ``settings.max_run_seconds`` (``settings.max_work``: the size that takes about that long)."""
+    size, analyses = run_size(scenario, draws, outcomes)
+    if size > settings.max_work:
+        raise RunRefused(f"estimated size {size:,} ({draws:,} draws x {outcomes:,} outcomes x {analyses} "
+                         f"analyses) is over this server's limit of {settings.max_work:,} for one run "
+                         f"(about {settings.max_run_seconds:g} s); use fewer draws or a coarser grid")
 
 
 def _rough_size(scenario: Scenario, track) -> int:

@@ -1,8 +1,11 @@
 """Browser sessions: each has its own scenario draft, run settings, run and results.
 
 A session is found by a random id in an HttpOnly cookie; ids are never derived from anything the
-client sends, so one user cannot reach another's scenario. The store keeps a bounded number of
-sessions and forgets the least recently used idle ones first.
+client sends, so one user cannot reach another's scenario. Sessions are made only by a POST (an
+explicit action); a GET without a session cookie is answered from a throw-away empty session, so no
+number of cookie-less requests (a hostile page's image tags) can add server state or push out
+anyone's work. The store keeps a bounded number of sessions and, over the limit, forgets empty
+ones before ones holding a scenario, least recently used first, never one with a run going.
 """
 
 from __future__ import annotations
@@ -56,6 +59,11 @@ class Session:
             self.results, self.results_scenario, self.results_version = job.results, job.scenario, job.version
             job.results = None
 
+    @property
+    def empty(self) -> bool:
+        """Whether nothing was loaded, run or computed here yet."""
+        return self.draft is None and self.job is None and self.results is None
+
     def forget_results(self) -> None:
         """Drop results and stop any run (a different scenario was loaded)."""
         if self.job is not None:
@@ -93,10 +101,14 @@ class SessionStore:
         return len(self._sessions)
 
     def _evict(self) -> None:
-        """Forget the least recently used sessions over the limit, sparing those with a run going."""
-        for sid in list(self._sessions):
-            if len(self._sessions) <= self._limit:
-                return
-            job = self._sessions[sid].job
-            if job is None or not job.active:
-                del self._sessions[sid]
+        """Over the limit, forget empty sessions first, then the least recently used idle ones;
+        a session with a run going is kept."""
+        for spare_work in (True, False):
+            for sid in list(self._sessions):
+                if len(self._sessions) <= self._limit:
+                    return
+                session = self._sessions[sid]
+                if spare_work and not session.empty:
+                    continue
+                if session.job is None or not session.job.active:
+                    del self._sessions[sid]

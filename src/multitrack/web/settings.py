@@ -18,6 +18,8 @@ class WebSettings:
     default_seed: int = 20240601           # the run's seed unless the user sets it
     max_sessions: int = 200                # browser sessions kept; the least recently used go first
     max_concurrent_runs: int = 2           # analyses running at once across all sessions
+    max_run_seconds: float = 300.0         # a run still going after this long is stopped
+    max_work: int = 10_000_000_000         # largest draws x outcomes x analyses one run may ask for
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")  # Host headers answered ("*": any)
     record_runs: bool = True               # record each finished run in the run database
     db: str | None = None                  # that database (None: MULTITRACK_DB or the user data folder)

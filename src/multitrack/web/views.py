@@ -77,6 +77,15 @@ class TrackView:
     rule: str
     deferred: bool
     issues: list[IssueView]
+    # per actor: (actor id, name, no-deal value, its cost per month or None)
+    no_deal: list[tuple[str, str, EstimateView, EstimateView | None]] = field(default_factory=list)
+    reservations: list[tuple[str, str, EstimateView]] = field(default_factory=list)  # (id, name, value)
+    # who sits and who holds a veto, as checkboxes: (actor id, name, sits, holds a veto)
+    members: list[tuple[str, str, bool, bool]] = field(default_factory=list)
+    participants_key: str = ""
+    vetoes_key: str = ""
+    participant_ids: str = ""    # as shown, comma-separated (the L: field's value)
+    veto_ids: str = ""
 
 
 @dataclass
@@ -120,10 +129,43 @@ class _Builder:
         vetoes, rule = self.vetoes_and_rule(t, track, participants)
         issues = [self.issue(path + ("issues", i), issue, vetoes)
                   for i, issue in enumerate(_list(track.get("issues"))) if isinstance(issue, dict)]
-        return TrackView(self.anchor(path), _text(track.get("id")),
+        view = TrackView(self.anchor(path), _text(track.get("id")),
                          _text(track.get("title") or track.get("id")),
                          [self.names.get(p, p) for p in participants], [self.names.get(v, v) for v in vetoes],
-                         rule, bool(track.get("deferred")), issues)
+                         rule, bool(track.get("deferred")), issues, self.no_deal(path, track),
+                         self.reservations(path, track))
+        view.members = [(str(a), name, a in participants, a in vetoes) for a, name in self.names.items()
+                        if isinstance(a, str)]
+        view.participants_key = self.anchor(path + ("participants",))
+        view.vetoes_key = self.anchor(path + ("veto_players",))
+        view.participant_ids, view.veto_ids = ",".join(participants), ",".join(vetoes)
+        return view
+
+    def no_deal(self, path: Path, track: dict) -> list[tuple[str, str, EstimateView, EstimateView | None]]:
+        """Each actor's no-deal value (and cost per month of talks, when given) as form fields."""
+        out = []
+        listed = track.get("no_deal")
+        for actor, entry in (listed.items() if isinstance(listed, dict) else []):
+            where = path + ("no_deal", actor)
+            name = self.names.get(actor, str(actor))
+            if isinstance(entry, dict) and "value" in entry:
+                cost = (self.estimate(where + ("cost_per_month",), entry["cost_per_month"],
+                                      f"{actor} no-deal cost per month", None)
+                        if entry.get("cost_per_month") is not None else None)
+                out.append((str(actor), name, self.estimate(where + ("value",), entry["value"],
+                                                            f"{actor} no-deal value", None), cost))
+            else:
+                value = self.estimate(where, entry, f"{actor} no-deal value", None)
+                out.append((str(actor), name, value, None))
+        return out
+
+    def reservations(self, path: Path, track: dict) -> list[tuple[str, str, EstimateView]]:
+        """Each actor's reservation value on the track as form fields."""
+        listed = track.get("reservation_values")
+        return [(str(actor), self.names.get(actor, str(actor)),
+                 self.estimate(path + ("reservation_values", actor), value, f"{actor} reservation value",
+                               None))
+                for actor, value in (listed.items() if isinstance(listed, dict) else [])]
 
     def vetoes_and_rule(self, t: int, track: dict, participants: list[str]) -> tuple[list[str], str]:
         if self.scenario is not None:
