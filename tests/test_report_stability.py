@@ -7,6 +7,7 @@ any concept; published state 8 (YNYNY, GMCR+ state 10) is one under every concep
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 
 import pytest
@@ -64,7 +65,9 @@ def _html_equilibria(html: str) -> dict[str, set[str]]:
 def _md_equilibria(md: str) -> dict[str, set[str]]:
     """Per concept, the states the Markdown coalition table marks **E**."""
     part = md.split("#### Coalition stability")[1]
-    lines = [line for line in part.splitlines() if line.startswith("|")]
+    lines = list(itertools.takewhile(lambda line: line.startswith("|"),
+                                     itertools.dropwhile(lambda line: not line.startswith("|"),
+                                                         part.splitlines())))  # its first table only
     head = [cell.strip() for cell in lines[0].strip("|").split("|")]
     rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
     return {k: {f"{row[0]} {row[1]}" for row in rows if row[head.index(CONCEPT_TITLES[k])].endswith("**E**")}
