@@ -86,8 +86,17 @@ def show_run(run_id: int = typer.Argument(..., metavar="ID", help="Run id (see m
 def diff_runs(a: int = typer.Argument(..., metavar="ID1", help="The earlier run."),
               b: int = typer.Argument(..., metavar="ID2", help="The later run."),
               db: str | None = _DB) -> None:
-    """What changed from run ID1 to run ID2: input fields, parameters, and the results that moved."""
-    diff = _registry(db).diff(a, b)
+    """What changed from run ID1 to run ID2: the headline findings that changed beyond the noise
+    first, then input fields, parameters, and the results that moved."""
+    from ..compare import compare_documents
+    from .compare_commands import show_comparison
+
+    registry = _registry(db)
+    diff = registry.diff(a, b)
+    ra, rb = registry.get(a), registry.get(b)
+    headline = compare_documents(ra.results.get("analyses") or {}, rb.results.get("analyses") or {},
+                                 f"run {a}", f"run {b}", ra.scenario, rb.scenario)
+    show_comparison(_out, headline, table=False)  # the headline changes before the detailed rows
     _out.print(f"run {diff.a.id} ({_when(diff.a.created_at)}, {diff.a.scenario_id}) -> "
                f"run {diff.b.id} ({_when(diff.b.created_at)}, {diff.b.scenario_id})", markup=False,
                soft_wrap=True)
