@@ -29,10 +29,10 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("registry", {"analysis"}),
     ("analyses", {"space", "process", "forecast", "stability", "negotiation", "deterrence", "escalation",
                   "selfdetermination", "calibration", "capability", "overview", "factors", "consistency",
-                  "hinges", "proposals"}),
+                  "hinges", "proposals", "brief"}),
     ("interface", {ROOT}),
     ("records and converters", {"interop", "store"}),
-    ("report", {"report"}),
+    ("report", {"report", "compare"}),
     ("front ends", {"cli", "web", "warm", "__main__"}),
 ]
 

@@ -208,6 +208,8 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
             report_format: str = typer.Option("html", "--format", help="Report format: html (one "
                                               "self-contained file) or md (Markdown with SVG figures)."),
             quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths written."),
+            pdf: Path | None = typer.Option(None, "--pdf", help="Also print the HTML report (brief first) to "
+                                            "this PDF file with headless Chromium (/usr/bin/chromium)."),
             db: str | None = typer.Option(None, "--db", metavar="URL", help=RUNS_DB_HELP),
             no_record: bool = typer.Option(False, "--no-record", help="Do not record this run in the "
                                            "run database.")) -> None:
@@ -216,6 +218,8 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
 
     if report_format not in ("html", "md"):
         _fail(f"--format {report_format}: use html or md")
+    if pdf is not None:
+        _check_pdf()
     scenario_sets, analysis_sets = _split_sets(setting or [])
     model = _load_changed(scenario, scenario_sets, variant)
     folder = out_dir or Path(f"report-{model.id}")
@@ -230,6 +234,8 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
         _fail(str(exc))
     for path in paths.values():
         out.print(f"wrote {path}", markup=False)
+    if pdf is not None:
+        _report_pdf(model, results, pdf)
     if not no_record:  # after the report, so that a database problem never loses it
         changed: dict[str, object] = {"set": scenario_sets} if scenario_sets else {}
         changed.update({"variant": variant} if variant else {})
@@ -269,6 +275,27 @@ def compare_designs(scenario: str = typer.Argument(DEFAULT_SCENARIO,
         except OSError as exc:
             _fail(f"{json_out}: cannot write: {exc.strerror or exc}")
         out.print(f"wrote {json_out}", markup=False)
+
+
+def _check_pdf() -> None:
+    """Before a run: --pdf without Chromium is refused at once, in one line."""
+    from ..report.pdf import chromium_path
+
+    try:
+        chromium_path()
+    except MultitrackError as exc:
+        _fail(str(exc))
+
+
+def _report_pdf(model, results, path: Path) -> None:
+    """The HTML report printed to ``path`` by headless Chromium."""
+    from ..report.html import render_html
+    from ..report.pdf import html_to_pdf
+
+    try:
+        out.print(f"wrote {html_to_pdf(render_html(model, results), path)}", markup=False)
+    except MultitrackError as exc:
+        _fail(str(exc))
 
 
 def _run_draws(draws: int | None, seed: int | None, chunk_size: int | None) -> dict[str, int]:
@@ -316,6 +343,8 @@ def _run(model, only, options, run_draws, workers, scheduler, checkpoint, quiet)
             _fail(str(exc))
 
 
+from .brief_command import RunHelpers, make_brief_command  # noqa: E402
+from .compare_commands import compare_command  # noqa: E402
 from .forecast_commands import backtest_app, forecast_ktab  # noqa: E402
 from .interop_commands import export_app, import_app  # noqa: E402
 from .negotiation_commands import negotiate_command, tournament_command  # noqa: E402
@@ -335,6 +364,7 @@ app.command("calibrate")(calibrate_command)
 app.command("capabilities")(capabilities_command)
 app.command("criteria")(criteria_command)
 app.command("evaluate")(evaluate_command)
+app.command("compare")(compare_command)
 
 
 def _split_sets(items: list[str]) -> tuple[list[str], list[str]]:
@@ -390,6 +420,10 @@ def _settings(items: list[str]) -> dict[str, dict[str, object]]:
             value = raw
         out.setdefault(name.strip(), {})[field_.strip()] = value
     return out
+
+
+app.command("brief")(make_brief_command(RunHelpers(_split_sets, _load_changed, _settings, _run, _run_draws,
+                                                   _fail, out)))
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from ..deterrence.analysis import CrisisResult, DeterrenceCurveResult, Deterrenc
 from ..scenario.model import Scenario
 from .charts import _LAYOUT, _html
 from .process_words import interval_words, pct
+from .provenance_section import crisis_inputs, inputs_html
 from .sections import section_renderer
 from .variant_words import variants_html
 from .wording import Words
@@ -202,16 +203,17 @@ def deterrence_section(result: DeterrenceResult, scenario: Scenario) -> str:
              "a result no draw changes (structural).</p>"]
     parts += [f"<p class='caption'>{escape(n)}</p>" for n in result.notes]
     for c in result.crises:
-        parts.append(_crisis(c, names))
+        parts.append(_crisis(c, names, scenario))
     parts.append(variants_html(result.variants, "deterrence-variants", scenario))
     return "".join(parts)
 
 
-def _crisis(c: CrisisResult, names: dict[str, str]) -> str:
+def _crisis(c: CrisisResult, names: dict[str, str], scenario: Scenario) -> str:
     out = [f"<h3 id='crisis-{escape(c.id)}'>{escape(c.title)}</h3>",
            f"<p class='finding'><b>{escape(crisis_sentence(c, names))}</b> {escape(nominal_sentence(c))}</p>"]
     out += [f"<p>{escape(s)}</p>" for s in link_sentences(c)]
     out += [_frontier_table(c), _table(c, names)]
+    out.append(inputs_html(crisis_inputs(scenario, c.id), scenario, "Inputs of this crisis"))
     out += [_curve_figure(c, g, names) for g in c.guarantees]
     return "".join(out)
 

@@ -14,6 +14,7 @@ from ..escalation.risk import ALL_IN_FORCE, BASELINE, COMBINED, PACKAGE
 from ..montecarlo.stats import STRUCTURAL
 from ..scenario.model import Scenario
 from .charts import _LAYOUT, _html
+from .provenance_section import escalation_inputs, inputs_html
 from .sections import section_renderer
 from .variant_words import variants_html
 
@@ -47,8 +48,9 @@ def range_text(low: float, high: float, kind: str) -> str:
 
 
 def top_rungs(r: EscalationResult) -> tuple[str, ...]:
-    """The two highest rungs (use of force and war on the default ladder)."""
-    return tuple(r.rungs[-2:])
+    """The two highest rungs (use of force and war on the default ladder); never the first, where
+    every theatre starts (a two-rung ladder has one rung to reach)."""
+    return tuple(r.rungs[1:][-2:])
 
 
 def shown_rungs(r: EscalationResult) -> tuple[str, ...]:
@@ -130,6 +132,7 @@ def escalation_section(result: EscalationResult, scenario: Scenario) -> str:
         parts += [_effects_table(result), _effects_chart(result)]
     if result.in_force:
         parts.append(_in_force_table(result))
+    parts.append(inputs_html(escalation_inputs(scenario), scenario, "Inputs of the escalation ladder"))
     parts.append(variants_html(result.variants, "escalation-variants", scenario))
     return "".join(parts)
 

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from .._version import __version__
 from ..analysis import available
+from ..brief import brief_run, build_brief
 from ..scenario import citations, describe
 from ..scenario.model import Scenario
 from . import (  # noqa: F401  (register their renderers)  # noqa: F401  (register their renderers)
@@ -25,7 +26,9 @@ from . import (  # noqa: F401  (register their renderers)  # noqa: F401  (regist
     selfdetermination_section,
     stability_section,
 )
+from .brief_section import brief_html
 from .charts import plotly_script
+from .provenance_section import provenance_html
 from .sections import render_section
 from .summary import (
     consistency_lines,
@@ -58,6 +61,7 @@ def render_html(scenario: Scenario, results: dict[str, Any], *, generated: datet
     when = (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     body_has_charts = any("plotly" in str(s.html) for s in sections)
     return _environment().get_template("report.html.j2").render(
+        brief=brief_html(build_brief(scenario, results, run=brief_run(results))),
         plotly_js=Markup(plotly_script()) if body_has_charts else None,
         scenario=scenario, sections=sections, summary=summary_lines(results, scenario),
         findings=summary_findings(results, scenario), security=security_findings(results, scenario),
@@ -66,4 +70,5 @@ def render_html(scenario: Scenario, results: dict[str, Any], *, generated: datet
         version=__version__, describe=describe, cite=citations,
         actor_names={a.id: a.name for a in scenario.actors},
         source_numbers={s.id: i + 1 for i, s in enumerate(scenario.sources)},
+        provenance=Markup(provenance_html(scenario)),
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from .._version import __version__
 from ..analysis import available
+from ..brief import brief_run, build_brief
 from ..deterrence.analysis import DeterrenceResult
 from ..escalation.analysis import EscalationResult
 from ..factors import FactorsResult
@@ -25,6 +26,7 @@ from ..selfdetermination.analysis import SelfDeterminationResult
 from ..space.result import AgreementSpaceResult
 from ..stability.analysis import CONCEPT_TITLES, StabilityResult
 from .agreement_section import FRONTIER_ROWS, baseline_words, raw_text
+from .brief_section import brief_markdown
 from .md_table import table
 from .process_words import (
     DESIGN_NAMES,
@@ -35,6 +37,7 @@ from .process_words import (
     forum_landing,
     pct,
 )
+from .provenance_section import crisis_inputs, escalation_inputs, inputs_markdown, provenance_markdown
 from .static_charts import (
     designs_svg,
     deterrence_curve_svg,
@@ -79,10 +82,11 @@ def render_markdown(scenario: Scenario, results: dict[str, Any], *,
     parts = [f"# {scenario.title}", "",
              f"multitrack {__version__}, {when}"
              + (f"; estimates as of {scenario.as_of}" if scenario.as_of else ""),
-             "", _summary(scenario, results)]
+             "", brief_markdown(build_brief(scenario, results, run=brief_run(results))),
+             _summary(scenario, results)]
     for name, result in results.items():
         parts += [f"## {titles.get(name, name)}", "", _section(result, scenario, figures), ""]
-    parts += [_positions(scenario), _sources(scenario)]
+    parts += [_positions(scenario), provenance_markdown(scenario), _sources(scenario)]
     return "\n".join(parts).rstrip() + "\n", figures
 
 
@@ -324,6 +328,8 @@ def _deterrence(result: DeterrenceResult, scenario: Scenario, figures: Figures) 
         if frontier_rows(c):
             out += [table(frontier_rows(c)), ""]
         out += [table(guarantee_rows(c, names)), ""]
+        out += ["Inputs of this crisis (sources in the provenance appendix and the source list):", ""]
+        out += inputs_markdown(crisis_inputs(scenario, c.id), scenario)
         for g in c.guarantees:
             out.append(_figure(figures, f"deterrence-{c.id}-{g.id}",
                                deterrence_curve_svg(g.curve, term_label(g.curve.term)),
@@ -358,7 +364,7 @@ def _escalation(result: EscalationResult, scenario: Scenario, figures: Figures) 
     if len(result.scenarios) > 1:
         measures = [s for s in result.scenarios if s != BASELINE]
         series = [(rung, colour, [result.effect(s, COMBINED, h, rung) for s in measures])
-                  for rung, colour in zip(top_rungs(result), ("#f58518", "#b3261e"), strict=True)]
+                  for rung, colour in zip(top_rungs(result), ("#f58518", "#b3261e"), strict=False)]
         out += ["### What the measures take off the risk", "", table(effect_rows(result)), "",
                 _figure(figures, "escalation-effects",
                         escalation_effects_svg([result.scenarios[s] for s in measures], series,
@@ -373,6 +379,8 @@ def _escalation(result: EscalationResult, scenario: Scenario, figures: Figures) 
         out += ["### Measures in force where their tracks agree", ""]
         out += [f"- {sentence}" for sentence in link_sentences(result)] + [""]
         out += [table(in_force_rows(result)), "", all_measures_words(result).strip(), ""]
+    if escalation_inputs(scenario):
+        out += ["### Inputs", ""] + inputs_markdown(escalation_inputs(scenario), scenario)
     out += variants_markdown(result.variants, scenario)
     return "\n".join(out)
 
