@@ -23,7 +23,7 @@ from ..errors import ScenarioError
 from ..report.html import render_html
 from ..scenario import builtins
 from . import draft as drafts
-from . import pages
+from . import pages, proposing
 from .editing import EditError, add_red_line, apply_fields, apply_memberships, parse_key, remove_red_line
 from .guards import Guard
 from .limits import RunRefused, check_space, check_work, run_options
@@ -56,6 +56,7 @@ def _routes(app: FastAPI) -> None:
     app.post("/scenario/edit")(edit)
     app.post("/run")(run)
     app.post("/cancel")(cancel)
+    app.post("/proposals/evaluate")(evaluate)
     app.get("/progress")(progress)
     app.get("/results", response_class=HTMLResponse)(results)
     app.get("/download/scenario.yaml")(download_yaml)
@@ -238,8 +239,9 @@ def _start_locked(request: Request, session: Session) -> None:
         start_run(request, session)
 
 
-def start_run(request: Request, session: Session) -> None:
-    """Start the analyses of the session's scenario in the background, unless over a limit."""
+def start_run(request: Request, session: Session, proposals: tuple | None = None) -> None:
+    """Start the analyses of the session's scenario in the background (or, given ``proposals``,
+    their evaluation), unless over a limit."""
     settings: WebSettings = request.app.state.settings
     draft = session.draft
     if draft is None or draft.scenario is None:
@@ -253,9 +255,10 @@ def start_run(request: Request, session: Session) -> None:
         return
     if session.job is not None:
         session.job.cancel()
-    record = recorder(settings.db, draft.text, draft.origin) if settings.record_runs else None
+    record = (recorder(settings.db, draft.text, draft.origin)
+              if settings.record_runs and proposals is None else None)
     session.job = Job(draft.scenario, draws, draft.version, request.app.state.gate, record,
-                      time_limit=settings.max_run_seconds).start()
+                      time_limit=settings.max_run_seconds, proposals=proposals).start()
 
 
 def cancel(request: Request) -> Response:
@@ -265,6 +268,40 @@ def cancel(request: Request) -> Response:
             session.job.cancel()
             session.say("info", "cancelling the run")
     return _back(request, session, new)
+
+
+async def evaluate(request: Request) -> Response:
+    session, new = _session(request)
+    form = await request.form(max_files=0, max_fields=5_000)
+    await run_in_threadpool(_evaluate_locked, request, session, form)
+    return _back(request, session, new)
+
+
+def _evaluate_locked(request: Request, session: Session, form: FormData) -> None:
+    """Evaluate the form's proposals (or a pasted proposal file) on the session's scenario, in the
+    run process like any run: the same draws, limits and Cancel (docs/proposals.md)."""
+    with session.lock:
+        draft = session.draft
+        if draft is None or draft.scenario is None:
+            session.say("error", "not evaluated: load a scenario and fix its errors first")
+            return
+        if session.job is not None and session.job.active:
+            session.say("error", "not evaluated: a run is going; wait for it or cancel it")
+            return
+        pasted = _text(form.get("proposal_file")) or ""
+        try:
+            if pasted.strip():
+                proposals = proposing.from_pasted(pasted, draft.scenario)
+            else:
+                fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+                proposals = proposing.from_form(fields, draft.scenario)
+        except ScenarioError as exc:
+            session.say("error", f"not evaluated: {exc.one_line()}")
+            return
+        except EditError as exc:
+            session.say("error", f"not evaluated: {exc}")
+            return
+        start_run(request, session, proposals)
 
 
 # ---- downloads ---------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 A form field's name is a kind letter and the JSON of its path: ``n:["tracks",0,...,"salience"]``
 holds a number, ``s:[...]`` an option name, ``r:[...red_lines,0]`` a red line's relation. Only
-positions, status quos, saliences, ideals, value tables, red lines, and each track's no-deal values
-(value and cost per month) and reservation values may be edited; any other path is refused.
+positions, status quos, saliences, ideals, value tables, red lines, each track's no-deal values
+(value and cost per month) and reservation values, and the security terms (each crisis's challenger
+prize and each guarantee's terms; each theatre's transition estimates and each measure's effect
+factors) may be edited; any other path is refused.
 Nothing typed is ever evaluated: numbers are parsed with ``int``/``float`` and anything else
 stays text for the loader to reject with a located message.
 """
@@ -47,7 +49,7 @@ def parse_key(text: str) -> Path:
 def editable(path: Path) -> bool:
     """Whether the web form may change this path: an issue's status quo, part of a position, or a
     track's no-deal or reservation value of one actor (the estimate or one of its parameters)."""
-    if _track_value(path):
+    if _track_value(path) or security_value(path):
         return True
     if len(path) < 5 or path[0] != "tracks" or path[2] != "issues":
         return False
@@ -69,6 +71,39 @@ def _track_value(path: Path) -> bool:
     elif path[2] != "reservation_values" and path[2] != "no_deal":
         return False
     return not rest or (len(rest) == 1 and rest[0] in _ESTIMATE_PARAMS)
+
+
+def security_value(path: Path) -> bool:
+    """An estimate of the security models (or one of its parameters): ``deterrence[c].challenger_value``,
+    ``deterrence[c].guarantees[g].terms.TERM``, ``escalation.theatres[t].up|down.TRANSITION`` or
+    ``escalation.measures[m].effects[e].factor``."""
+    head = _security_estimate(path)
+    if head is None:
+        return False
+    rest = path[head:]
+    return not rest or (len(rest) == 1 and rest[0] in _ESTIMATE_PARAMS)
+
+
+def _security_estimate(path: Path) -> int | None:
+    """The length of the estimate's own path at the start of ``path``, or None when it names none."""
+    def index(k: int) -> bool:
+        return len(path) > k and isinstance(path[k], int) and not isinstance(path[k], bool)
+
+    def name(k: int) -> bool:
+        return len(path) > k and isinstance(path[k], str)
+
+    if path[:1] == ("deterrence",) and index(1):
+        if path[2:3] == ("challenger_value",):
+            return 3
+        if path[2:3] == ("guarantees",) and index(3) and path[4:5] == ("terms",) and name(5):
+            return 6
+    if path[:1] == ("escalation",) and name(1):
+        if path[1] == "theatres" and index(2) and path[3:4] in (("up",), ("down",)) and name(4):
+            return 5
+        if path[1] == "measures" and index(2) and path[3:4] == ("effects",) and index(4) \
+                and path[5:6] == ("factor",):
+            return 6
+    return None
 
 
 def get_at(data: Any, path: Path) -> Any:

@@ -13,6 +13,8 @@ from ..overview import OverviewResult
 from ..report import html as _report_html  # noqa: F401  (registers the report's section renderers)
 from ..report.sections import render_section
 from ..scenario import builtins
+from . import proposing
+from .compare_view import comparison
 from .kinds import KIND_WORDS, count_kinds, kinds_words, total_kinds
 from .sessions import Session
 from .settings import WebSettings
@@ -20,8 +22,25 @@ from .views import form_view
 
 
 def environment() -> Environment:
-    return Environment(loader=PackageLoader("multitrack.web", "templates"),
-                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=PackageLoader("multitrack.web", "templates"),
+                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(pct=percent, outcome_text=outcome_text)
+    return env
+
+
+def percent(share: float) -> str:
+    """A share of draws as people read it: ``96%``; ``<1%`` and ``>99%`` near the ends."""
+    if 0 < share < 0.005:
+        return "<1%"
+    if 0.995 <= share < 1:
+        return ">99%"
+    return f"{100 * share:.0f}%"
+
+
+def outcome_text(outcome: dict) -> str:
+    """An outcome ``{issue: value}`` as ``issue = value, ...``."""
+    return ", ".join(f"{issue} = {value:g}" if isinstance(value, float) else f"{issue} = {value}"
+                     for issue, value in outcome.items())
 
 
 def page(env: Environment, session: Session, settings: WebSettings) -> str:
@@ -35,14 +54,19 @@ def page(env: Environment, session: Session, settings: WebSettings) -> str:
         builtins=[(name, builtins.describe(name)) for name in builtins.names()],
         draws=session.draws if session.draws is not None else settings.default_draws,
         seed=session.seed if session.seed is not None else settings.default_seed,
-        settings=settings, results=Markup(results(env, session)), size_text=size_text)
+        settings=settings, results=Markup(results(env, session)), size_text=size_text,
+        proposal_tracks=proposing.choices(draft.scenario) if draft and draft.scenario else [],
+        slots=range(1, proposing.SLOTS + 1))
 
 
 def results(env: Environment, session: Session) -> str:
     """The results fragment: a verdict per track, then each analysis's report section."""
     session.collect()
+    extra = {"evaluation": session.evaluation, "comparison": comparison(session),
+             "evaluation_current": session.draft is not None
+             and session.evaluation_version == session.draft.version}
     if session.results is None:
-        return env.get_template("results.html").render(sections=None)
+        return env.get_template("results.html").render(sections=None, **extra)
     scenario = session.results_scenario
     assert scenario is not None  # results always come with the scenario they were computed on
     titles = {spec.name: spec.title for spec in available()}
@@ -52,7 +76,7 @@ def results(env: Environment, session: Session) -> str:
     key = [(kind, *KIND_WORDS[kind], total[kind]) for kind in (STRUCTURAL, SPREAD, MC) if total[kind]]
     return env.get_template("results.html").render(
         sections=sections, verdicts=verdicts(session.results), current=session.results_current,
-        scenario=scenario, kinds=key)
+        scenario=scenario, kinds=key, **extra)
 
 
 def verdicts(results: dict[str, Any]) -> list[dict[str, str]]:

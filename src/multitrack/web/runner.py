@@ -47,9 +47,9 @@ class JobStatus:
                 "seconds": round(self.seconds, 1)}
 
 
-def _work(scenario: Scenario, draws: dict, conn: Connection) -> None:
-    """The child process: run every analysis, sending progress (at most every 0.1 s) and then the
-    results, or the reason it failed."""
+def _work(scenario: Scenario, draws: dict, conn: Connection, proposals: tuple | None = None) -> None:
+    """The child process: run every analysis (or, given ``proposals``, evaluate them with the same
+    draws), sending progress (at most every 0.1 s) and then the results, or the reason it failed."""
     last = [0.0]
 
     def progress(event: ProgressEvent) -> None:
@@ -59,7 +59,10 @@ def _work(scenario: Scenario, draws: dict, conn: Connection) -> None:
             conn.send(("progress", event.task, event.done, event.total))
 
     try:
-        results = run_all(scenario, progress=progress, draws=draws.get("draws"), seed=draws.get("seed"))
+        if proposals is not None:
+            results: Any = _evaluate(scenario, draws, proposals)
+        else:
+            results = run_all(scenario, progress=progress, draws=draws.get("draws"), seed=draws.get("seed"))
     except MultitrackError as exc:
         conn.send(("failed", str(exc)))
     except Exception as exc:  # noqa: BLE001 - the page must say that the run failed, not hang
@@ -70,22 +73,35 @@ def _work(scenario: Scenario, draws: dict, conn: Connection) -> None:
         conn.close()
 
 
+def _evaluate(scenario: Scenario, draws: dict, proposals: tuple) -> Any:
+    """Proposals evaluated by the proposals API over the run's draws (docs/proposals.md)."""
+    from ..proposals import evaluate_proposals
+    from ..settlement import Settlement
+
+    settlement = Settlement.from_scenario(scenario, draws=draws.get("draws"), seed=draws.get("seed"))
+    return evaluate_proposals(scenario, proposals, settlement=settlement)
+
+
 class Job:
-    """One run of every analysis on one scenario version; ``results`` is set when it is done."""
+    """One run of every analysis on one scenario version (or one evaluation of proposals);
+    ``results`` is set when it is done."""
 
     def __init__(self, scenario: Scenario, draws: dict, version: int, gate: threading.Semaphore,
                  record: Callable[[Scenario, dict, dict], str] | None = None,
-                 time_limit: float | None = None) -> None:
+                 time_limit: float | None = None, proposals: tuple | None = None) -> None:
         """``draws``: the run's ``{"draws": n, "seed": s}``, read by every analysis that samples;
-        ``time_limit``: seconds a run may take once started before it is stopped (None: no limit)."""
+        ``time_limit``: seconds a run may take once started before it is stopped (None: no limit);
+        ``proposals``: evaluate these (:mod:`multitrack.proposals`) instead of running the analyses."""
         self.scenario, self.draws, self.version = scenario, draws, version
+        self.proposals = proposals
         self._record = record
         self._time_limit = time_limit
         self.results: dict[str, Any] | None = None
         self._gate = gate
         self._cancel = threading.Event()
         self._lock = threading.Lock()
-        self._state, self._task, self._done, self._total, self._message = "queued", "", 0, 0, ""
+        self._state, self._done, self._total, self._message = "queued", 0, 0, ""
+        self._task = "evaluating proposals" if proposals is not None else ""
         self._started = time.monotonic()
         self._thread = threading.Thread(target=self._run, name=f"multitrack-run-v{version}", daemon=True)
 
@@ -139,8 +155,8 @@ class Job:
     def _supervise(self) -> tuple[str, Any]:
         """Run the child to its end, its cancel or its time limit: (state, results or message)."""
         receiver, sender = _CONTEXT.Pipe(duplex=False)
-        child = _CONTEXT.Process(target=_work, args=(self.scenario, self.draws, sender), daemon=True,
-                                 name=f"multitrack-run-v{self.version}")
+        child = _CONTEXT.Process(target=_work, args=(self.scenario, self.draws, sender, self.proposals),
+                                 daemon=True, name=f"multitrack-run-v{self.version}")
         child.start()
         sender.close()
         begun = time.monotonic()

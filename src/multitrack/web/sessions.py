@@ -35,6 +35,13 @@ class Session:
     results: dict[str, Any] | None = None
     results_scenario: Scenario | None = None       # the scenario the results were computed on
     results_version: int = 0
+    # the run before the current results (the session keeps its last two runs, no more)
+    previous: dict[str, Any] | None = None
+    previous_scenario: Scenario | None = None
+    previous_version: int = 0
+    comparison: Any = None          # (runs compared, their comparison), kept by compare_view
+    evaluation: Any = None          # the last proposals evaluated (multitrack.proposals.EvaluationResult)
+    evaluation_version: int = 0
     messages: list[tuple[str, str]] = field(default_factory=list)  # (kind, text) shown once
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -55,9 +62,16 @@ class Session:
     def collect(self) -> None:
         """Take the results of a finished run (called whenever the session is looked at)."""
         job = self.job
-        if job is not None and job.results is not None and job.version >= self.results_version:
+        if job is None or job.results is None:
+            return
+        if job.proposals is not None:
+            self.evaluation, self.evaluation_version = job.results, job.version
+        elif job.version >= self.results_version:
+            if self.results is not None:
+                self.previous, self.previous_scenario, self.previous_version = (
+                    self.results, self.results_scenario, self.results_version)
             self.results, self.results_scenario, self.results_version = job.results, job.scenario, job.version
-            job.results = None
+        job.results = None
 
     @property
     def empty(self) -> bool:
@@ -69,6 +83,9 @@ class Session:
         if self.job is not None:
             self.job.cancel()
         self.job, self.results, self.results_scenario, self.results_version = None, None, None, 0
+        self.previous, self.previous_scenario, self.previous_version = None, None, 0
+        self.comparison = None
+        self.evaluation, self.evaluation_version = None, 0
 
 
 class SessionStore:

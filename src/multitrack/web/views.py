@@ -89,12 +89,62 @@ class TrackView:
 
 
 @dataclass
+class GuaranteeView:
+    key: str
+    id: str
+    title: str
+    guarantor: str
+    kind: str
+    terms: list[tuple[str, EstimateView]]   # (term, its estimate) as the file gives them
+
+
+@dataclass
+class CrisisView:
+    """A crisis of the deterrence analysis: the challenger's prize and each guarantee's terms."""
+
+    key: str
+    id: str
+    title: str
+    challenger: str
+    target: str
+    prize: EstimateView
+    guarantees: list[GuaranteeView]
+
+
+@dataclass
+class TheatreView:
+    key: str
+    id: str
+    title: str
+    up: list[tuple[str, EstimateView]]     # (transition 'from->to', its monthly probability)
+    down: list[tuple[str, EstimateView]]
+
+
+@dataclass
+class MeasureView:
+    key: str
+    id: str
+    title: str
+    track: str
+    effects: list[tuple[str, str, EstimateView]]   # (transition, theatres it acts in, factor)
+
+
+@dataclass
+class EscalationView:
+    key: str
+    theatres: list[TheatreView]
+    measures: list[MeasureView]
+
+
+@dataclass
 class FormView:
     """The whole scenario as the page shows it, and the problems placed by field."""
 
     title: str
     actors: list[dict[str, str]]
     tracks: list[TrackView]
+    crises: list[CrisisView] = field(default_factory=list)
+    escalation: EscalationView | None = None
     errors: dict[str, list[str]] = field(default_factory=dict)
     unplaced: list[str] = field(default_factory=list)
 
@@ -121,7 +171,65 @@ class _Builder:
                   if isinstance(a, dict)]
         tracks = [self.track(t, track) for t, track in enumerate(_list(self.data.get("tracks")))
                   if isinstance(track, dict)]
-        return FormView(_text(self.data.get("title")), actors, tracks)
+        crises = [self.crisis(c, crisis) for c, crisis in enumerate(_list(self.data.get("deterrence")))
+                  if isinstance(crisis, dict)]
+        ladder = self.data.get("escalation")
+        return FormView(_text(self.data.get("title")), actors, tracks, crises,
+                        self.escalation(ladder) if isinstance(ladder, dict) else None)
+
+    def crisis(self, c: int, crisis: dict) -> CrisisView:
+        """A crisis's prize for the challenger and the terms of each guarantee, as form fields."""
+        path = ("deterrence", c)
+        cid = _text(crisis.get("id"))
+        guarantees = []
+        for g, guarantee in enumerate(_list(crisis.get("guarantees"))):
+            if not isinstance(guarantee, dict):
+                continue
+            where = path + ("guarantees", g)
+            gid = _text(guarantee.get("id"))
+            terms = guarantee.get("terms")
+            items = [(str(name), self.estimate(where + ("terms", name), value, f"{gid} {name}", None))
+                     for name, value in (terms.items() if isinstance(terms, dict) else [])]
+            guarantees.append(GuaranteeView(self.anchor(where), gid, _text(guarantee.get("title") or gid),
+                                            _text(guarantee.get("guarantor")),
+                                            _text(guarantee.get("kind") or "custom"), items))
+        prize = self.estimate(path + ("challenger_value",), crisis.get("challenger_value"),
+                              f"{cid} challenger value", None)
+        return CrisisView(self.anchor(path), cid, _text(crisis.get("title") or cid),
+                          _text(crisis.get("challenger")), _text(crisis.get("target")), prize, guarantees)
+
+    def escalation(self, ladder: dict) -> EscalationView:
+        """Each theatre's monthly transition estimates and each measure's effect factors."""
+        theatres = []
+        for t, theatre in enumerate(_list(ladder.get("theatres"))):
+            if not isinstance(theatre, dict):
+                continue
+            where = ("escalation", "theatres", t)
+            tid = _text(theatre.get("id"))
+            moves = {}
+            for way in ("up", "down"):
+                listed = theatre.get(way)
+                moves[way] = [(str(step), self.estimate(where + (way, step), value, f"{tid} {step}", None))
+                              for step, value in (listed.items() if isinstance(listed, dict) else [])]
+            theatres.append(TheatreView(self.anchor(where), tid, _text(theatre.get("title") or tid),
+                                        moves["up"], moves["down"]))
+        measures = []
+        for m, measure in enumerate(_list(ladder.get("measures"))):
+            if not isinstance(measure, dict):
+                continue
+            where = ("escalation", "measures", m)
+            mid = _text(measure.get("id"))
+            effects = []
+            for e, effect in enumerate(_list(measure.get("effects"))):
+                if isinstance(effect, dict):
+                    step = _text(effect.get("transition"))
+                    acts = ", ".join(_text(x) for x in _list(effect.get("theatres"))) or "all theatres"
+                    effects.append((step, acts, self.estimate(where + ("effects", e, "factor"),
+                                                              effect.get("factor"), f"{mid} {step} factor",
+                                                              None)))
+            measures.append(MeasureView(self.anchor(where), mid, _text(measure.get("title") or mid),
+                                        _text(measure.get("track")), effects))
+        return EscalationView(self.anchor(("escalation",)), theatres, measures)
 
     def track(self, t: int, track: dict) -> TrackView:
         path = ("tracks", t)
