@@ -99,6 +99,10 @@ def reaching_inputs(scenario: Scenario, tracks: Sequence[Track], *, process: boo
     return tuple(out)
 
 
+#: Inputs the scenario's schema keeps at or above zero: a search never looks below it.
+NON_NEGATIVE = ("salience", "weight", "capability", "cost_per_month")
+
+
 def _input(scenario: Scenario, path: tuple, est) -> SearchInput:
     """The searched range: an estimate's support (its 0.1 and 99.9 percentiles where unbounded);
     a stated salience from 0, a stated threshold or ideal point over its issue's axis and as much
@@ -111,7 +115,7 @@ def _input(scenario: Scenario, path: tuple, est) -> SearchInput:
         return SearchInput(key, label, est, float(lo), float(hi))
     x, term = float(est.nominal), path[-1]
     reach = STATED_REACH * max(abs(x), 1.0)
-    if term in ("salience", "weight", "capability"):
+    if term in NON_NEGATIVE:
         return SearchInput(key, label, est, 0.0, x + reach)
     if path[0] == "tracks" and path[2] == "issues" and ("red_lines" in path or term == "ideal"):
         axis = issue_axis(scenario.tracks[path[1]].issues[path[3]], scenario.settings)
@@ -134,7 +138,10 @@ def widened(inp: SearchInput) -> SearchInput:
     """An estimate's range widened by STATED_REACH times its width (or size) on each side: where
     to look for what it would take when nothing inside its range flips a headline."""
     reach = STATED_REACH * max(inp.high - inp.low, abs(inp.central), 1.0)
-    return SearchInput(inp.key, inp.label, inp.estimate, inp.low - reach, inp.high + reach)
+    low = inp.low - reach
+    if inp.key.rsplit(".", 1)[-1] in NON_NEGATIVE:
+        low = max(low, 0.0)
+    return SearchInput(inp.key, inp.label, inp.estimate, low, inp.high + reach)
 
 
 def solve_tracks(scenario: Scenario, tracks: Sequence[Track], values: DrawValues,
