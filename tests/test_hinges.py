@@ -132,3 +132,27 @@ def test_every_switch_on_the_builtin_scenario_flips_its_headline(builtin):
     linked = builtin.hinge("renewed-offensive/share")
     assert not any(sw.input == "european-force.tripwire" for sw in linked.switches)  # set by the track
     assert "not searched" in (linked.note or "")
+
+
+def test_an_estimate_whose_range_does_not_reach_the_switch_gets_what_it_would_take():
+    # The tripwire drawn from [0, 4] never reaches k* = 6 (by hand, as above): it flips nothing
+    # within its range, and what it would take is k* itself, beyond the range, flagged as such.
+    from multitrack.deterrence.analysis import crisis_game
+    from multitrack.hinges.analysis import deterrence_would_take
+
+    crisis = Crisis.model_validate({
+        "id": "c", "title": "C", "challenger": "R", "target": "U", "challenger_value": 4,
+        "guarantees": [{"id": "eu", "title": "EU", "guarantor": "EU", "kind": "tripwire",
+                        "terms": {"credibility": 0.3, "cost_resolute": 1, "cost_irresolute": 6, "stake": 2,
+                                  "audience_cost": 1, "tripwire": {"dist": "uniform", "low": 0, "high": 4},
+                                  "tripwire_cost": 0.5, "war_cost": 10}}]})
+    game, inputs = crisis_game(crisis), crisis_inputs(crisis)
+    central = {"eu.tripwire": np.array([2.0])}  # the estimate's central value
+    found, steady = switches(game, central, inputs)
+    assert "eu tripwire" in steady and not any(s.input == "eu.tripwire" for s in found)
+    (trip,) = [s for s in deterrence_would_take(game, central, inputs, steady) if s.input == "eu.tripwire"]
+    assert trip.direction == "above" and trip.value == pytest.approx(6.0, abs=1e-6)
+    assert (trip.low, trip.high) == (0.0, 4.0) and trip.percentile == 1.0  # outside its range
+    h = _hinge(found, steady)
+    text = hinge_sentence(type(h)(**{**h.__dict__, "would_take": (trip,)}))
+    assert "beyond their estimates' ranges, it would also take eu tripwire moving above 6" in text

@@ -141,3 +141,33 @@ def test_the_hinges_analysis_reports_the_escalation_headline():
     text = hinge_sentence(h)
     assert text.startswith("The ten-year chance that any theatre reaches 'war' with no measures (")
     assert "below 10%" in text and f"{star:.3g}" in text
+
+
+def test_the_war_risk_threshold_is_a_setting_of_the_hinges_analysis():
+    from multitrack.analysis import AnalysisOptionError
+    from multitrack.hinges import hinge_sentence
+    scenario = multitrack.loads(UNCERTAIN_P)
+    result = multitrack.analyze(scenario, only=["escalation", "hinges"], draws=40,
+                                options={"hinges": {"war_threshold": 0.2}})["hinges"]
+    h = result.hinge(ID_RISK)
+    star = 1 - 0.8 ** (1 / 120)  # the ten-year risk 1 - (1 - p)^120 reaches 20%
+    assert h.threshold == 0.2 and h.switches[0].value == pytest.approx(star, abs=1e-6)
+    assert "20%" in hinge_sentence(h)
+    with pytest.raises(AnalysisOptionError):
+        multitrack.analyze(scenario, only=["hinges"], draws=40, options={"hinges": {"war_threshold": 1.5}})
+
+
+def test_the_compiled_reach_is_the_matrix_power_of_the_chain():
+    from multitrack.escalation.model import batched_power, transition_matrices
+    from multitrack.hinges.chains import reach_within
+    rng = np.random.default_rng(3)
+    for n in (1, 300, 1000):  # across the kernel's blocks of chains
+        up, down = rng.uniform(0, 0.4, (n, 4)), rng.uniform(0, 0.5, (n, 4))
+        for start, rung in ((0, 4), (1, 4), (0, 2), (2, 3)):
+            p = transition_matrices(up, down, True)
+            p[:, rung, :] = 0.0
+            p[:, rung, rung] = 1.0
+            for horizon in (0, 1, 12, 120):
+                want = batched_power(p, horizon)[:, start, rung]
+                assert np.max(np.abs(reach_within(up, down, start, rung, horizon) - want)) < 1e-12
+    assert np.all(reach_within(up, down, 3, 2, 12) == 1.0)  # starting at or above the rung

@@ -245,3 +245,19 @@ def test_a_switch_only_at_the_end_of_an_estimate_is_out_of_its_range():
     [s] = [s for s in h.would_take if s.label.startswith("p red line")]
     assert s.value == pytest.approx(12, abs=1e-3) and s.direction == "above"
     assert "steady" in hinge_sentence(h)
+
+
+def test_a_cost_per_month_is_never_searched_below_zero():
+    """The schema keeps a no-deal cost per month at or above zero (a negative cost would be a gain
+    from failing); a stated one is searched from 0 up, and a widened range stops at 0 too."""
+    from multitrack.hinges.tracks import _input, widened
+    from multitrack.scenario.estimates import Fixed
+
+    path = ("tracks", 0, "no_deal", "p", "cost_per_month")
+    inp = _input(toy(), path, Fixed(value=0.01))
+    assert inp.low == 0.0 and inp.high > 0.01
+    wide = widened(inp)
+    assert wide.low == 0.0 and wide.high > inp.high
+    salience_path = ("tracks", 0, "issues", 0, "positions", "p", "salience")
+    salience = widened(_input(toy(), salience_path, Fixed(value=1)))
+    assert salience.low == 0.0

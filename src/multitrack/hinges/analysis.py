@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..analysis import register
 from ..deterrence.analysis import crisis_game, link_plans, uncertain_terms
@@ -31,10 +33,11 @@ from ..settlement.draws import RunDraws
 from ..settlement.preferences import track_preferences
 from .designs import AHEAD, design_gap, design_inputs, ranking
 from .deterrence import SearchInput, crisis_inputs, ordered, switches
-from .escalation import escalation_step
+from .deterrence import would_take as crisis_would_take
+from .escalation import WAR_THRESHOLD, escalation_step
 from .results import Hinge, HingesResult, Switch
 from .search import evaluations
-from .tracks import Search, base_rows, reached_tracks, reaching_inputs, track_verdict, would_take
+from .tracks import CentralRows, Search, base_rows, reached_tracks, reaching_inputs, track_verdict, would_take
 from .words import design_headline, deterrence_headline, track_headline
 
 #: Work a run may spend on the searches over the draws: draws x headline evaluations (a solve of
@@ -53,23 +56,42 @@ EDGE = 1e-3
 #: A track's row costs about as much to build as this many outcomes cost to walk.
 ROW_WORK = 1000
 
+
+class HingesConfig(BaseModel):
+    """The thresholds the headlines are read against (the draws and seed are the run's)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    war_threshold: float = Field(WAR_THRESHOLD, gt=0, lt=1,
+                                 description="The war-risk headline's threshold: the chance that any "
+                                 "theatre reaches the top rung within the longest horizon, with the measures "
+                                 "as agreed, at or above it or below it.")
+
+
 Step = Callable[[Scenario, RunDraws, dict, ProgressCallback | None], tuple[list[Hinge], list[str]]]
 
 
-@register("hinges", "What each answer hinges on", order=92, reads=("settlement",),
+@register("hinges", "What each answer hinges on", order=92, reads=("settlement",), config=HingesConfig,
           uses=("process", "deterrence", "escalation"),
           applies=lambda scenario: bool(scenario.deterrence) or bool(scenario.active_tracks)
           or scenario.escalation is not None)
-def hinges_analysis(scenario: Scenario, *, settlement: Settlement | None = None,
-                    progress: ProgressCallback | None = None, upstream: dict | None = None) -> HingesResult:
+def hinges_analysis(scenario: Scenario, *, config: HingesConfig | None = None,
+                    settlement: Settlement | None = None, progress: ProgressCallback | None = None,
+                    upstream: dict | None = None) -> HingesResult:
     """Switching values (one-way sensitivity analysis; Briggs, Claxton & Sculpher 2006, ch. 4) of
     every input that can reach each headline: deterrence, each track's verdict, the process
     comparison; for the value over the draws and the verdict at the central estimates."""
+    config = config or HingesConfig()
     run = settlement_of(scenario, settlement).run
+    rows = CentralRows()  # the design comparison's solves, read again by the tracks' searches
+    shared: dict[Step, Step] = {track_hinges: partial(track_hinges, rows=rows),
+                                design_hinges: partial(design_hinges, rows=rows),
+                                escalation_step: partial(escalation_step, threshold=config.war_threshold)}
+    done = {step: shared.get(step, step)(scenario, run, upstream or {}, progress)
+            for step in sorted(STEPS, key=lambda s: s is track_hinges)}  # the tracks' last
     hinges: list[Hinge] = []
     notes: list[str] = []
     for step in STEPS:
-        found, said = step(scenario, run, upstream or {}, progress)
+        found, said = done[step]
         hinges += found
         notes += said
     return HingesResult(draws=run.draws, seed=run.seed, hinges=tuple(hinges), notes=tuple(notes))
@@ -106,19 +128,23 @@ def deterrence_hinges(scenario: Scenario, run: RunDraws, upstream: dict,
             found, steady = switches(game, draws, inputs)
             hinges.append(Hinge(id=f"{crisis.id}/share", headline=deterrence_headline(crisis, "share"),
                                 kind="share", now=now, threshold=0.5, switches=found, steady=steady,
-                                searched=len(inputs), note=note))
+                                searched=len(inputs), note=note,
+                                would_take=deterrence_would_take(game, draws, inputs, steady)))
         found, steady = switches(game, central, inputs)
         hinges.append(Hinge(id=f"{crisis.id}/central", headline=deterrence_headline(crisis, "central"),
                             kind="central", now=_share(game, central), threshold=0.5, switches=found,
-                            steady=steady, searched=len(inputs), note=note))
+                            steady=steady, searched=len(inputs), note=note,
+                            would_take=deterrence_would_take(game, central, inputs, steady)))
     report(progress, "hinges", len(scenario.deterrence), len(scenario.deterrence))
     return hinges, notes
 
 
 def track_hinges(scenario: Scenario, run: RunDraws, upstream: dict,
-                 progress: ProgressCallback | None) -> tuple[list[Hinge], list[str]]:
+                 progress: ProgressCallback | None, rows: CentralRows | None = None
+                 ) -> tuple[list[Hinge], list[str]]:
     """Every active track's verdict: the share of draws in which it agrees (threshold one half)
-    and whether it can agree at the central estimates, over the inputs that can reach it."""
+    and whether it can agree at the central estimates, over the inputs that can reach it (the
+    verdicts in ``rows`` looked up rather than solved again)."""
     hinges: list[Hinge] = []
     notes: list[str] = []
     skipped: list[tuple[str, int]] = []
@@ -129,6 +155,8 @@ def track_hinges(scenario: Scenario, run: RunDraws, upstream: dict,
         reached = reached_tracks(scenario, track)
         inputs = reaching_inputs(scenario, reached)
         evaluate = track_verdict(scenario, track, inputs)
+        if rows is not None:
+            evaluate = rows.evaluate(track.id, inputs, evaluate)
         size = _outcomes(scenario, reached)
         what = f"Track '{track.id}'"
         central = _central_search(Search(evaluate, inputs, base_rows(inputs, None), 0.5, size), what, notes)
@@ -151,9 +179,11 @@ def track_hinges(scenario: Scenario, run: RunDraws, upstream: dict,
 
 
 def design_hinges(scenario: Scenario, run: RunDraws, upstream: dict,
-                  progress: ProgressCallback | None) -> tuple[list[Hinge], list[str]]:
+                  progress: ProgressCallback | None, rows: CentralRows | None = None
+                  ) -> tuple[list[Hinge], list[str]]:
     """The process comparison: the leading design's mean tracks agreed against the runner-up's
-    (the process analysis's own designs, orders and packages), over the draws and at the centre."""
+    (the process analysis's own designs, orders and packages), over the draws and at the centre;
+    every track's verdict in the rows it solves is kept in ``rows``."""
     process = upstream.get("process")
     if not isinstance(process, ProcessResult):
         return [], []
@@ -162,7 +192,7 @@ def design_hinges(scenario: Scenario, run: RunDraws, upstream: dict,
         return [], ["Every process design gets as many tracks agreed as every other: no ranking to flip."]
     notes: list[str] = []
     inputs = design_inputs(scenario, rank)
-    evaluate = design_gap(scenario, rank, inputs)
+    evaluate = design_gap(scenario, rank, inputs, rows)
     size = _outcomes(scenario, tuple(scenario.active_tracks)) * 2
     what = "The process comparison"
     sides = (f"{rank.leader} ahead", f"{rank.leader} no longer ahead of {rank.runner_up}")
@@ -238,8 +268,16 @@ def _outcomes(scenario: Scenario, tracks) -> int:
     return sum(track_preferences(scenario, t).n_outcomes + ROW_WORK for t in tracks)
 
 
+def deterrence_would_take(game: CrisisGame, draws: dict[str, np.ndarray], inputs: tuple[SearchInput, ...],
+                          steady: tuple[str, ...]) -> tuple[Switch, ...]:
+    """What the estimates that do not flip a crisis's headline within their range would have to
+    become (beyond it), as the tracks' and the escalation's hinges report it."""
+    return crisis_would_take(game, draws, tuple(i for i in inputs if i.label in steady))
+
+
 def _share(game: CrisisGame, draws: dict[str, np.ndarray]) -> float:
     return float(np.mean(solve(game, ordered(game, draws)).deterred))
 
 
-__all__ = ["MAX_CENTRAL_WORK", "MAX_OUTCOME_WORK", "MAX_WORK", "STEPS", "SearchInput", "hinges_analysis"]
+__all__ = ["HingesConfig", "MAX_CENTRAL_WORK", "MAX_OUTCOME_WORK", "MAX_WORK", "STEPS", "SearchInput",
+           "hinges_analysis"]

@@ -20,7 +20,7 @@ from ..process.designs import bundled, linked, per_track, sequential
 from ..process.result import ProcessResult
 from ..scenario.model import Scenario
 from .deterrence import SearchInput
-from .tracks import Evaluate, as_values, reaching_inputs, solve_tracks
+from .tracks import CentralRows, Evaluate, as_values, reaching_inputs, solve_tracks
 
 #: The leader must be ahead by more than this (tracks agreed) to lead at all.
 AHEAD = 1e-9
@@ -59,8 +59,10 @@ def design_inputs(scenario: Scenario, rank: Ranking) -> tuple[SearchInput, ...]:
     return reaching_inputs(scenario, tuple(scenario.active_tracks), process=uses_process)
 
 
-def design_gap(scenario: Scenario, rank: Ranking, inputs: tuple[SearchInput, ...]) -> Evaluate:
-    """rows of the inputs' values -> tracks agreed by the leader minus by the runner-up, per row."""
+def design_gap(scenario: Scenario, rank: Ranking, inputs: tuple[SearchInput, ...],
+               seen: CentralRows | None = None) -> Evaluate:
+    """rows of the inputs' values -> tracks agreed by the leader minus by the runner-up, per row;
+    every track's verdict in the rows is kept in ``seen`` (for the tracks' own searches)."""
     config = ProcessConfig.model_validate({})
     tracks = tuple(scenario.active_tracks)
     ids = tuple(t.id for t in tracks)
@@ -85,6 +87,8 @@ def design_gap(scenario: Scenario, rank: Ranking, inputs: tuple[SearchInput, ...
     def evaluate(matrix: np.ndarray) -> np.ndarray:
         values = as_values(inputs, matrix)
         spaces, solved = solve_tracks(scenario, tracks, values, config.grid_points)
+        if seen is not None:
+            seen.record(inputs, matrix, solved)
         lead = agreed(rank.leader, spaces, solved, values).sum(axis=1)
         second = agreed(rank.runner_up, spaces, solved, values).sum(axis=1)
         return (lead - second).astype(float)

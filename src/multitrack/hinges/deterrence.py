@@ -21,12 +21,14 @@ from ..deterrence.solve import solve
 from ..scenario.estimates import EstimateModel
 from ..scenario.security import SHARE_TERMS, Crisis
 from .results import Switch
-from .search import crossings, percentile_of
+from .search import MeasureMany, crossings_many, percentile_of
 
 #: Tails of an uncertain input left out of its searched range when its support is unbounded.
 TAIL = 1e-3
 #: A stated number is searched up to this many times its own size (or the scale of its unit).
 STATED_REACH = 4.0
+#: Cells (values x draws x terms) the requests of several inputs may fill in one solve.
+MANY_CELLS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,34 @@ def share_measure(game: CrisisGame, draws: Mapping[str, np.ndarray], key: str):
     return measure
 
 
+def share_many(game: CrisisGame, draws: Mapping[str, np.ndarray], inputs: tuple[SearchInput, ...]
+               ) -> MeasureMany:
+    """[(input index, values)] -> the share of draws deterred with each input fixed at each of its
+    values, the other terms at their draws (or their stated values): one broadcast solve for all
+    requests where they fit in MANY_CELLS cells, else one per request (:func:`share_measure`)."""
+    n = max((np.asarray(v).size for v in draws.values()), default=1)
+    others = {k: np.asarray(v, dtype=float)[None, :] for k, v in draws.items()}
+
+    def measure(asked: list[tuple[int, np.ndarray]]) -> list[np.ndarray]:
+        keys = sorted({inputs[k].key for k, _ in asked})
+        total = sum(len(xs) for _, xs in asked)
+        if len(asked) == 1 or total * n * (len(keys) + len(others)) > MANY_CELLS:
+            return [share_measure(game, draws, inputs[k].key)(xs) for k, xs in asked]
+        central = {inputs[k].key: inputs[k].central for k, _ in asked}
+        fixed = dict(others)
+        for key in keys:
+            fixed[key] = np.array(np.broadcast_to(others.get(key, np.array([[central[key]]])), (total, n)))
+        start = 0
+        for k, xs in asked:
+            fixed[inputs[k].key][start:start + len(xs), :] = np.asarray(xs, dtype=float)[:, None]
+            start += len(xs)
+        hit = np.asarray(solve(game, ordered(game, fixed)).deterred, dtype=float)
+        hit = hit.reshape(total, -1).mean(axis=1)
+        return np.split(hit, np.cumsum([len(xs) for _, xs in asked])[:-1])
+
+    return measure
+
+
 def ordered(game: CrisisGame, draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Each guarantor's fighting costs kept ordered (resolute <= irresolute), as the model needs and
     as the deterrence analysis does with its draws."""
@@ -111,6 +141,41 @@ def ordered(game: CrisisGame, draws: dict[str, np.ndarray]) -> dict[str, np.ndar
     return out
 
 
+def widened(inp: SearchInput) -> SearchInput:
+    """An estimate's range widened by STATED_REACH times its width (or size, at least 1) on each
+    side, kept within the term's domain (a share in [0, 1], a stake anywhere, any other term from
+    0): where to look for what it would take when the estimate does not flip a headline."""
+    reach = STATED_REACH * max(inp.high - inp.low, abs(inp.central), 1.0)
+    term = inp.key.rsplit(".", 1)[-1]
+    low, high = inp.low - reach, inp.high + reach
+    if term in SHARE_TERMS:
+        low, high = 0.0, 1.0
+    elif term != "stake":
+        low = max(low, 0.0)
+    return SearchInput(inp.key, inp.label, inp.estimate, low, high)
+
+
+def would_take(game: CrisisGame, draws: Mapping[str, np.ndarray], inputs: tuple[SearchInput, ...],
+               threshold: float = 0.5) -> tuple[Switch, ...]:
+    """For the estimates among ``inputs`` (those that do not flip the headline within their
+    range): their switching values over ranges widened beyond their support (:func:`widened`),
+    each reported with its estimate's own range, the smallest move relative to that range's width
+    first; crossings still inside the range (at its very ends) are left out."""
+    found = []
+    estimates = tuple(inp for inp in inputs if not inp.stated)
+    ranges = [(w.low, w.high, w.central) for w in map(widened, estimates)]
+    for inp, hits in zip(estimates, crossings_many(share_many(game, draws, estimates), ranges, threshold),
+                         strict=True):
+        for c in hits:
+            if inp.low <= c.value <= inp.high:
+                continue
+            found.append(Switch(input=inp.key, label=inp.label, central=inp.central, value=c.value,
+                                direction=c.direction, percentile=percentile_of(inp.estimate.ppf, c.value),
+                                central_percentile=percentile_of(inp.estimate.ppf, inp.central),
+                                beyond=c.beyond, low=inp.low, high=inp.high))
+    return tuple(sorted(found, key=lambda s: abs(s.value - s.central) / max(s.high - s.low, 1e-12)))
+
+
 def switches(game: CrisisGame, draws: Mapping[str, np.ndarray], inputs: tuple[SearchInput, ...],
              threshold: float = 0.5) -> tuple[tuple[Switch, ...], tuple[str, ...]]:
     """The switching values of each input (estimates first, then stated numbers, each smallest move
@@ -119,9 +184,9 @@ def switches(game: CrisisGame, draws: Mapping[str, np.ndarray], inputs: tuple[Se
     (or none) the share is the verdict at those values."""
     found: list[Switch] = []
     steady: list[str] = []
-    for inp in inputs:
-        measure = share_measure(game, draws, inp.key)
-        hits = crossings(measure, inp.low, inp.high, inp.central, threshold)
+    ranges = [(inp.low, inp.high, inp.central) for inp in inputs]
+    hits_of = crossings_many(share_many(game, draws, inputs), ranges, threshold)
+    for inp, hits in zip(inputs, hits_of, strict=True):
         if not hits:
             steady.append(inp.label)
         for c in hits:

@@ -18,22 +18,22 @@ draw) pairs in one batch of matrix powers (``escalation.risk.rung_reach``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from ..escalation.analysis import estimates, model_of
-from ..escalation.model import Ladder, Measure, Theatre
-from ..escalation.risk import rung_reach
+from ..escalation.model import Ladder, Measure, Theatre, rates
 from ..escalation.words import horizon_words
 from ..progress import ProgressCallback, report
 from ..scenario.estimates import EstimateModel
 from ..scenario.model import Scenario
 from ..scenario.security import Escalation
 from ..settlement.draws import RunDraws
+from .chains import reach_within
 from .deterrence import TAIL, SearchInput
 from .results import Hinge, Switch
-from .search import crossings, evaluations, percentile_of
+from .search import MeasureMany, crossings_many, evaluations, percentile_of
 
 #: The default threshold of the war-risk headline.
 WAR_THRESHOLD = 0.10
@@ -47,8 +47,8 @@ MAX_LADDERS = 60_000_000
 #: (value, draw) pairs evaluated in one batch, to bound memory.
 BATCH = 20_000
 
-#: input key -> the headline as a vectorised function of that input's value
-MeasureOf = Callable[[str], Callable[[np.ndarray], np.ndarray]]
+#: the inputs searched -> the headline of each at its values, all requests in one batch
+MeasureOf = Callable[[tuple[SearchInput, ...]], MeasureMany]
 
 ID_RISK = "escalation/war-risk"
 ID_HALVED = "escalation/halved"
@@ -65,12 +65,13 @@ class LadderRun:
     draws: Mapping[str, np.ndarray]
     horizon: int
     n: int
+    bases: dict = field(default_factory=dict, compare=False, repr=False)  # each theatre's reach, by draw
 
     def risks(self, key: str, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Mean P(top rung within the horizon, any theatre) over the draws with ``key`` fixed at each
         of ``values``: (with no measures, with the measures as agreed), each of shape (len(values),).
         Only the theatres whose chain reads ``key`` are evaluated again; the others keep their
-        per-draw reach."""
+        per-draw reach (computed once)."""
         values = np.asarray(values, dtype=float)
         per = max(1, BATCH // max(self.n, 1))
         out = []
@@ -81,19 +82,102 @@ class LadderRun:
                 escape = np.ones((chunk.size, self.n))
                 for theatre in self.theatres:
                     if _reads(theatre, measures, key):
-                        draws = {k: np.tile(np.asarray(a, dtype=float), chunk.size)
-                                 for k, a in self.draws.items() if k != key}
-                        draws[key] = np.repeat(chunk, self.n)
-                        reach = self._reach(theatre, measures, draws).reshape(chunk.size, self.n)
+                        draws = _Fixed(self.draws, key, chunk, self.n)
+                        reach = self._reach(theatre, measures, draws, chunk.size * self.n)
+                        reach = reach.reshape(chunk.size, self.n)
                     else:
-                        reach = self._reach(theatre, measures, self.draws)[None, :]
+                        reach = self._base(theatre, measures)[None, :]
                     escape = escape * (1.0 - reach)
                 means.append((1.0 - escape).mean(axis=1))
             out.append(np.concatenate(means))
         return out[0], out[-1]
 
-    def _reach(self, theatre: Theatre, measures: tuple[Measure, ...], draws: Mapping[str, np.ndarray]):
-        return rung_reach(self.ladder, (theatre,), measures, draws, self.horizon, self.ladder.size - 1)
+    def risks_many(self, asked: list[tuple[str, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """:meth:`risks` of several (key, values) at once: per theatre, one batch of the chains of
+        every request whose key it reads (a bisection step of every search together)."""
+        if len(asked) == 1:
+            return [self.risks(*asked[0])]
+        sizes = [np.asarray(v).size for _, v in asked]
+        total = sum(sizes)
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int)
+        out = []
+        for measures in ((), self.measures) if self.measures else ((),):
+            escape = np.ones((total, self.n))
+            for theatre in self.theatres:
+                reads = [i for i, (key, _) in enumerate(asked) if _reads(theatre, measures, key)]
+                reach = np.broadcast_to(self._base(theatre, measures)[None, :], (total, self.n)).copy()
+                if reads:
+                    part = [asked[i] for i in reads]
+                    rows = sum(sizes[i] for i in reads)
+                    got = self._reach(theatre, measures, _FixedMany(self.draws, part, self.n), rows * self.n)
+                    got = got.reshape(rows, self.n)
+                    at = 0
+                    for i in reads:
+                        reach[starts[i]:starts[i] + sizes[i]] = got[at:at + sizes[i]]
+                        at += sizes[i]
+                escape = escape * (1.0 - reach)
+            out.append((1.0 - escape).mean(axis=1))
+        none, agreed = np.split(out[0], starts[1:]), np.split(out[-1], starts[1:])
+        return list(zip(none, agreed, strict=True))
+
+    def _base(self, theatre: Theatre, measures: tuple[Measure, ...]) -> np.ndarray:
+        """The theatre's reach in the run's own draws (kept: every search reads it)."""
+        name = (theatre.name, tuple(m.name for m in measures))
+        if name not in self.bases:
+            self.bases[name] = self._reach(theatre, measures, self.draws, self.n)
+        return self.bases[name]
+
+    def _reach(self, theatre: Theatre, measures: tuple[Measure, ...], draws: Mapping[str, np.ndarray],
+               n: int) -> np.ndarray:
+        """P(the theatre reaches the top rung within the horizon), per row of ``draws``: as
+        :func:`multitrack.escalation.risk.rung_reach` computes it, compiled."""
+        up, down = rates(self.ladder, theatre, draws, n, measures)
+        top = self.ladder.size - 1
+        return reach_within(up, down, self.ladder.index(theatre.start), top, self.horizon)
+
+
+class _Fixed(Mapping):
+    """The run's draws with ``key`` fixed at each of ``values`` in every draw: row ``v * n + d``
+    is draw ``d`` with the key at ``values[v]``; the arrays are tiled only when read."""
+
+    def __init__(self, draws: Mapping[str, np.ndarray], key: str, values: np.ndarray, n: int):
+        self._draws, self._key, self._values, self._n = draws, key, values, n
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name == self._key:
+            return np.repeat(self._values, self._n)
+        return np.tile(np.asarray(self._draws[name], dtype=float), self._values.size)
+
+    def __iter__(self):
+        return iter(self._draws)
+
+    def __len__(self) -> int:
+        return len(self._draws)
+
+
+class _FixedMany(Mapping):
+    """The run's draws for several requests stacked: request r's rows (its values x the draws,
+    value-major) hold its key at each of its values and every other number at its draws."""
+
+    def __init__(self, draws: Mapping[str, np.ndarray], asked: list[tuple[str, np.ndarray]], n: int):
+        self._draws, self._asked, self._n = draws, asked, n
+        self._rows = sum(np.asarray(v).size for _, v in asked)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        out = np.tile(np.asarray(self._draws[name], dtype=float), self._rows)
+        at = 0
+        for key, values in self._asked:
+            size = np.asarray(values).size * self._n
+            if key == name:
+                out[at:at + size] = np.repeat(values, self._n)
+            at += size
+        return out
+
+    def __iter__(self):
+        return iter(self._draws)
+
+    def __len__(self) -> int:
+        return len(self._draws)
 
 
 def _reads(theatre: Theatre, measures: tuple[Measure, ...], key: str) -> bool:
@@ -192,21 +276,25 @@ def escalation_hinges(spec: Escalation, run: LadderRun, threshold: float = WAR_T
                     f"{MAX_LADDERS:,}); skipped. Run fewer draws to get them.",)
     cache: dict[tuple[str, float], tuple[float, float]] = {}
 
-    def both(key: str, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        todo = np.array([v for v in values if (key, float(v)) not in cache], dtype=float)
-        if todo.size:
-            none, agreed = run.risks(key, todo)
-            cache.update({(key, float(v)): (a, b) for v, a, b in zip(todo, none, agreed, strict=True)})
-        got = np.array([cache[(key, float(v))] for v in values], dtype=float).reshape(-1, 2)
-        return got[:, 0], got[:, 1]
+    def both(asked: list[tuple[str, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:
+        todo = [(key, np.array([v for v in values if (key, float(v)) not in cache], dtype=float))
+                for key, values in asked]
+        todo = [(key, values) for key, values in todo if values.size]
+        for (key, values), (none, agreed) in zip(todo, run.risks_many(todo) if todo else [], strict=True):
+            cache.update({(key, float(v)): (a, b) for v, a, b in zip(values, none, agreed, strict=True)})
+        out = []
+        for key, values in asked:
+            got = np.array([cache[(key, float(v))] for v in values], dtype=float).reshape(-1, 2)
+            out.append((got[:, 0], got[:, 1]))
+        return out
 
-    def risk(key: str) -> Callable[[np.ndarray], np.ndarray]:
-        return lambda values: both(key, values)[1]
+    def risk(inputs: tuple[SearchInput, ...]) -> MeasureMany:
+        return lambda asked: [agreed for _, agreed in both([(inputs[k].key, xs) for k, xs in asked])]
 
-    def cut(key: str) -> Callable[[np.ndarray], np.ndarray]:
-        def measure(values: np.ndarray) -> np.ndarray:
-            none, agreed = both(key, values)
-            return np.where(none > 0, 1.0 - agreed / np.where(none > 0, none, 1.0), 0.0)
+    def cut(inputs: tuple[SearchInput, ...]) -> MeasureMany:
+        def measure(asked: list[tuple[int, np.ndarray]]) -> list[np.ndarray]:
+            return [np.where(none > 0, 1.0 - agreed / np.where(none > 0, none, 1.0), 0.0)
+                    for none, agreed in both([(inputs[k].key, xs) for k, xs in asked])]
         return measure
 
     none_now, agreed_now = run.risks("", np.array([0.0]))  # no key fixed: the run as it is
@@ -253,8 +341,8 @@ def _switches(inputs: tuple[SearchInput, ...], measure_of: MeasureOf,
               threshold: float) -> tuple[list[Switch], list[str]]:
     found: list[Switch] = []
     steady: list[str] = []
-    for inp in inputs:
-        hits = crossings(measure_of(inp.key), inp.low, inp.high, inp.central, threshold)
+    ranges = [(inp.low, inp.high, inp.central) for inp in inputs]
+    for inp, hits in zip(inputs, crossings_many(measure_of(inputs), ranges, threshold), strict=True):
         if not hits:
             steady.append(inp.label)
         for c in hits:

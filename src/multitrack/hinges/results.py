@@ -54,8 +54,10 @@ class Hinge(Result):
     searched: int              # inputs searched
     note: str | None = None
     about: str = "deterrence"  # "deterrence", "track" or "designs"
-    would_take: tuple[Switch, ...] = ()  # where no estimate flips it within its range: their switching
-                                         # values beyond it (what would have to change)
+    would_take: tuple[Switch, ...] = ()  # estimates' switching values beyond their range (what would
+                                         # have to change): for a track, the process comparison or the
+                                         # escalation where no estimate flips it within its range; for
+                                         # deterrence, of every estimate that does not
     sides: tuple[str, str] = ("", "")    # the headline in words on each side: (at or above, below)
 
     @property

@@ -36,7 +36,7 @@ from ..settlement.draws import DrawValues, UncertainInput, _estimates, _label
 from ..settlement.preferences import Preferences, issue_axis, issues_read_elsewhere
 from .deterrence import STATED_REACH, TAIL, SearchInput
 from .results import Switch
-from .search import GRID, crossings, percentile_of
+from .search import GRID, grid_brackets, narrow, percentile_of
 
 #: Rows (values x draws) solved together at most in one batched evaluation.
 ROWS = 20_000
@@ -99,6 +99,10 @@ def reaching_inputs(scenario: Scenario, tracks: Sequence[Track], *, process: boo
     return tuple(out)
 
 
+#: Inputs the scenario's schema keeps at or above zero: a search never looks below it.
+NON_NEGATIVE = ("salience", "weight", "capability", "cost_per_month")
+
+
 def _input(scenario: Scenario, path: tuple, est) -> SearchInput:
     """The searched range: an estimate's support (its 0.1 and 99.9 percentiles where unbounded);
     a stated salience from 0, a stated threshold or ideal point over its issue's axis and as much
@@ -111,7 +115,7 @@ def _input(scenario: Scenario, path: tuple, est) -> SearchInput:
         return SearchInput(key, label, est, float(lo), float(hi))
     x, term = float(est.nominal), path[-1]
     reach = STATED_REACH * max(abs(x), 1.0)
-    if term in ("salience", "weight", "capability"):
+    if term in NON_NEGATIVE:
         return SearchInput(key, label, est, 0.0, x + reach)
     if path[0] == "tracks" and path[2] == "issues" and ("red_lines" in path or term == "ideal"):
         axis = issue_axis(scenario.tracks[path[1]].issues[path[3]], scenario.settings)
@@ -134,24 +138,118 @@ def widened(inp: SearchInput) -> SearchInput:
     """An estimate's range widened by STATED_REACH times its width (or size) on each side: where
     to look for what it would take when nothing inside its range flips a headline."""
     reach = STATED_REACH * max(inp.high - inp.low, abs(inp.central), 1.0)
-    return SearchInput(inp.key, inp.label, inp.estimate, inp.low - reach, inp.high + reach)
+    low = inp.low - reach
+    if inp.key.rsplit(".", 1)[-1] in NON_NEGATIVE:
+        low = max(low, 0.0)
+    return SearchInput(inp.key, inp.label, inp.estimate, low, inp.high + reach)
 
 
 def solve_tracks(scenario: Scenario, tracks: Sequence[Track], values: DrawValues,
                  grid_points: int | None = None) -> tuple[dict[str, Preferences], dict[str, TrackDraws]]:
     """Each track's own forum in the draws of ``values``, solved alone, then moved by the links
     among ``tracks`` (conditional red lines, cross-track effects), as the process reads them
-    (:func:`multitrack.process.chunk.track_models` on these tracks only)."""
+    (:func:`multitrack.process.chunk.track_models` on these tracks only). A track's own forum is
+    built and solved once per distinct row of the inputs it reads (a search moves one input at a
+    time, which most tracks do not read) and spread over the rows that share it."""
     tracks = tuple(tracks)
 
     def build(t: Track, v: DrawValues) -> Preferences:
         return build_batch_space(scenario, t, v, parties_of(t, None, {}), grid_points=grid_points)
 
-    spaces = {t.id: build(t, values) for t in tracks}
-    solved = {t: solve_batch(s) for t, s in spaces.items()}
+    spaces: dict[str, Preferences] = {}
+    solved: dict[str, TrackDraws] = {}
+    for t in tracks:
+        rows = _distinct_rows(scenario, t, values, grid_points)
+        if rows is None:
+            spaces[t.id] = build(t, values)
+            solved[t.id] = solve_batch(spaces[t.id])
+        else:
+            first, spread = rows
+            own = build(t, DrawValues(values.inputs, values.matrix[first]))
+            spaces[t.id], solved[t.id] = _take(own, spread), _take(solve_batch(own), spread)
     read_other_tracks(scenario, tracks, values, spaces, solved, grid_points=grid_points)
     apply_in_draws(scenario, tracks, values, spaces, solved, solve_batch, build)
     return spaces, solved
+
+
+class _Reading(DrawValues):
+    """Draw values that note the columns read (``read``; None once the whole matrix is read)."""
+
+    def __init__(self, inputs: tuple[UncertainInput, ...], matrix: np.ndarray) -> None:
+        super().__init__(inputs, matrix)
+        self.read: set[int] | None = set()
+
+    def _col(self, c: int) -> np.ndarray:
+        if self.read is not None:
+            self.read.add(c)
+        return super()._col(c)
+
+    def quantile(self, est, block: int = 0):
+        self.read = None
+        return super().quantile(est, block)
+
+    @property
+    def matrix(self) -> np.ndarray:
+        self.read = None
+        return super().matrix
+
+    def rows(self, start: int, stop: int) -> DrawValues:
+        self.read = None
+        return super().rows(start, stop)
+
+
+#: (track, its inputs' identity, grid points) -> the columns of the inputs its own forum reads
+_READS: dict[tuple, tuple[tuple[int, ...] | None, tuple[UncertainInput, ...]]] = {}
+
+
+def _columns_read(scenario: Scenario, track: Track, values: DrawValues,
+                  grid_points: int | None) -> tuple[int, ...] | None:
+    """The columns of ``values`` the track's own forum reads when it is built (None: all, or not
+    known), found once by building it on one row."""
+    key = (id(scenario), track.id, id(values.inputs), values.blocks, grid_points)
+    hit = _READS.get(key)
+    if hit is not None and hit[1] is values.inputs:
+        return hit[0]
+    probe = _Reading(values.inputs, values.matrix[:1])
+    build_batch_space(scenario, track, probe, parties_of(track, None, {}), grid_points=grid_points)
+    cols = None if probe.read is None else tuple(sorted(probe.read))
+    if len(_READS) > 256:
+        _READS.clear()
+    _READS[key] = (cols, values.inputs)
+    return cols
+
+
+def _distinct_rows(scenario: Scenario, track: Track, values: DrawValues,
+                   grid_points: int | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """(a row of each distinct combination of the columns the track reads, the combination of
+    each row), or None where every row is distinct or the columns are not known."""
+    if values.size < 2:
+        return None
+    cols = _columns_read(scenario, track, values, grid_points)
+    if cols is None:
+        return None
+    _, first, spread = np.unique(values.matrix[:, list(cols)], axis=0, return_index=True, return_inverse=True)
+    if len(first) == values.size:
+        return None
+    return first, spread.ravel()
+
+
+#: A track's per-draw fields: those of its model (Preferences) and of its red lines, and every
+#: field of its solution (TrackDraws).
+_PER_DRAW = ("tables", "allowed", "reservation", "disagreement", "status_quo_utility", "status_quo_axis",
+             "no_deal", "capability")
+
+
+def _take(got, rows: np.ndarray):
+    """A track's model or solution on the rows ``rows`` of its draws."""
+    if isinstance(got, TrackDraws):
+        return TrackDraws(*(np.asarray(a)[rows] for a in (got.agreed, got.n_pass, got.choice, got.utility,
+                                                          got.level)))
+    fields = {f: getattr(got, f)[rows] for f in _PER_DRAW if getattr(got, f) is not None}
+    lines = tuple(replace(line, axis_value=line.axis_value[rows],
+                          applies=None if line.applies is None else line.applies[rows])
+                  for line in got.red_lines)
+    return replace(got, red_lines=lines, **fields)
 
 
 def track_verdict(scenario: Scenario, track: Track, inputs: tuple[SearchInput, ...]) -> Evaluate:
@@ -164,6 +262,49 @@ def track_verdict(scenario: Scenario, track: Track, inputs: tuple[SearchInput, .
         return np.asarray(solved[track.id].agreed, dtype=float)
 
     return evaluate
+
+
+class CentralRows:
+    """Each track's verdict in rows that differ from the central estimates in one input at most,
+    by (track, input, value): the design comparison solves every active track in the rows of its
+    central searches, and a track's verdict there is the one its own search needs (a track reads
+    no track outside :func:`reached_tracks`, and every input it does not read sits at its central
+    value in both), so its search looks them up instead of solving them again."""
+
+    def __init__(self) -> None:
+        self.verdicts: dict[tuple[str, str, float], float] = {}
+
+    @staticmethod
+    def keys(inputs: tuple[SearchInput, ...], matrix: np.ndarray) -> list[tuple[str, float] | None]:
+        """Per row: (the input moved, its value), ("", 0.0) for the central row, None where more
+        than one input is off its central value."""
+        centre = np.array([i.central for i in inputs], dtype=float)
+        off = matrix != centre[None, :]
+        out: list[tuple[str, float] | None] = []
+        for r, cols in enumerate(off):
+            moved = np.flatnonzero(cols)
+            out.append(("", 0.0) if moved.size == 0 else
+                       (inputs[int(moved[0])].key, float(matrix[r, moved[0]])) if moved.size == 1 else None)
+        return out
+
+    def record(self, inputs: tuple[SearchInput, ...], matrix: np.ndarray,
+               solved: dict[str, TrackDraws]) -> None:
+        for r, key in enumerate(self.keys(inputs, matrix)):
+            if key is not None:
+                for t, got in solved.items():
+                    self.verdicts[(t, *key)] = float(got.agreed[r])
+
+    def evaluate(self, track: str, inputs: tuple[SearchInput, ...], evaluate: Evaluate) -> Evaluate:
+        """``evaluate`` (a track's verdict per row), solving only the rows not already known."""
+        def known(matrix: np.ndarray) -> np.ndarray:
+            keys = self.keys(inputs, matrix)
+            got = [self.verdicts.get((track, *k)) if k is not None else None for k in keys]
+            todo = [r for r, g in enumerate(got) if g is None]
+            out = np.array([0.0 if g is None else g for g in got], dtype=float)
+            if todo:
+                out[todo] = evaluate(matrix[todo])
+            return out
+        return known
 
 
 def as_values(inputs: tuple[SearchInput, ...], matrix: np.ndarray) -> DrawValues:
@@ -221,6 +362,11 @@ class Search:
         """The inputs (indices into ``ranges``) whose headline changes side somewhere on its grid
         over the range given, from batched solves of at most ROWS rows, each with how far from
         its central value the nearest change lies (in grid steps)."""
+        return _distances(self.grids(ranges), ranges, self.threshold)
+
+    def grids(self, ranges: dict[int, SearchInput]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Each input's grid over the range given (GRID points and its central value) and the
+        headline at each point, from batched solves of at most ROWS rows."""
         d = self.base.shape[0]
         rows, owner, grids = [], [], {}
         for j, r in ranges.items():
@@ -234,40 +380,70 @@ class Search:
             grids[j] = g
         if not rows:
             return {}
-        matrix, who = np.concatenate(rows), np.concatenate(owner)
+        mean = self._means(np.concatenate(rows))
+        who = np.concatenate(owner)
+        return {j: (g, mean[who == j]) for j, g in grids.items()}
+
+    def _means(self, matrix: np.ndarray) -> np.ndarray:
+        """The headline (mean over the base's rows) of each block of base rows in ``matrix``."""
+        d = self.base.shape[0]
         per = max(1, ROWS // d) * d
         y = np.concatenate([self.evaluate(matrix[k:k + per]) for k in range(0, len(matrix), per)])
-        side = y.reshape(-1, d).mean(axis=1) >= self.threshold
-        out = {}
-        for j, g in grids.items():
-            s = side[who == j]
-            change = np.flatnonzero(s[1:] != s[:-1])
-            if change.size:
-                c = int(np.searchsorted(g, np.clip(ranges[j].central, ranges[j].low, ranges[j].high)))
-                out[j] = float(np.min(np.abs(change + 0.5 - c)))
-        return out
+        return y.reshape(-1, d).mean(axis=1)
 
     def switches(self, ranges: dict[int, SearchInput] | None = None, *, stated: int = NARROWED,
                  estimates: int | None = None) -> tuple[list[Switch], list[str], int]:
         """Each searched input's switching values over its range (``ranges``: the inputs' own by
         default), the labels of those that do not flip the headline there, and how many flip it
         but were not narrowed (beyond the ``stated`` stated numbers, or the ``estimates``
-        estimates, nearest to their grid crossing)."""
+        estimates, nearest to their grid crossing). The crossings are those
+        :func:`multitrack.hinges.search.crossings` finds on the same grids, every bracket narrowed
+        together (one batched solve per bisection step)."""
         ranges = {j: self.inputs[j] for j in self.searched} if ranges is None else ranges
-        flips = self.flipping(ranges)
+        grids = self.grids(ranges)
+        flips = _distances(grids, ranges, self.threshold)
         nearest = sorted(flips, key=lambda j: flips[j])
         kept = [j for j in nearest if self.inputs[j].stated][:stated] + \
             [j for j in nearest if not self.inputs[j].stated][:estimates]
+        brackets = [b for j in ranges if j in kept for b in grid_brackets(
+            j, *grids[j], float(np.clip(ranges[j].central, ranges[j].low, ranges[j].high)), self.threshold,
+            ranges[j].high - ranges[j].low)]
+        hits = narrow(self._many, brackets, self.threshold, STEPS)
         found, steady = [], []
         for j, r in ranges.items():
             inp = self.inputs[j]
-            hits = crossings(self.measure(j), r.low, r.high, inp.central, self.threshold,
-                             steps=STEPS) if j in kept else ()
             if j not in flips:
                 steady.append(inp.label)
-            for c in hits:
+            for c in hits.get(j, ()):
                 found.append(switch_of(inp, r, c.value, c.direction, c.beyond))
         return sorted(found, key=lambda s: s.order), steady, len(flips) - len(kept)
+
+    def _many(self, asked: list[tuple[int, np.ndarray]]) -> list[np.ndarray]:
+        """The headline with input j at each of its values, for every (j, values) asked: one
+        batched solve."""
+        d = self.base.shape[0]
+        blocks = []
+        for j, xs in asked:
+            block = np.tile(self.base, (len(xs), 1))
+            block[:, j] = np.repeat(xs, d)
+            blocks.append(block)
+        mean = self._means(np.concatenate(blocks))
+        cuts = np.cumsum([len(xs) for _, xs in asked])[:-1]
+        return np.split(mean, cuts)
+
+
+def _distances(grids: dict[int, tuple[np.ndarray, np.ndarray]], ranges: dict[int, SearchInput],
+               threshold: float) -> dict[int, float]:
+    """The inputs whose headline changes side on their grid, each with how far from its central
+    value the nearest change lies (in grid steps)."""
+    out = {}
+    for j, (g, y) in grids.items():
+        s = y >= threshold
+        change = np.flatnonzero(s[1:] != s[:-1])
+        if change.size:
+            c = int(np.searchsorted(g, np.clip(ranges[j].central, ranges[j].low, ranges[j].high)))
+            out[j] = float(np.min(np.abs(change + 0.5 - c)))
+    return out
 
 
 def switch_of(inp: SearchInput, searched: SearchInput, value: float, direction: str, beyond: float) -> Switch:

@@ -58,9 +58,11 @@ def hinge_sentence(h: Hinge, shown: int = SHOWN) -> str:
         state = "holds" if on else "fails"
         flip = "fails" if on else "holds"
     head = f"{h.headline[0].upper()}{h.headline[1:]} ({state})"
+    beyond = h.would_take[:shown]
     if not h.switches:
-        return (f"{head}: no single input of the {h.searched} searched flips it within its range; it "
-                "would take several at once.")
+        text = f"{head}: no single input of the {h.searched} searched flips it within its range; "
+        text += "it would take "
+        return text + ("; or ".join(_beyond(s) for s in beyond) if beyond else "several at once") + "."
     estimates = [s for s in h.switches if s.percentile is not None][:shown]
     stated = [s for s in h.switches if s.percentile is None][:shown]
     text = f"{head} {flip}"
@@ -72,6 +74,9 @@ def hinge_sentence(h: Hinge, shown: int = SHOWN) -> str:
     more = len(h.switches) - len(estimates) - len(stated)
     verb = "s lie" if more != 1 else " lies"
     tail = "" if more <= 0 else f"; {more} more switching value{verb} further out"
+    if beyond:
+        tail += "; beyond their estimates' ranges, it would also take " + \
+            "; or ".join(_beyond(s) for s in beyond)
     return f"{text}{tail}."
 
 
