@@ -106,7 +106,8 @@ def test_compare_designs_answers_in_words_and_writes_json(tmp_path):
     doc = json.loads((tmp_path / "designs.json").read_text())
     assert doc["draws"] == 200 and doc["seed"] == 3
     assert {d["design"] for d in doc["designs"]} == {"parallel", "linked", "sequential", "easy-first", "package",
-                                                     "partial-package"}
+                                                     "partial-package", "sequence:signals-first",
+                                                     "sequence:easy-steps-first"}
 
 
 def test_checkpoint_from_the_command_line_resumes_and_refuses_garbage(tmp_path):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..process.chunk import stages_of
 from ..process.config import ProcessConfig
 from ..process.designs import bundled, linked, per_track, sequential
 from ..process.result import ProcessResult
@@ -26,6 +27,11 @@ from .tracks import CentralRows, Evaluate, as_values, reaching_inputs, solve_tra
 AHEAD = 1e-9
 #: Designs that are orders of the tracks (the others but parallel and linked are packages).
 SEQUENCES = ("sequential", "easy-first")
+
+
+def _is_sequence(design: str) -> bool:
+    """An order of the tracks: the declared or easy-first sequence, or a named one in stages."""
+    return design in SEQUENCES or design.startswith("sequence:")
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ def ranking(process: ProcessResult) -> Ranking | None:
 def design_inputs(scenario: Scenario, rank: Ranking) -> tuple[SearchInput, ...]:
     """Every input that can reach the two designs: every active track's, the actors' on them, the
     cross-track effects', and the process estimates where a sequence is compared."""
-    uses_process = any(d in SEQUENCES for d in (rank.leader, rank.runner_up))
+    uses_process = any(_is_sequence(d) for d in (rank.leader, rank.runner_up))
     return reaching_inputs(scenario, tuple(scenario.active_tracks), process=uses_process)
 
 
@@ -77,9 +83,9 @@ def design_gap(scenario: Scenario, rank: Ranking, inputs: tuple[SearchInput, ...
             return parallel.agreed
         if name == "linked":
             return linked(parallel.agreed, ids, links)
-        if name in SEQUENCES:
-            seq = sequential(list(order or ids), spaces, solved, values(scenario.process.failure_penalty),
-                             values(scenario.process.trust_gain))
+        if _is_sequence(name):
+            seq = sequential(stages_of(scenario, name) or list(order or ids), spaces, solved,
+                             values(scenario.process.failure_penalty), values(scenario.process.trust_gain))
             return per_track(spaces, seq, actors).agreed
         design, _ = bundled(spaces, parallel, order or ids, actors, config.milp_time_limit)
         return design.agreed

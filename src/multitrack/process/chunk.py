@@ -84,7 +84,14 @@ class ProcessPlan:
         out = {"sequential": tuple(self.scenario.process.sequence or ids)}
         if self.pilot is not None:
             out["easy-first"] = self.pilot.easy_first
+        for seq in self.scenario.process.sequences:
+            out[f"sequence:{seq.id}"] = tuple(t for stage in seq.groups() for t in stage)
         return out
+
+    def stages(self, name: str) -> tuple[str | tuple[str, ...], ...]:
+        """A sequence's order as :func:`.designs.sequential` reads it: a named sequence's stages
+        (a tuple of tracks negotiated in parallel with each other), else one track at a time."""
+        return stages_of(self.scenario, name) or self.sequences()[name]
 
     def bundles(self) -> dict[str, tuple[str, ...]]:
         """The packages evaluated on every draw: all tracks, the declared ones and the pilot's best."""
@@ -101,6 +108,15 @@ class ProcessPlan:
         tracks = {t.id: t for t in self.tracks}
         return {(r.track, r.forum): ratifiers(r, tracks[r.track]) for r in self.scenario.process.ratification
                 if r.track in tracks}
+
+
+def stages_of(scenario: Scenario, name: str) -> tuple[tuple[str, ...], ...]:
+    """The stages of the named sequence ``sequence:<id>`` of the scenario (empty for any other
+    design)."""
+    for seq in scenario.process.sequences:
+        if name == f"sequence:{seq.id}":
+            return seq.groups()
+    return ()
 
 
 #: Draws evaluated together inside a chunk: small enough that a block's arrays stay in cache
@@ -144,11 +160,12 @@ def _evaluate_block(plan: ProcessPlan, values: DrawValues) -> dict[str, np.ndarr
     out.update(moved)
     parallel = per_track(spaces, solved, plan.actors)
     out.update(parallel.arrays("parallel"))
-    for name, order in plan.sequences().items():
-        seq = sequential(list(order), spaces, solved, penalty, trust, plan.threads)
+    for name in plan.sequences():
+        order = plan.stages(name)
+        seq = sequential(order, spaces, solved, penalty, trust, plan.threads)
         out.update(per_track(spaces, seq, plan.actors).arrays(name))
         if np.any(trust > 0):  # the same sequence without the trust effect, for the link's sentence
-            plain = sequential(list(order), spaces, solved, penalty, None, plan.threads)
+            plain = sequential(order, spaces, solved, penalty, None, plan.threads)
             out[f"{name}.without-trust"] = np.column_stack([plain[t].agreed for t in spaces])
     for name, bundle in plan.bundles().items():
         design, deal = bundled(spaces, parallel, bundle, plan.actors, plan.config.milp_time_limit,

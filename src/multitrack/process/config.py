@@ -18,5 +18,5 @@ class ProcessConfig(BaseModel):
                              "easy-first order is found.")
     search_draws: int = Field(20, ge=1, le=100_000, description="The run's first draws on which every "
                               "package is tried (each may need a mixed-integer program per draw).")
-    search_tracks: int = Field(8, ge=2, le=12, description="Tracks up to which every package of two "
+    search_tracks: int = Field(10, ge=2, le=12, description="Tracks up to which every package of two "
                                "tracks or more is tried (2^tracks subsets); above, only the declared ones.")

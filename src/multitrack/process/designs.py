@@ -6,6 +6,7 @@ All read the same draws (common random numbers), so their differences are paired
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,31 +41,37 @@ def linked(agreed: np.ndarray, track_ids: tuple[str, ...], links: list[tuple[str
     return out
 
 
-def sequential(order: list[str], spaces: dict[str, Preferences], parallel: dict[str, TrackDraws],
-               penalty: np.ndarray, trust: np.ndarray | None = None,
+def sequential(order: Sequence[str | tuple[str, ...]], spaces: dict[str, Preferences],
+               parallel: dict[str, TrackDraws], penalty: np.ndarray, trust: np.ndarray | None = None,
                threads: int = 1) -> dict[str, TrackDraws]:
     """Tracks in ``order``; before each, every earlier failure raises each participant's
     reservation value by ``penalty`` (D,) times its utility range on that track, and every earlier
     agreement lowers it by ``trust`` (D,) times that range (the trust that success builds), never
     below what no deal gives the party: trust lowers demands, it does not make a party accept a
-    loss against no deal. Tracks outside the order are negotiated on their own, as in parallel."""
+    loss against no deal. An item of ``order`` may be a stage, a tuple of tracks negotiated in
+    parallel with each other: only earlier stages move their bar. Tracks outside the order are
+    negotiated on their own, as in parallel."""
     trust = np.zeros_like(penalty) if trust is None else trust
     failures, successes = np.zeros(penalty.shape[0]), np.zeros(penalty.shape[0])
     out = dict(parallel)
-    for track_id in order:
-        if track_id not in spaces:
-            continue
-        space, c = spaces[track_id], penalty * failures - trust * successes
-        if not np.any(c != 0):
-            result = parallel[track_id]
-        elif np.all(c >= 0) and _uniform_shift(space):
-            result = _raised_bar(parallel[track_id], space, c)
-        else:
-            result = solve_batch(space.raised(_shift(space, c)), threads)
-        out[track_id] = result
-        failures += ~result.agreed
-        successes += result.agreed
+    for stage in order:
+        c = penalty * failures - trust * successes
+        done = [(t, _after(spaces[t], parallel[t], c, threads))
+                for t in ((stage,) if isinstance(stage, str) else stage) if t in spaces]
+        for track_id, result in done:
+            out[track_id] = result
+            failures += ~result.agreed
+            successes += result.agreed
     return out
+
+
+def _after(space: Preferences, alone: TrackDraws, c: np.ndarray, threads: int) -> TrackDraws:
+    """A track's result once each reservation value has moved by ``c`` (D,) times its range."""
+    if not np.any(c != 0):
+        return alone
+    if np.all(c >= 0) and _uniform_shift(space):
+        return _raised_bar(alone, space, c)
+    return solve_batch(space.raised(_shift(space, c)), threads)
 
 
 def _shift(space: Preferences, c: np.ndarray) -> np.ndarray:

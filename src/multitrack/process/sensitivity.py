@@ -67,9 +67,11 @@ def _homes(plan: ProcessPlan) -> list[set[str] | None]:
 
 
 def _after_first(plan: ProcessPlan, design: str) -> set[str]:
-    """The tracks a sequence's trust and failure penalty act on: all but its first."""
-    order = plan.sequences().get(design)
-    return set(order[1:]) if order else set()
+    """The tracks a sequence's trust and failure penalty act on: all but its first stage."""
+    if design not in plan.sequences():
+        return set()
+    later = plan.stages(design)[1:]
+    return {t for stage in later for t in ((stage,) if isinstance(stage, str) else stage)}
 
 
 def _depends(plan: ProcessPlan, design: str, tracks: tuple[str, ...]) -> dict[str, set[str]]:
@@ -83,10 +85,13 @@ def _depends(plan: ProcessPlan, design: str, tracks: tuple[str, ...]) -> dict[st
         for track, requires in plan.links():
             if track in edges and requires in edges:
                 edges[track].add(requires)
-    order = plan.sequences().get(design) or ()
-    for p, t in enumerate(order):
-        if t in edges:
-            edges[t].update(u for u in order[:p] if u in edges)
+    named = plan.stages(design) if design in plan.sequences() else ()
+    stages = [(s,) if isinstance(s, str) else s for s in named]
+    for p, stage in enumerate(stages):
+        earlier = [u for before in stages[:p] for u in before if u in edges]
+        for t in stage:
+            if t in edges:
+                edges[t].update(earlier)
     bundle = plan.bundles().get(design) or ()
     for t in bundle:
         if t in edges:

@@ -139,6 +139,9 @@ def _label(plan: ProcessPlan, name: str) -> str:
     if name == "easy-first":
         return (f"sequence, easy first (computed: parallel agreement rate on the first "
                 f"{plan.pilot.draws if plan.pilot else 0} draws): {arrow(plan.sequences()[name])}")
+    if name.startswith("sequence:"):
+        stages = [" + ".join(s) for s in plan.stages(name)]
+        return f"sequence in stages, declared ({name.split(':', 1)[1]}): {arrow(stages)}"
     bundle = plan.bundles()[name]
     rest = [t.id for t in plan.tracks if t.id not in bundle]
     beside = f"; in parallel beside it: {', '.join(rest)}" if rest else ""
@@ -303,8 +306,10 @@ def _merit_claims(designs: dict, plan: ProcessPlan) -> tuple[ClaimTest, ...]:
         if name not in designs:
             continue
         gap = mean(designs[name].sum(axis=1) - n_par)
+        own = (f"the sequence {name.split(':', 1)[1]}" if name.startswith("sequence:")
+               else f"the {name} sequence")
         what = {"partial-package": "the best partial package", "sequential": "the declared sequence"}.get(
-            name, f"the {name} sequence")
+            name, own)
         out.append(ClaimTest(f"{name}-beats-parallel",
                              f"Does {what} get more tracks agreed than parallel talks?", _verdict(gap), gap,
                              f"tracks agreed under {name} minus tracks agreed in parallel, mean over draws"))
@@ -319,7 +324,8 @@ def _link_effects(plan: ProcessPlan, arrays: dict, designs: dict, forums) -> tup
         if plain is None:
             continue
         before, after = float(plain.sum(axis=1).mean()), float(designs[name].sum(axis=1).mean())
-        what = "the declared" if name == "sequential" else f"the {name}"
+        what = ("the declared" if name == "sequential" else
+                f"the {name.split(':', 1)[1]}" if name.startswith("sequence:") else f"the {name}")
         change = (f"moved the mean number of tracks agreed from {before:.2f} to {after:.2f}"
                   if abs(after - before) > 1e-12 else
                   f"changed no track's fate: {after:.2f} tracks agreed on average with or without it")

@@ -8,9 +8,12 @@ from .wording import Words
 
 
 class _DesignNames(dict):
-    """Design ids in words; a declared package ``package:<id>`` is named after its id."""
+    """Design ids in words; a declared package ``package:<id>`` or sequence ``sequence:<id>`` is
+    named after its id."""
 
     def __missing__(self, key: str) -> str:
+        if key.startswith("sequence:"):
+            return f"sequence {key.split(':', 1)[1]}"
         return f"package {key.split(':', 1)[1]}" if key.startswith("package:") else key
 
 

@@ -33,6 +33,24 @@ class Package(BaseModel):
     source: SourceRef | None = None
 
 
+class Sequence(BaseModel):
+    """A named sequence in stages: each stage is one track or a list of tracks negotiated in
+    parallel, and every stage starts only once the earlier ones have ended, so their failures and
+    agreements move the bar of every track in it (e.g. goodwill signals first, then every other
+    track at once). Compared as the design ``sequence:<id>``; tracks in no stage are negotiated on
+    their own, as in parallel."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Id
+    stages: list[Id | list[Id]] = Field(min_length=1)
+    note: str | None = None
+    source: SourceRef | None = None
+
+    def groups(self) -> tuple[tuple[str, ...], ...]:
+        """The stages, each as a tuple of track ids."""
+        return tuple((s,) if isinstance(s, str) else tuple(s) for s in self.stages)
+
+
 class Ratification(BaseModel):
     """A forum's deal must then pass the actors it binds: each ``by`` actor (default: the track's
     veto players who do not sit at the forum's table) accepts it under its own red lines and
@@ -62,6 +80,8 @@ class Process(BaseModel):
         description="In a sequential design, each earlier agreed track lowers every participant's "
         "reservation value on a later track by this share of its utility range there (0-1).")
     links: list[Link] = Field(default_factory=list)
+    sequences: list[Sequence] = Field(default_factory=list, description="Named sequences in stages, "
+                                      "compared beside the declared one.")
     packages: list[Package] = Field(default_factory=list)
     ratification: list[Ratification] = Field(default_factory=list)
     note: str | None = None
@@ -89,6 +109,22 @@ def check_process(process: Process, tracks: dict, actors: set[str]) -> None:
             raise LocatedValueError("a track is listed twice", path + ("packages", i, "tracks"))
     if len({p.id for p in process.packages}) != len(process.packages):
         raise LocatedValueError("two packages share an id", path + ("packages",))
+    for i, seq in enumerate(process.sequences):
+        seen_here: set[str] = set()
+        for j, stage in enumerate(seq.stages):
+            where = [((j,), stage)] if isinstance(stage, str) else [((j, k), t) for k, t in enumerate(stage)]
+            for at, t in where:
+                here = path + ("sequences", i, "stages") + at
+                if t not in tracks:
+                    raise LocatedValueError(f"{t!r} is not a track of the scenario", here)
+                if tracks[t].deferred:
+                    raise LocatedValueError(f"track {t!r} is deferred, so it has no place in a sequence",
+                                            here)
+                if t in seen_here:
+                    raise LocatedValueError(f"track {t!r} is listed twice", here)
+                seen_here.add(t)
+    if len({s.id for s in process.sequences}) != len(process.sequences):
+        raise LocatedValueError("two sequences share an id", path + ("sequences",))
     seen = set()
     for i, rat in enumerate(process.ratification):
         here = path + ("ratification", i)
