@@ -41,7 +41,9 @@ def accepted_levels(issue: Any, actor: str) -> dict[str, bool]:
     lines = [line for line in pos.red_lines if getattr(line, "when", None) is None]
     central = DrawValues.central()
     levels = issue.dispute.levels
-    axis = np.array([on_axis(issue, v, central)[0] for v in levels.values()], dtype=float)
+    # A numeric issue's level is a plain number, already on the axis; an option is read as its rank.
+    axis = np.array([on_axis(issue, v, central)[0] if isinstance(v, str) else float(v)
+                     for v in levels.values()], dtype=float)
     ok = allowed_on(issue, lines, axis, central)[0]
     return {level: bool(a) for level, a in zip(levels, ok, strict=True)}
 
@@ -88,13 +90,22 @@ def contradictions(scenario: Scenario) -> tuple[Warnings, Warnings]:
     return tuple(warnings), tuple(variants)
 
 
+def _shown(issue: Any, level: str) -> str:
+    """The issue's value for a level: an option's name, or a number with the issue's unit."""
+    value = issue.dispute.levels[level]
+    if isinstance(value, str):
+        return value
+    unit = getattr(issue, "unit", None)
+    return f"{value:g} {unit}" if unit else f"{value:g}"
+
+
 def _warning(dispute: str, actor: str, first: tuple, second: tuple, differ: list[str]) -> ConsistencyWarning:
     (ta, a, seen_a), (tb, b, _) = first, second
     parts = []
     for level in differ:
         yes, no = (first, second) if seen_a[level] else (second, first)
-        parts.append(f"{level} is accepted on {yes[0].id}/{yes[1].id} ({yes[1].dispute.levels[level]}) but "
-                     f"ruled out on {no[0].id}/{no[1].id} ({no[1].dispute.levels[level]}, "
+        parts.append(f"{level} is accepted on {yes[0].id}/{yes[1].id} ({_shown(yes[1], level)}) but "
+                     f"ruled out on {no[0].id}/{no[1].id} ({_shown(no[1], level)}, "
                      f"{_red_line_words(no[1], actor)})")
     sentence = f"{actor} holds contradictory red lines on dispute '{dispute}': " + "; ".join(parts) + "."
     return ConsistencyWarning("contradictory-red-lines", sentence, actor, f"{ta.id},{tb.id}",

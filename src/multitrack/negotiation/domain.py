@@ -155,13 +155,24 @@ class NegotiationDomain:
     @classmethod
     def from_scenario(cls, scenario, track_id: str | None = None, **kw) -> NegotiationDomain:
         """The domain of one track of a validated scenario (the first track by default), with
-        the track's decision rule and discount factors."""
+        the track's decision rule and discount factors. A red line conditional on another track's
+        issue is read as the agreement space reads it: at that track's Nash solution."""
         from ..space import build_track_space
+        from ..space.agreement import analyze_track
+        from ..space.redlines import cross_track_conditions
 
         tracks = scenario.tracks
         track = tracks[0] if track_id is None else next(t for t in tracks if t.id == track_id)
         discount = [track.discount_factors.get(a, 1.0) for a in track.participants]
-        return cls.from_track_space(build_track_space(scenario, track), discount=discount, **kw)
+
+        def nash(other):  # the other track's Nash solution, else its first solution found
+            found = sorted(analyze_track(scenario, other, cross_track=False).solutions,
+                           key=lambda s: s.concept != "nash")
+            return found[0].outcome if found else None
+
+        elsewhere, _ = cross_track_conditions(scenario, track, nash)
+        return cls.from_track_space(build_track_space(scenario, track, elsewhere=elsewhere or None),
+                                    discount=discount, **kw)
 
     def with_utilities(self, utility, reservation=None, no_deal=None) -> NegotiationDomain:
         """The same outcomes, parties, red lines, rule and discount factors with new utilities
