@@ -175,16 +175,16 @@ def test_european_security_doubled_offensive_prize_names_deterrence_first():
         "A renewed Russian offensive against Ukraine after a settlement: deterred in ")
 
 
-def test_european_security_hardline_russia_names_ukraine_status_first(tmp_path):
+def test_european_security_floor_20_names_ukraine_status_first(tmp_path):
     text = builtins.text("european-security")
     assert text.count("\nvariants:\n") == 1
     path = tmp_path / "hard.yaml"
     path.write_text(text.replace("\nvariants:\n", (
-        "\nvariants:\n  - id: hardline-russia\n    title: Russia's floor on the moratorium at 20 years\n"
+        "\nvariants:\n  - id: floor-20\n    title: Russia's floor on the moratorium at 20 years\n"
         "    set:\n      tracks.ukraine-status.issues.accession-moratorium.positions.RUS"
         ".red_lines[0].below: 20\n"
     )), encoding="utf-8")
-    res = runner.invoke(app, ["compare", str(path), "--variant", "base", "--variant", "hardline-russia",
+    res = runner.invoke(app, ["compare", str(path), "--variant", "base", "--variant", "floor-20",
                               "--only", "overview", "--only", "agreement", "--only", "process",
                               "--draws", "200"])
     assert res.exit_code == 0, res.output

@@ -117,13 +117,13 @@ def test_html_has_a_details_for_russias_moratorium_red_line_with_note_and_locato
 
 def test_every_estimate_note_appears_in_the_html_and_markdown_report(scenario, report):
     notes = _notes(scenario)
-    assert len(notes) == 79   # the built-in scenario's estimates with a note of their own
+    assert len(notes) == 81   # the built-in scenario's estimates with a note of their own
     text = _text(report)
     markdown, _ = render_markdown(scenario, {})
     missing = [n for n in notes if n not in text]
     assert not missing
     assert not [n for n in notes if n.replace("|", "\\|") not in markdown]
-    appendix = markdown[markdown.index("## Provenance of the estimates"):markdown.index("## Sources")]
+    appendix = markdown[markdown.index("## Provenance of the estimates"):markdown.index("\n## Sources\n")]
     assert f"`{RED_LINE}`" in appendix and RED_LINE_LOCATOR in appendix
 
 
@@ -182,7 +182,7 @@ def test_analyze_writes_the_provenance_of_the_changed_value(tmp_path):
                                       "--no-record", "--set", f"{RED_LINE}=20"])
     assert result.exit_code == 0, result.output
     text = (out / "report.md").read_text()
-    appendix = text[text.index("## Provenance of the estimates"):text.index("## Sources")]
+    appendix = text[text.index("## Provenance of the estimates"):text.index("\n## Sources\n")]
     row = next(line for line in appendix.splitlines() if f"`{RED_LINE}`" in line)
     assert "| 20 |" in row   # the value as changed, under the path that changed it
     assert text.count("Inputs of this crisis") == 2 and "| challenger_value |" in text

@@ -15,6 +15,7 @@ from ..scenario import is_estimated, source_of
 from ..scenario.estimates import EstimateModel
 from ..scenario.model import Scenario
 from ..scenario.provenance import estimates_in
+from ..scenario.sources import SourceReference
 from ..scenario.tracks import Track
 from .result import JUDGEMENT, SOURCES, UNSOURCED
 
@@ -71,6 +72,43 @@ def track_basis(track: Track, actors: Iterable[str], issues: Iterable[str] | Non
     ids = [i.id for i in track.issues] if issues is None else list(issues)
     return combine([position_basis(track, i, a) for i in ids for a in actors]
                    + [no_deal_basis(track, a) for a in actors])
+
+
+def pre_invasion_sources(scenario: Scenario, node: Any) -> tuple[str, ...]:
+    """The ids of the sources written before the full-scale invasion of 24 February 2022 that
+    anything inside ``node`` (a track, an issue, a position) cites, in the scenario's order: a
+    finding on that part rests partly on a text written to prevent the war, not to end it."""
+    cited = set(_cited(node))
+    return tuple(s.id for s in scenario.sources if s.pre_invasion and s.id in cited)
+
+
+def pre_invasion_line(scenario: Scenario) -> str:
+    """One sentence naming the tracks whose positions or no-deal values cite a text written before
+    the invasion, with those texts' authors ("" when none does)."""
+    tracks = [(t.title, pre_invasion_sources(scenario, t)) for t in scenario.tracks]
+    tracks = [(title, ids) for title, ids in tracks if ids]
+    if not tracks:
+        return ""
+    ids = sorted({i for _, found in tracks for i in found}, key=[s.id for s in scenario.sources].index)
+    cited = [scenario.source(i) for i in ids]
+    who = "; ".join(f"{s.author or s.title} ({s.date or s.year})" for s in cited)
+    return (f"Findings on {len(tracks)} of {len(scenario.tracks)} tracks rest partly on texts written "
+            f"before the full-scale invasion of 24 February 2022: {who}.")
+
+
+def _cited(node: Any) -> Iterable[str]:
+    """The source ids every citation inside ``node`` names."""
+    if isinstance(node, SourceReference):
+        yield node.id
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _cited(getattr(node, name))
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _cited(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _cited(value)
 
 
 def input_basis(scenario: Scenario, key: str, crisis_id: str | None = None) -> str:

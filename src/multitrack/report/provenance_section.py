@@ -112,15 +112,19 @@ def escalation_inputs(scenario: Scenario) -> list[EstimateEntry]:
 
 
 def source_words(ref: SourceReference | None, scenario: Scenario) -> tuple[str, str]:
-    """``[n] citation`` (author, date, title, publisher) and the locator (the citation's own,
-    else the source's default place); ``("", "")`` without a source."""
+    """``[n] citation`` (author, date, title, publisher; flagged when written before the full-scale
+    invasion) and the locator (the citation's own, else the source's default place) with how far
+    the source carries the value (states it, informs a judgement, only raises the issue);
+    ``("", "")`` without a source."""
     if ref is None:
         return "", ""
     numbers = {s.id: i + 1 for i, s in enumerate(scenario.sources)}
     cited = next((s for s in scenario.sources if s.id == ref.id), None)
     if cited is None:
         return ref.id, ref.locator or ""
-    return f"[{numbers[ref.id]}] {cited.citation()}", ref.locator or cited.locator or ""
+    place = ref.locator or cited.locator
+    basis = ref.basis_words + ("; written before 24 February 2022" if cited.pre_invasion else "")
+    return f"[{numbers[ref.id]}] {cited.citation()}", f"{place} ({basis})" if place else basis
 
 
 def _flag(e: EstimateEntry) -> str:
