@@ -29,7 +29,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("registry", {"analysis"}),
     ("analyses", {"space", "process", "forecast", "stability", "negotiation", "deterrence", "escalation",
                   "selfdetermination", "calibration", "capability", "overview", "factors", "consistency",
-                  "hinges", "proposals", "brief"}),
+                  "hinges", "proposals", "questions", "brief"}),
     ("interface", {ROOT}),
     ("records and converters", {"interop", "store"}),
     ("report", {"report", "compare"}),

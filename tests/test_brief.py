@@ -29,7 +29,16 @@ import multitrack
 from multitrack.analysis import run_all, run_settlement
 from multitrack.brief import build_brief
 from multitrack.brief.result import JUDGEMENT, SOURCES
-from multitrack.brief.sections import AGREED, BASIS, BLOCKS, CONTRADICTIONS, HINGES, MAX_WORDS
+from multitrack.brief.sections import (
+    AGREED,
+    BASIS,
+    BLOCKS,
+    CONTRADICTIONS,
+    HINGES,
+    MAX_WORDS,
+    PRINTED_LINES,
+    printed_lines,
+)
 from multitrack.brief.words import option_words
 from multitrack.cli.app import app
 from multitrack.report import pdf as pdf_module
@@ -136,7 +145,9 @@ def test_the_european_brief_has_every_part(european):
     contradictions = " ".join(line.text for line in brief.section(CONTRADICTIONS).lines)
     assert "lie beyond Russia's red line" in contradictions
     assert brief.section(BASIS).lines[0].text.startswith("Of the ")
-    assert brief.n_words <= MAX_WORDS
+    assert any("before the full-scale invasion of 24 February 2022" in line.text
+               for line in brief.section(BASIS).lines)
+    assert brief.n_words <= MAX_WORDS and printed_lines(brief) <= PRINTED_LINES
 
 
 def test_the_european_brief_speaks_no_raw_id(european):

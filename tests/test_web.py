@@ -329,7 +329,7 @@ def test_the_default_limits_refuse_the_largest_draws_on_european_security():
     c = client()
     load(c, "european-security")
     page = c.post("/run", data={"draws": "50000", "seed": "1"}).text
-    assert "not run: estimated size 35,190,000,000 (50,000 draws x 58,650 outcomes x 12 analyses)" in page
+    assert "not run: estimated size 38,175,150,000 (50,000 draws x 58,731 outcomes x 13 analyses)" in page
     assert c.get("/progress").json()["state"] == "idle"
 
 

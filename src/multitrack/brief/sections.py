@@ -5,6 +5,7 @@ judgement. Every name is the scenario's (actors, tracks, issues), never an id.""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..consistency import ConsistencyResult
@@ -12,7 +13,7 @@ from ..hinges import Hinge, HingesResult
 from ..overview import BLOCKED, CAN_AGREE, NOT_KNOWN, STATUS_QUO_ONLY, OverviewResult
 from ..scenario.model import Scenario
 from ..space.result import AgreementSpaceResult, ConstraintRef, TrackAgreement
-from .basis import combine, input_basis, no_deal_basis, position_basis, track_basis
+from .basis import combine, input_basis, no_deal_basis, position_basis, pre_invasion_line, track_basis
 from .result import JUDGEMENT, SOURCES, UNSOURCED, Brief, BriefLine, BriefSection
 from .words import Names, input_name, number, pct, will_not_accept
 
@@ -20,15 +21,21 @@ from .words import Names, input_name, number, pct, will_not_accept
 AGREED = "What can be agreed"
 BLOCKS = "What blocks"
 HINGES = "What the answers hinge on"
+QUESTIONS = "What the documents ask"
 CONTRADICTIONS = "Contradictions"
 BASIS = "Sources or judgement"
 
 #: The page budget: at most this many words in the whole brief (at the brief page's type size one A4 page
 #: held 543 words of the built-in scenario, not 633), and at most this many sentences in each list section.
 MAX_WORDS = 560
-MAX_LINES = {AGREED: 8, BLOCKS: 6, HINGES: 6, CONTRADICTIONS: 3}
+#: The page also has a budget of printed lines: a finding takes ceil((characters + tag) / CHARS_PER_LINE)
+#: lines at the brief's type size, a section's heading two, the title and run line three. Measured on
+#: european-security (A4, 9.5 pt, 12 x 14 mm margins): 59 such lines print on one page, 62 on two.
+PRINTED_LINES = 58
+CHARS_PER_LINE = 100
+MAX_LINES = {AGREED: 8, BLOCKS: 6, HINGES: 6, CONTRADICTIONS: 3, QUESTIONS: 7}
 #: Which sections give up sentences first when the brief is over its word budget.
-TRIM_ORDER = (HINGES, CONTRADICTIONS, BLOCKS, AGREED)
+TRIM_ORDER = (HINGES, CONTRADICTIONS, QUESTIONS, BLOCKS, AGREED)
 
 _BASIS_TAG = {SOURCES: "sources", JUDGEMENT: "judgement", UNSOURCED: "no source"}
 
@@ -40,12 +47,14 @@ def build_brief(scenario: Scenario, results: dict[str, Any], *, run: str = "") -
     hinges = _hinge_lines(scenario, results, names, _shares(results))
     contradictions = _contradiction_lines(results, names)
     sections = [_capped(AGREED, agreed), _capped(BLOCKS, blocks), _capped(HINGES, hinges),
-                _capped(CONTRADICTIONS, contradictions)]
+                _capped(QUESTIONS, _question_lines(results)), _capped(CONTRADICTIONS, contradictions)]
     # the basis line's words are reserved before trimming, then it counts the findings kept
-    reserve = BriefSection(BASIS, _basis_lines(agreed + blocks + hinges))
+    dated = pre_invasion_line(scenario)
+    before = (BriefLine(dated),) if dated else ()
+    reserve = BriefSection(BASIS, _basis_lines(agreed + blocks + hinges) + before)
     kept = _within_budget(Brief(scenario.title, run, tuple(s for s in sections + [reserve] if s.lines)))
     shown = [line for s in kept.sections if s.heading != BASIS for line in s.lines]
-    basis = BriefSection(BASIS, _basis_lines(shown))
+    basis = BriefSection(BASIS, _basis_lines(shown) + before)
     return Brief(kept.title, kept.run, tuple(s for s in kept.sections if s.heading != BASIS)
                  + ((basis,) if basis.lines else ()))
 
@@ -55,11 +64,24 @@ def _capped(heading: str, lines: list[BriefLine]) -> BriefSection:
     return BriefSection(heading, tuple(lines[:cap]), max(0, len(lines) - cap))
 
 
+def printed_lines(brief: Brief) -> int:
+    """The lines the brief takes on the printed page, by the rule PRINTED_LINES is set for."""
+    lines = 3
+    for s in brief.sections:
+        lines += 2 + sum(math.ceil((len(line.text) + 12) / CHARS_PER_LINE) for line in s.lines)
+        lines += 1 if s.more else 0
+    return lines
+
+
+def _over(brief: Brief) -> bool:
+    return brief.n_words > MAX_WORDS or printed_lines(brief) > PRINTED_LINES
+
+
 def _within_budget(brief: Brief) -> Brief:
     """Drop the last sentences of the least essential sections until the brief fits its budget."""
     sections = list(brief.sections)
     for heading in TRIM_ORDER:
-        while Brief(brief.title, brief.run, tuple(sections)).n_words > MAX_WORDS:
+        while _over(Brief(brief.title, brief.run, tuple(sections))):
             i = next((k for k, s in enumerate(sections) if s.heading == heading), None)
             if i is None or len(sections[i].lines) <= 1:
                 break
@@ -234,6 +256,20 @@ def _headline(h: Hinge, on: bool, names: Names) -> str:
     if h.kind == "share":
         head += f" ({pct(h.now)})"
     return f"{head[:1].upper()}{head[1:]}:"
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def _question_lines(results: dict[str, Any]) -> list[BriefLine]:
+    """The questions the scenario's own documents raise that the run answers, each answer in a few
+    words (the whole answer is in the report's questions section)."""
+    from ..questions import QuestionsResult
+
+    found = _first(results, QuestionsResult)
+    if found is None:
+        return []
+    return [BriefLine(a.short) for a in found.answers if a.answered and a.raised_by and a.short]
 
 
 # --------------------------------------------------------------------------- contradictions

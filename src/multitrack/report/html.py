@@ -29,6 +29,7 @@ from . import (  # noqa: F401  (register their renderers)  # noqa: F401  (regist
 from .brief_section import brief_html
 from .charts import plotly_script
 from .provenance_section import provenance_html
+from .questions_section import questions_html
 from .sections import render_section
 from .summary import (
     consistency_lines,
@@ -57,11 +58,12 @@ def render_html(scenario: Scenario, results: dict[str, Any], *, generated: datet
     """The report as one HTML document."""
     titles = {spec.name: spec.title for spec in available()}
     sections = [RenderedSection(name, titles.get(name, name), render_section(result, scenario))
-                for name, result in results.items()]
+                for name, result in results.items() if name != "questions"]  # placed after the brief
     when = (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     body_has_charts = any("plotly" in str(s.html) for s in sections)
     return _environment().get_template("report.html.j2").render(
         brief=brief_html(build_brief(scenario, results, run=brief_run(results))),
+        questions=questions_html(scenario, results),
         plotly_js=Markup(plotly_script()) if body_has_charts else None,
         scenario=scenario, sections=sections, summary=summary_lines(results, scenario),
         findings=summary_findings(results, scenario), security=security_findings(results, scenario),

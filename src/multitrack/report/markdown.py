@@ -38,6 +38,7 @@ from .process_words import (
     pct,
 )
 from .provenance_section import crisis_inputs, escalation_inputs, inputs_markdown, provenance_markdown
+from .questions_section import questions_markdown
 from .static_charts import (
     designs_svg,
     deterrence_curve_svg,
@@ -83,8 +84,10 @@ def render_markdown(scenario: Scenario, results: dict[str, Any], *,
              f"multitrack {__version__}, {when}"
              + (f"; estimates as of {scenario.as_of}" if scenario.as_of else ""),
              "", brief_markdown(build_brief(scenario, results, run=brief_run(results))),
-             _summary(scenario, results)]
+             questions_markdown(scenario, results), _summary(scenario, results)]
     for name, result in results.items():
+        if name == "questions":
+            continue  # placed after the brief
         parts += [f"## {titles.get(name, name)}", "", _section(result, scenario, figures), ""]
     parts += [_positions(scenario), provenance_markdown(scenario), _sources(scenario)]
     return "\n".join(parts).rstrip() + "\n", figures
