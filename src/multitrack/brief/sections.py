@@ -34,8 +34,11 @@ MAX_WORDS = 560
 PRINTED_LINES = 58
 CHARS_PER_LINE = 100
 MAX_LINES = {AGREED: 8, BLOCKS: 6, HINGES: 6, CONTRADICTIONS: 3, QUESTIONS: 7}
-#: Which sections give up sentences first when the brief is over its word budget.
+#: Which sections give up sentences first when the brief is over its budget, and the sentences each
+#: keeps at least: every section keeps some of its findings, so that a long list of what can agree
+#: does not push out the blocks, the hinges and the documents' questions.
 TRIM_ORDER = (HINGES, CONTRADICTIONS, QUESTIONS, BLOCKS, AGREED)
+KEEP = {AGREED: 3, BLOCKS: 2, HINGES: 2, CONTRADICTIONS: 1, QUESTIONS: 4}
 
 _BASIS_TAG = {SOURCES: "sources", JUDGEMENT: "judgement", UNSOURCED: "no source"}
 
@@ -80,13 +83,14 @@ def _over(brief: Brief) -> bool:
 def _within_budget(brief: Brief) -> Brief:
     """Drop the last sentences of the least essential sections until the brief fits its budget."""
     sections = list(brief.sections)
-    for heading in TRIM_ORDER:
-        while _over(Brief(brief.title, brief.run, tuple(sections))):
-            i = next((k for k, s in enumerate(sections) if s.heading == heading), None)
-            if i is None or len(sections[i].lines) <= 1:
-                break
-            s = sections[i]
-            sections[i] = BriefSection(s.heading, s.lines[:-1], s.more + 1)
+    for floor in (KEEP, dict.fromkeys(KEEP, 1)):
+        for heading in TRIM_ORDER:
+            while _over(Brief(brief.title, brief.run, tuple(sections))):
+                i = next((k for k, s in enumerate(sections) if s.heading == heading), None)
+                if i is None or len(sections[i].lines) <= floor[heading]:
+                    break
+                s = sections[i]
+                sections[i] = BriefSection(s.heading, s.lines[:-1], s.more + 1)
     return Brief(brief.title, brief.run, tuple(sections))
 
 
@@ -111,8 +115,11 @@ def _track_lines(scenario: Scenario, results: dict[str, Any], names: Names
         share = shares.get(t.track_id)
         word = t.verdict.word
         if word == CAN_AGREE:
-            agreed.append(BriefLine(_agreed_sentence(track.title, agreement, share, names),
-                                    track_basis(track, deciders)))
+            line = BriefLine(_agreed_sentence(track.title, agreement, share, names),
+                             track_basis(track, deciders))
+            # a track the draws leave in doubt comes first: it is where the answer is open
+            agreed.insert(sum(1 for a in agreed if "% of draws)" in a.text) if "% of draws)" in line.text
+                          else len(agreed), line)
         elif word == BLOCKED and agreement is not None and agreement.diagnosis is not None \
                 and agreement.diagnosis.minimal_sets:
             sets = agreement.diagnosis.minimal_sets
