@@ -222,3 +222,16 @@ def test_to_dict_is_plain_data(small):
     scenario, results = small
     d = QuestionsResult(answer_all(scenario, results)).to_dict()
     assert [a["id"] for a in d["answers"]] == [q.id for q in ASKED]
+
+
+def test_the_smallest_deterring_force_is_read_back_in_the_tracks_units():
+    """The deterrence model counts brigades; the guarantees track negotiates thousands of troops,
+    mapped 0 -> 0 and 50 -> 12.5 (central). 7.2 brigades is 7.2 * 50 / 12.5 = 28.8 thousand troops."""
+    import multitrack
+    from multitrack.questions.answers import _on_track
+
+    scenario = multitrack.load("european-security")
+    words = _on_track(scenario, "renewed-offensive", "european-force", "tripwire", 7.2)
+    assert "about 28.8 thousand troops" in words
+    umbrella = _on_track(scenario, "renewed-offensive", "french-deterrent", "umbrella", 0.2)
+    assert umbrella == " in the model's units"

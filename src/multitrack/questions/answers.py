@@ -179,6 +179,26 @@ def moratorium(scenario: Scenario, results: dict, q: Question, settlement: Settl
 # --------------------------------------------------------------------------- 4 guarantee
 
 
+def _on_track(scenario: Scenario, crisis_id: str, guarantee_id: str, term: str, v: float) -> str:
+    """The term's value read back on the issue of the track that sets it, where a linear unit mapping
+    links them (the model counts brigades, the track negotiates troops): inverted at the mapping's
+    central values. Empty where no such mapping exists."""
+    crisis = next((c for c in scenario.deterrence if c.id == crisis_id), None)
+    spec = next((x for x in crisis.guarantees if x.id == guarantee_id), None) if crisis else None
+    link = spec.from_track.terms.get(term) if spec is not None and spec.from_track is not None else None
+    lin = getattr(link, "linear", None)
+    if link is None or lin is None or link.issue is None:
+        return " in the model's units"
+    (x0, x1), (y0, y1) = lin.from_, (float(lin.to[0].nominal), float(lin.to[1].nominal))
+    if y1 == y0:
+        return " in the model's units"
+    x = x0 + (v - y0) * (x1 - x0) / (y1 - y0)
+    units = [getattr(i, "unit", None) for _, i in scenario.issues() if i.id == link.issue]
+    unit = f" {units[0]}" if units and units[0] else ""
+    return (f" in the model's units (about {x:.3g}{unit} on {issue_label(scenario, link.issue)}, at the "
+            "central unit mapping)")
+
+
 def guarantee(scenario: Scenario, results: dict, q: Question, settlement: Settlement | None) -> Found:
     space: AgreementSpaceResult = first(results, AgreementSpaceResult)
     deterrence: DeterrenceResult = first(results, DeterrenceResult)
@@ -198,7 +218,8 @@ def guarantee(scenario: Scenario, results: dict, q: Question, settlement: Settle
         enough = [v for v, p in zip(g.curve.values, g.curve.probability, strict=True) if p >= 0.5]
         if enough:
             text += (f" With '{g.title}', deterrence holds in at least half the draws from a "
-                     f"{g.curve.term} of {enough[0]:.3g}")
+                     f"{g.curve.term} of {enough[0]:.3g}"
+                     f"{_on_track(scenario, crisis_id, g.id, g.curve.term, enough[0])}")
             figures["smallest_deterring"] = float(enough[0])
             line = _challenger_line(t, crisis.challenger)
             if line is not None:
