@@ -265,3 +265,19 @@ def test_red_line_on_another_track_reads_the_proposal_value():
     assert both.track("u").passes == 1.0 and both.joint == 0.0
     assert got.proposal("alone").track("t").party("B").accepts == 1.0
     assert [p.id for p in got.proposals] == ["alone", "both"]
+
+
+def test_a_track_whose_red_lines_read_the_proposal_reports_its_deal_space():
+    """Settling only track u at z = yes switches on B's red line on track t (nothing above 2 years)
+    against A's floor (uniform 4-8 years): t can agree in no draw. With no deal on u, t agrees where
+    B's reservation value 1.3 (years 7 or less with the door open: (10 - 7)/10 + 1) meets A's floor,
+    i.e. when the floor is 7 or less: P(U(4, 8) <= 7) = 0.75."""
+    scen = loads(TWO, "two.yaml")
+    got = evaluate_proposals(scen, proposals_from_text("proposals: [{id: z, tracks: {u: {z: 'yes'}}}]",
+                                                       scen, "z.yaml"),
+                             settlement=Settlement.from_scenario(scen, draws=400, seed=3))
+    effects = {e.target: e for e in got.proposal("z").effects}
+    agree, space = effects["track:t"], effects["track:t/space"]
+    assert agree.with_proposal == 0.0 and 0.68 < agree.baseline < 0.82
+    assert space.with_proposal == 0.0 and space.baseline > 0.0
+    assert "its red lines read z" in agree.headline

@@ -211,6 +211,7 @@ def evaluate_proposals(scenario: Scenario, proposals: Sequence[Proposal], *,
     seed); with ``effects`` the deterrence and escalation analyses that read a touched track are
     run with each proposal's outcome as the agreed outcome (:mod:`multitrack.proposals.pinned`)."""
     from .pinned import linked_effects
+    from .readers import reading_effects
 
     settled = settlement_of(scenario, settlement)
     values = settled.run.values()
@@ -220,6 +221,10 @@ def evaluate_proposals(scenario: Scenario, proposals: Sequence[Proposal], *,
         joint = np.logical_and.reduce([v[0] for v in passing.values()])
         accepts = [pv.accepts for t in verdicts for pv in t.parties]
         found, notes = linked_effects(scenario, settled, passing) if effects else ((), ())
+        if effects:
+            read, read_notes = reading_effects(scenario, values, passing)
+            found, notes = read + found, read_notes + (notes if not read else
+                                                        tuple(n for n in notes if not n.startswith("No ")))
         scored.append(ProposalResult(id=p.id, title=p.title, rank=0, joint=float(np.mean(joint)),
                                      mean_acceptance=float(np.mean(accepts)) if accepts else 0.0,
                                      tracks=verdicts, effects=found, notes=notes))
