@@ -58,7 +58,7 @@ variants:
 """
 FLOOR = "tracks.ukraine-status.issues.accession-moratorium.positions.RUS.red_lines[0].below"
 HARDLINE = f"""\
-  - id: hardline-russia
+  - id: floor-20
     title: A harder Russian floor on the moratorium
     estimated: true
     note: "Moscow reads fifteen years as a timetable for entry."
@@ -122,7 +122,7 @@ def test_a_variant_with_set_changes_values_and_stays_out_of_the_model_ranges():
 
 
 def test_the_hardline_variant_is_the_same_as_its_set_on_the_command_line(hardline_file):
-    by_variant = load_with(hardline_file, variant="hardline-russia")
+    by_variant = load_with(hardline_file, variant="floor-20")
     by_set = load_with(hardline_file, [f"{FLOOR}=20", "variants=[]"])
     assert by_variant.track("ukraine-status") == by_set.track("ukraine-status")
     (track,) = [t for t in run_all(by_variant, only=["agreement"])["agreement"].tracks
@@ -160,7 +160,7 @@ def test_a_variant_that_cannot_apply_is_refused_when_the_file_is_read(body, mess
 def test_analyze_runs_a_named_variant(hardline_file, tmp_path):
     args = ["analyze", str(hardline_file), "--only", "agreement", "--draws", "20", "--no-record",
             "-o", str(tmp_path)]
-    result = runner.invoke(app, args + ["--variant", "hardline-russia"])
+    result = runner.invoke(app, args + ["--variant", "floor-20"])
     assert result.exit_code == 0, result.output
     assert "2 of 930" in result.output and "12 of 930" not in result.output
 
@@ -171,4 +171,4 @@ def test_an_unknown_variant_is_one_line_listing_the_names(hardline_file, tmp_pat
     assert result.exit_code == 2
     (line,) = result.output.strip().splitlines()
     assert "--variant hardline: no variant of that name" in line
-    assert "mid-crisis-rates" in line and "hardline-russia" in line
+    assert "mid-crisis-rates" in line and "floor-20" in line
