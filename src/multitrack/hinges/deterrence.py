@@ -11,7 +11,7 @@ not searched; they keep their values by draw (the headline design's) or at the c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +21,7 @@ from ..deterrence.solve import solve
 from ..scenario.estimates import EstimateModel
 from ..scenario.security import SHARE_TERMS, Crisis
 from .results import Switch
-from .search import MeasureMany, crossings_many, percentile_of
+from .search import Crossing, MeasureMany, crossings_many, percentile_of
 
 #: Tails of an uncertain input left out of its searched range when its support is unbounded.
 TAIL = 1e-3
@@ -182,10 +182,17 @@ def switches(game: CrisisGame, draws: Mapping[str, np.ndarray], inputs: tuple[Se
     first; see Switch.order) and the labels of the inputs that do
     not flip the share of ``draws`` deterred across ``threshold`` within their ranges. With one draw
     (or none) the share is the verdict at those values."""
+    ranges = [(inp.low, inp.high, inp.central) for inp in inputs]
+    return switches_of(inputs, crossings_many(share_many(game, draws, inputs), ranges, threshold))
+
+
+def switches_of(inputs: Sequence[SearchInput], hits_of: Sequence[Sequence[Crossing]]
+                ) -> tuple[tuple[Switch, ...], tuple[str, ...]]:
+    """Each input's crossings as switching values (with the value's and the central value's
+    percentile in the estimate; none for a stated number), smallest move first, and the labels of
+    the inputs with no crossing."""
     found: list[Switch] = []
     steady: list[str] = []
-    ranges = [(inp.low, inp.high, inp.central) for inp in inputs]
-    hits_of = crossings_many(share_many(game, draws, inputs), ranges, threshold)
     for inp, hits in zip(inputs, hits_of, strict=True):
         if not hits:
             steady.append(inp.label)

@@ -31,9 +31,10 @@ from ..scenario.model import Scenario
 from ..scenario.security import Escalation
 from ..settlement.draws import RunDraws
 from .chains import reach_within
-from .deterrence import TAIL, SearchInput
+from .deterrence import TAIL, SearchInput, switches_of
+from .phrases import switch_list
 from .results import Hinge, Switch
-from .search import MeasureMany, crossings_many, evaluations, percentile_of
+from .search import MeasureMany, crossings_many, evaluations
 
 #: The default threshold of the war-risk headline.
 WAR_THRESHOLD = 0.10
@@ -339,19 +340,9 @@ def _outside(s: Switch) -> float:
 
 def _switches(inputs: tuple[SearchInput, ...], measure_of: MeasureOf,
               threshold: float) -> tuple[list[Switch], list[str]]:
-    found: list[Switch] = []
-    steady: list[str] = []
     ranges = [(inp.low, inp.high, inp.central) for inp in inputs]
-    for inp, hits in zip(inputs, crossings_many(measure_of(inputs), ranges, threshold), strict=True):
-        if not hits:
-            steady.append(inp.label)
-        for c in hits:
-            pct = None if inp.stated else percentile_of(inp.estimate.ppf, c.value)
-            mid = None if inp.stated else percentile_of(inp.estimate.ppf, inp.central)
-            found.append(Switch(input=inp.key, label=inp.label, central=inp.central, value=c.value,
-                                direction=c.direction, percentile=pct, central_percentile=mid,
-                                beyond=c.beyond, low=inp.low, high=inp.high))
-    return sorted(found, key=lambda s: s.order), steady
+    found, steady = switches_of(inputs, crossings_many(measure_of(inputs), ranges, threshold))
+    return list(found), list(steady)
 
 
 def _pct(v: float) -> str:
@@ -420,18 +411,8 @@ def escalation_sentence(h: Hinge, shown: int = 3) -> str:
         if not h.would_take:
             return text + "; it would take several at once."
         return text + "; it would take " + "; or ".join(_far(s) for s in h.would_take[:shown]) + "."
-    estimates = [s for s in h.switches if s.percentile is not None][:shown]
-    stated = [s for s in h.switches if s.percentile is None][:shown]
-    text = f"{head} becomes {flip}"
-    if estimates:
-        text += " if " + "; or if ".join(_switch(s) for s in estimates)
-    if stated:
-        text += ("; among the stated numbers, if " if estimates else " if ") + \
-            "; or if ".join(_switch(s) for s in stated)
-    more = len(h.switches) - len(estimates) - len(stated)
-    verb = "s lie" if more != 1 else " lies"
-    tail = "" if more <= 0 else f"; {more} more switching value{verb} further out"
-    return f"{text}{tail}."
+    listed, tail = switch_list(h.switches, shown, _switch)
+    return f"{head} becomes {flip}{listed}{tail}."
 
 
 __all__ = ["HALVED", "ID_HALVED", "ID_RISK", "MAX_LADDERS", "WAR_THRESHOLD", "LadderRun", "escalation_hinges",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..scenario.security import Crisis
 from ..scenario.tracks import Track
+from .phrases import switch_list
 from .results import Hinge, Switch
 
 if TYPE_CHECKING:
@@ -63,17 +64,8 @@ def hinge_sentence(h: Hinge, shown: int = SHOWN) -> str:
         text = f"{head}: no single input of the {h.searched} searched flips it within its range; "
         text += "it would take "
         return text + ("; or ".join(_beyond(s) for s in beyond) if beyond else "several at once") + "."
-    estimates = [s for s in h.switches if s.percentile is not None][:shown]
-    stated = [s for s in h.switches if s.percentile is None][:shown]
-    text = f"{head} {flip}"
-    if estimates:
-        text += " if " + "; or if ".join(_switch(s) for s in estimates)
-    if stated:
-        text += ("; among the stated numbers, if " if estimates else " if ") + \
-            "; or if ".join(_switch(s) for s in stated)
-    more = len(h.switches) - len(estimates) - len(stated)
-    verb = "s lie" if more != 1 else " lies"
-    tail = "" if more <= 0 else f"; {more} more switching value{verb} further out"
+    listed, tail = switch_list(h.switches, shown, _switch)
+    text = f"{head} {flip}{listed}"
     if beyond:
         tail += "; beyond their estimates' ranges, it would also take " + \
             "; or ".join(_beyond(s) for s in beyond)
