@@ -70,3 +70,29 @@ def test_the_pruned_search_finds_what_solving_every_package_finds(seed, limit, m
     assert found.ties <= ties <= found.ties + found.may_tie
     solved_ties = sum(exact[t.tracks] == top for t in found.trials)
     assert found.ties == solved_ties
+
+
+def test_a_package_of_a_few_hundred_thousand_outcomes_is_enumerated_not_solved_by_highs(monkeypatch):
+    """Issue 20: a one-track package of 390,625 outcomes went to HiGHS draw by draw (about 45 ms a
+    draw), which made the process analysis of an imported 8 x 5 domain take 45 s; the compiled walk
+    solves it for all draws at once and applies the tie rule exactly. HiGHS must not be called, and
+    the package must be the track's own compromise in every draw."""
+    from multitrack.process import package
+
+    def no_highs(*args, **kwargs):
+        raise AssertionError("HiGHS called for a package the compiled walk can enumerate")
+
+    monkeypatch.setattr(package, "package_by_draw", no_highs)
+    rng = np.random.default_rng(7)
+    draws, n_issues, n_values = 3, 8, 5
+    tables = rng.random((draws, 2, n_issues, n_values))
+    tables[:, 1] = 1.0 - tables[:, 0]          # opposed preferences: a real compromise
+    allowed = np.ones(tables.shape, dtype=bool)
+    status_quo = tables[:, :, :, 0].sum(axis=2)
+    parties = [Party("a0", "a0", 0, True), Party("a1", "a1", 0, True)]
+    space = Preferences.from_arrays(tables, allowed, reservation=status_quo, parties=parties, track_id="big",
+                                    disagreement=status_quo)
+    got = solve_package([space], ("a0", "a1"))
+    own = solve_batch(space)
+    assert np.array_equal(got.agreed, own.agreed)
+    assert np.array_equal(got.choice, np.where(own.agreed[:, None], own.choice, -1))

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
@@ -32,14 +33,15 @@ from ..process.kernel import TrackDraws, solve_batch
 from ..scenario.model import Scenario
 from ..scenario.tracks import Track
 from ..settlement.cross_track import apply_in_draws, effects_into
+from ..settlement.distinct import distinct_rows as _distinct_rows
+from ..settlement.distinct import take as _take
 from ..settlement.draws import DrawValues, UncertainInput, _estimates, _label
 from ..settlement.preferences import Preferences, issue_axis, issues_read_elsewhere
+from .blocks import Blocks
 from .deterrence import STATED_REACH, TAIL, SearchInput
 from .results import Switch
 from .search import GRID, grid_brackets, narrow, percentile_of
 
-#: Rows (values x draws) solved together at most in one batched evaluation.
-ROWS = 20_000
 #: Bisection steps per side: the final bracket is at most 1/2^STEPS of a grid step (of 1/32 of the range).
 STEPS = 12
 #: Stated numbers narrowed per headline at most, those nearest their grid crossing first; every
@@ -145,13 +147,16 @@ def widened(inp: SearchInput) -> SearchInput:
 
 
 def solve_tracks(scenario: Scenario, tracks: Sequence[Track], values: DrawValues,
-                 grid_points: int | None = None) -> tuple[dict[str, Preferences], dict[str, TrackDraws]]:
+                 grid_points: int | None = None, threads: int = 1
+                 ) -> tuple[dict[str, Preferences], dict[str, TrackDraws]]:
     """Each track's own forum in the draws of ``values``, solved alone, then moved by the links
     among ``tracks`` (conditional red lines, cross-track effects), as the process reads them
     (:func:`multitrack.process.chunk.track_models` on these tracks only). A track's own forum is
     built and solved once per distinct row of the inputs it reads (a search moves one input at a
-    time, which most tracks do not read) and spread over the rows that share it."""
+    time, which most tracks do not read) and spread over the rows that share it. ``threads``:
+    kernel threads per solve (the answers do not depend on them)."""
     tracks = tuple(tracks)
+    solve = partial(solve_batch, threads=threads)
 
     def build(t: Track, v: DrawValues) -> Preferences:
         return build_batch_space(scenario, t, v, parties_of(t, None, {}), grid_points=grid_points)
@@ -162,103 +167,25 @@ def solve_tracks(scenario: Scenario, tracks: Sequence[Track], values: DrawValues
         rows = _distinct_rows(scenario, t, values, grid_points)
         if rows is None:
             spaces[t.id] = build(t, values)
-            solved[t.id] = solve_batch(spaces[t.id])
+            solved[t.id] = solve(spaces[t.id])
         else:
             first, spread = rows
             own = build(t, DrawValues(values.inputs, values.matrix[first]))
-            spaces[t.id], solved[t.id] = _take(own, spread), _take(solve_batch(own), spread)
-    read_other_tracks(scenario, tracks, values, spaces, solved, grid_points=grid_points)
-    apply_in_draws(scenario, tracks, values, spaces, solved, solve_batch, build)
+            spaces[t.id], solved[t.id] = _take(own, spread), _take(solve(own), spread)
+    read_other_tracks(scenario, tracks, values, spaces, solved, grid_points=grid_points, threads=threads)
+    apply_in_draws(scenario, tracks, values, spaces, solved, solve, build)
     return spaces, solved
 
 
-class _Reading(DrawValues):
-    """Draw values that note the columns read (``read``; None once the whole matrix is read)."""
-
-    def __init__(self, inputs: tuple[UncertainInput, ...], matrix: np.ndarray) -> None:
-        super().__init__(inputs, matrix)
-        self.read: set[int] | None = set()
-
-    def _col(self, c: int) -> np.ndarray:
-        if self.read is not None:
-            self.read.add(c)
-        return super()._col(c)
-
-    def quantile(self, est, block: int = 0):
-        self.read = None
-        return super().quantile(est, block)
-
-    @property
-    def matrix(self) -> np.ndarray:
-        self.read = None
-        return super().matrix
-
-    def rows(self, start: int, stop: int) -> DrawValues:
-        self.read = None
-        return super().rows(start, stop)
-
-
-#: (track, its inputs' identity, grid points) -> the columns of the inputs its own forum reads
-_READS: dict[tuple, tuple[tuple[int, ...] | None, tuple[UncertainInput, ...]]] = {}
-
-
-def _columns_read(scenario: Scenario, track: Track, values: DrawValues,
-                  grid_points: int | None) -> tuple[int, ...] | None:
-    """The columns of ``values`` the track's own forum reads when it is built (None: all, or not
-    known), found once by building it on one row."""
-    key = (id(scenario), track.id, id(values.inputs), values.blocks, grid_points)
-    hit = _READS.get(key)
-    if hit is not None and hit[1] is values.inputs:
-        return hit[0]
-    probe = _Reading(values.inputs, values.matrix[:1])
-    build_batch_space(scenario, track, probe, parties_of(track, None, {}), grid_points=grid_points)
-    cols = None if probe.read is None else tuple(sorted(probe.read))
-    if len(_READS) > 256:
-        _READS.clear()
-    _READS[key] = (cols, values.inputs)
-    return cols
-
-
-def _distinct_rows(scenario: Scenario, track: Track, values: DrawValues,
-                   grid_points: int | None) -> tuple[np.ndarray, np.ndarray] | None:
-    """(a row of each distinct combination of the columns the track reads, the combination of
-    each row), or None where every row is distinct or the columns are not known."""
-    if values.size < 2:
-        return None
-    cols = _columns_read(scenario, track, values, grid_points)
-    if cols is None:
-        return None
-    _, first, spread = np.unique(values.matrix[:, list(cols)], axis=0, return_index=True, return_inverse=True)
-    if len(first) == values.size:
-        return None
-    return first, spread.ravel()
-
-
-#: A track's per-draw fields: those of its model (Preferences) and of its red lines, and every
-#: field of its solution (TrackDraws).
-_PER_DRAW = ("tables", "allowed", "reservation", "disagreement", "status_quo_utility", "status_quo_axis",
-             "no_deal", "capability")
-
-
-def _take(got, rows: np.ndarray):
-    """A track's model or solution on the rows ``rows`` of its draws."""
-    if isinstance(got, TrackDraws):
-        return TrackDraws(*(np.asarray(a)[rows] for a in (got.agreed, got.n_pass, got.choice, got.utility,
-                                                          got.level)))
-    fields = {f: getattr(got, f)[rows] for f in _PER_DRAW if getattr(got, f) is not None}
-    lines = tuple(replace(line, axis_value=line.axis_value[rows],
-                          applies=None if line.applies is None else line.applies[rows])
-                  for line in got.red_lines)
-    return replace(got, red_lines=lines, **fields)
-
-
-def track_verdict(scenario: Scenario, track: Track, inputs: tuple[SearchInput, ...]) -> Evaluate:
-    """rows of the inputs' values -> 1.0 where the track agrees in that row, else 0.0."""
+def track_verdict(scenario: Scenario, track: Track, inputs: tuple[SearchInput, ...],
+                  threads: int = 1) -> Evaluate:
+    """rows of the inputs' values -> 1.0 where the track agrees in that row, else 0.0 (solved with
+    ``threads`` kernel threads)."""
     tracks = reached_tracks(scenario, track)
     grid = ProcessConfig.model_validate({}).grid_points
 
     def evaluate(matrix: np.ndarray) -> np.ndarray:
-        _, solved = solve_tracks(scenario, tracks, as_values(inputs, matrix), grid)
+        _, solved = solve_tracks(scenario, tracks, as_values(inputs, matrix), grid, threads)
         return np.asarray(solved[track.id].agreed, dtype=float)
 
     return evaluate
@@ -324,7 +251,8 @@ class Search:
     """One headline's search: the per-row headline, the inputs (the columns of every row) and their
     values in every row (``base``: D draws or one central row), the threshold the headline's mean
     crosses, the inputs searched (``only``: indices, all by default) and the outcomes solved per
-    row (``cost``, for the work count)."""
+    row (``cost``, for the work count and the size of its blocks), and where its blocks of rows
+    are solved (``blocks``: the run's executor and progress; None, in this process, silently)."""
 
     evaluate: Evaluate
     inputs: tuple[SearchInput, ...]
@@ -332,6 +260,7 @@ class Search:
     threshold: float
     cost: int = 1
     only: tuple[int, ...] | None = None
+    blocks: Blocks | None = None
 
     @property
     def searched(self) -> tuple[int, ...]:
@@ -360,13 +289,13 @@ class Search:
 
     def flipping(self, ranges: dict[int, SearchInput]) -> dict[int, float]:
         """The inputs (indices into ``ranges``) whose headline changes side somewhere on its grid
-        over the range given, from batched solves of at most ROWS rows, each with how far from
+        over the range given, from batched solves in blocks of bounded work, each with how far from
         its central value the nearest change lies (in grid steps)."""
         return _distances(self.grids(ranges), ranges, self.threshold)
 
     def grids(self, ranges: dict[int, SearchInput]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """Each input's grid over the range given (GRID points and its central value) and the
-        headline at each point, from batched solves of at most ROWS rows."""
+        headline at each point, from batched solves in blocks of bounded work."""
         d = self.base.shape[0]
         rows, owner, grids = [], [], {}
         for j, r in ranges.items():
@@ -385,10 +314,10 @@ class Search:
         return {j: (g, mean[who == j]) for j, g in grids.items()}
 
     def _means(self, matrix: np.ndarray) -> np.ndarray:
-        """The headline (mean over the base's rows) of each block of base rows in ``matrix``."""
+        """The headline (mean over the base's rows) of each block of base rows in ``matrix``, the
+        rows solved in blocks of bounded work (:class:`multitrack.hinges.blocks.Blocks`)."""
         d = self.base.shape[0]
-        per = max(1, ROWS // d) * d
-        y = np.concatenate([self.evaluate(matrix[k:k + per]) for k in range(0, len(matrix), per)])
+        y = (self.blocks or Blocks()).run(self.evaluate, matrix, self.cost)
         return y.reshape(-1, d).mean(axis=1)
 
     def switches(self, ranges: dict[int, SearchInput] | None = None, *, stated: int = NARROWED,

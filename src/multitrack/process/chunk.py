@@ -9,10 +9,12 @@ from functools import cached_property
 
 import numpy as np
 
+from ..progress import ProgressCallback
 from ..scenario.model import Scenario
 from ..scenario.process import ratifiers
 from ..scenario.tracks import Forum, Track
 from ..settlement.cross_track import apply_in_draws
+from ..settlement.distinct import once_per_distinct
 from ..settlement.draws import DrawValues, RunDraws, UncertainInput
 from ..settlement.preferences import accepts
 from .batch_space import BatchSpace, build_batch_space, parties_of
@@ -35,6 +37,7 @@ class ProcessPlan:
     config: ProcessConfig = ProcessConfig.model_validate({})
     threads: int = 1   # threads per space in this process (results do not depend on it)
     pilot: Pilot | None = None  # the easy-first order and the best package (None: neither is run)
+    progress: ProgressCallback | None = None  # hears of each track's solves; kept in this process only
 
     @property
     def scenario(self) -> Scenario:
@@ -68,7 +71,7 @@ class ProcessPlan:
     def forums(self) -> tuple[tuple[Track, Forum], ...]:
         return tuple((t, f) for t in self.tracks for f in t.forums)
 
-    def __getstate__(self) -> dict:  # the cached look-ups are rebuilt where the plan lands
+    def __getstate__(self) -> dict:  # look-ups are rebuilt where the plan lands; progress stays here
         return {"run": self.run, "config": self.config, "threads": self.threads, "pilot": self.pilot}
 
     def __setstate__(self, state: dict) -> None:
@@ -139,13 +142,13 @@ def track_models(plan: ProcessPlan, values: DrawValues
     """Every track's own forum in the draws of ``values``, solved alone, after the links between
     tracks (conditional red lines and cross-track effects) have moved them; and the links' arrays."""
     grid = plan.config.grid_points
-    spaces = {t.id: build_batch_space(plan.scenario, t, values, parties_of(t, None, {}), grid_points=grid)
-              for t in plan.tracks}
-    solved = {t: solve_batch(s, plan.threads) for t, s in spaces.items()}
+    spaces, solved = {}, {}
+    for t in plan.tracks:  # each on one draw of each distinct combination of the inputs it reads
+        spaces[t.id], solved[t.id] = _own_forum(plan, t, values)
     read_other_tracks(plan.scenario, plan.tracks, values, spaces, solved, grid_points=grid,
                       threads=plan.threads)
     moved = apply_in_draws(plan.scenario, plan.tracks, values, spaces, solved,
-                           lambda s: solve_batch(s, plan.threads),
+                           lambda s: solve_batch(s, plan.threads, plan.progress),
                            lambda t, v: build_batch_space(plan.scenario, t, v, parties_of(t, None, {}),
                                                           grid_points=grid))
     return spaces, solved, moved
@@ -162,26 +165,36 @@ def _evaluate_block(plan: ProcessPlan, values: DrawValues) -> dict[str, np.ndarr
     out.update(parallel.arrays("parallel"))
     for name in plan.sequences():
         order = plan.stages(name)
-        seq = sequential(order, spaces, solved, penalty, trust, plan.threads)
+        seq = sequential(order, spaces, solved, penalty, trust, plan.threads, plan.progress)
         out.update(per_track(spaces, seq, plan.actors).arrays(name))
         if np.any(trust > 0):  # the same sequence without the trust effect, for the link's sentence
-            plain = sequential(order, spaces, solved, penalty, None, plan.threads)
+            plain = sequential(order, spaces, solved, penalty, None, plan.threads, plan.progress)
             out[f"{name}.without-trust"] = np.column_stack([plain[t].agreed for t in spaces])
     for name, bundle in plan.bundles().items():
         design, deal = bundled(spaces, parallel, bundle, plan.actors, plan.config.milp_time_limit,
-                               plan.threads)
+                               plan.threads, plan.progress)
         out.update(design.arrays(name))
         out[f"{name}.deal"] = deal
     out["span"] = actor_span(spaces, plan.actors)
     for track, forum in plan.forums:
-        space = build_batch_space(plan.scenario, track, values, parties_of(track, forum, plan.blocks),
-                                  forum=forum, grid_points=plan.config.grid_points)
-        result = solve_batch(space, plan.threads)
+        space, result = _own_forum(plan, track, values, forum)
         out.update(_forum_arrays(track, space, result))
         out.update(_ratified(plan, track, forum, spaces[track.id], result))
     for track in {t.id: t for t, _ in plan.forums}.values():  # the track's own forum, already solved
         out.update(_forum_arrays(track, spaces[track.id], solved[track.id]))
     return out
+
+
+def _own_forum(plan: ProcessPlan, track: Track, values: DrawValues, forum: Forum | None = None
+               ) -> tuple[BatchSpace, TrackDraws]:
+    """A forum of ``track`` (its own by default) built and solved alone over the draws of
+    ``values``: once per distinct combination of the inputs it reads, spread over the draws."""
+    parties = parties_of(track, forum, plan.blocks if forum is not None else {})
+    grid = plan.config.grid_points
+    return once_per_distinct(
+        plan.scenario, track, values,
+        lambda v: build_batch_space(plan.scenario, track, v, parties, forum=forum, grid_points=grid),
+        lambda s: solve_batch(s, plan.threads, plan.progress), grid_points=grid, forum=forum, parties=parties)
 
 
 def _ratified(plan: ProcessPlan, track: Track, forum: Forum, own: BatchSpace,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..progress import ProgressCallback
 from ..settlement.preferences import Preferences
 from .kernel import TrackDraws, solve_batch
 from .package import PackageDraws, solve_package
@@ -43,7 +44,7 @@ def linked(agreed: np.ndarray, track_ids: tuple[str, ...], links: list[tuple[str
 
 def sequential(order: Sequence[str | tuple[str, ...]], spaces: dict[str, Preferences],
                parallel: dict[str, TrackDraws], penalty: np.ndarray, trust: np.ndarray | None = None,
-               threads: int = 1) -> dict[str, TrackDraws]:
+               threads: int = 1, progress: ProgressCallback | None = None) -> dict[str, TrackDraws]:
     """Tracks in ``order``; before each, every earlier failure raises each participant's
     reservation value by ``penalty`` (D,) times its utility range on that track, and every earlier
     agreement lowers it by ``trust`` (D,) times that range (the trust that success builds), never
@@ -56,7 +57,7 @@ def sequential(order: Sequence[str | tuple[str, ...]], spaces: dict[str, Prefere
     out = dict(parallel)
     for stage in order:
         c = penalty * failures - trust * successes
-        done = [(t, _after(spaces[t], parallel[t], c, threads))
+        done = [(t, _after(spaces[t], parallel[t], c, threads, progress))
                 for t in ((stage,) if isinstance(stage, str) else stage) if t in spaces]
         for track_id, result in done:
             out[track_id] = result
@@ -65,13 +66,14 @@ def sequential(order: Sequence[str | tuple[str, ...]], spaces: dict[str, Prefere
     return out
 
 
-def _after(space: Preferences, alone: TrackDraws, c: np.ndarray, threads: int) -> TrackDraws:
+def _after(space: Preferences, alone: TrackDraws, c: np.ndarray, threads: int,
+           progress: ProgressCallback | None = None) -> TrackDraws:
     """A track's result once each reservation value has moved by ``c`` (D,) times its range."""
     if not np.any(c != 0):
         return alone
     if np.all(c >= 0) and _uniform_shift(space):
         return _raised_bar(alone, space, c)
-    return solve_batch(space.raised(_shift(space, c)), threads)
+    return solve_batch(space.raised(_shift(space, c)), threads, progress)
 
 
 def _shift(space: Preferences, c: np.ndarray) -> np.ndarray:
@@ -126,12 +128,13 @@ def per_track(spaces: dict[str, Preferences], results: dict[str, TrackDraws], ac
 
 def bundled(spaces: dict[str, Preferences], parallel: DesignDraws, bundle: tuple[str, ...],
             actors: tuple[str, ...], time_limit: float = 60.0,
-            threads: int = 1) -> tuple[DesignDraws, np.ndarray]:
+            threads: int = 1, progress: ProgressCallback | None = None) -> tuple[DesignDraws, np.ndarray]:
     """One package over the tracks in ``bundle``, the other tracks negotiated in parallel beside
     it: the tracks left out do not constrain the package (their veto players and red lines bind
     only their own track). A bundled track counts as agreed where the agreed package changes
     something on it. Also returns (D,) whether the package itself is agreed."""
-    pkg = solve_package([spaces[t] for t in bundle], actors, time_limit=time_limit, threads=threads)
+    pkg = solve_package([spaces[t] for t in bundle], actors, time_limit=time_limit, threads=threads,
+                        progress=progress)
     return beside(spaces, parallel, bundle, pkg), pkg.agreed
 
 

@@ -130,6 +130,17 @@ class DrawValues:
         return out
 
 
+    def take(self, rows: np.ndarray) -> DrawValues:
+        """The same look-up on the draws ``rows`` only (an index array), columns still turned into
+        values only when read."""
+        if self._values is not None:
+            return DrawValues(self.inputs, self._values[rows])
+        assert self._scores is not None
+        out = DrawValues.from_scores(self.inputs, self._scores[rows])
+        out._cache = {c: v[rows] for c, v in self._cache.items()}
+        return out
+
+
 def _probability(z: np.ndarray) -> np.ndarray:
     """Phi(z), kept inside (0, 1) so that no inverse distribution function returns infinity."""
     return np.clip(ndtr(z), _TINY, 1.0 - _TINY)

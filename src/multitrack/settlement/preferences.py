@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -407,19 +408,22 @@ class Preferences:
         """Whose utilities span the frontier: the veto players, or everyone if none holds a veto."""
         return self.rule.vetoes or tuple(range(self.n_parties))
 
-    @property
+    # The bounds below are computed once per model and kept (the arrays are never changed in
+    # place: a changed model is a new one, made by ``replace``, which starts without them).
+
+    @cached_property
     def u_min(self) -> np.ndarray:
         """(D, A) each party's lowest utility over the track (additive: the sum of issue minima)."""
-        return _extreme(self.tables, self.sizes, np.min)
+        return _frozen(_extreme(self.tables, self.sizes, np.min))
 
-    @property
+    @cached_property
     def u_max(self) -> np.ndarray:
-        return _extreme(self.tables, self.sizes, np.max)
+        return _frozen(_extreme(self.tables, self.sizes, np.max))
 
-    @property
+    @cached_property
     def tolerance(self) -> np.ndarray:
         """(D, A) slack for comparing sums of floats with a reservation value."""
-        return tolerance(self.u_min, self.u_max)
+        return _frozen(tolerance(self.u_min, self.u_max))
 
     def raised(self, shift: np.ndarray) -> Preferences:
         """The same model with reservation values raised by ``shift`` (D, A)."""
@@ -462,6 +466,12 @@ class Preferences:
     def passes(self, index: np.ndarray) -> np.ndarray:
         """(D, m) whether the decision rule carries outcomes given as value indices (m, I)."""
         return rule_passes(self.rule, self.accepts(index))
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    """``a`` made read-only: a kept bound that a caller changed in place would be wrong ever after."""
+    a.setflags(write=False)
+    return a
 
 
 def _extreme(tables: np.ndarray, sizes: np.ndarray, fn) -> np.ndarray:
