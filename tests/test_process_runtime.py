@@ -45,6 +45,8 @@ def test_interrupted_checkpointed_run_resumes_to_the_same_result(scenario, seria
     events = []
 
     def ctrl_c_after_three_chunks(event):
+        if event.task != "process":   # the pilot and the drivers report under their own names
+            return
         events.append(event.done)
         if event.done >= 300:
             raise KeyboardInterrupt
@@ -55,7 +57,7 @@ def test_interrupted_checkpointed_run_resumes_to_the_same_result(scenario, seria
     assert info.value.done_chunks == 3 and info.value.total_chunks == 6
     resumed_from = []
     resumed = compare_designs(scenario, settlement=run(scenario),
-                              progress=lambda e: resumed_from.append(e.done),
+                              progress=lambda e: resumed_from.append(e.done) if e.task == "process" else None,
                               checkpoint=lambda fp: CheckpointFile(path, fp))
     assert resumed_from[0] == 300 and resumed_from[-1] == 600
     assert _bytes(resumed) == _bytes(serial)

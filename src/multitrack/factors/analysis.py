@@ -227,16 +227,20 @@ def significant_factors(scores: np.ndarray, headlines: list[np.ndarray], seed: i
     scores = np.asarray(scores, dtype=float)
     labels = tuple(str(k) for k in range(scores.shape[1]))
     tests: dict[tuple[int, bytes], DriverTest] = {}
-    out = []
+    asked: dict[tuple[int, bytes], list] = {}
+    keys = []
     for values in headlines:
         y = np.asarray(values, dtype=float)
         ok = np.isfinite(y)
         key = (y.size, np.packbits(ok).tobytes())
         if key not in tests:  # one prepared test (thirds, permutations) per set of draws compared
             tests[key] = DriverTest(scores[:y.size][ok], seed, alpha)
-        found = tests[key].drivers(y[ok], labels, reach, top=scores.shape[1])
-        out.append({int(d.input): d.p_value for d in found})
-    return out
+        asked.setdefault(key, []).append((y[ok], labels, reach, scores.shape[1]))
+        keys.append((key, y[ok]))
+    for key, requests in asked.items():  # every block of permutations made once per test
+        tests[key].prefetch(requests)
+    return [{int(d.input): d.p_value for d in tests[key].drivers(y, labels, reach, top=scores.shape[1])}
+            for key, y in keys]
 
 
 @register("factors", "Common factors and their effect", order=90, uses=SAMPLING, reads=("settlement",),

@@ -24,12 +24,16 @@ noise, which is most of the inputs, costs one block (Besag and Clifford 1991, Bi
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.stats import rankdata
 
+from ..progress import ProgressCallback, report
 from ..results import Result
 
 #: Family-wise error rate of the test over one result's inputs: the chance that any input named is
@@ -76,6 +80,7 @@ class DriverTest:
     def __init__(self, inputs: np.ndarray, seed: int, alpha: float = ALPHA,
                  permutations: int | None = None) -> None:
         x = np.asarray(inputs, dtype=float)
+        self._given = (x, seed, alpha, permutations)   # what a worker needs to make the same test
         self.n, self.k = x.shape
         self.alpha = alpha
         self.seed = seed
@@ -97,54 +102,86 @@ class DriverTest:
                 top: int = 8) -> tuple[Driver, ...]:
         """The significant drivers of ``outcome`` (D,) among the inputs ``reach`` marks (all when
         None), largest swing first, at most ``top``; none when the outcome does not vary."""
+        request = self._request(outcome, labels, reach, top)
+        if request is None:
+            return ()
+        if request.key not in self._seen:
+            self._finish([request])
+        return self._seen[request.key]
+
+    def __reduce__(self):   # a worker rebuilds the prepared arrays from the inputs (fewer bytes to send)
+        return DriverTest, self._given
+
+    def prefetch(self, requests: list[tuple[np.ndarray, tuple[str, ...], np.ndarray | None, int]],
+                 executor: Any = None, progress: ProgressCallback | None = None,
+                 task: str = "drivers") -> None:
+        """Test many results at once, each as :meth:`drivers` would (the same numbers), so that
+        every block of permutations is made once for all of them rather than once per result;
+        later :meth:`drivers` calls with the same arguments return the answers kept here. With
+        several workers in ``executor`` the results are shared out among them, one share each
+        (each worker makes the same permutations from the seed); ``progress`` hears of each
+        block of permutations in this process, or of each share finished on the workers."""
+        pending: dict[tuple, tuple] = {}
+        for outcome, labels, reach, top in requests:
+            request = self._request(outcome, labels, reach, top)
+            if request is not None and request.key not in self._seen:
+                pending.setdefault(request.key, (outcome, labels, reach, top))
+        if not pending:
+            return
+        workers = getattr(executor, "workers", 1) if executor is not None else 1
+        if workers == 1:   # one pass over the permutations, heard of block by block
+            made = [r for r in (self._request(*args) for args in pending.values()) if r is not None]
+            self._finish(made, lambda done: report(progress, task, done, self.b))
+            return
+        share = min(len(pending), workers)   # one share per worker: each makes the permutations once
+        groups = [list(pending.values())[k::share] for k in range(share)]
+        report(progress, task, 0, len(groups))
+        futures = [executor.submit(_tested, self, group) for group in groups]
+        try:
+            for k, future in enumerate(cf.as_completed(futures)):
+                self._seen.update(future.result())
+                report(progress, task, k + 1, len(groups))
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def _request(self, outcome: np.ndarray, labels: tuple[str, ...], reach: np.ndarray | None,
+                 top: int) -> _Request | None:
+        """One result to test, or None when it has no drivers to look for."""
         y = np.asarray(outcome, dtype=float)
         if self.k == 0 or y.size < 3 or np.ptp(y) == 0:
-            return ()
+            return None
         cols = np.flatnonzero(self.varies & (True if reach is None else np.asarray(reach, dtype=bool)))
         if cols.size == 0:
-            return ()
+            return None
         key = (hashlib.sha1(y.tobytes()).digest(), cols.tobytes(), labels, top)
-        if key not in self._seen:
-            self._seen[key] = self._drivers(y, cols, labels, top)
-        return self._seen[key]
+        return _Request(key, y, cols, labels, top, y @ self.contrast[:, cols])
 
-    def _drivers(self, y: np.ndarray, cols: np.ndarray, labels: tuple[str, ...], top: int
-                 ) -> tuple[Driver, ...]:
-        swing = y @ self.contrast[:, cols]
-        p = self._p_values(y, cols, swing)
-        adjusted = holm(p)
+    def _finish(self, requests: list[_Request], tick: Callable[[int], None] | None = None) -> None:
+        """Run the permutations of every request block by block, each block made once, then keep
+        each request's drivers; ``tick(permutations done)`` after each block."""
+        done = 0
+        while done < self.b and any(r.live.size for r in requests):
+            perm = self._block(done // self.rows)
+            for r in requests:
+                if r.live.size:
+                    r.step(self.contrast, perm, done + perm.shape[0], self.b, self.alpha, self.n)
+            done += perm.shape[0]
+            if tick is not None:
+                tick(done)
+        for r in requests:
+            self._seen[r.key] = self._drivers(r)
+
+    def _drivers(self, r: _Request) -> tuple[Driver, ...]:
+        y, cols, swing = r.y, r.cols, r.swing
+        adjusted = holm(r.p_values(self.b))
         keep = np.flatnonzero(adjusted <= self.alpha)
-        keep = keep[np.argsort(-np.abs(swing[keep]), kind="stable")][:top]
+        keep = keep[np.argsort(-np.abs(swing[keep]), kind="stable")][:r.top]
         rho = self._rank_correlations(y, cols[keep])
         lows = self._mean_where(y, self.low[:, cols[keep]])
         highs = self._mean_where(y, self.high[:, cols[keep]])
-        return tuple(Driver(labels[cols[j]], float(rho[i]), float(lows[i]), float(highs[i]),
+        return tuple(Driver(r.labels[cols[j]], float(rho[i]), float(lows[i]), float(highs[i]),
                             float(adjusted[j])) for i, j in enumerate(keep))
-
-    def _p_values(self, y: np.ndarray, cols: np.ndarray, swing: np.ndarray) -> np.ndarray:
-        """Permutation p-values of |swing|, with inputs leaving once they cannot be significant."""
-        exceed = np.zeros(cols.size)
-        seen = np.zeros(cols.size)
-        live = np.arange(cols.size)
-        observed = np.abs(swing) * (1 - 1e-12)  # ties with the observed value count as exceedances
-        values, counts = np.unique(y, return_counts=True)
-        common = values[np.argmax(counts)]
-        odd = np.flatnonzero(y != common)   # the contrasts sum to 0: only draws off the mode count
-        done = 0
-        while done < self.b and live.size:
-            perm = self._block(done // self.rows)
-            weights = self.contrast[:, cols[live]]
-            if odd.size * live.size <= self.n:  # few draws off the mode (a rare failure): gather them
-                shuffled = np.abs(np.einsum("bdl,d->bl", weights[perm[:, odd]], y[odd] - common))
-            else:
-                shuffled = np.abs(y[perm] @ weights)
-            exceed[live] += (shuffled >= observed[live]).sum(axis=0)
-            done += perm.shape[0]
-            seen[live] = done
-            live = live[(exceed[live] + 1) / (self.b + 1) <= self.alpha]
-        # an input that left early has p > alpha for sure; its estimate from the rows it saw is shown
-        return np.where(seen >= self.b, (exceed + 1) / (self.b + 1),
-                        np.maximum((exceed + 1) / (seen + 1), (exceed + 1) / (self.b + 1)))
 
     def _block(self, i: int) -> np.ndarray:
         """Block ``i`` of the permutations (rows, D): the same for every result and every call."""
@@ -169,6 +206,47 @@ class DriverTest:
     @staticmethod
     def _mean_where(y: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return (y @ mask) / np.maximum(mask.sum(axis=0), 1)
+
+
+def _tested(test: DriverTest, requests: list[tuple]) -> dict[tuple, tuple[Driver, ...]]:
+    """The drivers of each request (as :meth:`DriverTest.drivers` takes its arguments), by key."""
+    made = [r for r in (test._request(*args) for args in requests) if r is not None]
+    test._finish(made)
+    return {r.key: test._seen[r.key] for r in made}
+
+
+class _Request:
+    """One result under test: its permutation p-values so far, with inputs leaving once they
+    cannot be significant (exceedances only grow, so the p-value seen is a lower bound)."""
+
+    def __init__(self, key: tuple, y: np.ndarray, cols: np.ndarray, labels: tuple[str, ...], top: int,
+                 swing: np.ndarray) -> None:
+        self.key, self.y, self.cols, self.labels, self.top, self.swing = key, y, cols, labels, top, swing
+        self.exceed = np.zeros(cols.size)
+        self.seen = np.zeros(cols.size)
+        self.live = np.arange(cols.size)
+        self.observed = np.abs(swing) * (1 - 1e-12)  # ties with the observed value count as exceedances
+        values, counts = np.unique(y, return_counts=True)
+        self.common = values[np.argmax(counts)]
+        self.odd = np.flatnonzero(y != self.common)   # the contrasts sum to 0: only draws off the mode count
+
+    def step(self, contrast: np.ndarray, perm: np.ndarray, done: int, b: int, alpha: float, n: int) -> None:
+        """Count one block of permutations (``done``: permutations seen once it is counted)."""
+        live, y, odd = self.live, self.y, self.odd
+        weights = contrast[:, self.cols[live]]
+        if odd.size * live.size <= n:  # few draws off the mode (a rare failure): gather them
+            shuffled = np.abs(np.einsum("bdl,d->bl", weights[perm[:, odd]], y[odd] - self.common))
+        else:
+            shuffled = np.abs(y[perm] @ weights)
+        self.exceed[live] += (shuffled >= self.observed[live]).sum(axis=0)
+        self.seen[live] = done
+        self.live = live[(self.exceed[live] + 1) / (b + 1) <= alpha]
+
+    def p_values(self, b: int) -> np.ndarray:
+        """An input that left early has p > alpha for sure; its estimate from the rows it saw is shown."""
+        exceed, seen = self.exceed, self.seen
+        return np.where(seen >= b, (exceed + 1) / (b + 1),
+                        np.maximum((exceed + 1) / (seen + 1), (exceed + 1) / (b + 1)))
 
 
 def holm(p: np.ndarray) -> np.ndarray:

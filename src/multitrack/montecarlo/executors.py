@@ -10,6 +10,7 @@ import contextlib
 import logging
 import signal
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
@@ -158,8 +159,12 @@ class DaskExecutor(_Closing):
         return cls(client)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> cf.Future:
-        """Send ``fn(*args)`` to the cluster; ``fn`` must be picklable (module-level or a partial)."""
-        return self._executor.submit(fn, *args)
+        """Send ``fn(*args)`` to the cluster; ``fn`` must be picklable (module-level or a partial).
+        Dask's warning about a large task (a run's draws, the inputs of a permutation test) is
+        not shown: the library prints nothing, and the size is expected."""
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+            return self._executor.submit(fn, *args)
 
     def close(self) -> None:
         """Cancel what is left, then close the client and any cluster this executor started."""

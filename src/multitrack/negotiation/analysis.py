@@ -7,12 +7,15 @@ certain (docs/negotiation.md)."""
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..analysis import names_setting, register
+from ..montecarlo.executors import SerialExecutor
 from ..montecarlo.perdraw import PerDraw, per_draw_field
 from ..process.batch_space import build_batch_space, parties_of
 from ..progress import ProgressCallback, report
@@ -194,6 +197,16 @@ def negotiate_track(scenario: Scenario, track, config: NegotiationConfig, run: R
                             stochastic=tournament.stochastic, per_draw=tournament.per_draw)
 
 
+def _negotiate_on(run: RunDraws, track_id: str, config: NegotiationConfig,
+                  values: DrawValues | None = None) -> TrackNegotiation:
+    """One track's talks, read from the run's own scenario: a worker gets its own copy of the
+    run, and the draws are found by the scenario's estimates themselves, so the track must come
+    from that copy (``values`` is used only in this process, where it is the run's)."""
+    track = next(t for t in run.scenario.active_tracks if t.id == track_id)
+    here = values is not None and values.inputs is run.inputs
+    return negotiate_track(run.scenario, track, config, run, values if here else None)
+
+
 def inputs_vary(scenario: Scenario, track, parties: tuple[str, ...], run: RunDraws) -> bool:
     """Whether the track's utilities or reservation values change with its uncertain inputs:
     compared at two probe values of every input, its lower and upper quartile (not a sample)."""
@@ -215,22 +228,25 @@ def warm_up() -> None:
 @register("negotiation", "Simulated negotiations between automated agents", order=80,
           config=NegotiationConfig,
           applies=lambda scenario: any(len(t.participants) >= 2 for t in scenario.active_tracks),
-          warm_up=warm_up, compile_ahead=True, reads=("settlement",))
+          warm_up=warm_up, compile_ahead=True, reads=("settlement",), parallel=True)
 def negotiation_analysis(scenario: Scenario, *, config: NegotiationConfig | None = None,
-                         settlement: Settlement | None = None,
-                         progress: ProgressCallback | None = None) -> NegotiationAnalysisResult:
+                         settlement: Settlement | None = None, progress: ProgressCallback | None = None,
+                         executor: Any = None, checkpoint: Any = None) -> NegotiationAnalysisResult:
     """How talks on each track might run between automated agents (time-dependent concession after
     Faratin, Sierra & Jennings 1998; stacked alternating offers after Aydogan et al. 2017), at the
-    central estimates and as a tournament over the first draws of the run."""
+    central estimates and as a tournament over the first draws of the run. Each track's talks go
+    to ``executor`` (default: this process); every track has its own seeds, so the answer is the
+    same on any executor. Nothing is checkpointed (``checkpoint`` is accepted and unused)."""
     config = config or NegotiationConfig.model_validate({})
     run = settlement_of(scenario, settlement).run.first(config.max_draws)
     values = run.values()
     tracks = [t for t in scenario.active_tracks if len(t.participants) >= 2]
-    out = []
-    for k, track in enumerate(tracks):
-        report(progress, "negotiation", k, len(tracks))
-        out.append(negotiate_track(scenario, track, config, run, values))
-    report(progress, "negotiation", len(tracks), len(tracks))
+    executor = executor if executor is not None else SerialExecutor()
+    report(progress, "negotiation", 0, len(tracks))
+    futures = [executor.submit(_negotiate_on, run, track.id, config, values) for track in tracks]
+    for k, _ in enumerate(cf.as_completed(futures)):
+        report(progress, "negotiation", k + 1, len(tracks))
+    out = [future.result() for future in futures]
     by_draw = {f"{t.track}/{name}": a for t in out if t.per_draw is not None
                for name, a in t.per_draw.arrays().items()}
     return NegotiationAnalysisResult(draws=run.draws, seed=run.seed, deadline=config.deadline,

@@ -37,15 +37,17 @@ def compare_designs(scenario: Scenario, *, config: ProcessConfig | None = None,
     config = config or ProcessConfig.model_validate({})
     run = settlement_of(scenario, settlement).run
     in_process = executor is None or isinstance(executor, SerialExecutor)
-    plan = ProcessPlan(run, config, threads=threads or (THREADS if in_process else 1))
+    plan = ProcessPlan(run, config, threads=threads or (THREADS if in_process else 1),
+                       progress=progress if in_process else None)
     declared = tuple(tuple(p.tracks) for p in scenario.process.packages)
-    pilot = run_pilot(run, partial(track_models, plan), plan.actors, config, plan.threads, declared)
+    pilot = run_pilot(run, partial(track_models, plan), plan.actors, config, plan.threads, declared,
+                      executor=executor, progress=progress)
     plan = replace(plan, pilot=pilot)
     tasks = run.tasks()
     store = checkpoint(fingerprint(plan)) if checkpoint is not None else None
     arrays = run_chunks(partial(evaluate_chunk, plan), tasks, executor=executor, store=store,
                         progress=progress, task_name="process")
-    return summarise(plan, arrays)
+    return summarise(plan, arrays, progress)
 
 
 def fingerprint(plan: ProcessPlan) -> str:

@@ -33,7 +33,10 @@ def design_names(plan: ProcessPlan) -> tuple[str, ...]:
     return ("parallel", "linked", *plan.sequences(), *plan.bundles())
 
 
-def summarise(plan: ProcessPlan, arrays: dict[str, np.ndarray]) -> ProcessResult:
+def summarise(plan: ProcessPlan, arrays: dict[str, np.ndarray], progress: Any = None) -> ProcessResult:
+    """The result from every chunk's arrays. The drivers' permutation tests run here, every
+    block of permutations made once for all results (``progress`` hears of each block): shared
+    out to workers, each would have to make every block again (issue 20: slower, measured)."""
     track_ids = tuple(t.id for t in plan.tracks)
     names = design_names(plan)
     designs = {name: _agreed(plan, arrays, name) for name in names}
@@ -41,6 +44,7 @@ def summarise(plan: ProcessPlan, arrays: dict[str, np.ndarray]) -> ProcessResult
     choices = {name: _choices(plan, arrays, name, designs[name]) for name in names}
     labels = tuple(i.label for i in plan.inputs) + tuple(f"factor: {f.title}" for f in plan.scenario.factors)
     ranked = DriverTest(np.concatenate([arrays["inputs"], arrays["factors"]], axis=1), plan.run.seed)
+    ranked.prefetch(_driver_requests(plan, designs, labels), progress=progress, task="process drivers")
     results = tuple(_design(name, designs[name], gains[name], track_ids, plan, ranked, labels, choices[name])
                     for name in names)
     full = designs.get("package", designs["parallel"])
@@ -120,6 +124,16 @@ def _design(name, agreed, gain, track_ids, plan, inputs, labels, choices) -> Des
         gain={a: mean(gain[:, k]) for k, a in enumerate(plan.actors)}, drivers=drive,
         label=_label(plan, name), tracks=_design_tracks(plan, name),
         deal={t.id: _deal(plan, t, choices[t.id], agreed[:, k]) for k, t in enumerate(plan.tracks)})
+
+
+def _driver_requests(plan: ProcessPlan, designs: dict, labels: tuple[str, ...]) -> list:
+    """The results :func:`_design` asks the drivers of, as :meth:`DriverTest.prefetch` takes them."""
+    out = []
+    for name, agreed in designs.items():
+        can, top = reach(plan, name), plan.config.top_drivers
+        out += [(agreed[:, k], labels, can[t.id], top) for k, t in enumerate(plan.tracks)]
+        out.append((agreed.sum(axis=1), labels, can[ALL_TRACKS], top))
+    return out
 
 
 def _design_tracks(plan: ProcessPlan, name: str) -> tuple[str, ...]:
