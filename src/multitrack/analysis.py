@@ -54,6 +54,7 @@ class AnalysisSpec:
     uses: tuple[str, ...] = ()  # analyses whose results it reads (run before it, passed as ``upstream=``)
     compile_ahead: bool = False  # warm up in a separate process (kernels that take seconds to compile)
     reads: tuple[str, ...] = ()  # parts of the run it reads: "settlement" (passed as ``settlement=``)
+    cost: Callable[..., float] | None = None  # (scenario, draws, config) -> work units (multitrack.budget)
 
 
 _REGISTRY: dict[str, AnalysisSpec] = {}
@@ -64,15 +65,17 @@ _discovered = False
 def register(name: str, title: str, order: int = 100, config: type[BaseModel] | None = None,
              parallel: bool = False, warm_up: Callable[[], None] | None = None,
              applies: Callable[[Scenario], bool] | None = None, uses: tuple[str, ...] = (),
-             compile_ahead: bool = False, reads: tuple[str, ...] = ()
-             ) -> Callable[[AnalysisFunction], AnalysisFunction]:
+             compile_ahead: bool = False, reads: tuple[str, ...] = (),
+             cost: Callable[..., float] | None = None) -> Callable[[AnalysisFunction], AnalysisFunction]:
     """Decorator: make ``func`` discoverable as the analysis ``name``; ``config`` is the pydantic
     model of its settings, passed to it as ``config=``; a ``parallel`` analysis also receives the
     run's ``executor=`` and ``checkpoint=`` (a factory of chunk stores, from a fingerprint);
     ``applies(scenario)`` False skips the analysis on scenarios that hold nothing for it;
     ``compile_ahead`` warms it in a separate process when the command line runs it; an
     analysis that ``uses`` others runs after them and gets their results (those that ran) as ``upstream=``;
-    one that ``reads=("settlement",)`` gets the run's settlement (its draws) as ``settlement=``."""
+    one that ``reads=("settlement",)`` gets the run's settlement (its draws) as ``settlement=``;
+    ``cost(scenario, draws, config)`` estimates its work before a run, in outcome-draws of the
+    process kernel (:mod:`multitrack.budget`; without it the budget's own model or default counts)."""
     unknown = set(reads) - READABLE
     if unknown:
         raise ValueError(f"analysis {name!r} reads {', '.join(sorted(unknown))}; "
@@ -81,7 +84,7 @@ def register(name: str, title: str, order: int = 100, config: type[BaseModel] | 
     def wrap(func: AnalysisFunction) -> AnalysisFunction:
         doc = (func.__doc__ or "").strip().splitlines()
         _REGISTRY[name] = AnalysisSpec(name, title, doc[0] if doc else title, func, order, config, parallel,
-                                      warm_up, applies, tuple(uses), compile_ahead, tuple(reads))
+                                      warm_up, applies, tuple(uses), compile_ahead, tuple(reads), cost)
         return func
 
     return wrap
@@ -154,13 +157,48 @@ def make_config(spec: AnalysisSpec, options: dict[str, Any] | None) -> Any:
         raise AnalysisOptionError(f"{spec.name}.{where}: {err['msg']}") from None
 
 
+def kernels_cached(package: Path) -> bool:
+    """Whether numba's on-disk cache holds every cached kernel of the modules in ``package`` (a
+    folder), newer than their source: per module, as many index files (``.nbi``) at least as new
+    as the module as it has ``cache=True`` kernels. False where numba keeps its cache elsewhere
+    (``NUMBA_CACHE_DIR``) or a folder cannot be read: then the kernels are compiled ahead."""
+    import os
+
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return False
+    try:
+        for source in package.glob("*.py"):
+            kernels = source.read_text(encoding="utf-8").count("cache=True")
+            if kernels:
+                made = source.stat().st_mtime
+                index = [f for f in (package / "__pycache__").glob(f"{source.stem}.*.nbi")
+                         if f.stat().st_mtime >= made]
+                if len(index) < kernels:
+                    return False
+    except (OSError, ValueError):  # unreadable, or not text
+        return False
+    return True
+
+
+def _cached_ahead(spec: AnalysisSpec) -> bool:
+    """Whether the kernels of ``spec``'s package (the folder of the module its function is in)
+    are all in numba's cache; False where that module has no file."""
+    import sys
+
+    module = sys.modules.get(getattr(spec.run, "__module__", "") or "")
+    where = getattr(module, "__file__", None)
+    return bool(where) and kernels_cached(Path(str(where)).parent)
+
+
 def _start_compiler(specs: list[AnalysisSpec]) -> tuple[Any, set[str]]:
     """A background process (``python -m multitrack.warm``) that compiles the kernels of the
-    analyses marked ``compile_ahead``; returns it and the names it covers."""
+    analyses marked ``compile_ahead``, unless numba's cache already holds them (then loading them
+    here takes a fraction of a second, less than the process takes to start); returns it and the
+    names it covers."""
     import subprocess
     import sys
 
-    names = [s.name for s in specs if s.warm_up is not None and s.compile_ahead]
+    names = [s.name for s in specs if s.warm_up is not None and s.compile_ahead and not _cached_ahead(s)]
     if not names:
         return None, set()
     try:
@@ -206,13 +244,52 @@ def run_all(scenario: Scenario, *, only: list[str] | None = None,
             compiler.kill()
 
 
-def _wait_for(compiler: Any, name: str, done: set[str]) -> None:
-    """Read the compiler's lines until it reports ``name`` (or ends): its kernels are cached."""
-    while name not in done:
-        line = compiler.stdout.readline()
-        if not line:
-            return
-        done.add(line.strip())
+class _Compiled:
+    """The analyses the compiler process has reported (their kernels are cached), read from its
+    lines by a thread, so a run can ask without waiting and wait only when it must."""
+
+    def __init__(self, compiler: Any) -> None:
+        import threading
+
+        self.names: set[str] = set()
+        self.ended = False
+        self._changed = threading.Condition()
+        threading.Thread(target=self._read, args=(compiler,), daemon=True).start()
+
+    def _read(self, compiler: Any) -> None:
+        try:
+            for line in compiler.stdout:
+                with self._changed:
+                    self.names.add(line.strip())
+                    self._changed.notify_all()
+        finally:
+            with self._changed:
+                self.ended = True
+                self._changed.notify_all()
+
+    def ready(self, name: str) -> bool:
+        with self._changed:
+            return self.ended or name in self.names
+
+    def wait_for(self, name: str) -> None:
+        """Until the compiler reports ``name`` (or ends)."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.ended or name in self.names)
+
+
+def _next_spec(pending: list[AnalysisSpec], compiled: _Compiled | None,
+               compiled_there: set[str]) -> AnalysisSpec:
+    """The next analysis to run: the first in run order whose upstream analyses have run and whose
+    kernels are not still being compiled by the compiler process; when every one waits on it, the
+    first (which then waits). Results do not depend on the order: an analysis reads only the
+    scenario, the run's settlement and the results of those it ``uses``."""
+    waiting = {s.name for s in pending}
+    for spec in pending:
+        if any(u in waiting for u in spec.uses):
+            continue
+        if compiled is None or spec.name not in compiled_there or compiled.ready(spec.name):
+            return spec
+    return pending[0]
 
 
 def run_settlement(scenario: Scenario, draws: int | None = None, seed: int | None = None,
@@ -229,10 +306,13 @@ def run_settlement(scenario: Scenario, draws: int | None = None, seed: int | Non
 def _run_specs(scenario, specs, configs, progress, executor, checkpoint, compiler, compiled_there,
                settlement):
     results: dict[str, AnalysisResult] = {}
-    done: set[str] = set()
-    for spec in run_order(specs):
-        if compiler is not None and spec.name in compiled_there:
-            _wait_for(compiler, spec.name, done)  # rather than compile the same kernels twice
+    compiled = _Compiled(compiler) if compiler is not None else None
+    pending = run_order(specs)
+    while pending:  # an analysis whose kernels are still compiling runs after the others
+        spec = _next_spec(pending, compiled, compiled_there)
+        pending.remove(spec)
+        if compiled is not None and spec.name in compiled_there:
+            compiled.wait_for(spec.name)  # rather than compile the same kernels twice
         kwargs: dict[str, Any] = {"config": configs[spec.name]} if spec.config is not None else {}
         if spec.parallel:
             kwargs.update(executor=executor, checkpoint=checkpoint)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,6 +32,7 @@ from ..scenario.model import Scenario
 from ..settlement import Settlement, settlement_of
 from ..settlement.draws import RunDraws
 from ..settlement.preferences import track_preferences
+from .blocks import Blocks
 from .designs import AHEAD, design_gap, design_inputs, ranking
 from .deterrence import SearchInput, crisis_inputs, ordered, switches
 from .deterrence import would_take as crisis_would_take
@@ -71,20 +73,25 @@ Step = Callable[[Scenario, RunDraws, dict, ProgressCallback | None], tuple[list[
 
 
 @register("hinges", "What each answer hinges on", order=92, reads=("settlement",), config=HingesConfig,
-          uses=("process", "deterrence", "escalation"),
+          uses=("process", "deterrence", "escalation"), parallel=True,
           applies=lambda scenario: bool(scenario.deterrence) or bool(scenario.active_tracks)
           or scenario.escalation is not None)
 def hinges_analysis(scenario: Scenario, *, config: HingesConfig | None = None,
                     settlement: Settlement | None = None, progress: ProgressCallback | None = None,
-                    upstream: dict | None = None) -> HingesResult:
+                    upstream: dict | None = None, executor: Any = None,
+                    checkpoint: Callable[[str], Any] | None = None) -> HingesResult:
     """Switching values (one-way sensitivity analysis; Briggs, Claxton & Sculpher 2006, ch. 4) of
     every input that can reach each headline: deterrence, each track's verdict, the process
-    comparison; for the value over the draws and the verdict at the central estimates."""
+    comparison; for the value over the draws and the verdict at the central estimates. The
+    tracks' and the designs' batched solves run in blocks on ``executor`` (the run's; in this
+    process by default), each block reported to ``progress``; ``checkpoint`` is not used (a
+    search's rows depend on the answers before them, so there are no fixed chunks to keep)."""
     config = config or HingesConfig()
     run = settlement_of(scenario, settlement).run
     rows = CentralRows()  # the design comparison's solves, read again by the tracks' searches
-    shared: dict[Step, Step] = {track_hinges: partial(track_hinges, rows=rows),
-                                design_hinges: partial(design_hinges, rows=rows),
+    blocks = Blocks(executor, progress)
+    shared: dict[Step, Step] = {track_hinges: partial(track_hinges, rows=rows, blocks=blocks),
+                                design_hinges: partial(design_hinges, rows=rows, blocks=blocks),
                                 escalation_step: partial(escalation_step, threshold=config.war_threshold)}
     done = {step: shared.get(step, step)(scenario, run, upstream or {}, progress)
             for step in sorted(STEPS, key=lambda s: s is track_hinges)}  # the tracks' last
@@ -140,11 +147,11 @@ def deterrence_hinges(scenario: Scenario, run: RunDraws, upstream: dict,
 
 
 def track_hinges(scenario: Scenario, run: RunDraws, upstream: dict,
-                 progress: ProgressCallback | None, rows: CentralRows | None = None
-                 ) -> tuple[list[Hinge], list[str]]:
+                 progress: ProgressCallback | None, rows: CentralRows | None = None,
+                 blocks: Blocks | None = None) -> tuple[list[Hinge], list[str]]:
     """Every active track's verdict: the share of draws in which it agrees (threshold one half)
     and whether it can agree at the central estimates, over the inputs that can reach it (the
-    verdicts in ``rows`` looked up rather than solved again)."""
+    verdicts in ``rows`` looked up rather than solved again; the rows solved in ``blocks``)."""
     hinges: list[Hinge] = []
     notes: list[str] = []
     skipped: list[tuple[str, int]] = []
@@ -154,12 +161,13 @@ def track_hinges(scenario: Scenario, run: RunDraws, upstream: dict,
         report(progress, "hinges", k, len(tracks))
         reached = reached_tracks(scenario, track)
         inputs = reaching_inputs(scenario, reached)
-        evaluate = track_verdict(scenario, track, inputs)
+        evaluate = track_verdict(scenario, track, inputs, (blocks or Blocks()).threads)
         if rows is not None:
             evaluate = rows.evaluate(track.id, inputs, evaluate)
         size = _outcomes(scenario, reached)
         what = f"Track '{track.id}'"
-        central = _central_search(Search(evaluate, inputs, base_rows(inputs, None), 0.5, size), what, notes)
+        central = _central_search(Search(evaluate, inputs, base_rows(inputs, None), 0.5, size, blocks=blocks),
+                                  what, notes)
         hinges.append(_hinge(f"track:{track.id}/central", track_headline(track, "central"), "central",
                              central, "track", ("can agree", "cannot agree")))
         if values is not None:
@@ -179,11 +187,12 @@ def track_hinges(scenario: Scenario, run: RunDraws, upstream: dict,
 
 
 def design_hinges(scenario: Scenario, run: RunDraws, upstream: dict,
-                  progress: ProgressCallback | None, rows: CentralRows | None = None
-                  ) -> tuple[list[Hinge], list[str]]:
+                  progress: ProgressCallback | None, rows: CentralRows | None = None,
+                  blocks: Blocks | None = None) -> tuple[list[Hinge], list[str]]:
     """The process comparison: the leading design's mean tracks agreed against the runner-up's
     (the process analysis's own designs, orders and packages), over the draws and at the centre;
-    every track's verdict in the rows it solves is kept in ``rows``."""
+    every track's verdict in the rows it solves is kept in ``rows`` (when they are solved in this
+    process; on other workers they are solved again by the tracks' searches, to the same answer)."""
     process = upstream.get("process")
     if not isinstance(process, ProcessResult):
         return [], []
@@ -192,11 +201,12 @@ def design_hinges(scenario: Scenario, run: RunDraws, upstream: dict,
         return [], ["Every process design gets as many tracks agreed as every other: no ranking to flip."]
     notes: list[str] = []
     inputs = design_inputs(scenario, rank)
-    evaluate = design_gap(scenario, rank, inputs, rows)
+    evaluate = design_gap(scenario, rank, inputs, rows, (blocks or Blocks()).threads)
     size = _outcomes(scenario, tuple(scenario.active_tracks)) * 2
     what = "The process comparison"
     sides = (f"{rank.leader} ahead", f"{rank.leader} no longer ahead of {rank.runner_up}")
-    central = _central_search(Search(evaluate, inputs, base_rows(inputs, None), AHEAD, size), what, notes)
+    central = _central_search(Search(evaluate, inputs, base_rows(inputs, None), AHEAD, size, blocks=blocks),
+                              what, notes)
     hinges = [_hinge("designs/central", design_headline(rank, "central"), "central", central, "designs",
                      sides)]
     if run.draws > 1:

@@ -66,9 +66,10 @@ def design_inputs(scenario: Scenario, rank: Ranking) -> tuple[SearchInput, ...]:
 
 
 def design_gap(scenario: Scenario, rank: Ranking, inputs: tuple[SearchInput, ...],
-               seen: CentralRows | None = None) -> Evaluate:
+               seen: CentralRows | None = None, threads: int = 1) -> Evaluate:
     """rows of the inputs' values -> tracks agreed by the leader minus by the runner-up, per row;
-    every track's verdict in the rows is kept in ``seen`` (for the tracks' own searches)."""
+    every track's verdict in the rows is kept in ``seen`` (for the tracks' own searches); the
+    tracks solved with ``threads`` kernel threads."""
     config = ProcessConfig.model_validate({})
     tracks = tuple(scenario.active_tracks)
     ids = tuple(t.id for t in tracks)
@@ -92,7 +93,7 @@ def design_gap(scenario: Scenario, rank: Ranking, inputs: tuple[SearchInput, ...
 
     def evaluate(matrix: np.ndarray) -> np.ndarray:
         values = as_values(inputs, matrix)
-        spaces, solved = solve_tracks(scenario, tracks, values, config.grid_points)
+        spaces, solved = solve_tracks(scenario, tracks, values, config.grid_points, threads)
         if seen is not None:
             seen.record(inputs, matrix, solved)
         lead = agreed(rank.leader, spaces, solved, values).sum(axis=1)
