@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("montecarlo", {"montecarlo"}),
     ("scenario", {"scenario"}),
     ("settlement", {"settlement"}),
-    ("registry", {"analysis"}),
+    ("registry", {"analysis", "budget"}),
     ("analyses", {"space", "process", "forecast", "stability", "negotiation", "deterrence", "escalation",
                   "selfdetermination", "calibration", "capability", "overview", "factors", "consistency",
                   "hinges", "proposals", "questions", "brief"}),

@@ -8,12 +8,10 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
 from .._version import __version__
 from ..errors import MultitrackError, ScenarioError
-from ..progress import ProgressEvent
 from . import terminal
 from .runs_commands import DB_HELP as RUNS_DB_HELP
 from .runs_commands import record_run, runs_app
@@ -191,6 +189,9 @@ _CHUNK = typer.Option(None, "--chunk-size", min=1, help="Draws per chunk of work
 _WORKERS = typer.Option(1, "--workers", min=1, help="Local worker processes (Dask); 1 runs in this process.")
 _SCHEDULER = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://host:8786.")
 _CHECKPOINT = typer.Option(None, "--checkpoint", help="Keep finished draws in this file; rerun to resume.")
+_TIME_LIMIT = typer.Option(600.0, "--time-limit", min=0, help="Refuse, before starting, a run estimated to "
+                           "take longer than this many seconds (its size and what to change in one line).")
+_FORCE = typer.Option(False, "--force", help="Run even when the estimate is over --time-limit.")
 
 
 @app.command()
@@ -204,7 +205,7 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
                                                "model changes made the main model)."),
             draws: int | None = _DRAWS, seed: int | None = _SEED, chunk_size: int | None = _CHUNK,
             workers: int = _WORKERS, scheduler: str | None = _SCHEDULER,
-            checkpoint: Path | None = _CHECKPOINT,
+            checkpoint: Path | None = _CHECKPOINT, time_limit: float = _TIME_LIMIT, force: bool = _FORCE,
             report_format: str = typer.Option("html", "--format", help="Report format: html (one "
                                               "self-contained file) or md (Markdown with SVG figures)."),
             quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths written."),
@@ -224,7 +225,8 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
     model = _load_changed(scenario, scenario_sets, variant)
     folder = out_dir or Path(f"report-{model.id}")
     options = _settings(analysis_sets)
-    results = _run(model, only, options, (draws, seed, chunk_size), workers, scheduler, checkpoint, quiet)
+    results = _run(model, only, options, (draws, seed, chunk_size), workers, scheduler, checkpoint, quiet,
+                   time_limit=None if force else time_limit)
     if not quiet:
         for name, result in results.items():
             terminal.show_result(out, name, result, model)
@@ -256,6 +258,7 @@ def compare_designs(scenario: str = typer.Argument(DEFAULT_SCENARIO,
                     chunk_size: int | None = _CHUNK,
                     workers: int = _WORKERS, scheduler: str | None = _SCHEDULER,
                     checkpoint: Path | None = _CHECKPOINT,
+                    time_limit: float = _TIME_LIMIT, force: bool = _FORCE,
                     json_out: Path | None = typer.Option(None, "--json",
                                                             help="Also write the result as JSON.")) -> None:
     """Compare parallel tracks, linked tracks, a sequence and one package, and each track's forums,
@@ -267,7 +270,7 @@ def compare_designs(scenario: str = typer.Argument(DEFAULT_SCENARIO,
     scenario_sets, analysis_sets = _split_sets(setting or [])
     model = _load_changed(scenario, scenario_sets, variant)
     results = _run(model, ["process"], _settings(analysis_sets), (draws, seed, chunk_size), workers,
-                   scheduler, checkpoint, quiet=False)
+                   scheduler, checkpoint, quiet=False, time_limit=None if force else time_limit)
     terminal.show_result(out, "process", results["process"], model)
     if json_out is not None:
         try:
@@ -306,9 +309,10 @@ def _run_draws(draws: int | None, seed: int | None, chunk_size: int | None) -> d
     return out if chunk_size is None else {**out, "chunk_size": chunk_size}
 
 
-def _run(model, only, options, run_draws, workers, scheduler, checkpoint, quiet):
+def _run(model, only, options, run_draws, workers, scheduler, checkpoint, quiet, time_limit=None):
     """Run the analyses with a progress bar, on the chosen executor, with an optional checkpoint;
-    every analysis reads the run's one set of draws (``run_draws``: draws, seed, chunk size)."""
+    every analysis reads the run's one set of draws (``run_draws``: draws, seed, chunk size); a
+    run estimated over ``time_limit`` seconds is refused before it starts (None: no limit)."""
     from ..analysis import run_all, run_settlement
     from ..montecarlo import CheckpointFile, RunInterrupted, make_executor
 
@@ -320,19 +324,20 @@ def _run(model, only, options, run_draws, workers, scheduler, checkpoint, quiet)
     if settlement.evaluated_once and not quiet:
         err.print("No uncertain input in the scenario: evaluated once; every result is structural "
                   "(the same in every draw), so no result has an interval.", markup=False)
+    if time_limit is not None:
+        from ..budget import check_run
+
+        try:
+            check_run(model, settlement.draws, only=only, options=options, limit=time_limit)
+        except MultitrackError as exc:
+            _fail(str(exc))
 
     if scheduler and workers > 1:
         _fail("give --workers or --scheduler, not both")
     store = None if checkpoint is None else (lambda fingerprint: CheckpointFile(checkpoint, fingerprint))
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
-        tasks: dict[str, TaskID] = {}
+    from .progress_view import progress_bars
 
-        def progress(event: ProgressEvent) -> None:
-            if event.task not in tasks:
-                tasks[event.task] = bar.add_task(event.task, total=event.total)
-            bar.update(tasks[event.task], completed=event.done, total=event.total)
-
+    with progress_bars(err, quiet) as progress:
         try:
             with make_executor(workers, scheduler) as executor:
                 return run_all(model, only=only, options=options, progress=progress, executor=executor,

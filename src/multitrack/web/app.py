@@ -26,7 +26,7 @@ from . import draft as drafts
 from . import pages, proposing
 from .editing import EditError, add_red_line, apply_fields, apply_memberships, parse_key, remove_red_line
 from .guards import Guard
-from .limits import RunRefused, check_space, check_work, run_options
+from .limits import RunRefused, check_space, check_time, check_work, run_options
 from .runner import Job, recorder
 from .sessions import COOKIE, Session, SessionStore
 from .settings import WebSettings
@@ -250,6 +250,7 @@ def start_run(request: Request, session: Session, proposals: tuple | None = None
     try:
         draws = run_options(session.draws, session.seed, settings)
         check_work(draft.scenario, draws["draws"], check_space(draft.scenario, settings), settings)
+        check_time(draft.scenario, draws["draws"], settings)
     except RunRefused as exc:
         session.say("error", f"not run: {exc}")
         return

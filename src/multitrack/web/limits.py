@@ -1,13 +1,12 @@
 """What the web app refuses to run: too many draws, a track whose outcome space is too large, or a
-run too large to finish in the server's time limit (its size estimated up front)."""
+run too large to finish in the server's time limit (its size and its seconds estimated up front,
+by the same estimate as the command line's, :mod:`multitrack.budget`)."""
 
 from __future__ import annotations
 
-import math
-
+from .. import budget
 from ..analysis import available
 from ..scenario import Scenario
-from ..scenario.issues import ContinuousIssue, IntegerIssue
 from ..space import build_track_space
 from .settings import WebSettings
 
@@ -71,14 +70,15 @@ def check_work(scenario: Scenario, draws: int, outcomes: int, settings: WebSetti
                          f"(about {settings.max_run_seconds:g} s); use fewer draws or a coarser grid")
 
 
+def check_time(scenario: Scenario, draws: int, settings: WebSettings) -> budget.Estimate:
+    """Raise RunRefused when the run's estimated seconds are over ``settings.max_run_seconds`` (the
+    time after which a run is stopped anyway); the message gives its size and what to change."""
+    try:
+        return budget.check_run(scenario, draws, limit=settings.max_run_seconds, command_line=False)
+    except budget.RunTooLarge as exc:
+        raise RunRefused(str(exc)) from None
+
+
 def _rough_size(scenario: Scenario, track) -> int:
     """The track's number of outcomes from the issues' declared sizes, without building anything."""
-    counts = []
-    for issue in track.issues:
-        if isinstance(issue, IntegerIssue):
-            counts.append(int(issue.high) - int(issue.low) + 1)
-        elif isinstance(issue, ContinuousIssue):
-            counts.append(issue.grid_points or scenario.settings.grid_points)
-        else:
-            counts.append(len(issue.options))
-    return math.prod(counts)
+    return budget.track_outcomes(scenario, track)
