@@ -5,6 +5,7 @@ Run with the project's interpreter (multitrack installed):
 
     .venv/bin/python benchmarks/bench_agreement_space.py            # everything
     .venv/bin/python benchmarks/bench_agreement_space.py --quick    # no 10^6-outcome NegMAS runs
+    .venv/bin/python benchmarks/bench_agreement_space.py --only t4- --no-big  # issue 20, target 4
 
 NegMAS (AGPL-3.0) is never imported here nor by multitrack: this script creates a throw-away
 virtual environment (``benchmarks/.venv-negmas`` by default, reused when it already holds
@@ -62,6 +63,36 @@ def tables_of(weights: np.ndarray, values: list[np.ndarray]) -> list[np.ndarray]
     return [weights[:, i, None] * v for i, v in enumerate(values)]
 
 
+def shaped_domain(seed: int, n_parties: int, shape: tuple[int, ...], conflicting: bool):
+    """Like ``random_domain`` (weights summing to 1 per party, values on [0, 1)) but with issues
+    of the given sizes. Conflicting: per issue one random value order, which the even parties
+    follow and the odd parties reverse (0.9 of the value), plus a little independent noise (0.1)
+    per party, so that almost every outcome trades one side off against the other and the
+    frontier is large; independent: every party's values drawn on their own."""
+    rng = np.random.default_rng([seed, n_parties, len(shape), math.prod(shape), int(conflicting)])
+    weights = rng.uniform(size=(n_parties, len(shape)))
+    weights /= weights.sum(axis=1, keepdims=True)
+    values = []
+    for n in shape:
+        if conflicting:
+            base = rng.uniform(size=n)
+            opposed = np.array([base if j % 2 == 0 else 1.0 - base for j in range(n_parties)])
+            values.append(0.9 * opposed + 0.1 * rng.uniform(size=(n_parties, n)))
+        else:
+            values.append(rng.uniform(size=(n_parties, n)))
+    return weights, values
+
+
+#: Issue 20, target 4: (name, parties, issue sizes, conflicting, least ratio of NegMAS's
+#: frontier + Nash time to ours). 240,000 = 10*10*10*8*6*5; 10^6 = six issues of 10.
+TARGET4 = (
+    ("t4-5p-240k-independent", 5, (10, 10, 10, 8, 6, 5), False, 50),
+    ("t4-5p-240k-conflicting", 5, (10, 10, 10, 8, 6, 5), True, 50),
+    ("t4-2p-1e6-independent", 2, (10,) * 6, False, 100),
+    ("t4-2p-1e6-conflicting", 2, (10,) * 6, True, 100),
+)
+
+
 def big_domain(seed: int, n_parties: int = 3, n_issues: int = 7):
     """The 10^7-outcome job's domain: random tables and, per party, a random reservation value
     between 35% and 55% of the way from its worst to its best outcome."""
@@ -89,6 +120,20 @@ def best_of(fn: Callable[[], object], warmup: int, repeat: int) -> tuple[object,
         out = fn()
         times.append(time.perf_counter() - t0)
     return out, min(times)
+
+
+def best_of_clocks(fn: Callable[[], object], warmup: int, repeat: int) -> tuple[object, float, float]:
+    """Like ``best_of``, also the least CPU time of this process (process_time) over the runs."""
+    out = None
+    for _ in range(warmup):
+        out = fn()
+    wall, cpu = [], []
+    for _ in range(repeat):
+        t0, c0 = time.perf_counter(), time.process_time()
+        out = fn()
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return out, min(wall), min(cpu)
 
 
 def fmt_time(t: float | None) -> str:
@@ -240,6 +285,12 @@ class Row:
     nash_noise: bool = False       # Nash points differ only by a tie in the Nash product
     nm_status: str = "ok"          # ok | timeout | skipped | error
     nm_lower_bound: float | None = None  # timeout before any timed run: a run took at least this
+    mt_both: float | None = None   # frontier + Nash timed together (target 4 rows), wall clock
+    nm_both: float | None = None
+    mt_both_cpu: float | None = None  # the same, CPU time of the process
+    nm_both_cpu: float | None = None
+    target: float | None = None    # least ratio asked of nm_both / mt_both
+    load: str = ""                 # 1/5/15-minute load averages when our side was timed
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -428,6 +479,97 @@ def bench_random(args, python: Path | None, work: Path) -> list[Row]:
     return rows
 
 
+def load_now() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def bench_target4(args, python: Path | None, work: Path) -> list[Row]:
+    """Issue 20, target 4: frontier and Nash point timed together, on seeded 5-party 240,000-
+    and 2-party 10^6-outcome domains, each with independent and with conflicting preferences.
+    NegMAS runs ``--t4-repeat`` timed run(s) and no warm-up here (it has nothing to compile,
+    and its conflicting 5-party frontier alone takes minutes)."""
+    from multitrack.space import TrackSpace, agreement_frontier, choose
+
+    rows = []
+    for name, k, shape, conflicting, target in TARGET4:
+        if args.only and not re.search(args.only, name):
+            continue
+        weights, values = shaped_domain(args.seed, k, shape, conflicting)
+        space = TrackSpace.from_tables(tables_of(weights, values))
+        row = Row("target4", name, space.size, k, target=target)
+        print(f"  {name}: multitrack ...", end="", flush=True)
+        d = np.zeros(k)
+
+        def both(space=space, d=d):
+            f = agreement_frontier(space)
+            return f, choose("nash", space.normalise(f.utility).T, d)
+
+        (frontier, pick), row.mt_both, row.mt_both_cpu = best_of_clocks(both, args.warmup, args.repeat)
+        row.load = load_now()
+        _, row.mt_frontier = best_of(lambda space=space: agreement_frontier(space), 0, args.repeat)
+        _, row.mt_nash = best_of(lambda f=frontier, s=space, d=d: choose("nash", s.normalise(f.utility).T, d),
+                                 0, args.repeat)
+        row.mt_size = frontier.size
+        print(f" {fmt_time(row.mt_both)} (load {row.load}); NegMAS ...", end="", flush=True)
+        if python is None:
+            row.nm_status = "skipped"
+            row.notes.append("NegMAS not run (--no-negmas)")
+        elif args.quick and space.size >= 10 ** 6:
+            row.nm_status = "skipped"
+            row.notes.append("NegMAS not run (--quick)")
+        else:
+            npz = work / f"{name}.npz"
+            np.savez(npz, weights=weights, **{f"values_{i}": v for i, v in enumerate(values)})
+            job = {"source": "npz", "path": str(npz), "warmup": 0, "repeat": args.t4_repeat}
+            nm = run_worker(python, job, work, name, args.timeout)
+            if fill_negmas(row, nm, args.timeout):
+                row.nm_both = min(a + b for a, b in zip(nm["t_frontier"], nm["t_nash"], strict=True))
+                if "cpu_frontier" in nm:
+                    pairs = zip(nm["cpu_frontier"], nm["cpu_nash"], strict=True)
+                    row.nm_both_cpu = min(a + b for a, b in pairs)
+                compare(row, space, frontier, int(pick), nm)
+            elif row.nm_lower_bound is not None:
+                row.nm_both = row.nm_lower_bound  # the frontier alone took at least this
+        print(f" {row.nm_status if row.nm_status != 'ok' else fmt_time(row.nm_both)}", flush=True)
+        rows.append(row)
+    return rows
+
+
+def print_target4(rows: list[Row]) -> None:
+    """Frontier + Nash together: both times, the ratio and PASS/MISS against the target."""
+    t4 = [r for r in rows if r.group == "target4"]
+    if not t4:
+        return
+    print("\nIssue 20, target 4: Pareto frontier + Nash point, timed together (best of runs). PASS/MISS "
+          "goes by wall-clock time, as the issue states the target; CPU time of each process is shown too, "
+          "since it depends less on how loaded the machine is. In brackets: the frontier and the Nash point "
+          "each timed on its own.")
+    head = ("domain", "outcomes", "frontier MT/NM", "agree", "Nash agree", "NegMAS", "multitrack",
+            "ratio", "target", "CPU: NegMAS", "multitrack", "ratio", "load (1/5/15 min)")
+    body = []
+    for r in t4:
+        lower = r.nm_status == "timeout" and r.nm_both is not None
+        ratio = r.nm_both / r.mt_both if r.nm_both and r.mt_both else None
+        if ratio is None:
+            verdict = f"n/a ({r.nm_status})"
+        else:
+            verdict = f"{'PASS' if ratio >= r.target else 'MISS'} >= {r.target:.0f}x"
+        sizes = f"{r.mt_size}/{'-' if r.nm_size is None else r.nm_size}"
+        nm_t = ("> " if lower else "") + fmt_time(r.nm_both) if r.nm_both else r.nm_status
+        agree = yes_no(r.frontier_agree) + ("*" if r.frontier_noise else "")
+        nash = yes_no(r.nash_agree) + ("*" if r.nash_noise else "")
+        body.append((r.name, fmt_count(r.outcomes), sizes, agree, nash, nm_t,
+                     f"{fmt_time(r.mt_both)} ({fmt_time(r.mt_frontier)} + {fmt_time(r.mt_nash)})",
+                     fmt_ratio(ratio, lower), verdict, fmt_time(r.nm_both_cpu), fmt_time(r.mt_both_cpu),
+                     fmt_ratio(r.nm_both_cpu / r.mt_both_cpu if r.nm_both_cpu and r.mt_both_cpu else None),
+                     r.load))
+    widths = [max(len(h), *(len(b[c]) for b in body)) for c, h in enumerate(head)]
+    for cells in [head, tuple("-" * w for w in widths), *body]:
+        pairs = enumerate(zip(cells, widths, strict=True))
+        padded = (c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in pairs)
+        print("  " + "  ".join(padded))
+
+
 # -------------------------------------------------------------------------------------------
 # Genius domains
 # -------------------------------------------------------------------------------------------
@@ -442,7 +584,7 @@ def label_mapping(space, names: list[str], labels: list[list[str]]):
     ours_labels = [[_norm(v) for v in ls] for ls in space.labels]
     ours_ids = [_norm(i) for i in space.issue_ids]
     used, out = set(), []
-    for pos, (name, ls) in enumerate(zip(names, labels)):
+    for pos, (name, ls) in enumerate(zip(names, labels, strict=True)):
         want = [_norm(v) for v in ls]
         cands = [i for i, iid in enumerate(ours_ids) if iid == _norm(name) and i not in used]
         cands += [i for i, ol in enumerate(ours_labels) if sorted(ol) == sorted(want) and i not in used]
@@ -476,7 +618,6 @@ def genius_folders(root: Path) -> list[tuple[str, Path, str]]:
 
 def multitrack_genius_space(folder: Path):
     from multitrack.interop import import_genius
-
     from multitrack.scenario.model import Scenario
     from multitrack.space import TrackSpace, build_track_space
 
@@ -578,7 +719,7 @@ def table_check(row: Row, space, nm: dict, mapping) -> None:
     unmatched = []
     for j in range(nm_tables[0].shape[0]):
         x = []
-        for a, (i, vmap) in enumerate(mapping):
+        for a, (_i, vmap) in enumerate(mapping):
             order = np.array([vmap[v] for v in range(nm_tables[a].shape[1])])
             row_j = np.empty(nm_tables[a].shape[1])
             row_j[order] = nm_tables[a][j]
@@ -719,12 +860,13 @@ def print_table(rows: list[Row], timeout: float) -> None:
     widths = [max(len(h), *(len(b[c]) for b in body)) if body else len(h) for c, h in enumerate(HEADER)]
 
     def line(cells):
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        pairs = enumerate(zip(cells, widths, strict=True))
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in pairs)
 
     print(line(HEADER))
     print("  ".join("-" * w for w in widths))
     group = None
-    for r, b in zip(rows, body):
+    for r, b in zip(rows, body, strict=True):
         if group is not None and r.group != group:
             print()
         group = r.group
@@ -747,6 +889,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-negmas", action="store_true", help="run our side only")
     p.add_argument("--no-big", action="store_true", help="skip the 10^7-outcome job")
     p.add_argument("--only", metavar="REGEX", help="run only the domains whose name matches (re.search)")
+    p.add_argument("--t4-repeat", type=int, default=1,
+                   help="timed NegMAS runs on the issue-20 target-4 domains (no warm-up; default 1)")
     p.add_argument("--_big-job", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--_big-job-wrapper", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -765,6 +909,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"multitrack agreement space vs NegMAS {NEGMAS_VERSION}  ({platform.python_implementation()} "
           f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs)")
     print(f"multitrack {getattr(multitrack, '__version__', '?')} from {Path(multitrack.__file__).parent}")
+    print(f"Load averages (1/5/15 min) at start: {load_now()}")
     python = None if args.no_negmas else ensure_negmas_venv(args.venv, work / "pip-install.log")
     print(f"Timing: each side best of {args.repeat} run(s) after {args.warmup} untimed warm-up run(s) "
           "(numba compilation on our side and any caching on NegMAS's happen in the warm-up).")
@@ -789,6 +934,8 @@ def main(argv: list[str] | None = None) -> int:
         print("  (see Notes)")
     print("Random linear-additive domains (10 values per issue):")
     rows += bench_random(args, python, work)
+    print("Issue 20, target 4 (seeded 5-party 240,000- and 2-party 10^6-outcome domains):")
+    rows += bench_target4(args, python, work)
 
     big = None
     if not args.no_big:
@@ -810,6 +957,8 @@ def main(argv: list[str] | None = None) -> int:
         for n in notes:
             print(f"  - {n}")
 
+    print_target4(rows)
+
     # ---- targets ------------------------------------------------------------------------
     print("\nTargets:")
     big_enough = [r for r in rows if r.outcomes >= 10 ** 5 and r.mt_frontier is not None]
@@ -824,6 +973,17 @@ def main(argv: list[str] | None = None) -> int:
               f"({worst_row.name}) over {len(measured)} domain(s){extra}")
     else:
         print("  [n/a ] >= 50x faster than NegMAS on domains of >= 1e5 outcomes: no NegMAS runs")
+    for r in (r for r in rows if r.group == "target4"):
+        ratio = r.nm_both / r.mt_both if r.nm_both and r.mt_both else None
+        lower = "> " if r.nm_status == "timeout" else ""
+        if ratio is None:
+            print(f"  [n/a ] issue 20 target 4, {r.name}: frontier + Nash >= {r.target:.0f}x NegMAS: "
+                  f"not compared ({r.nm_status})")
+        else:
+            ok = ratio >= r.target and r.frontier_agree is not False and r.nash_agree is not False
+            print(f"  [{'PASS' if ok else 'MISS'}] issue 20 target 4, {r.name}: frontier + Nash >= "
+                  f"{r.target:.0f}x NegMAS: {lower}{fmt_ratio(ratio)} ({fmt_time(r.mt_both)} vs "
+                  f"{lower}{fmt_time(r.nm_both)})")
     r6 = next((r for r in rows if r.group == "random" and r.outcomes == 10 ** 6 and r.parties == 3), None)
     if r6 is not None:
         print(f"  [{'PASS' if r6.mt_frontier < 1 else 'FAIL'}] 1e6-outcome, 3-party frontier in < 1 s on one "

@@ -18,7 +18,8 @@ JOB.json: {"source": "npz" | "genius" | "geniusweb", "path": ..., "warmup": 1, "
 RESULT.json gets the frontier and Nash outcomes as value indices (in the order NegMAS lists
 each issue's values), the value labels, every party's per-issue utility table as NegMAS
 evaluates it, and the timings: ``pareto_frontier`` and ``nash_points``, each run ``warmup``
-times untimed and then ``repeat`` times timed (perf_counter). Progress goes to stderr.
+times untimed and then ``repeat`` times timed (wall clock, perf_counter, in ``t_*``; CPU time of
+the process, process_time, in ``cpu_*``). Progress goes to stderr.
 Only NegMAS's public API is used.
 """
 
@@ -86,20 +87,23 @@ def genius_evaluations(ufuns) -> None:
 
 
 def timed(fn, warmup: int, repeat: int, label: str):
-    """Run fn warmup + repeat times; the timed runs' durations. Each run's start (wall clock) and
-    duration go to stderr, so that a caller that kills us at its time limit knows how far we got."""
+    """Run fn warmup + repeat times; the timed runs' durations, wall clock (perf_counter) and CPU
+    time of this process (process_time, less sensitive to a loaded machine). Each run's start
+    (wall clock) and duration go to stderr, so that a caller that kills us at its time limit knows
+    how far we got."""
     out = None
-    times = []
+    times, cpu = [], []
     for r in range(warmup + repeat):
         kind = "warm-up" if r < warmup else "timed"
         log(f"start {label} {kind} run {r + 1}/{warmup + repeat} at wall {time.time():.3f}")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = fn()
-        dt = time.perf_counter() - t0
+        dt, dc = time.perf_counter() - t0, time.process_time() - c0
         if r >= warmup:
             times.append(dt)
+            cpu.append(dc)
         log(f"done {label} {kind} run {r + 1}/{warmup + repeat} in {dt:.6f} s")
-    return out, times
+    return out, times, cpu
 
 
 def write(result: dict, path: str) -> None:
@@ -158,11 +162,12 @@ def main(job_path: str, result_path: str) -> None:
     write({**result, "partial": True}, result_path)  # what a caller that times us out can still use
 
     log(f"{n_outcomes:,} outcomes, {len(ufuns)} parties: pareto_frontier")
-    (front_u, front_i), t_front = timed(lambda: pareto_frontier(ufuns, issues=issues), warmup, repeat,
-                                        "pareto_frontier")
-    result["t_frontier"] = t_front
-    nash, t_nash = timed(lambda: nash_points(ufuns, front_u, issues=issues), warmup, repeat, "nash_points")
-    result["t_nash"] = t_nash
+    (front_u, front_i), t_front, c_front = timed(lambda: pareto_frontier(ufuns, issues=issues), warmup,
+                                                 repeat, "pareto_frontier")
+    result["t_frontier"], result["cpu_frontier"] = t_front, c_front
+    nash, t_nash, c_nash = timed(lambda: nash_points(ufuns, front_u, issues=issues), warmup, repeat,
+                                 "nash_points")
+    result["t_nash"], result["cpu_nash"] = t_nash, c_nash
 
     # pareto_frontier returns indices into the enumeration of the issues; rebuild that list
     # (same call, same arguments as inside pareto_frontier) to turn them into outcomes.

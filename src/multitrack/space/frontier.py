@@ -70,6 +70,9 @@ def product_frontier(space: TrackSpace, dims: tuple[int, ...], masks_from: tuple
     if joint:
         return _frontier_by_cases(space, dims, masks_from, joint, cap)
     secondary = _secondary(space, dims)
+    # With no one outside ``dims`` every secondary value is 0 and a stable sort on it changes
+    # nothing: skip it (the same rows come out).
+    tie_break = len(dims) < space.n_actors
     n = len(space.tables)
     acc_idx = np.zeros((1, n), dtype=np.int64)
     acc_u = np.zeros((1, len(dims)))
@@ -84,14 +87,14 @@ def product_frontier(space: TrackSpace, dims: tuple[int, ...], masks_from: tuple
             return np.zeros((0, n), dtype=np.int64)
         u_i = space.tables[i][list(dims)][:, values].T
         s_i = secondary[i][values]
-        keep = pareto_rows(u_i, s_i)
+        keep = pareto_rows(u_i, s_i if tie_break else None)
         values, u_i, s_i = values[keep], u_i[keep], s_i[keep]
         m = acc_u.shape[0] * values.size
         if m > cap:
             raise FrontierTooLarge(f"{m:,} candidates when adding issue {space.issue_ids[i]!r}")
         cand_u = (acc_u[:, None, :] + u_i[None, :, :]).reshape(m, len(dims))
         cand_s = (acc_s[:, None] + s_i[None, :]).reshape(m)
-        rows = pareto_rows(cand_u, cand_s)
+        rows = pareto_rows(cand_u, cand_s if tie_break else None)
         left, right = np.divmod(rows, values.size)
         acc_idx = acc_idx[left].copy()
         acc_idx[:, i] = values[right]
