@@ -146,10 +146,14 @@ def analyse_conflict(spec, concepts: tuple[str, ...], max_states: int = 4096) ->
 
 
 def warm_up() -> None:
-    """Compile the SIM kernel on the Prisoner's Dilemma (run ahead of time by analyze)."""
+    """Compile (or load from numba's cache) the stability kernels on the Prisoner's Dilemma:
+    every concept, and the move graphs the report lists (run ahead of time by analyze)."""
+    from .concepts import CONCEPTS
     from .examples import prisoners_dilemma
 
-    analyse(prisoners_dilemma().build(), ("sim",))
+    model = prisoners_dilemma().build()
+    analyse(model, CONCEPTS)
+    move_graphs(model)
 
 
 @register("stability", "Conflict stability (graph model)", order=30, config=StabilityConfig, warm_up=warm_up,

@@ -43,7 +43,6 @@ import scipy.sparse as sp
 from multitrack.scenario.option_form import MAX_WORK, ConflictModel, ConflictSizeError
 from multitrack.stability.concepts import coalition_reach, min_over_reach
 from multitrack.stability.graph import move_graphs
-from multitrack.stability.sim_kernel import sim_stable
 
 COALITION_CONCEPTS = ("nash", "gmr", "smr", "seq", "sim", "seq_sim")
 _TITLES = {"nash": "Nash", "gmr": "GMR", "smr": "SMR", "seq": "SEQ", "sim": "SIM", "seq_sim": "SEQ&SIM"}
@@ -53,6 +52,13 @@ SMR_WORK = MAX_WORK // 32  # coalition SMR tests: each costs some tens of array 
 
 def _csr(n: int, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(rows), dtype=bool), (rows, cols)), shape=(n, n), dtype=bool)
+
+
+def _sim_stable(*args):
+    """`sim_kernel.sim_stable`, imported on first use (it loads numba)."""
+    from multitrack.stability.sim_kernel import sim_stable
+
+    return sim_stable(*args)
 
 
 def _edges(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
@@ -212,7 +218,7 @@ def _sim_sanctioned(model: ConflictModel, own: np.ndarray, ci: sp.csr_matrix,
         edge = ci.indptr[rows] + r
         layer = _csr(model.n_states, rows, dst[edge])
         for m in range(own.shape[1]):
-            stable = sim_stable(model.codes, model.index_of_code, own[:, m], layer, responses)
+            stable = _sim_stable(model.codes, model.index_of_code, own[:, m], layer, responses)
             sanctioned[edge] |= stable[rows]
     return sanctioned
 
@@ -245,7 +251,7 @@ def player_stability(model: ConflictModel, p: int, concept: str) -> np.ndarray:
     if concept == "sim":
         responses = [improvements[q] for q in others]
         if len(members) == 1:
-            return sim_stable(model.codes, model.index_of_code, own[:, 0], ci, responses)
+            return _sim_stable(model.codes, model.index_of_code, own[:, 0], ci, responses)
         return _stable_rows(ci, _sim_sanctioned(model, own, ci, responses, name))
     raise ValueError(f"unknown concept {concept!r}; choose from {COALITION_CONCEPTS}")
 

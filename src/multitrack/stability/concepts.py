@@ -8,6 +8,11 @@ a fixed point over per-"last mover" matrices, M_j = J_j + (sum_{h != j} M_h) . J
 (boolean), never a recursion over paths. SIM is not sequential: the opponents answer at the
 same time as i, each staying or taking one of its own unilateral improvements from s
 (Fraser & Hipel 1984; Fang et al. 1993); see `sim_kernel`.
+
+`analyse` runs the recursion in compiled kernels (`kernels`): per fiber of each DM's moves when
+no option is irreversible (a DM then moves from s to every feasible, perceived state that
+differs from s only in its options), otherwise over CSR edge arrays; GMR, SMR and SEQ of one
+DM share the passes. `method="boolean"` keeps the boolean matrices of Xu et al. (2009).
 """
 
 from __future__ import annotations
@@ -21,7 +26,6 @@ import scipy.sparse as sp
 
 from multitrack.scenario.option_form import ConflictModel
 from multitrack.stability.graph import move_graphs
-from multitrack.stability.sim_kernel import sim_stable
 
 CONCEPTS = ("nash", "gmr", "smr", "seq", "sim", "seq_sim")
 # SEQ&SIM: simultaneous sanctioning is a further way to block a DM's improvement, beside
@@ -44,10 +48,26 @@ def _row_min(matrix: sp.csr_matrix, values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _others_min(per_mover: list[np.ndarray], j: int) -> np.ndarray:
-    """Elementwise minimum over the movers other than j (inf for a one-member coalition)."""
-    others = [f for h, f in enumerate(per_mover) if h != j]
-    return np.minimum.reduce(others) if others else np.full(len(per_mover[j]), np.inf)
+def _typed(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, ...]:
+    """The movers' arrays as a tuple (the kernels index it; numba compiles once per length)."""
+    return tuple(arrays)
+
+
+def reach_min_arrays(movers: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
+                     values: np.ndarray, flagged: Sequence[bool]) -> np.ndarray:
+    """`kernels.reach_min` over movers given as (indptr, indices, flags) CSR arrays: per state and
+    column c of `values`, the minimum over the legally reachable states (+inf where none); a
+    column with flagged[c] uses only each mover's flagged edges."""
+    from multitrack.stability.kernels import reach_min
+
+    values = np.ascontiguousarray(values, dtype=np.float64).reshape(len(values), -1)
+    if not movers:
+        return np.full(values.shape, np.inf)
+    ptrs = _typed([np.ascontiguousarray(p, dtype=np.int64) for p, _, _ in movers])
+    idxs = _typed([np.ascontiguousarray(i, dtype=np.int32) for _, i, _ in movers])
+    flags = _typed([np.zeros(0, dtype=bool) if f is None else np.ascontiguousarray(f, dtype=bool)
+                    for _, _, f in movers])
+    return reach_min(ptrs, idxs, flags, values, np.asarray(flagged, dtype=bool))
 
 
 def min_over_reach(moves: Sequence[sp.csr_matrix], values: np.ndarray) -> np.ndarray:
@@ -56,18 +76,11 @@ def min_over_reach(moves: Sequence[sp.csr_matrix], values: np.ndarray) -> np.nda
 
     The same first-mover recursion as Xu et al. (2009) over the (min, value) semiring:
     F_j(s) = min_{t in J_j(s)} min(v(t), min_{h != j} F_h(t)); memory linear in edges.
+    Compiled (`kernels.reach_min`), in-place sweeps to the fixed point.
     """
-    moves = [sp.csr_matrix(m) for m in moves]
     values = np.asarray(values, dtype=np.float64)
-    per_mover = [np.full(len(values), np.inf) for _ in moves]
-    changed = True
-    while changed:
-        changed = False
-        for j, jm in enumerate(moves):
-            new = _row_min(jm, np.minimum(values, _others_min(per_mover, j)))
-            if not np.array_equal(new, per_mover[j]):
-                per_mover[j], changed = new, True
-    return np.minimum.reduce(per_mover) if per_mover else np.full(len(values), np.inf)
+    movers = [(m.indptr, m.indices, None) for m in (sp.csr_matrix(m) for m in moves)]  # every stored entry
+    return reach_min_arrays(movers, values, [False])[:, 0]
 
 
 def _binary(matrix: sp.spmatrix) -> sp.csr_matrix:
@@ -125,31 +138,123 @@ def _smr_values(um: sp.csr_matrix, own: np.ndarray) -> np.ndarray:
     return np.maximum(own, counter)
 
 
+SEQUENTIAL = ("nash", "gmr", "smr", "seq")  # the concepts one fused pass per DM computes
+
+
+def _by_fibers(model: ConflictModel) -> bool:
+    """Whether every DM's move graph is a union of fibers (no irreversible option), so the
+    fiber kernels apply; otherwise the kernels run over the move edges."""
+    return model.forward_only == 0 and model.backward_only == 0
+
+
+def _sequential(model: ConflictModel, i: int, wanted: Sequence[str]) -> dict[str, np.ndarray]:
+    """Nash and whichever of GMR, SMR and SEQ are wanted, for DM i, from the compiled kernels:
+    one sweep over the opponents' moves serves all three reach minima (SEQ uses only their
+    improvements), one pass over i's own moves tests the sanctions."""
+    from multitrack.stability import kernels
+
+    own = np.ascontiguousarray(model.payoff[:, i], dtype=np.float64)
+    channels = [c for c in ("gmr", "smr", "seq") if c in wanted]
+    flagged = [c == "seq" for c in channels]
+    others = [j for j in range(model.n_dms) if j != i]
+    if _by_fibers(model):
+        from multitrack.stability.graph import dm_fibers
+
+        order, start, _, hi = dm_fibers(model, i)
+        best = np.zeros((model.n_states, 0))
+        if channels:
+            values = np.stack([kernels.fiber_max(order, start, own) if c == "smr" else own
+                               for c in channels], axis=1)
+            fib = [dm_fibers(model, j) for j in others]
+            best = np.full(values.shape, np.inf)  # a lone DM: nobody sanctions
+            if fib:
+                best = kernels.reach_min_fibers(_typed([f.order for f in fib]),
+                                                _typed([f.start for f in fib]),
+                                                _typed([f.hi for f in fib]), values,
+                                                np.asarray(flagged, dtype=bool))
+        table = kernels.sanctioned_fibers(order, start, hi, own, best)
+    else:
+        from multitrack.stability.graph import dm_edges
+
+        mine = dm_edges(model, i)
+        best = np.zeros((model.n_states, 0))
+        if channels:
+            values = np.stack([kernels.counter_max(mine.indptr, mine.indices, own) if c == "smr" else own
+                               for c in channels], axis=1)
+            best = reach_min_arrays([dm_edges(model, j) for j in others], values, flagged)
+        table = kernels.sanctioned(mine.indptr, mine.indices, mine.better, own, best)
+    out = {c: table[:, k] for k, c in enumerate(channels)}
+    out["nash"] = table[:, -1]
+    return out
+
+
+def _sim(model: ConflictModel, i: int) -> np.ndarray:
+    """SIM for DM i: simultaneous sanctioning by the opponents' own improvements from s."""
+    from multitrack.stability.sim_kernel import sim_stable_ranges
+
+    others = [j for j in range(model.n_dms) if j != i]
+    if _by_fibers(model):
+        from multitrack.stability.graph import dm_fibers
+
+        def ranges(d: int):
+            fib = dm_fibers(model, d)
+            return fib.lo, fib.hi, fib.order
+
+        rest = np.cumsum([model.dm_mask(j) for j in others][::-1], dtype=np.int64)[::-1].copy()
+        return sim_stable_ranges(model.codes, model.index_of_code, model.payoff[:, i], ranges(i),
+                                 [ranges(j) for j in others], rest)
+    from multitrack.stability.graph import dm_improvements
+
+    def csr(d: int):
+        indptr, indices = dm_improvements(model, d)
+        return indptr[:-1], indptr[1:], indices
+
+    return sim_stable_ranges(model.codes, model.index_of_code, model.payoff[:, i], csr(i),
+                             [csr(j) for j in others])
+
+
 def stability_for(model: ConflictModel, i: int, concept: str, method: str = "minplus") -> np.ndarray:
     """Boolean vector over states: stable for DM i under the concept (definitions in
     docs/conflict-stability.md): Nash, no UI; GMR, every UI s -> s1 met by some state the
     opponents reach from s1 by a legal sequence of moves that i does not prefer to s; SMR, the
     same with no escape for i from there; SEQ, the sequence made of the opponents' UIs only;
     SIM, a simultaneous answer to s -> s1 by the opponents' UIs from s (`sim_kernel`)."""
+    if concept == "sim":
+        return _sim(model, i)
+    if concept in COMBINATIONS:
+        return np.logical_or.reduce([stability_for(model, i, p, method) for p in COMBINATIONS[concept]])
+    if concept not in SEQUENTIAL:
+        raise ValueError(f"unknown concept {concept!r}; choose from {CONCEPTS}")
+    if method == "minplus" or concept == "nash":
+        return _sequential(model, i, (concept,))[concept]
     moves, improvements = move_graphs(model)
     ui, own = improvements[i], model.payoff[:, i]
     opponents = [j for j in range(model.n_dms) if j != i]
-    if concept == "nash":
-        return np.diff(ui.indptr) == 0
     if concept == "gmr":
         best = _reach_min([moves[j] for j in opponents], own, method)
     elif concept == "smr":
         best = _reach_min([moves[j] for j in opponents], _smr_values(moves[i], own), method)
-    elif concept == "seq":
-        best = _reach_min([improvements[j] for j in opponents], own, method)
-    elif concept == "sim":
-        # Simultaneous sanctioning: the opponents' own improvements from s, not all their moves.
-        return sim_stable(model.codes, model.index_of_code, own, ui, [improvements[j] for j in opponents])
-    elif concept in COMBINATIONS:
-        return np.logical_or.reduce([stability_for(model, i, p, method) for p in COMBINATIONS[concept]])
     else:
-        raise ValueError(f"unknown concept {concept!r}; choose from {CONCEPTS}")
+        best = _reach_min([improvements[j] for j in opponents], own, method)
     return _sanctioned(ui, best, own)
+
+
+def _dm_columns(model: ConflictModel, i: int, concepts: Sequence[str], method: str) -> dict[str, np.ndarray]:
+    """Every wanted concept for DM i; the sequential ones from one fused pass (min-plus engine)."""
+    base = {p for c in concepts for p in COMBINATIONS.get(c, (c,))}
+    unknown = base - set(SEQUENTIAL) - {"sim"}
+    if unknown:
+        raise ValueError(f"unknown concept {sorted(unknown)[0]!r}; choose from {CONCEPTS}")
+    if method == "minplus":
+        out = _sequential(model, i, [c for c in SEQUENTIAL if c in base]) if base - {"sim"} else {}
+    else:
+        out = {c: stability_for(model, i, c, method) for c in SEQUENTIAL if c in base}
+    if "sim" in base:
+        out["sim"] = _sim(model, i)
+    for c in concepts:
+        if c in COMBINATIONS:
+            out[c] = np.logical_or.reduce([out[p] for p in COMBINATIONS[c]])
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -179,12 +284,7 @@ def analyse(
 ) -> Stability:
     """Compute each concept for every state and DM; `method` picks the reachability
     engine (min-semiring fixed point, or the boolean matrices of Xu et al. 2009)."""
-    def column(c: str) -> np.ndarray:
-        if c in COMBINATIONS:
-            return np.logical_or.reduce([table[p] if p in table else column(p) for p in COMBINATIONS[c]])
-        return np.stack([stability_for(model, i, c, method) for i in range(model.n_dms)], axis=1)
-
-    table: dict[str, np.ndarray] = {}
-    for c in sorted(concepts, key=lambda c: c in COMBINATIONS):
-        table[c] = column(c)
-    return Stability(model=model, table={c: table[c] for c in concepts})
+    per_dm = [_dm_columns(model, i, concepts, method) for i in range(model.n_dms)]
+    table = {c: np.stack([cols[c] for cols in per_dm], axis=1) if per_dm else
+             np.zeros((model.n_states, 0), dtype=bool) for c in concepts}
+    return Stability(model=model, table=table)
