@@ -1,4 +1,9 @@
-"""The ``multitrack`` command line: list, show, validate, start and analyse scenarios."""
+"""The ``multitrack`` command line: list, show, validate, start and analyse scenarios.
+
+Start-up is kept short (``--help`` and ``validate`` in a fraction of a second): this module and the
+command modules it registers import only typer, rich and light multitrack modules at the top;
+each command imports the analyses, renderers and scenario models it needs in its body.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,9 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from .._version import __version__
 from ..errors import MultitrackError, ScenarioError
-from . import terminal
 from .runs_commands import DB_HELP as RUNS_DB_HELP
 from .runs_commands import record_run, runs_app
 
@@ -31,12 +33,28 @@ def _fail(message: str, code: int = 2) -> None:
 
 def _load(name: str):
     from ..scenario import load
-    from ..stability.gmcr_file import is_gmcr_file, load_gmcr_scenario
 
     try:
-        return load_gmcr_scenario(name) if is_gmcr_file(name) else load(name)
+        return _load_gmcr(name) if _is_gmcr_file(name) else load(name)
     except ScenarioError as exc:
         _fail(exc.one_line())
+
+
+def _is_gmcr_file(name: str) -> bool:
+    """Whether ``name`` is a GMCR+ save file; the GMCR code is imported only for a ``.gmcr`` or
+    ``.json`` name, the only suffixes it recognises, so YAML files and built-in names skip it."""
+    if Path(name).suffix.lower() not in (".gmcr", ".json"):
+        return False
+    from ..stability.gmcr_file import is_gmcr_file
+
+    return is_gmcr_file(name)
+
+
+def _load_gmcr(name: str):
+    """The scenario of a GMCR+ file (a one-conflict scenario)."""
+    from ..stability.gmcr_file import load_gmcr_scenario
+
+    return load_gmcr_scenario(name)
 
 
 def _print_version(value: bool) -> None:
@@ -55,6 +73,8 @@ def _root(version: bool = typer.Option(False, "--version", callback=_print_versi
 @app.command()
 def scenarios() -> None:
     """List the built-in scenarios with a one-line description each."""
+    from rich.table import Table
+
     from ..scenario import builtins
 
     table = Table(title="Built-in scenarios", title_justify="left")
@@ -70,6 +90,8 @@ def show(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name, p
                                       "GMCR+ file (.gmcr or .json).")) -> None:
     """Summarise a scenario: per track who sits, who holds a veto, the issues and every stance;
     per conflict its decision makers, options, preferences, rules, misperceptions and coalitions."""
+    from . import terminal
+
     terminal.show_scenario(out, _load(scenario))
 
 
@@ -80,13 +102,11 @@ def validate(files: list[str] = typer.Argument(..., help="Scenario files, built-
              strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors.")) -> None:
     """Check scenario files; exit status 2 if any is invalid."""
     from ..scenario import check
-    from ..stability.gmcr_file import is_gmcr_file, load_gmcr_scenario
-    from ..stability.summary import conflict_counts
 
     failed = False
     for name in files:
         try:
-            scenario, warnings = (load_gmcr_scenario(name), []) if is_gmcr_file(name) else check(name)
+            scenario, warnings = (_load_gmcr(name), []) if _is_gmcr_file(name) else check(name)
         except ScenarioError as exc:
             failed = True
             for line in (exc.lines() if all_problems else [exc.one_line()]):
@@ -98,6 +118,8 @@ def validate(files: list[str] = typer.Argument(..., help="Scenario files, built-
             len(warnings), "warning")] if n or what not in ("warning", "conflict"))
         out.print(f"{name}: ok ({counts})", markup=False, soft_wrap=True)
         for c in scenario.conflicts:  # what each conflict holds, as GMCR+ users read it
+            from ..scenario.conflict_counts import conflict_counts
+
             out.print(f"  conflict {c.id}: {conflict_counts(c)}", markup=False, soft_wrap=True)
         for w in warnings:
             (err if strict else out).print(f"warning: {w.render(name)}", markup=False, soft_wrap=True)
@@ -134,6 +156,8 @@ def init(name: str = typer.Argument(..., help="Scenario id; the file NAME.yaml i
 @app.command()
 def analyses() -> None:
     """List the analyses that ``analyze`` runs, what each does and its settings."""
+    from rich.markup import escape
+
     from ..analysis import available
 
     for spec in available():
@@ -216,6 +240,7 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
                                            "run database.")) -> None:
     """Run every analysis and write report.html (or report.md) and results.json; record the run."""
     from ..report import write_report
+    from . import terminal
 
     if report_format not in ("html", "md"):
         _fail(f"--format {report_format}: use html or md")
@@ -266,6 +291,7 @@ def compare_designs(scenario: str = typer.Argument(DEFAULT_SCENARIO,
     import json
 
     from ..report.files import atomic_write_text
+    from . import terminal
 
     scenario_sets, analysis_sets = _split_sets(setting or [])
     model = _load_changed(scenario, scenario_sets, variant)
@@ -397,11 +423,10 @@ def _split_sets(items: list[str]) -> tuple[list[str], list[str]]:
 def _load_changed(name: str, sets: list[str], variant: str | None):
     """The scenario with the variant's and the ``--set`` changes applied (as loaded when none)."""
     from ..scenario.setpath import load_with
-    from ..stability.gmcr_file import is_gmcr_file
 
     if not sets and variant is None:
         return _load(name)
-    if is_gmcr_file(name):
+    if _is_gmcr_file(name):
         _fail(f"{name}: --set PATH and --variant change scenario files, not GMCR+ files")
     try:
         return load_with(name, sets, variant)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import typer
 from rich.console import Console, JustifyMethod
 from rich.table import Table
@@ -103,6 +102,8 @@ def forecast_ktab(
 ) -> None:
     """Forecast every dimension of a KTAB actor file with the spatial bargaining models, each
     dimension as an issue of its own."""
+    import numpy as np
+
     from ..forecast import MODELS, ChallengeConfig, forecast
     from ..forecast.readers import read_ktab
 

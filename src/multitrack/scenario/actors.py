@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .empty import empty_list
 from .estimates import Estimate, EstimateModel, check_within
 from .ids import Id
 from .sources import SourceRef
@@ -20,7 +21,7 @@ class ActorKind(StrEnum):
 class Actor(BaseModel):
     """A party: its name, kind, capability (bargaining weight) and, for groupings, members."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: Id
     name: str = Field(min_length=1)
@@ -28,7 +29,7 @@ class Actor(BaseModel):
     capability: Estimate = Field(
         default=1.0, description="Relative weight the actor brings to bargaining (any non-negative scale).",
         validate_default=True)
-    members: list[Id] = Field(default_factory=list,
+    members: list[Id] = Field(default_factory=empty_list,
                               description="Member actor ids (alliances, organisations).")
     cow_code: int | None = Field(None, ge=1, le=999, description="Correlates of War country code, so that "
                                  "`multitrack capabilities` can compute its CINC from data.")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from importlib import resources
 
-from ruamel.yaml import YAML
-
 _PACKAGE = "multitrack.scenario.builtin"
 
 
@@ -26,5 +24,7 @@ def text(name: str) -> str:
 
 def describe(name: str) -> str:
     """The built-in's one-line description (its ``title`` field), read without validation."""
+    from ruamel.yaml import YAML  # only here: loading a scenario reads it with libyaml
+
     data = YAML(typ="safe", pure=True).load(text(name))
     return str(data.get("title", name))

@@ -9,13 +9,14 @@ Statements use option ids with ``not``, ``and``, ``or``, ``if``, ``iff`` and bra
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from typing import Annotated, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from ..errors import LocatedValueError
 from . import option_form as core
+from .empty import empty_dict, empty_list
 from .ids import Id
 from .sources import SourceRef
 
@@ -24,7 +25,7 @@ OptionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ConflictOption(_Frozen):
@@ -102,17 +103,19 @@ class Conflict(_Frozen):
     source: SourceRef | None = None
     track: Id | None = Field(None, description="The track of the scenario this conflict belongs to.")
     decision_makers: list[ConflictDecisionMaker] = Field(min_length=2)
-    infeasible: list[InfeasibleRule] = Field(default_factory=list)
-    irreversible: list[IrreversibleOption] = Field(default_factory=list)
+    infeasible: list[InfeasibleRule] = Field(default_factory=empty_list)
+    irreversible: list[IrreversibleOption] = Field(default_factory=empty_list)
     preferences: dict[Id, ConflictPreferences] = Field(
         description="Per decision maker id: its preferences.")
     status_quo: dict[OptionId, bool] | str | None = Field(
         None, description="Today's state: {option id: true/false} (missing options false) or a Y/N label.")
     misperceptions: dict[Id, list[str]] = Field(
-        default_factory=dict, description="Per decision maker id: statements; a state where one holds is "
+        default_factory=empty_dict,
+        description="Per decision maker id: statements; a state where one holds is "
         "misperceived by that decision maker, which cannot move to or from it (GMCR+ hypergame data).")
     coalitions: list[Annotated[list[Id], Field(min_length=2)]] = Field(
-        default_factory=list, description="Coalitions of decision makers analysed as players (each decision "
+        default_factory=empty_list,
+        description="Coalitions of decision makers analysed as players (each decision "
         "maker in at most one; the others act alone), as in a GMCR+ file.")
 
     @property
@@ -222,15 +225,22 @@ def check_conflicts(conflicts: list[Conflict], actors: set[str], tracks: set[str
             else:
                 _check_label(sq, len(names), where)
         try:
-            model = to_core(c).build()
+            codes = to_core(c).check()  # what building it checks, without numpy for a small conflict
         except ValueError as exc:
             raise LocatedValueError(str(exc), here) from None
-        if sq is not None:
-            try:
-                model.state(sq)
-            except ValueError:
-                raise LocatedValueError(f"the status quo {sq} is an infeasible state",
-                                        here + ("status_quo",)) from None
+        if sq is not None and status_quo_state(sq, codes, len(names)) is None:
+            raise LocatedValueError(f"the status quo {sq} is an infeasible state", here + ("status_quo",))
+
+
+def status_quo_state(label: str, codes: list[int], n: int) -> int | None:
+    """The feasible state (an index into ``codes``, increasing) with this Y/N label, or None when
+    the label is no state or an infeasible one (as ``ConflictModel.state`` refuses it)."""
+    try:
+        code = core._code_of_label(label, n)
+    except ValueError:
+        return None
+    k = bisect_left(codes, code)
+    return k if k < len(codes) and codes[k] == code else None
 
 
 def to_core(spec: Conflict) -> core.Conflict:
@@ -274,10 +284,21 @@ class _Checked(core.Conflict):
     def build(self) -> core.ConflictModel:
         model = super().build()
         if math.isnan(float(model.payoff.sum())):
+            import numpy as np
+
             bad = np.argwhere(np.isnan(model.payoff))[0]
             raise ValueError(f"payoffs of {model.dm_names[bad[1]]} miss the feasible state "
                              f"{model.label(int(bad[0]))}")
         return model
+
+    def _check_payoffs(self, codes: list[int], gaps: list[int | None]) -> None:
+        """:meth:`build`'s refusal in :meth:`check`: the first feasible state, then the first DM,
+        whose payoffs are missing."""
+        missing = [(s, d) for d, s in enumerate(gaps) if s is not None]
+        if missing:
+            s, d = min(missing)
+            raise ValueError(f"payoffs of {self.dms[d].name} miss the feasible state "
+                             f"{core._label_of_code(codes[s], len(self.option_names))}")
 
 
 def _check_label(label: str, n: int, path: tuple) -> None:

@@ -29,7 +29,7 @@ from .sources import SourceRef
 class DisputeTag(BaseModel):
     """The question an issue models, with the issue's value for each of the question's levels."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: Id = Field(description="The dispute's id; every issue that models the question names the same id.")
     levels: dict[StrictStr, StrictStr | float] = Field(

@@ -36,7 +36,7 @@ SHIFTS = ("no_deal", "reservation", "salience")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class EffectFrom(_Frozen):

@@ -10,11 +10,13 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from .ids import Id
 from .sources import SourceRef
+
+if TYPE_CHECKING:  # numpy is imported where a draw is made, so validating a file needs none
+    import numpy as np
 
 
 class FactorLoading(BaseModel):
@@ -22,7 +24,7 @@ class FactorLoading(BaseModel):
     Gaussian copula, z = loading * F + sqrt(1 - loading^2) * e, so two estimates with loadings
     a and b have normal scores correlated a * b (negative: they move in opposite directions)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, allow_inf_nan=False)
 
     id: Id = Field(description="A factor listed in the scenario's factors.")
     loading: float = Field(ge=-1, le=1, description="Correlation of the estimate's normal score with "
@@ -32,7 +34,7 @@ class FactorLoading(BaseModel):
 class Factor(BaseModel):
     """A common cause that moves several estimates together (e.g. how hard-line Moscow is)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: Id
     title: str = Field(min_length=1)
@@ -43,7 +45,7 @@ class Factor(BaseModel):
 class _Estimate(BaseModel):
     """Fields every estimate shares: where it comes from and whether it is a judgement."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, allow_inf_nan=False, strict=True)
 
     if TYPE_CHECKING:  # each subclass declares its own dist; pydantic must not see a field here
         dist: str
@@ -104,9 +106,13 @@ class Fixed(_Estimate):
         return self
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        import numpy as np
+
         return np.full(size, self.value, dtype=float)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
+        import numpy as np
+
         return np.full(np.shape(u), self.value, dtype=float)
 
 
@@ -139,6 +145,8 @@ class Normal(_Estimate):
         return (-math.inf if self.low is None else self.low, math.inf if self.high is None else self.high)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        import numpy as np
+
         if self.low is None and self.high is None:
             return rng.normal(self.mean, self.sd, size)
         from scipy.stats import truncnorm
@@ -148,6 +156,7 @@ class Normal(_Estimate):
         return truncnorm.rvs(a, b, loc=self.mean, scale=self.sd, size=size, random_state=rng)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
+        import numpy as np
         from scipy.special import ndtri
 
         if self.low is None and self.high is None:
@@ -184,6 +193,8 @@ class Uniform(_Estimate):
         return rng.uniform(self.low, self.high, size)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
+        import numpy as np
+
         return self.low + (self.high - self.low) * np.asarray(u, dtype=float)
 
 
@@ -217,6 +228,8 @@ class Triangular(_ThreePoint):
         return rng.triangular(self.low, self.mode, self.high, size)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
+        import numpy as np
+
         u = np.asarray(u, dtype=float)
         span, left, right = self.high - self.low, self.mode - self.low, self.high - self.mode
         below = self.low + np.sqrt(u * span * left)
@@ -266,22 +279,41 @@ class Choice(_Estimate):
         return self
 
     def probabilities(self) -> np.ndarray:
+        import numpy as np
+
         w = np.ones(len(self.values)) if self.weights is None else np.asarray(self.weights, float)
         return w / w.sum()
 
     @property
     def nominal(self) -> float:
-        return float(self.values[int(np.argmax(self.probabilities()))])
+        return float(self.values[self._most_likely()])
+
+    def _most_likely(self) -> int:
+        """The first of the most likely values' places: where the weights' largest stands apart
+        from every smaller weight, read from the weights themselves (no numpy, so validating a file
+        imports none); otherwise as the draws see it, from the normalised probabilities."""
+        if self.weights is None:
+            return 0
+        top = max(self.weights)
+        if all(w == top or w < top * (1 - 1e-9) for w in self.weights):
+            return self.weights.index(top)
+        import numpy as np
+
+        return int(np.argmax(self.probabilities()))
 
     @property
     def support(self) -> tuple[float, float]:
         return (min(self.values), max(self.values))
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        import numpy as np
+
         return rng.choice(np.asarray(self.values, float), size=size, p=self.probabilities())
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """Values in ascending order, so that a higher ``u`` never gives a smaller value."""
+        import numpy as np
+
         order = np.argsort(self.values, kind="stable")
         values = np.asarray(self.values, float)[order]
         cumulative = np.cumsum(self.probabilities()[order])

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictInt, Str
 
 from ..errors import LocatedValueError
 from .disputes import DisputeTag
+from .empty import empty_dict
 from .estimates import Estimate, check_within
 from .ids import Id
 from .positions import Position, RedLineModel
@@ -22,12 +23,12 @@ from .sources import SourceRef
 
 
 class _Issue(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, allow_inf_nan=False)
 
     id: Id
     title: str | None = None
     description: str | None = None
-    positions: dict[Id, Position] = Field(default_factory=dict,
+    positions: dict[Id, Position] = Field(default_factory=empty_dict,
                                           description="Each caring actor's stance, by actor id.")
     source: SourceRef | None = None
     dispute: DisputeTag | None = Field(None, description="The question this issue models, when another "

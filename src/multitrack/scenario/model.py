@@ -14,6 +14,7 @@ from .actors import Actor, ActorKind
 from .conditions import check_red_line_conditions
 from .conflicts import Conflict, check_conflicts
 from .effects import CrossTrackEffect, check_cross_track
+from .empty import empty_list
 from .estimates import EstimateModel, Factor
 from .ids import Id
 from .issues import IssueModel
@@ -27,7 +28,7 @@ from .variants import ModelVariant, check_variants
 class Settings(BaseModel):
     """Scenario-wide defaults for analyses."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     grid_points: int = Field(11, ge=2, le=100_000, alias="grid",
                              description="Default grid points for continuous issues.")
 
@@ -35,7 +36,7 @@ class Settings(BaseModel):
 class Scenario(BaseModel):
     """A whole settlement: who the actors are, which tracks they negotiate, on what, and why."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     version: int = Field(1, ge=1, le=1, description="Scenario format version.")
     id: Id
@@ -44,27 +45,27 @@ class Scenario(BaseModel):
     as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$",
                               description="Date the estimates describe (YYYY-MM-DD).")
     settings: Settings = Field(default_factory=lambda: Settings.model_validate({}))
-    sources: list[Source] = Field(default_factory=list)
-    factors: list[Factor] = Field(default_factory=list, description="Common factors that move several "
+    sources: list[Source] = Field(default_factory=empty_list)
+    factors: list[Factor] = Field(default_factory=empty_list, description="Common factors that move several "
                                   "estimates together (an estimate names one with factor: {id, loading}).")
     actors: list[Actor] = Field(min_length=2)
-    tracks: list[Track] = Field(default_factory=list, description="Negotiation tracks; a scenario "
+    tracks: list[Track] = Field(default_factory=empty_list, description="Negotiation tracks; a scenario "
                                 "needs at least one track or one conflict.")
     process: Process = Field(default_factory=lambda: Process.model_validate({}),
                              description="Sequence, failure penalty and links between tracks, for the "
                              "process-design comparison.")
-    cross_track: list[CrossTrackEffect] = Field(default_factory=list, description="Effects of one "
+    cross_track: list[CrossTrackEffect] = Field(default_factory=empty_list, description="Effects of one "
                                                 "track's outcome on an actor's no-deal value, reservation "
                                                 "value or salience on another track.")
-    conflicts: list[Conflict] = Field(default_factory=list, description="Conflicts in option form, "
+    conflicts: list[Conflict] = Field(default_factory=empty_list, description="Conflicts in option form, "
                                       "for the graph model's stability analysis.")
-    deterrence: list[Crisis] = Field(default_factory=list, description="Crises in which guarantors may "
+    deterrence: list[Crisis] = Field(default_factory=empty_list, description="Crises in which guarantors may "
                                      "defend a target: will the guarantees deter an attack?")
     escalation: Escalation | None = Field(None, description="The escalation ladder per theatre and the "
                                           "confidence-building measures that lower its risk.")
     self_determination: SelfDetermination | None = Field(None, description="Extra criteria for a "
                                                          "legitimate act of self-determination.")
-    variants: list[ModelVariant] = Field(default_factory=list, description="Named alternative models "
+    variants: list[ModelVariant] = Field(default_factory=empty_list, description="Named alternative models "
                                          "(calibration choices, model scales) run beside the scenario as "
                                          "written; the report shows each headline's range across them.")
 
@@ -124,11 +125,14 @@ class Scenario(BaseModel):
         check_conflicts(self.conflicts, set(actors), {t.id for t in self.tracks})
         check_security(self)
         check_variants(self.variants, self.escalation, self.deterrence)
-        _check_factors(self)
         known = {s.id for s in self.sources}
-        for path, ref in _source_refs(self, ()):
-            if ref.id not in known:
-                raise LocatedValueError(f"source {ref.id!r} is not in the sources list", path)
+        bad_factor, bad_source = _unknown_references(self, {f.id for f in self.factors}, known)
+        if bad_factor:  # the walks with paths run only to say where
+            _check_factors(self)
+        if bad_source:
+            for path, ref in _source_refs(self, ()):
+                if ref.id not in known:
+                    raise LocatedValueError(f"source {ref.id!r} is not in the sources list", path)
         return self
 
 
@@ -163,6 +167,28 @@ def _check_factors(scenario: Scenario) -> None:
             listed = ", ".join(sorted(known)) if known else "none are listed"
             raise LocatedValueError(f"factor {est.factor.id!r} is not in the factors list ({listed})",
                                     path + ("factor", "id"))
+
+
+def _unknown_references(scenario: Scenario, factors: set[str], sources: set[str]) -> tuple[bool, bool]:
+    """Whether some estimate loads on a factor not in ``factors``, and whether some citation names
+    a source not in ``sources``: one walk without paths over everything the scenario holds (a
+    superset of what :func:`_factor_loadings` and :func:`_source_refs` visit), a third of their
+    time, so a valid file (the usual case) skips the walks that build every field's path."""
+    bad_factor = bad_source = False
+    stack: list[Any] = [scenario]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BaseModel):
+            if isinstance(node, SourceReference) and node.id not in sources:
+                bad_source = True
+            if isinstance(node, EstimateModel) and node.factor is not None and node.factor.id not in factors:
+                bad_factor = True
+            stack.extend(v for v in node.__dict__.values() if not isinstance(v, (str, int, float)))
+        elif isinstance(node, dict):
+            stack.extend(v for v in node.values() if not isinstance(v, (str, int, float)))
+        elif isinstance(node, (list, tuple)):
+            stack.extend(v for v in node if not isinstance(v, (str, int, float)))
+    return bad_factor, bad_source
 
 
 def _factor_loadings(node: Any, path: tuple) -> Iterator[tuple[tuple, EstimateModel]]:

@@ -21,7 +21,7 @@ from .sources import SourceRef
 class NoDeal(BaseModel):
     """One actor's value of the track failing, with its provenance."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     value: Estimate = Field(description="Worth of the track failing on the actor's normalised scale of the "
                             "track: 0 = its worst outcome on the table, 1 = its best; below 0 when failure "

@@ -15,14 +15,16 @@ read it from here.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Literal
 
 from ..errors import MultitrackError
+
+if TYPE_CHECKING:  # imported where arrays are made, so validating a small conflict needs no numpy
+    import numpy as np
 
 MAX_OPTIONS = 24            # 2**24 = 16,777,216 option combinations (16 MiB of flags, 64 MiB of index)
 MAX_STATES = 1_048_576      # feasible states a conflict may have (the analysis's largest max_states)
@@ -30,6 +32,7 @@ MAX_WORK = 2**30            # state tests the build may spend on rules, preferen
 MAX_STATEMENTS = 4096       # preference statements of one decision maker
 MAX_NESTING = 64            # brackets and negations inside one another in a statement
 _BLOCK = 1 << 20            # option combinations tested at a time
+SMALL_OPTIONS = 12          # up to this many options, Conflict.check runs in plain Python (no numpy)
 
 
 class ConflictSizeError(MultitrackError, ValueError):
@@ -343,6 +346,8 @@ def _option_index(names: Sequence[str], ref: str | int) -> int:
 
 def subsets(mask: int) -> np.ndarray:
     """Every sub-mask of an integer bit mask, as int64 (2**popcount entries)."""
+    import numpy as np
+
     subs = np.zeros(1, dtype=np.int64)
     for k in range(mask.bit_length()):
         if mask >> k & 1:
@@ -352,6 +357,8 @@ def subsets(mask: int) -> np.ndarray:
 
 def _bits_of(codes: np.ndarray, n: int) -> np.ndarray:
     """Boolean option matrix (one row per code, option k in column k)."""
+    import numpy as np
+
     return ((codes[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(bool)
 
 
@@ -359,6 +366,8 @@ def _mark_terms(bad: np.ndarray, n: int, terms: list[tuple[int, int]]) -> None:
     """Set bad[code] for every code matching one of the (mask, value) terms: the codes of a
     term are enumerated when there are fewer of them than combinations, else every
     combination is looked up; one array operation per mask, never one per state."""
+    import numpy as np
+
     groups: dict[int, list[int]] = {}
     for mask, value in terms:
         groups.setdefault(mask, []).append(value)
@@ -404,6 +413,8 @@ class OptionPrioritization:
 
     def values(self, model_bits: np.ndarray, names: Sequence[str]) -> np.ndarray:
         """Dense lexicographic rank of every state (0 = satisfies the fewest, in order)."""
+        import numpy as np
+
         rank = np.zeros(len(model_bits), dtype=np.int64)
         used = 0  # bits of `rank` in use
         for text in self.statements:
@@ -439,6 +450,8 @@ class Payoffs:
     by_code: tuple[float, ...]
 
     def values(self, model_bits: np.ndarray, names: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
         table = np.asarray(self.by_code, dtype=np.float64)
         if len(table) != 2 ** len(names):
             raise ValueError("payoffs need one entry per option vector (2**n_options)")
@@ -463,6 +476,8 @@ Preferences = OptionPrioritization | StateRanking | Payoffs | LabelPayoffs
 def _lookup(codes: np.ndarray, pairs: list[tuple[int, float]], what: str | None, n: int) -> np.ndarray:
     """Value of each state from (code, value) pairs, by sorted search (linear in the pairs).
     With `what`, a state given twice or a feasible state left out is an error."""
+    import numpy as np
+
     value = np.full(len(codes), np.nan)
     if pairs:
         keys = np.asarray([c for c, _ in pairs], dtype=np.int64)
@@ -483,6 +498,8 @@ def _lookup(codes: np.ndarray, pairs: list[tuple[int, float]], what: str | None,
 
 
 def _codes_of(bits: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     weights = np.left_shift(np.int64(1), np.arange(bits.shape[1], dtype=np.int64))
     return bits.astype(np.int64) @ weights
 
@@ -542,6 +559,8 @@ class Conflict:
 
     def build(self) -> ConflictModel:
         """Enumerate feasible states and evaluate every DM's preferences as arrays."""
+        import numpy as np
+
         names = self.option_names
         _check_dms(self.dms, names)
         n = len(names)
@@ -571,6 +590,34 @@ class Conflict:
             misperceived=_misperceived(self.dms, names, bits),
             coalitions=players,
         )
+
+    def check(self) -> list[int]:
+        """The codes of the feasible states in increasing order (feasible state s has code
+        codes[s]), after every check :meth:`build` makes, in its order and with its messages.
+
+        Up to SMALL_OPTIONS options the states are enumerated in plain Python, so validating a
+        scenario's small conflicts (and ``multitrack validate``) imports no numpy; a larger
+        conflict, or one with a full payoff vector, is built. :meth:`_check_payoffs` gets the
+        first state each DM's preferences leave without a value (as build's NaN), for subclasses
+        that refuse them."""
+        names = self.option_names
+        n = len(names)
+        if n > SMALL_OPTIONS or any(isinstance(dm.preferences, Payoffs) for dm in self.dms) or any(
+                isinstance(dm.preferences, LabelPayoffs) and not all(
+                    math.isfinite(float(v)) for _, v in dm.preferences.payoffs) for dm in self.dms):
+            return [int(c) for c in self.build().codes]
+        _check_dms(self.dms, names)
+        _players(self.coalitions, len(self.dms))
+        codes = _feasible_codes_plain(n, [c.pattern(names) for c in self.conditions])
+        _check_statement_work(self.dms, names, len(codes))
+        gaps = [_first_gap(dm.preferences, codes, n) for dm in self.dms]
+        self._irreversible_masks(names)
+        self._check_payoffs(codes, gaps)
+        return codes
+
+    def _check_payoffs(self, codes: list[int], gaps: list[int | None]) -> None:
+        """Hook: ``gaps[d]`` is the first feasible state (an index into ``codes``) that DM d's
+        preferences give no value, or None; :meth:`build` leaves such values NaN."""
 
     def _irreversible_masks(self, names: Sequence[str]) -> tuple[int, int]:
         forward = backward = 0
@@ -620,6 +667,8 @@ def _players(coalitions: Sequence[Sequence[int]], n_dms: int) -> tuple[tuple[int
 
 def _feasible_codes(n: int, patterns: list[Pattern]) -> np.ndarray:
     """Codes of the feasible option combinations, after a size check of the work."""
+    import numpy as np
+
     terms = [t for p in patterns if isinstance(p, list) for t in p]
     nodes = [p for p in patterns if isinstance(p, tuple)]
     work = _terms_work(n, terms) + (1 << n) * sum(node_count(p) for p in nodes)
@@ -655,6 +704,8 @@ def _check_statement_work(dms: Sequence[DecisionMaker], names: Sequence[str], n_
 
 def _misperceived(dms: Sequence[DecisionMaker], names: Sequence[str], bits: np.ndarray) -> np.ndarray | None:
     """Boolean (states x DMs): the DM misperceives the state; None when no DM misperceives."""
+    import numpy as np
+
     if not any(dm.misperceived for dm in dms):
         return None
     out = np.zeros((len(bits), len(dms)), dtype=bool)
@@ -662,6 +713,65 @@ def _misperceived(dms: Sequence[DecisionMaker], names: Sequence[str], bits: np.n
         for text in dm.misperceived:
             out[:, d] |= evaluate(parse_statement(text, names), bits)
     return out
+
+
+def _holds(node: tuple, code: int) -> bool:
+    """Truth of a parsed statement in one state (its integer code): :func:`evaluate` for one row."""
+    op = node[0]
+    if op == "opt":
+        return bool(code >> node[1] & 1)
+    if op == "-":
+        return not _holds(node[1], code)
+    if op == "&":
+        return all(_holds(child, code) for child in node[1:])
+    if op == "|":
+        return any(_holds(child, code) for child in node[1:])
+    a, b = _holds(node[1], code), _holds(node[2], code)
+    return (a or not b) if op == "if" else a == b
+
+
+def _feasible_codes_plain(n: int, patterns: list[Pattern]) -> list[int]:
+    """:func:`_feasible_codes` in plain Python, for a few options: the same size check and errors,
+    and the feasible codes in increasing order."""
+    terms = [t for p in patterns if isinstance(p, list) for t in p]
+    nodes = [p for p in patterns if isinstance(p, tuple)]
+    work = _terms_work(n, terms) + (1 << n) * sum(node_count(p) for p in nodes)
+    if work > MAX_WORK:
+        raise ConflictSizeError(f"the infeasibility rules need about {work:,} state tests over the {2**n:,} "
+                                f"combinations of {n} options, more than the limit of {MAX_WORK:,}")
+    codes = [c for c in range(1 << n) if not any(c & mask == value for mask, value in terms)
+             and not any(_holds(node, c) for node in nodes)]
+    if not codes:
+        raise ValueError("no feasible state")
+    if len(codes) > MAX_STATES:
+        raise ConflictSizeError(f"{len(codes):,} feasible states, more than the limit of {MAX_STATES:,}")
+    return codes
+
+
+def _first_gap(pref: Preferences, codes: list[int], n: int) -> int | None:
+    """What ``pref.values`` checks, in plain Python: the same errors for a state ranking (a label
+    that is no state, a state listed twice, a feasible state left out), and the first feasible
+    state (an index into ``codes``) that a payoff table leaves without a value, or None."""
+    if isinstance(pref, OptionPrioritization):
+        return None  # its statements were read by _check_statement_work; every state gets a rank
+    if isinstance(pref, StateRanking):
+        keys = [_code_of_label(label, n) for tier in pref.tiers for label in tier]
+        seen: set[int] = set()
+        repeated: set[int] = set()
+        for k in keys:
+            (repeated if k in seen else seen).add(k)
+        twice = sorted(repeated)
+        if twice:
+            raise ValueError(f"state ranking lists the state {_label_of_code(twice[0], n)} twice")
+        given = set(keys)
+        missing = next((c for c in codes if c not in given), None)
+        if missing is not None:
+            raise ValueError(f"state ranking does not cover every feasible state (missing "
+                             f"{_label_of_code(missing, n)})")
+        return None
+    assert isinstance(pref, LabelPayoffs)
+    given = {_code_of_label(label, n) for label, _ in pref.payoffs}
+    return next((s for s, c in enumerate(codes) if c not in given), None)
 
 
 @dataclass(frozen=True, eq=False)
@@ -699,6 +809,8 @@ class ConflictModel:
 
     def dm_mask(self, dm: int) -> int:
         """Integer bit mask of the options DM `dm` controls."""
+        import numpy as np
+
         return int(sum(1 << int(k) for k in np.flatnonzero(self.owner == dm)))
 
     def label(self, state: int) -> str:

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from ..errors import LocatedValueError
+from .empty import empty_list
 from .estimates import Estimate, EstimateModel, check_within
 from .sources import SourceRef
 
@@ -56,7 +57,7 @@ class RedLineCondition(BaseModel):
     track; on another track the condition is read against that track's agreed outcome."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True,
-                              serialize_by_alias=True)
+                              serialize_by_alias=True, defer_build=True)
 
     issue: StrictStr = Field(description="The issue whose value decides whether the red line applies.")
     in_: list[PlainValue] | None = Field(None, alias="in",
@@ -97,7 +98,7 @@ class _RedLine(BaseModel):
     """Values an actor will never accept: exactly one of ``equals``, ``below`` or ``above``;
     with ``when``, only while another issue takes the values the condition names."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     equals: IssueValue | None = Field(None, description="Never this option or value.")
     below: IssueValue | None = Field(None, description="Never anything strictly below this.")
@@ -132,7 +133,7 @@ RedLineModel = _RedLine
 class Position(BaseModel):
     """One actor's preferences on one issue."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     salience: Estimate = Field(description="How much the issue matters to the actor (>= 0, any scale).")
     values: dict[str, Estimate] | None = Field(
@@ -142,7 +143,7 @@ class Position(BaseModel):
     monotone: Monotone | None = Field(None, description="More is better (increasing) or worse (decreasing).")
     points: list[tuple[float, Estimate]] | None = Field(
         None, description="Piecewise-linear utility through (value, points) pairs (numeric issues).")
-    red_lines: list[RedLine] = Field(default_factory=list)
+    red_lines: list[RedLine] = Field(default_factory=empty_list)
     source: SourceRef | None = Field(None, description="Default source for every estimate here.")
     estimated: bool = Field(False, description="Default: figures are the analyst's judgement.")
     note: str | None = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import LocatedValueError
+from .empty import empty_list
 from .estimates import Estimate, EstimateModel, check_within
 from .ids import Id
 from .sources import SourceRef
@@ -15,7 +16,7 @@ from .sources import SourceRef
 class Link(BaseModel):
     """Track ``track`` counts as agreed only if track ``requires`` is agreed too."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     track: Id
     requires: Id
     note: str | None = None
@@ -26,7 +27,7 @@ class Package(BaseModel):
     """A declared package: one agreement over these tracks' issues, the other tracks negotiated
     in parallel beside it (the analysis also searches for the best package itself)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     id: Id
     tracks: list[Id] = Field(min_length=2)
     note: str | None = None
@@ -40,7 +41,7 @@ class Sequence(BaseModel):
     track at once). Compared as the design ``sequence:<id>``; tracks in no stage are negotiated on
     their own, as in parallel."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     id: Id
     stages: list[Id | list[Id]] = Field(min_length=1)
     note: str | None = None
@@ -56,7 +57,7 @@ class Ratification(BaseModel):
     veto players who do not sit at the forum's table) accepts it under its own red lines and
     reservation value on the track, or the deal falls."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     track: Id
     forum: Id
     by: list[Id] | None = Field(None, description="Who ratifies (default: the track's veto players "
@@ -68,7 +69,7 @@ class Ratification(BaseModel):
 class Process(BaseModel):
     """Process parameters that the design comparison tests rather than assumes."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     sequence: list[Id] | None = Field(
         None, description="Order of the tracks in a sequential design (default: the order of tracks).")
     failure_penalty: Estimate = Field(
@@ -79,11 +80,11 @@ class Process(BaseModel):
         default=0.0, validate_default=True,
         description="In a sequential design, each earlier agreed track lowers every participant's "
         "reservation value on a later track by this share of its utility range there (0-1).")
-    links: list[Link] = Field(default_factory=list)
-    sequences: list[Sequence] = Field(default_factory=list, description="Named sequences in stages, "
+    links: list[Link] = Field(default_factory=empty_list)
+    sequences: list[Sequence] = Field(default_factory=empty_list, description="Named sequences in stages, "
                                       "compared beside the declared one.")
-    packages: list[Package] = Field(default_factory=list)
-    ratification: list[Ratification] = Field(default_factory=list)
+    packages: list[Package] = Field(default_factory=empty_list)
+    ratification: list[Ratification] = Field(default_factory=empty_list)
     note: str | None = None
     source: SourceRef | None = None
 

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator, model_validator
 
 from ..errors import LocatedValueError
+from .empty import empty_dict, empty_list
 from .estimates import Estimate, EstimateModel, check_within
 from .ids import Id
 from .sources import SourceRef
@@ -31,7 +32,7 @@ RESERVED_SCENARIOS = ("none", "package", "all-in-force")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------- deterrence
@@ -62,7 +63,7 @@ class Linear(_Frozen):
     conversion that is a judgement (troops to a brigade) can carry a distribution: the slope then
     varies by draw."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, populate_by_name=True)
 
     from_: tuple[float, float] = Field(alias="from", description="Two values on the issue's own axis.")
     to: tuple[Estimate, Estimate] = Field(description="The term's values at those two anchors (numbers or "
@@ -130,7 +131,8 @@ class FromTrack(_Frozen):
 
     presence: Presence | None = Field(None, description="When alliance members' troops are present.")
     terms: dict[str, TermFromTrack] = Field(min_length=1)
-    no_deal: dict[str, Estimate] = Field(default_factory=dict, description="Terms where the track fails.")
+    no_deal: dict[str, Estimate] = Field(default_factory=empty_dict,
+                                         description="Terms where the track fails.")
     note: str | None = None
     source: SourceRef | None = None
 
@@ -183,7 +185,7 @@ class Guarantee(_Frozen):
     guarantor: Id = Field(description="An actor id of the scenario.")
     kind: Literal["tripwire", "umbrella", "clause", "patron", "custom"] = "custom"
     description: str | None = None
-    terms: dict[str, Estimate] = Field(default_factory=dict, description="Terms of the guarantee "
+    terms: dict[str, Estimate] = Field(default_factory=empty_dict, description="Terms of the guarantee "
                                        "(credibility, tripwire, umbrella, ambiguity, stake, ...); "
                                        "terms left out take the model's defaults.")
     sweep: Sweep | None = Field(None, description="The deterrence curve to draw (default by kind).")
@@ -246,7 +248,7 @@ class Effect(_Frozen):
 
     transition: str
     factor: Estimate
-    theatres: list[Id] = Field(default_factory=list, description="Theatres it acts in (default: all).")
+    theatres: list[Id] = Field(default_factory=empty_list, description="Theatres it acts in (default: all).")
     note: str | None = None
     source: SourceRef | None = None
 
@@ -333,7 +335,7 @@ class Escalation(_Frozen):
     horizons: list[int] = Field(default_factory=lambda: [12, 60, 120], min_length=1,
                                 description="Months at which the risk is reported.")
     theatres: list[Theatre] = Field(min_length=1)
-    measures: list[Measure] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=empty_list)
     note: str | None = None
     source: SourceRef | None = None
 
@@ -430,7 +432,7 @@ class SelfDetermination(_Frozen):
     """The criteria checklist: the built-in criteria plus the scenario's own."""
 
     track: Id | None = Field(None, description="The track that negotiates the criteria.")
-    criteria: list[ExtraCriterion] = Field(default_factory=list)
+    criteria: list[ExtraCriterion] = Field(default_factory=empty_list)
     note: str | None = None
     source: SourceRef | None = None
 

@@ -34,7 +34,7 @@ BASIS_WORDS = {
 class Source(BaseModel):
     """A document an estimate rests on (title, author, publisher, year and date; optional locator)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: Id
     title: str = Field(min_length=1)
@@ -89,7 +89,7 @@ def _ref(value: Any) -> Any:
 
 
 class _SourceRef(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: Id
     locator: str | None = Field(None, description="Page, paragraph or section in the source, in words.")

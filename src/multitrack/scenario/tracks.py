@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, field_validator, model_validator
 
 from ..errors import LocatedValueError
+from .empty import empty_dict, empty_list
 from .estimates import Estimate
 from .ids import Id
 from .issues import Issue
@@ -17,14 +18,14 @@ from .sources import SourceRef
 class Unanimity(BaseModel):
     """Every veto player must accept (the default: consensus among those who hold a veto)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     kind: Literal["unanimity"] = "unanimity"
 
 
 class Qualified(BaseModel):
     """Every veto player plus at least ``min_participants`` of all participants must accept."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     kind: Literal["qualified"]
     min_participants: int = Field(ge=1)
 
@@ -34,7 +35,7 @@ class Weighted(BaseModel):
     (as in the EU Council's qualified majority). In an alternative forum a key may also name a
     member group: each of the group's members then carries that weight."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, allow_inf_nan=False)
     kind: Literal["weighted"]
     weights: dict[Id, float] = Field(min_length=1)
     threshold: float = Field(gt=0)
@@ -66,7 +67,7 @@ class MemberGroup(BaseModel):
     take the position of the participant ``like`` with their own independent draws of its
     uncertain estimates, and (by default) each hold a veto."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     id: Id
     like: Id
     count: int = Field(ge=1, le=64)
@@ -78,14 +79,14 @@ class MemberGroup(BaseModel):
 class Forum(BaseModel):
     """An alternative table for the same issues: who sits, who holds a veto, the rule."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     id: Id
     title: str = Field(min_length=1)
     participants: list[Id] = Field(min_length=1)
     veto_players: list[Id] | None = Field(None, description="Default: every participant under "
                                           "unanimity, nobody under a qualified or weighted rule.")
     decision_rule: DecisionRule = Field(default_factory=Unanimity)
-    member_groups: list[MemberGroup] = Field(default_factory=list)
+    member_groups: list[MemberGroup] = Field(default_factory=empty_list)
     note: str | None = None
     source: SourceRef | None = None
 
@@ -99,7 +100,7 @@ class Forum(BaseModel):
 class Track(BaseModel):
     """A negotiation table: its participants, the veto players of its forum, and its issues."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: Id
     title: str = Field(min_length=1)
@@ -112,11 +113,12 @@ class Track(BaseModel):
     decision_rule: DecisionRule = Field(default_factory=Unanimity)
     issues: list[Issue] = Field(min_length=1, description="At least one issue.")
     reservation_values: dict[Id, Estimate] = Field(
-        default_factory=dict, description="The least utility an actor accepts, in its own points; default: "
+        default_factory=empty_dict,
+        description="The least utility an actor accepts, in its own points; default: "
         "its no-deal value (the disagreement point), else the utility of the status quo, or on a track "
         "without a status quo the actor's lowest utility over the track's outcomes.")
     no_deal: dict[Id, NoDeal] = Field(
-        default_factory=dict, description="Per actor, what the track's failure is worth to it (the "
+        default_factory=empty_dict, description="Per actor, what the track's failure is worth to it (the "
         "disagreement point) on its normalised scale of the track, when failure is not simply the status "
         "quo continuing.")
     talks_months: Estimate | None = Field(
@@ -125,9 +127,9 @@ class Track(BaseModel):
     costly_failure: bool = Field(False, description="The sources call this track's failure costly (a "
                                  "reminder to state no-deal values: a warning says when none is given).")
     discount_factors: dict[Id, Annotated[float, Field(gt=0, le=1)]] = Field(
-        default_factory=dict, description="Per-round discount factor of a participant in automated "
+        default_factory=empty_dict, description="Per-round discount factor of a participant in automated "
         "negotiation, as in Genius (1 = no time pressure).")
-    forums: list[Forum] = Field(default_factory=list, description="Alternative forums for the same "
+    forums: list[Forum] = Field(default_factory=empty_list, description="Alternative forums for the same "
                                 "issues, compared on the same draws.")
     deferred: bool = Field(False, description="Left open on purpose: shown, not analysed.")
     deferred_reason: str | None = None

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import LocatedValueError
+from .empty import empty_dict, empty_list
 from .estimates import Estimate, EstimateModel
 from .idpath import SetPathError, parse_path
 from .ids import Id
@@ -33,7 +34,7 @@ BASE = "base"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, populate_by_name=True)
 
 
 class Change(_Frozen):
@@ -42,7 +43,7 @@ class Change(_Frozen):
 
     value: Estimate | None = Field(None, description="The alternative estimate of the input.")
     factor: float | None = Field(None, gt=0, description="A multiplier on the input as drawn.")
-    theatres: list[Id] = Field(default_factory=list, description="Escalation: theatres it acts in "
+    theatres: list[Id] = Field(default_factory=empty_list, description="Escalation: theatres it acts in "
                                "(default: all).")
     note: str | None = None
     source: SourceRef | None = None
@@ -79,8 +80,8 @@ class DeterrenceChanges(_Frozen):
     the challenger's prize; ``crises`` limits the change to named crises (default: all)."""
 
     challenger_value: Change | None = None
-    terms: dict[str, Change] = Field(default_factory=dict)
-    crises: list[Id] = Field(default_factory=list)
+    terms: dict[str, Change] = Field(default_factory=empty_dict)
+    crises: list[Id] = Field(default_factory=empty_list)
 
 
 class ModelVariant(_Frozen):
@@ -94,7 +95,7 @@ class ModelVariant(_Frozen):
     estimated: bool = False
     escalation: EscalationChanges | None = None
     deterrence: DeterrenceChanges | None = None
-    sets: dict[str, Any] = Field(default_factory=dict, alias="set", description="Scenario values "
+    sets: dict[str, Any] = Field(default_factory=empty_dict, alias="set", description="Scenario values "
                                  "changed by path (PATH: VALUE, as with --set); such a variant is run "
                                  "with analyze --variant, not beside the others.")
     note: str | None = None

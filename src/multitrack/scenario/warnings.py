@@ -1,8 +1,14 @@
-"""Things in a valid scenario that are probably not what the author meant."""
+"""Things in a valid scenario that are probably not what the author meant.
+
+Plain Python over a handful of numbers per issue: ``multitrack validate`` prints these warnings,
+and its start-up imports no numpy (issue 20). ``tests/test_startup.py`` holds them to the numpy
+formulas they were first written with.
+"""
 
 from __future__ import annotations
 
-import numpy as np
+import math
+from bisect import bisect_right
 
 from ..errors import Problem
 from .issues import OptionIssue
@@ -77,14 +83,14 @@ def _grid_warnings(scenario: Scenario, track, t: int) -> list[Problem]:
         if issue.kind not in ("integer", "continuous"):
             continue
         here = ("tracks", t, "issues", j)
-        grid = np.asarray(issue.values_on_grid(scenario.settings.grid_points), dtype=float)
+        grid = [float(v) for v in issue.values_on_grid(scenario.settings.grid_points)]
         step = (issue.high - issue.low) / (len(grid) - 1)
         tol = 1e-9 * max(1.0, abs(issue.low), abs(issue.high))
         sq = getattr(issue, "status_quo", None)
         if sq is not None and not isinstance(sq, str):
             x = float(sq.nominal)
-            if np.abs(grid - x).min() > tol:
-                below = grid[grid < x].max()
+            if min(abs(g - x) for g in grid) > tol:
+                below = max(g for g in grid if g < x)
                 out.append(Problem(f"status quo {x:g} lies between the grid points {below:g} and "
                                    f"{below + step:g}, so no outcome of the analyses equals it; move it onto "
                                    "the grid, or set the issue's grid so that a point falls on it",
@@ -104,7 +110,7 @@ def _grid_warnings(scenario: Scenario, track, t: int) -> list[Problem]:
             lo, hi = max(lo, issue.low), min(hi, issue.high)
             if hi < lo - tol or hi - lo >= step - tol or (lo, hi) in seen:
                 continue
-            points = int(np.sum((grid >= lo - tol) & (grid <= hi + tol)))
+            points = sum(1 for g in grid if g >= lo - tol and g <= hi + tol)
             if points and hi - lo <= tol:
                 continue  # a single allowed value that lies on the grid
             seen.add((lo, hi))
@@ -115,7 +121,7 @@ def _grid_warnings(scenario: Scenario, track, t: int) -> list[Problem]:
             if hi - lo <= tol:
                 window, advice = f"only {lo:g}", f"give the issue a grid that holds {lo:g}"
             else:
-                finer = int(np.ceil((issue.high - issue.low) / (hi - lo))) + 1
+                finer = math.ceil((issue.high - issue.low) / (hi - lo)) + 1
                 window, advice = f"{lo:g}-{hi:g} open", f"give the issue a finer grid (grid: {finer} or more)"
             path = here + (("positions", who[0], "red_lines") if len(who) == 1 else ())
             out.append(Problem(f"{whose} {window}, narrower than the grid step {step:g}: the analyses see "
@@ -125,7 +131,7 @@ def _grid_warnings(scenario: Scenario, track, t: int) -> list[Problem]:
 
 def _window(red_lines) -> tuple[float, float]:
     """The interval an actor's 'below' and 'above' red lines leave (nominal thresholds)."""
-    lo, hi = -np.inf, np.inf
+    lo, hi = -math.inf, math.inf
     for line in red_lines:
         if line.relation == "below":
             lo = max(lo, float(line.threshold.nominal))
@@ -191,10 +197,17 @@ def _status_quo_breaks(issue, pos: Position) -> bool:
     x = _axis(issue, issue.status_quo)
     for line in pos.plain_red_lines:
         v = _axis(issue, line.threshold)
-        if (line.relation == "equals" and np.isclose(x, v)) or (line.relation == "below" and x < v - 1e-12) \
+        if (line.relation == "equals" and _isclose(x, v)) or (line.relation == "below" and x < v - 1e-12) \
                 or (line.relation == "above" and x > v + 1e-12):
             return True
     return False
+
+
+def _isclose(x: float, v: float) -> bool:
+    """``numpy.isclose(x, v)`` with its default tolerances (relative 1e-5 of ``v``, absolute 1e-8)."""
+    if math.isinf(x) or math.isinf(v):
+        return x == v
+    return abs(x - v) <= 1e-8 + 1e-5 * abs(v)
 
 
 def _best_at_status_quo(issue, pos: Position) -> bool:
@@ -202,26 +215,44 @@ def _best_at_status_quo(issue, pos: Position) -> bool:
     issue (its options, or its range's ends and the turning points of its curve)."""
     sq = _axis(issue, issue.status_quo)
     if isinstance(issue, OptionIssue):
-        xs = np.arange(len(issue.options), dtype=float)
+        xs = [float(k) for k in range(len(issue.options))]
     else:
-        xs = np.array([issue.low, issue.high] + [p[0] for p in pos.points or []], dtype=float)
+        xs = [float(issue.low), float(issue.high)] + [float(p[0]) for p in pos.points or []]
         if pos.ideal is not None:
-            xs = np.append(xs, _axis(issue, pos.ideal))
-        xs = xs[(xs >= issue.low) & (xs <= issue.high)]
-    worth = _nominal_value(issue, pos, np.append(xs, sq))
-    return bool(worth[-1] >= worth[:-1].max() - 1e-9)
+            xs.append(_axis(issue, pos.ideal))
+        xs = [x for x in xs if issue.low <= x <= issue.high]
+    worth = [_nominal_value(issue, pos, x) for x in [*xs, sq]]
+    return worth[-1] >= max(worth[:-1]) - 1e-9
 
 
-def _nominal_value(issue, pos: Position, x: np.ndarray) -> np.ndarray:
-    """The position's value of the points ``x`` at nominal estimates, up to a positive factor (all
+def _nominal_value(issue, pos: Position, x: float) -> float:
+    """The position's value of the point ``x`` at nominal estimates, up to a positive factor (all
     that comparing two values needs): a table, an ideal point's closeness, a monotone slope or a
     piecewise-linear curve."""
     if pos.values is not None:
-        table = np.array([pos.values[o].nominal for o in issue.options], dtype=float)
-        return table[np.rint(x).astype(int)]
+        return float(pos.values[issue.options[round(x)]].nominal)
     if pos.monotone is not None:
         return x if pos.monotone.value == "increasing" else -x
     if pos.ideal is not None:
-        return -np.abs(x - _axis(issue, pos.ideal))
+        return -abs(x - _axis(issue, pos.ideal))
     assert pos.points is not None
-    return np.interp(x, [p[0] for p in pos.points], [p[1].nominal for p in pos.points])
+    return _interp(x, [float(p[0]) for p in pos.points], [float(p[1].nominal) for p in pos.points])
+
+
+def _interp(x: float, xp: list[float], fp: list[float]) -> float:
+    """``numpy.interp(x, xp, fp)`` for increasing ``xp``, step for step: the ends outside the
+    range, a point's own value on it, else the line through its two neighbours."""
+    if x > xp[-1]:
+        return fp[-1]
+    if x < xp[0]:
+        return fp[0]
+    j = bisect_right(xp, x) - 1
+    if j == len(xp) - 1 or xp[j] == x:
+        return fp[j]
+    slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
+    value = slope * (x - xp[j]) + fp[j]
+    if math.isnan(value):
+        value = slope * (x - xp[j + 1]) + fp[j + 1]
+        if math.isnan(value) and fp[j] == fp[j + 1]:
+            value = fp[j]
+    return value

@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 from pydantic import BaseModel
-from scipy.special import ndtr
 
 from ..errors import format_path
 from ..montecarlo.chunks import ChunkTask, plan_chunks
@@ -142,7 +141,10 @@ class DrawValues:
 
 
 def _probability(z: np.ndarray) -> np.ndarray:
-    """Phi(z), kept inside (0, 1) so that no inverse distribution function returns infinity."""
+    """Phi(z), kept inside (0, 1) so that no inverse distribution function returns infinity.
+    scipy is imported here, on first use, so that loading a scenario does not wait for it."""
+    from scipy.special import ndtr
+
     return np.clip(ndtr(z), _TINY, 1.0 - _TINY)
 
 

@@ -13,7 +13,6 @@ value). Objectives: the utilitarian sum, or the egalitarian minimum gain over re
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .acceptance import tolerance
 from .track_space import TrackSpace
@@ -27,6 +26,8 @@ def milp_solve(space: TrackSpace, objective: str = "feasible", *,
                reservation: np.ndarray | None = None, time_limit: float = 60.0) -> np.ndarray | None:
     """Value indices (n_issues,) of an outcome that passes the rule and is best for
     ``objective`` (feasible, utilitarian or egalitarian); None if no outcome passes."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # on first use: it takes 0.15 s to import
+
     r = space.reservation if reservation is None else reservation
     tol = tolerance(space)
     sizes = space.shape

@@ -6,40 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from multitrack.scenario.conflicts import to_core
+from multitrack.scenario.conflict_counts import conflict_counts, conflict_model, status_quo_text
 from multitrack.scenario.option_form import ConflictModel
 
 _SHOWN = 12  # ranking tiers or payoff entries listed before "... and N more"
 
-
-def _plural(n: int, what: str) -> str:
-    return f"{n:,} {what}{'' if n == 1 else 's'}"
-
-
-def conflict_model(spec: Any) -> ConflictModel:
-    """The built core model of a scenario conflict (already validated, so it builds)."""
-    return to_core(spec).build()
-
-
-def conflict_counts(spec: Any, model: ConflictModel | None = None) -> str:
-    """One line: decision makers, options, feasible states, and what else the conflict has."""
-    model = model or conflict_model(spec)
-    n = len(spec.option_ids)
-    parts = [_plural(len(spec.decision_makers), "decision maker"), _plural(n, "option"),
-             f"{model.n_states:,} of {2**n:,} states feasible"]
-    if spec.misperceptions:
-        parts.append(f"misperceptions of {_plural(len(spec.misperceptions), 'decision maker')}")
-    if spec.coalitions:
-        parts.append(_plural(len(spec.coalitions), "coalition"))
-    if spec.status_quo is not None:
-        parts.append(f"status quo {status_quo_text(spec, model)}")
-    return ", ".join(parts)
-
-
-def status_quo_text(spec: Any, model: ConflictModel) -> str:
-    """The status quo as its Y/N label and GMCR+ state number, e.g. ``NYNN (state 3)``."""
-    label = spec.status_quo_label()
-    return f"{label} (state {model.state_number(model.state(label))})"
+__all__ = ["conflict_counts", "conflict_lines", "conflict_model", "preferences_text", "status_quo_text"]
 
 
 def preferences_text(pref: Any) -> str:
