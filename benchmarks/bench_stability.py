@@ -139,6 +139,69 @@ def run_child(n_options: int, seed: int, out_dir: Path, sim: bool = False) -> di
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+# --------------------------------------------------------------------------- end to end
+
+# Runs one command in a child and prints its wall seconds and peak RSS (the children's maxrss).
+TIMER = r"""
+import json, resource, subprocess, sys, time
+t0 = time.perf_counter()
+proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+wall = time.perf_counter() - t0
+use = resource.getrusage(resource.RUSAGE_CHILDREN)
+rss, cpu = use.ru_maxrss / 2**20, use.ru_utime + use.ru_stime
+print(json.dumps({"rc": proc.returncode, "wall_s": wall, "cpu_s": cpu, "rss_gib": rss,
+                  "err": (proc.stderr.strip().splitlines() or [""])[-1]}))
+"""
+
+
+def multitrack_cli() -> list[str]:
+    """The `multitrack` command of this checkout (its venv's script, else `python -m multitrack`)."""
+    script = Path(sys.executable).parent / "multitrack"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "multitrack"]
+
+
+def timed(cmd: list[str]) -> dict:
+    """Wall time and peak RSS of `cmd`, pinned to one core with one numba thread."""
+    pin = ["taskset", "-c", str(min(os.sched_getaffinity(0)))]
+    env = {**os.environ, **ONE_CORE, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.run([*pin, sys.executable, "-c", TIMER, *cmd], capture_output=True, text=True, env=env,
+                          check=False)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def end_to_end(n_options: int, work: Path) -> list[tuple[str, dict]]:
+    """`multitrack analyze --only stability` as a user runs it on the conflict the size wrote
+    (`synthetic_N.gmcr`): on the GMCR+ file itself, and on the scenario `multitrack import gmcr
+    --status-quo` makes of it (nobody's option taken today), which adds the status quo analysis.
+    Each writes results.json and report.html under .bench-work."""
+    gmcr = work / f"synthetic_{n_options}.gmcr"
+    scenario = work / f"synthetic_{n_options}.yaml"
+    cli = multitrack_cli()
+    made = subprocess.run([*cli, "import", "gmcr", str(gmcr), "--status-quo", "N" * n_options, "-o",
+                           str(scenario), "--force"], capture_output=True, text=True, check=False)
+    rows = []
+    for name, path in (("GMCR+ file", gmcr), ("scenario with status quo", scenario)):
+        if path == scenario and made.returncode != 0:
+            rows.append((name, {"rc": made.returncode, "err": made.stderr.strip()[-200:]}))
+            continue
+        out = work / f"analyze_{n_options}_{'gmcr' if path == gmcr else 'yaml'}"
+        rows.append((name, timed([*cli, "analyze", str(path), "--only", "stability", "--no-record", "-q",
+                                  "--out", str(out)])))
+    return rows
+
+
+def _end_to_end_lines(n_options: int, work: Path) -> None:
+    for name, res in end_to_end(n_options, work):
+        what = f"2^{n_options} states, `multitrack analyze --only stability` on the {name}"
+        if res.get("rc") != 0:
+            print(f"[MISS] {what}: failed: {res.get('err')}")
+            continue
+        mark = "PASS" if res["wall_s"] <= TARGET_S else "MISS"
+        print(f"[{mark}] {what}: {res['wall_s']:.2f} s wall, {res['cpu_s']:.2f} s CPU (start-up, load, "
+              f"analysis, results.json and report.html), peak RSS {res['rss_gib']:.2f} GiB "
+              f"(<= {TARGET_S:.0f} s, one core, load {_load()})")
+
+
 # --------------------------------------------------------------------------- peer
 
 
@@ -256,6 +319,8 @@ def main() -> int:
                     help="throw-away virtual environment for gmcr-py (default: %(default)s)")
     ap.add_argument("--sim-max-options", type=int, default=20,
                     help="also time SIM and SEQ&SIM up to this size (the 2^20 target counts them)")
+    ap.add_argument("--no-end-to-end", action="store_true",
+                    help="skip timing `multitrack analyze --only stability` on the largest size")
     ap.add_argument("--sim", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
@@ -284,6 +349,9 @@ def main() -> int:
         print(_peer_line(res, py, why, work / f"synthetic_{n}.gmcr", args.peer_timeout))
     _growth(results)
     _targets(results)
+    big = max(results, default=None)
+    if big is not None and not args.no_end_to_end:
+        _end_to_end_lines(big, work)
     return 0
 
 

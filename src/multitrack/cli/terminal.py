@@ -225,8 +225,8 @@ def show_stability(console: Console, result, scenario: Scenario) -> None:
         console.print(f"[dim]{note}[/dim]")
     for c in result.conflicts:
         shown = shown_states(c)
-        caption = (f"{len(shown)} of {len(c.states):,} states shown (status quo, paths, equilibria)"
-                   if len(shown) < len(c.states) else None)
+        caption = (f"{len(shown)} of {c.total_states:,} states shown (status quo, paths, equilibria)"
+                   if len(shown) < c.total_states else None)
         console.print(_stability_table(console, f"Conflict stability: {escape(c.title)}", c, shown,
                                        result.concepts, c.decision_makers, c.stable, c.equilibria, caption),
                       crop=False)
@@ -236,6 +236,8 @@ def show_stability(console: Console, result, scenario: Scenario) -> None:
             console.print(f"{names.get(dm, dm)} misperceives {', '.join(states)} (no move to or from them)",
                           markup=False, soft_wrap=True)
         console.print(equilibria_sentence(c), markup=False, soft_wrap=True)
+        for note in c.left_out:
+            console.print(note + ".", style="dim", markup=False, soft_wrap=True)
         for line in path_sentences(c, names):
             console.print(f"  {line}", markup=False, soft_wrap=True)
         if c.coalitions:
@@ -264,15 +266,16 @@ def _stability_table(console: Console, title: str, c, shown, concepts, players, 
     for k in concepts:
         table.add_column(CONCEPT_TITLES[k], overflow="fold")
     index = {label: k for k, label in enumerate(c.states)}
+    eq_sets = {k: set(equilibria[k]) for k in concepts}
     for label in shown:
         s = index[label]
         cells = []
         for k in concepts:
             who = "\n".join(p for i, p in enumerate(players) if stable[k][s][i])
-            cells.append("[bold green]EQ[/] all" if label in equilibria[k] else escape(who))
-        table.add_row(str(s + 1), label + (" (sq)" if label == c.status_quo else ""), *cells)
+            cells.append("[bold green]EQ[/] all" if label in eq_sets[k] else escape(who))
+        table.add_row(str(c.number(s)), label + (" (sq)" if label == c.status_quo else ""), *cells)
     longest = max((len(w) for p in players for w in p.split()), default=1)
-    needed = (len(str(len(c.states))) + len(c.states[0]) + 5 + len(concepts) * longest
+    needed = (len(str(c.total_states)) + len(c.states[0]) + 5 + len(concepts) * longest
               + 3 * (len(concepts) + 2) + 1)
     if needed > console.width:  # wider than the terminal (printed uncropped) rather than cut short
         table.width = needed

@@ -247,7 +247,13 @@ def _deal_rows(result: ProcessResult, words: Words) -> list[dict[str, Any]]:
 
 @md_renderer(StabilityResult)
 def _stability(result: StabilityResult, scenario: Scenario, figures: Figures) -> str:
-    from .stability_section import equilibria_sentence, misperception_sentences, path_sentences, shown_states
+    from .stability_section import (
+        equilibria_sentence,
+        misperception_sentences,
+        note_sentence,
+        path_sentences,
+        shown_states,
+    )
 
     names = Words(scenario).actors
     out = [f"_{n}_" for n in result.notes]
@@ -257,9 +263,11 @@ def _stability(result: StabilityResult, scenario: Scenario, figures: Figures) ->
         out += [equilibria_sentence(c), ""]
         out += [f"- {s}" for s in path_sentences(c, names)] + [""]
         shown = shown_states(c)
-        if len(shown) < len(c.states):
-            out += [f"_Showing {len(shown)} of {len(c.states):,} states: the status quo, its paths and the "
-                    "equilibria; every state is in results.json._", ""]
+        if len(shown) < c.total_states:
+            out += [f"_Showing {len(shown)} of {c.total_states:,} states: the status quo, its paths and the "
+                    "equilibria; " + ("every state is in results.json._" if not c.left_out else
+                                      "results.json lists more of them._"), ""]
+            out += [line for n in c.left_out for line in (f"_{note_sentence(n)}_", "")]
         players = tuple(names.get(d, d) for d in c.decision_makers)
         rows = _stability_rows(c, shown, result.concepts, players, c.stable, c.equilibria, options=True)
         out += [table(rows), "",
@@ -276,15 +284,16 @@ def _stability_rows(c, shown: tuple[str, ...], concepts: tuple[str, ...], player
     """Per shown state: its GMCR+ number, its label (and, if asked, one Y/N column per option),
     then per concept the players for which it is stable, **E** at an equilibrium."""
     index = {label: k for k, label in enumerate(c.states)}
+    eq_sets = {k: set(equilibria[k]) for k in concepts}
     rows = []
     for label in shown:
         s = index[label]
-        row = {"#": str(s + 1), "State": label + (" (status quo)" if label == c.status_quo else "")}
+        row = {"#": str(c.number(s)), "State": label + (" (status quo)" if label == c.status_quo else "")}
         if options:
             row.update({o: ch for (o, _, _), ch in zip(c.options, label, strict=True)})
         for k in concepts:
             row[CONCEPT_TITLES[k]] = ", ".join(p for i, p in enumerate(players) if stable[k][s][i]) + (
-                " **E**" if label in equilibria[k] else "")
+                " **E**" if label in eq_sets[k] else "")
         rows.append(row)
     return rows
 

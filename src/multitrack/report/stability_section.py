@@ -5,6 +5,7 @@ players of the coalition structure with its equilibria."""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 
 import plotly.graph_objects as go
@@ -49,8 +50,8 @@ def path_sentences(c: ConflictStability, names: dict[str, str], limit: int = 20)
     if c.status_quo is None:
         return []
     out = []
-    concepts = {lab: [CONCEPT_TITLES[k] for k, eqs in c.reachable_equilibria.items() if lab in eqs]
-                for lab in c.paths}
+    reach_sets = {k: set(eqs) for k, eqs in c.reachable_equilibria.items()}
+    concepts = {lab: [CONCEPT_TITLES[k] for k, eqs in reach_sets.items() if lab in eqs] for lab in c.paths}
     for label, steps in list(c.paths.items())[:limit]:
         kinds = ", ".join(concepts[label])
         if not steps:
@@ -61,7 +62,8 @@ def path_sentences(c: ConflictStability, names: dict[str, str], limit: int = 20)
                    + f", reaching the equilibrium {label} ({kinds}).")
     if len(c.paths) > limit:
         out.append(f"... and {len(c.paths) - limit:,} more reachable equilibria (all in results.json).")
-    unreached = sorted({e for eqs in c.equilibria.values() for e in eqs} - set(c.paths))
+    reached = {e for eqs in c.reachable_equilibria.values() for e in eqs} if c.left_out else set()
+    unreached = sorted({e for eqs in c.equilibria.values() for e in eqs} - set(c.paths) - reached)
     if unreached:
         out.append(f"Not reachable from {c.status_quo} by unilateral improvements: {few(unreached)}.")
     return out
@@ -75,7 +77,8 @@ def equilibria_sentence(c: ConflictStability) -> str:
 def numbered(c: ConflictStability, labels: Iterable[str], limit: int = 12) -> str:
     """State labels, each with its GMCR+ state number (its place among the feasible states,
     from 1): the first `limit`, then how many more."""
-    index = {label: k + 1 for k, label in enumerate(c.states)}
+    labels = list(labels)
+    index = {label: c.number(k) for k, label in enumerate(c.states)} if labels else {}
     return few([f"{label} (state {index[label]})" for label in labels], limit)
 
 
@@ -152,11 +155,13 @@ def _conflict(c: ConflictStability, concepts: tuple[str, ...], names: dict[str, 
         head.append("<p>From the status quo:</p><ul>"
                     + "".join(f"<li>{escape(s)}</li>" for s in sentences) + "</ul>")
     shown = shown_states(c)
-    if len(shown) < len(c.states):
-        head.append(f"<p class='caption'>{len(c.states):,} feasible states are too many to read: the table "
+    if len(shown) < c.total_states:
+        head.append(f"<p class='caption'>{c.total_states:,} feasible states are too many to read: the table "
                     f"and the graph show the {len(shown)} that matter (the status quo, the equilibria and "
-                    "the states on the paths from the status quo, as many as fit); every state is in "
-                    "results.json.</p>")
+                    "the states on the paths from the status quo, as many as fit); "
+                    + ("every state is in results.json.</p>" if not c.left_out else
+                       "results.json lists more of them.</p>"))
+    head += [f"<p class='caption'>{escape(note_sentence(n))}</p>" for n in c.left_out]
     return "".join(head) + _table(c, concepts, names, shown) + _graph(c, names, shown) + \
         _coalitions(c, concepts, names, shown)
 
@@ -184,8 +189,16 @@ def shown_states(c: ConflictStability, limit: int = SHOWN_STATES) -> tuple[str, 
     and the equilibria (those under more concepts first), at most `limit`, in state order."""
     if len(c.states) <= limit:
         return tuple(c.states)
-    count = {s: sum(s in v for v in c.equilibria.values()) for s in c.states}
+    sets = [set(v) for v in c.equilibria.values()]
+    count = {s: sum(s in v for v in sets) for s in c.states}
     on_paths = [st.state for steps in c.paths.values() for st in steps]
+    if c.left_out:  # a large conflict: whole paths only, as many as fit beside the status quo
+        on_paths, room = [], limit - 1
+        for steps in c.paths.values():
+            states = [st.state for st in steps if st.state not in on_paths]
+            if len(states) <= room:
+                on_paths += states
+                room -= len(states)
     first = ([c.status_quo] if c.status_quo else []) + on_paths
     ranked = sorted((s for s in c.states if count[s]), key=lambda s: -count[s])
     keep = list(dict.fromkeys(first + ranked))[:limit]
@@ -215,16 +228,17 @@ def _grid(c: ConflictStability, concepts: tuple[str, ...], shown: tuple[str, ...
     eq_head = "".join(f"<th>{escape(CONCEPT_TITLES[k])} eq.</th>" for k in concepts)
     rows = []
     index = {label: k for k, label in enumerate(c.states)}
+    eq_sets = {k: set(equilibria[k]) for k in concepts}
     for label in shown:
         s = index[label]
-        is_eq = any(label in equilibria[k] for k in concepts)
+        is_eq = any(label in eq_sets[k] for k in concepts)
         cls = " class='equilibrium'" if is_eq else ""
         sq = " (status quo)" if label == c.status_quo else ""
         cells = "".join(f"<td>{ch}</td>" for ch in label) if options else ""
         cells += "".join(f"<td>{'✓' if stable[k][s][p] else ''}</td>"
                          for k in concepts for p in range(len(players)))
-        cells += "".join(f"<td>{'<b>E</b>' if label in equilibria[k] else ''}</td>" for k in concepts)
-        rows.append(f"<tr{cls}><td>{s + 1}</td><td><b>{label}</b>{sq}</td>{cells}</tr>")
+        cells += "".join(f"<td>{'<b>E</b>' if label in eq_sets[k] else ''}</td>" for k in concepts)
+        rows.append(f"<tr{cls}><td>{c.number(s)}</td><td><b>{label}</b>{sq}</td>{cells}</tr>")
     return (f"<div class='scroll'><table class='data stability' id='{escape(table_id)}'><thead><tr><th>#</th>"
             f"<th>State</th>{opt_head}{stab_head}{eq_head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
@@ -258,6 +272,8 @@ def _graph(c: ConflictStability, names: dict[str, str], shown: tuple[str, ...]) 
     path_states = {s.state for steps in c.paths.values() for s in steps}
     for label, steps in c.paths.items():
         assert c.status_quo is not None  # paths start at the status quo: a conflict without one has none
+        if any(s.state not in pos for s in steps):  # a path of a large conflict the graph leaves out
+            continue
         prev, xs, ys = c.status_quo, [], []
         for s in steps:
             xs += [pos[prev][0], pos[s.state][0], None]
@@ -280,9 +296,10 @@ def _graph(c: ConflictStability, names: dict[str, str], shown: tuple[str, ...]) 
     layout = {**_LAYOUT, "height": 200 + 70 * (1 + max(int(p[1]) for p in pos.values()))}
     fig.update_layout(**layout, xaxis=dict(visible=False), yaxis=dict(title="options taken", dtick=1),
                       annotations=arrows)
-    eq_text = ", ".join(sorted(eq)[:24]) + (f" and {len(eq) - 24} more" if len(eq) > 24 else "") or "none"
-    subset = f"{len(shown)} of {len(c.states)} feasible states" if len(shown) < len(c.states) else \
-        f"{len(c.states)} feasible states"
+    eq_text = ", ".join(heapq.nsmallest(24, eq)) + (f" and {len(eq) - 24} more" if len(eq) > 24 else "") \
+        or "none"
+    subset = f"{len(shown)} of {c.total_states} feasible states" if len(shown) < c.total_states else \
+        f"{c.total_states} feasible states"
     caption = (f"State graph of '{c.title}': {subset}, layered by how many options are taken (bottom: none); "
                "an arrow leads from a state to one where a party is better off by moving alone, coloured by "
                f"that party. Equilibria under some concept (red): {eq_text}."

@@ -17,7 +17,7 @@ DM share the passes. `method="boolean"` keeps the boolean matrices of Xu et al. 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -281,10 +281,16 @@ def analyse(
     model: ConflictModel,
     concepts: Sequence[str] = ("nash", "gmr", "smr", "seq"),
     method: Literal["minplus", "boolean"] = "minplus",
+    on_dm: Callable[[int], None] | None = None,
 ) -> Stability:
     """Compute each concept for every state and DM; `method` picks the reachability
-    engine (min-semiring fixed point, or the boolean matrices of Xu et al. 2009)."""
-    per_dm = [_dm_columns(model, i, concepts, method) for i in range(model.n_dms)]
+    engine (min-semiring fixed point, or the boolean matrices of Xu et al. 2009). `on_dm(i)`,
+    when given, is called as DM i's columns are done (progress on a large conflict)."""
+    per_dm = []
+    for i in range(model.n_dms):
+        per_dm.append(_dm_columns(model, i, concepts, method))
+        if on_dm is not None:
+            on_dm(i)
     table = {c: np.stack([cols[c] for cols in per_dm], axis=1) if per_dm else
              np.zeros((model.n_states, 0), dtype=bool) for c in concepts}
     return Stability(model=model, table=table)

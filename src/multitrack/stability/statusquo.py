@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from multitrack.scenario.option_form import ConflictModel
 from multitrack.stability.coalitions import coalition_improvements_of
 from multitrack.stability.concepts import Stability
-from multitrack.stability.graph import move_graphs
+from multitrack.stability.graph import move_graphs, unilateral_improvements
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,83 @@ def status_quo_analysis(model: ConflictModel, status_quo: int | str) -> StatusQu
     reachable = np.zeros(model.n_states, dtype=bool)
     reachable[list(paths)] = True
     return StatusQuo(model=model, status_quo=start, reachable=reachable, paths=paths)
+
+
+@dataclass(frozen=True, eq=False)
+class ReachTree:
+    """The search of `status_quo_analysis` kept as arrays, for conflicts too large for a dict of
+    paths: node k is (state[k], the DM that moved there, mover[k] (-1 at the root), parent[k]);
+    first[s] is the node of the path the search found first to state s (-1: not reachable)."""
+
+    model: ConflictModel
+    status_quo: int
+    state: np.ndarray
+    mover: np.ndarray
+    parent: np.ndarray
+    first: np.ndarray
+
+    @property
+    def reachable(self) -> np.ndarray:
+        return self.first >= 0
+
+    def path(self, state: int) -> tuple[Step, ...]:
+        """The path `status_quo_analysis` gives to `state` (a reachable one)."""
+        steps = []
+        k = int(self.first[state])
+        while self.parent[k] >= 0:
+            steps.append(Step(int(self.mover[k]), int(self.state[k])))
+            k = int(self.parent[k])
+        return tuple(reversed(steps))
+
+
+def _targets(ui: sp.csr_matrix, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each source (by position in `states`), its improvements in stored order: (position, target)."""
+    lo, hi = ui.indptr[states], ui.indptr[states + 1]
+    counts = hi - lo
+    offsets = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+    return np.repeat(np.arange(states.size), counts), ui.indices[offsets].astype(np.int64)
+
+
+def reach_tree(model: ConflictModel, status_quo: int | str) -> ReachTree:
+    """`status_quo_analysis`'s breadth-first search a level at a time in numpy: the nodes of each
+    level come in the order its queue would append them (by parent, then mover, then stored
+    target), so every first path is the one it finds; linear in the nodes, no Python per state."""
+    start = _resolve(model, status_quo)
+    improvements = [unilateral_improvements(model, d) for d in range(model.n_dms)]  # no move matrices
+    m, n = len(improvements), model.n_states
+    seen = np.zeros((n, m), dtype=bool)
+    first = np.full(n, -1, dtype=np.int64)
+    first[start] = 0
+    states, movers, parents = [np.array([start])], [np.array([-1])], [np.array([-1])]
+    level, level_movers, base = np.array([start]), np.array([-1]), 0
+    while level.size:
+        pos, mov, tgt = [], [], []
+        for d, ui in enumerate(improvements):
+            src = np.flatnonzero(level_movers != d)
+            at_, to = _targets(ui, level[src])
+            pos.append(src[at_])
+            mov.append(np.full(to.size, d))
+            tgt.append(to)
+        p, j, t = np.concatenate(pos), np.concatenate(mov), np.concatenate(tgt)
+        order = np.argsort(p, kind="stable")  # by parent; movers and targets keep their order
+        p, j, t = p[order], j[order], t[order]
+        fresh = ~seen[t, j]
+        p, j, t = p[fresh], j[fresh], t[fresh]
+        _, once = np.unique(t * m + j, return_index=True)
+        once.sort()
+        p, j, t = p[once], j[once], t[once]
+        seen[t, j] = True
+        ids = base + level.size + np.arange(t.size)
+        new_states, at = np.unique(t, return_index=True)
+        unseen = first[new_states] < 0
+        first[new_states[unseen]] = ids[at[unseen]]
+        states.append(t)
+        movers.append(j)
+        parents.append(base + p)
+        base += level.size
+        level, level_movers = t, j
+    return ReachTree(model=model, status_quo=start, state=np.concatenate(states),
+                     mover=np.concatenate(movers), parent=np.concatenate(parents), first=first)
 
 
 def coalition_improvements(model: ConflictModel, coalition: Sequence[int]) -> sp.csr_matrix:
