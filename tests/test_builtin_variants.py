@@ -89,7 +89,7 @@ def test_a_stage_moves_every_track_in_it_by_the_earlier_stages_only(monkeypatch)
     spaces = {t: SimpleNamespace(name=t) for t in level}
     alone = {t: SimpleNamespace(agreed=np.array([level[t] >= 0]), level=level[t]) for t in level}
 
-    def after(space, result, c, threads):
+    def after(space, result, c, threads, progress=None):
         return SimpleNamespace(agreed=np.array([result.level >= c[0]]), level=result.level)
 
     monkeypatch.setattr(designs, "_after", after)

@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from multitrack.process import kernel, kernel_gpu
-from multitrack.process.dense import joint_arrays as dense_joint_arrays
 from multitrack.process.dense import solve_batch_dense, solve_dense, take_draws
 from multitrack.settlement.preferences import DecisionRuleArrays, Party, Preferences, RedLine
 
@@ -103,13 +102,6 @@ def test_dense_alone_is_exact_where_it_claims_no_near_tie(space):
     np.testing.assert_array_equal(got.agreed, want.agreed)
     np.testing.assert_array_equal(got.choice[keep], want.choice[keep])
     np.testing.assert_allclose(got.level[keep], want.level[keep], rtol=1e-12, atol=1e-12)
-
-
-@settings(max_examples=50, deadline=None)
-@given(spaces())
-def test_the_dense_reading_of_joint_red_lines_is_the_kernels(space):
-    for mine, theirs in zip(dense_joint_arrays(space), kernel.joint_arrays(space), strict=True):
-        np.testing.assert_array_equal(mine, theirs)
 
 
 def _one_issue(values: list[float], reservation: float = 0.0) -> Preferences:

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..settlement.preferences import RULE_QUALIFIED, RULE_WEIGHTED, Preferences, tolerance
+from .joint import joint_arrays
 
 #: (draw, outcome) cells per array in one step when the caller names no budget: 512 kB of float64,
 #: which keeps numpy's temporaries in the CPU caches (measured fastest of 2^16 .. 2^22 on one core).
@@ -129,23 +130,6 @@ def take_draws(space: Preferences, index: np.ndarray) -> Preferences:
                    red_lines=lines, status_quo_utility=cut(space.status_quo_utility),
                    status_quo_axis=cut(space.status_quo_axis), no_deal=cut(space.no_deal),
                    capability=cut(space.capability))
-
-
-def joint_arrays(space: Preferences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The joint red lines as the kernel reads them (:func:`multitrack.process.kernel.joint_arrays`,
-    restated here so that this module does not import the kernel): (L, 3) party, own issue and
-    condition issue; (D, L, V) own values allowed where the condition holds; (L, V) where it holds."""
-    lines = space.joint_lines
-    v_n = space.tables.shape[3]
-    where = np.array([[x.party, x.issue, x.when_issue] for x in lines], dtype=np.int64).reshape(-1, 3)
-    own = np.ones((space.draws, len(lines), v_n), dtype=bool)
-    holds = np.zeros((len(lines), v_n), dtype=bool)
-    for k, x in enumerate(lines):
-        assert x.when_holds is not None
-        m = x.mask(space.axes[x.issue])
-        own[:, k, :m.shape[1]] = m
-        holds[k, :len(x.when_holds)] = x.when_holds
-    return where, own, holds
 
 
 def _block(space: Preferences, xp: Any, lo: int, hi: int) -> _Block:
@@ -355,4 +339,4 @@ def _to_host(xp: Any):
     return np.asarray if xp is np else xp.asnumpy
 
 
-__all__ = ["BUDGET", "DenseDraws", "joint_arrays", "solve_batch_dense", "solve_dense", "take_draws"]
+__all__ = ["BUDGET", "DenseDraws", "solve_batch_dense", "solve_dense", "take_draws"]

@@ -24,7 +24,9 @@ from numba import njit
 
 from ..progress import ProgressCallback, report
 from ..settlement.preferences import RULE_QUALIFIED, RULE_UNANIMITY, RULE_WEIGHTED, Preferences, tolerance
+from .joint import joint_arrays
 from .kernel_blocks import solve_unanimity
+from .leaf import beats, gains
 
 
 @dataclass(frozen=True)
@@ -119,23 +121,6 @@ def solve_batch(space: Preferences, threads: int = 1, progress: ProgressCallback
     return TrackDraws(agreed, n_pass, choice, utility, level)
 
 
-def joint_arrays(space: Preferences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The joint red lines (conditional on another issue of the track) as the kernel reads them:
-    (L, 3) party, own issue and condition issue of each; (D, L, V) the values of its own issue it
-    leaves allowed where its condition holds; (L, V) where its condition holds."""
-    lines = space.joint_lines
-    v_n = space.tables.shape[3]
-    where = np.array([[x.party, x.issue, x.when_issue] for x in lines], dtype=np.int64).reshape(-1, 3)
-    own = np.ones((space.draws, len(lines), v_n), dtype=bool)
-    holds = np.zeros((len(lines), v_n), dtype=bool)
-    for k, x in enumerate(lines):
-        assert x.when_holds is not None
-        m = x.mask(space.axes[x.issue])
-        own[:, k, :m.shape[1]] = m
-        holds[k, :len(x.when_holds)] = x.when_holds
-    return where, own, holds
-
-
 @njit(cache=True, nogil=True)
 def _solve(tables, allowed, sizes, reservation, tol, veto, bargain, rule, min_count, weights, threshold,
            inv_span, j_where, j_own, j_holds, agreed, n_pass, choice, utility, level,
@@ -215,16 +200,10 @@ def _solve(tables, allowed, sizes, reservation, tol, veto, bargain, rule, min_co
                     passed = False
                 if passed:
                     passed_n += 1
-                    g_min, g_sum = np.inf, 0.0
-                    for a in range(a_n):
-                        if bargain[a]:
-                            g = (part[i_n, a] - r[a]) * isp[a]
-                            if g < g_min:
-                                g_min = g
-                            g_sum += g
-                            if part[i_n, a] - r[a] > tl[a]:
-                                improving = True
-                    if g_min > best_min + 1e-12 or (g_min > best_min - 1e-12 and g_sum > best_sum + 1e-12):
+                    g_min, g_sum, improves = gains(part, i_n, r, isp, tl, bargain)
+                    if improves:
+                        improving = True
+                    if beats(g_min, g_sum, best_min, best_sum):
                         best_min, best_sum = g_min, g_sum
                         for j in range(i_n):
                             choice[d, j] = vals[j, digit[j]]

@@ -26,6 +26,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .leaf import beats
+from .leaf import gains as outcome_gains
+
 #: Unit roundoff of a float64 sum (2**-52), for the margin that keeps the whole-subtree count
 #: clear of the general walk's own cuts (a sum of n terms taken in another order differs from it
 #: by at most about n units of the largest partial sum).
@@ -135,16 +138,10 @@ def solve_unanimity(tables, allowed, sizes, reservation, tol, veto, bargain, inv
             elif reachable:
                 passed_n += 1
                 if movable or not improving:
-                    g_min, g_sum = np.inf, 0.0
-                    for a in range(a_n):
-                        if bargain[a]:
-                            g = (part[i_n, a] - r[a]) * isp[a]
-                            if g < g_min:
-                                g_min = g
-                            g_sum += g
-                            if part[i_n, a] - r[a] > tl[a]:
-                                improving = True
-                    if g_min > best_min + 1e-12 or (g_min > best_min - 1e-12 and g_sum > best_sum + 1e-12):
+                    g_min, g_sum, improves = outcome_gains(part, i_n, r, isp, tl, bargain)
+                    if improves:
+                        improving = True
+                    if beats(g_min, g_sum, best_min, best_sum):
                         best_min, best_sum = g_min, g_sum
                         for j in range(i_n):
                             choice[d, j] = vals[j, digit[j]]
