@@ -35,21 +35,28 @@ class PackageDraws:
 
 
 #: Packages with at most this many outcomes that every veto player's red lines allow are
-#: enumerated for all draws at once in compiled code; larger ones are solved draw by draw with HiGHS.
-#: The compiled walk costs about 1-6 ns per outcome and draw (less where whole subtrees are
-#: settled at once), HiGHS about 45 ms per draw on a 390,625-outcome package: the walk is
-#: cheaper up to a few million outcomes, and it applies the documented tie rule exactly.
-ENUMERATION_LIMIT = 4_000_000
+#: enumerated for all draws at once in compiled code; larger ones are solved draw by draw with HiGHS
+#: (which the package search can stop early), except a package of one track (see :func:`enumerated`).
+ENUMERATION_LIMIT = 200_000
+
+
+def enumerated(outcomes: int, n_tracks: int, limit: int = ENUMERATION_LIMIT) -> bool:
+    """Whether a package of ``n_tracks`` tracks with ``outcomes`` allowed outcomes is solved by the
+    compiled walk rather than HiGHS (``limit`` 0: never). A one-track package is the track itself,
+    which the analysis already walks for the parallel design, so walking it again at most doubles
+    that cost (an imported 390,625-outcome track: 45 s with HiGHS draw by draw, under 1 s walked);
+    a raised limit for several tracks made the built-in scenario's package search 4.5x slower."""
+    return limit > 0 and (outcomes <= limit or n_tracks == 1)
 
 
 def solve_package(spaces: list[Preferences], actors: tuple[str, ...], time_limit: float = 60.0,
                   enumeration_limit: int = ENUMERATION_LIMIT, threads: int = 1,
                   progress: ProgressCallback | None = None) -> PackageDraws:
     """Solve the package in every draw of the tracks' batch spaces (their own forums): in compiled
-    code when the values every veto player's red lines allow make at most ``enumeration_limit``
-    outcomes (the kernel skips the others), else draw by draw with HiGHS."""
+    code when :func:`enumerated` says so for the outcomes every veto player's red lines allow (the
+    kernel skips the others), else draw by draw with HiGHS."""
     batch = package_batch(spaces, actors)
-    if enumeration_limit > 0 and allowed_outcomes(batch) <= enumeration_limit:
+    if enumerated(allowed_outcomes(batch), len(spaces), enumeration_limit):
         return _enumerated(batch, spaces, actors, threads, progress)
     d_n, t_n = spaces[0].draws, len(spaces)
     agreed = np.zeros(d_n, dtype=bool)

@@ -36,7 +36,7 @@ from ..results import Result
 from ..settlement.preferences import tolerance
 from .config import ProcessConfig
 from .designs import DesignDraws, actor_span, beside, per_track
-from .package import ENUMERATION_LIMIT, PackageDraws, package_by_draw, solve_package
+from .package import ENUMERATION_LIMIT, PackageDraws, enumerated, package_by_draw, solve_package
 from .package import ENUMERATION_LIMIT as PACKAGE_LIMIT  # solve_package's own default, kept when patched here
 
 #: The pilot's draws are evaluated in pieces of this many draws, whatever the executor, so that
@@ -274,7 +274,7 @@ class _Bounds:
         may, outcomes = self.bound(tracks)
         return _Candidate(tracks, (len(tracks), *sorted(inside)),
                           np.delete(parallel.agreed, inside, axis=1).sum(axis=1), may,
-                          outcomes <= ENUMERATION_LIMIT)
+                          enumerated(outcomes, len(tracks), ENUMERATION_LIMIT))
 
     def bound(self, tracks: tuple[str, ...]) -> tuple[np.ndarray, int]:
         """(D,) whether the package can pass at all, and the most outcomes in any draw made of
