@@ -101,6 +101,7 @@ def test_drivers_tested_together_are_those_tested_one_at_a_time(executor, monkey
     from multitrack.montecarlo import drivers as module
 
     monkeypatch.setattr(module, "_HELD", 3000)   # several blocks of permutations, none kept
+    monkeypatch.setattr(module, "_SHARED_OUT", 0)   # the workers count blocks however small the work
     rng = np.random.default_rng(3)
     x = rng.normal(size=(300, 6))
     outcomes = [(x[:, 0] + rng.normal(size=300) > 0).astype(float), (x[:, 1] > 1.2).astype(float),
@@ -173,14 +174,110 @@ def test_package_search_solving_ahead_keeps_the_order_of_one_process():
     assert here == there
 
 
+class CountingExecutor(ShippingExecutor):
+    """:class:`ShippingExecutor` with ``workers`` workers, keeping the names of the functions sent."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers, self.sent = workers, []
+
+    def submit(self, fn, /, *args):
+        self.sent.append(fn.__name__)
+        return super().submit(fn, *args)
+
+
+def random_results(rng: np.random.Generator, x: np.ndarray) -> list[np.ndarray]:
+    """Results of the inputs ``x``: driven by one, two or no inputs, continuous, binary, rare
+    failures (the gathering branch of the count), a few values with ties, and constant."""
+    d, k = x.shape
+    noise = rng.normal(size=(6, d))
+    a, b = rng.choice(k, size=2, replace=False)
+    x[:, a] = rng.normal(size=d)   # the driver untied
+    return [x[:, a] + 0.3 * noise[0], (x[:, a] - 0.7 * x[:, b] + noise[1] > 0.3).astype(float),
+            noise[2], (noise[3] > 2.2).astype(float), np.round(x[:, b] + noise[4]),
+            (x[:, a] > 2.0).astype(float), (rng.random(d) > 0.5) * 1.0, np.ones(d)]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_blocks_counted_on_workers_and_replayed_give_the_serial_test(seed, monkeypatch):
+    """The wave path (blocks of permutations counted on the workers, replayed here in order with
+    the stopping rule) leaves every result's exceedances, permutations seen, p-values and drivers
+    exactly as one pass in this process does."""
+    from multitrack.montecarlo import drivers as module
+
+    rng = np.random.default_rng(seed)
+    d, k = int(rng.integers(60, 400)), int(rng.integers(2, 12))
+    monkeypatch.setattr(module, "_HELD", int(rng.integers(d, 40 * d)))   # 1 to 40 rows a block
+    monkeypatch.setattr(module, "_MOST_PER_TASK", int(rng.integers(1, 5)))
+    x = rng.normal(size=(d, k)).round(int(rng.integers(1, 4)))   # ties among the inputs too
+    labels = tuple(f"x{j}" for j in range(k))
+    reach = rng.random(k) > 0.2
+    b = int(rng.choice([999, 1999, 2999]))
+    results = random_results(rng, x)
+    asked = [(y, labels, reach if j else None, 4) for j, y in enumerate(results)]
+    serial, spread = DriverTest(x, seed, permutations=b), DriverTest(x, seed, permutations=b)
+    one = [r for r in (serial._request(*a) for a in asked) if r is not None]
+    many = [r for r in (spread._request(*a) for a in asked) if r is not None]
+    serial._finish(one)
+    executor, ticks = CountingExecutor(int(rng.integers(2, 5))), []
+    spread._finish_on(executor, executor.workers, many, ticks.append)
+    assert set(executor.sent) == {"_counted"} and len(executor.sent) >= executor.workers
+    assert ticks == sorted(ticks) and ticks[-1] <= b
+    for r, s in zip(one, many, strict=True):
+        assert np.array_equal(r.exceed, s.exceed) and np.array_equal(r.seen, s.seen), r.labels
+        assert np.array_equal(r.p_values(b), s.p_values(b))
+        assert serial._seen[r.key] == spread._seen[s.key]
+    assert any(serial._seen[r.key] for r in one) and any(r.seen.max() >= b for r in one)
+
+
+def test_prefetch_shares_blocks_out_only_for_big_work(monkeypatch):
+    """Small work stays in this process; past the threshold the blocks go to the workers, and the
+    drivers found are those of one pass here."""
+    from multitrack.montecarlo import drivers as module
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 5))
+    asked = [(y, tuple("abcde"), None, 3) for y in random_results(rng, x)]
+    alone = DriverTest(x, 1, permutations=999)
+    expected = [alone.drivers(*a) for a in asked]
+    small, big = CountingExecutor(2), CountingExecutor(2)
+    DriverTest(x, 1, permutations=999).prefetch(asked, small)
+    assert small.sent == []
+    monkeypatch.setattr(module, "_SHARED_OUT", 999 * 200)
+    test = DriverTest(x, 1, permutations=999)
+    test.prefetch(asked, big)
+    assert big.sent and [test.drivers(*a) for a in asked] == expected
+
+
+def test_blocks_counted_on_two_dask_workers_give_the_serial_test(monkeypatch):
+    """The same through two local Dask worker processes, the fixed data sent to them once."""
+    from multitrack.montecarlo import DaskExecutor
+    from multitrack.montecarlo import drivers as module
+
+    monkeypatch.setattr(module, "_HELD", 4000)
+    monkeypatch.setattr(module, "_SHARED_OUT", 0)
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(400, 8))
+    asked = [(y, tuple("abcdefgh"), None, 4) for y in random_results(rng, x)]
+    alone = DriverTest(x, 3, permutations=1999)
+    expected = [alone.drivers(*a) for a in asked]
+    test = DriverTest(x, 3, permutations=1999)
+    with DaskExecutor.local(2) as two:
+        test.prefetch(asked, two)
+    assert [test.drivers(*a) for a in asked] == expected and any(expected)
+
+
 #: The analyses whose draws go to the executor, and the factors, which read theirs in this process.
 SAMPLING = ["process", "deterrence", "escalation", "forecast", "negotiation", "factors"]
 
 
-def test_every_sampling_analysis_gives_the_same_bytes_on_two_dask_workers():
-    """Serial and two local Dask worker processes, on a short run of the built-in scenario."""
+def test_every_sampling_analysis_gives_the_same_bytes_on_two_dask_workers(monkeypatch):
+    """Serial and two local Dask worker processes, on a short run of the built-in scenario (the
+    drivers' blocks of permutations counted on the workers however small the work)."""
     from multitrack.analysis import run_all
     from multitrack.montecarlo import DaskExecutor
+    from multitrack.montecarlo import drivers as module
+
+    monkeypatch.setattr(module, "_SHARED_OUT", 0)
     from multitrack.scenario import load
     from multitrack.settlement import Settlement
 

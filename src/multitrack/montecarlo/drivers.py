@@ -24,7 +24,6 @@ noise, which is most of the inputs, costs one block (Besag and Clifford 1991, Bi
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from scipy.stats import rankdata
 
 from ..progress import ProgressCallback, report
 from ..results import Result
+from .executors import shared
 
 #: Family-wise error rate of the test over one result's inputs: the chance that any input named is
 #: noise. 1% rather than the customary 5%, so that a result with one real driver among many inputs
@@ -44,6 +44,10 @@ ALPHA = 0.01
 _STREAM = (0x64726976,)
 #: Most permutation indices held at once (rows times draws).
 _HELD = 1 << 22
+#: Least work (permutations x draws x results) worth sharing out among an executor's workers.
+_SHARED_OUT = 1 << 26
+#: Most blocks of permutations in one task sent to a worker.
+_MOST_PER_TASK = 4
 
 
 @dataclass(frozen=True)
@@ -118,9 +122,9 @@ class DriverTest:
         """Test many results at once, each as :meth:`drivers` would (the same numbers), so that
         every block of permutations is made once for all of them rather than once per result;
         later :meth:`drivers` calls with the same arguments return the answers kept here. With
-        several workers in ``executor`` the results are shared out among them, one share each
-        (each worker makes the same permutations from the seed); ``progress`` hears of each
-        block of permutations in this process, or of each share finished on the workers."""
+        several workers in ``executor`` and enough work, the blocks of permutations are shared out
+        among them (see :meth:`_finish_on`: the same numbers again); ``progress`` hears of each
+        block of permutations counted."""
         pending: dict[tuple, tuple] = {}
         for outcome, labels, reach, top in requests:
             request = self._request(outcome, labels, reach, top)
@@ -128,22 +132,58 @@ class DriverTest:
                 pending.setdefault(request.key, (outcome, labels, reach, top))
         if not pending:
             return
+        made = [r for r in (self._request(*args) for args in pending.values()) if r is not None]
         workers = getattr(executor, "workers", 1) if executor is not None else 1
-        if workers == 1:   # one pass over the permutations, heard of block by block
-            made = [r for r in (self._request(*args) for args in pending.values()) if r is not None]
+        if workers == 1 or self.b * self.n * len(made) < _SHARED_OUT:   # one pass, heard of block by block
             self._finish(made, lambda done: report(progress, task, done, self.b))
             return
-        share = min(len(pending), workers)   # one share per worker: each makes the permutations once
-        groups = [list(pending.values())[k::share] for k in range(share)]
-        report(progress, task, 0, len(groups))
-        futures = [executor.submit(_tested, self, group) for group in groups]
-        try:
-            for k, future in enumerate(cf.as_completed(futures)):
-                self._seen.update(future.result())
-                report(progress, task, k + 1, len(groups))
-        finally:
-            for future in futures:
-                future.cancel()
+        self._finish_on(executor, workers, made, lambda done: report(progress, task, done, self.b))
+
+    def _finish_on(self, executor: Any, workers: int, requests: list[_Request],
+                   tick: Callable[[int], None]) -> None:
+        """As :meth:`_finish`, with the blocks of permutations shared out among the workers.
+
+        Blocks are seeded one by one, so any worker makes block ``i`` as this process would, and
+        the results are tested independently of each other, so each keeps its own place in the
+        blocks (``at``). The blocks go out in waves; for each block a worker counts the
+        exceedances of every input of a result still live when the wave began, and this process
+        replays the blocks in order with the stopping rule of :meth:`_Request.step`, so that
+        ``exceed`` and ``seen`` end as one pass leaves them. An input that leaves within a wave
+        costs the rest of the wave, no more. One pass counts a block by gathering the draws off
+        the mode once few enough inputs are live (:func:`_exceedances`); a result that reaches that
+        point within a wave stops there and takes the next wave from that block, so that each
+        block is counted the way one pass counts it. The fixed data (the contrasts, each result
+        and its inputs) goes to every worker once."""
+        data = shared(executor, _Counting(self.contrast, self.seed, self.b, self.rows, self.n,
+                                          [(r.y, r.cols, r.observed, r.common, r.odd) for r in requests]))
+        blocks = -(-self.b // self.rows)
+        per = 1   # the first wave gives each worker one block: most inputs leave after it
+        for r in requests:
+            r.at = 0
+        while True:
+            going = [r for r in requests if r.live.size and r.at < blocks]
+            if not going:
+                break
+            start = min(r.at for r in going)
+            tick(min(self.b, start * self.rows))
+            live = [(r.at, r.live if r.live.size and r.at < blocks else r.live[:0]) for r in requests]
+            end = min(start + workers * per, blocks)
+            spans = [(first, min(first + per, end)) for first in range(start, end, per)]
+            futures = [executor.submit(_counted, data, first, last, live) for first, last in spans]
+            try:
+                for (first, last), future in zip(spans, futures, strict=True):
+                    counted = future.result()
+                    for i in range(first, last):
+                        done = min(self.b, (i + 1) * self.rows)
+                        for r, (_, at_start), counts in zip(requests, live, counted[i - first], strict=True):
+                            r.take(i, at_start, counts, done, self.b, self.alpha)
+            finally:
+                for future in futures:
+                    future.cancel()
+            per = min(2 * per, _MOST_PER_TASK)
+        tick(self.b)
+        for r in requests:
+            self._seen[r.key] = self._drivers(r)
 
     def _request(self, outcome: np.ndarray, labels: tuple[str, ...], reach: np.ndarray | None,
                  top: int) -> _Request | None:
@@ -188,10 +228,7 @@ class DriverTest:
         if i < len(self._blocks):
             return self._blocks[i]
         assert not self._blocks or i == len(self._blocks)  # kept blocks are made in order
-        rows = min(self.rows, self.b - i * self.rows)
-        seq = np.random.SeedSequence(self.seed, spawn_key=_STREAM + (i,))
-        rng = np.random.Generator(np.random.PCG64(seq))
-        block = rng.permuted(np.broadcast_to(np.arange(self.n, dtype=np.int32), (rows, self.n)), axis=1)
+        block = _permutations(self.seed, i, self.rows, self.b, self.n)
         if self.b * self.n <= 8 * _HELD:  # all the permutations fit: keep them for the next result
             self._blocks.append(block)
         return block
@@ -208,11 +245,53 @@ class DriverTest:
         return (y @ mask) / np.maximum(mask.sum(axis=0), 1)
 
 
-def _tested(test: DriverTest, requests: list[tuple]) -> dict[tuple, tuple[Driver, ...]]:
-    """The drivers of each request (as :meth:`DriverTest.drivers` takes its arguments), by key."""
-    made = [r for r in (test._request(*args) for args in requests) if r is not None]
-    test._finish(made)
-    return {r.key: test._seen[r.key] for r in made}
+def _permutations(seed: int, i: int, rows: int, b: int, n: int) -> np.ndarray:
+    """Block ``i`` of ``b`` permutations of ``n`` draws, ``rows`` a block, from its own stream."""
+    seq = np.random.SeedSequence(seed, spawn_key=_STREAM + (i,))
+    rng = np.random.Generator(np.random.PCG64(seq))
+    count = min(rows, b - i * rows)
+    return rng.permuted(np.broadcast_to(np.arange(n, dtype=np.int32), (count, n)), axis=1)
+
+
+def _exceedances(contrast: np.ndarray, perm: np.ndarray, y: np.ndarray, cols: np.ndarray,
+                 observed: np.ndarray, common: float, odd: np.ndarray) -> np.ndarray:
+    """How many permutations of the block ``perm`` give a swing of ``y`` at least the observed
+    one, for each input in ``cols`` (``observed`` their observed swings, already shrunk for ties)."""
+    weights = contrast[:, cols]
+    if odd.size * cols.size <= y.size:  # few draws off the mode (a rare failure): gather them
+        shuffled = np.abs(np.einsum("bdl,d->bl", weights[perm[:, odd]], y[odd] - common))
+    else:
+        shuffled = np.abs(y[perm] @ weights)
+    return (shuffled >= observed).sum(axis=0)
+
+
+@dataclass(frozen=True, eq=False)
+class _Counting:
+    """What a worker needs to count exceedances, sent to it once per run: the inputs' contrasts,
+    the permutations' seed and shape, and each result as (y, its inputs, their observed swings
+    shrunk for ties, the most common value of y, the draws off it)."""
+
+    contrast: np.ndarray
+    seed: int
+    b: int
+    rows: int
+    n: int
+    requests: list[tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]]
+
+
+def _counted(data: _Counting, first: int, last: int,
+             live: list[tuple[int, np.ndarray]]) -> list[list[np.ndarray]]:
+    """For blocks ``first`` to ``last - 1``: each result's exceedances in the block, for the inputs
+    ``live`` names for it (its first block to count, and positions among its inputs); none before
+    that block or where it names none."""
+    out = []
+    for i in range(first, last):
+        perm = _permutations(data.seed, i, data.rows, data.b, data.n)
+        out.append([_exceedances(data.contrast, perm, y, cols[at], observed[at], common, odd)
+                    if at.size and i >= start else np.zeros(0)
+                    for (y, cols, observed, common, odd), (start, at) in zip(data.requests, live,
+                                                                             strict=True)])
+    return out
 
 
 class _Request:
@@ -229,18 +308,33 @@ class _Request:
         values, counts = np.unique(y, return_counts=True)
         self.common = values[np.argmax(counts)]
         self.odd = np.flatnonzero(y != self.common)   # the contrasts sum to 0: only draws off the mode count
+        self.at = 0   # the next block of permutations to count, where blocks are counted elsewhere
+
+    def gathers(self, live: int) -> bool:
+        """Whether a block is counted by gathering the draws off the mode with ``live`` inputs live."""
+        return self.odd.size * live <= self.y.size
 
     def step(self, contrast: np.ndarray, perm: np.ndarray, done: int, b: int, alpha: float, n: int) -> None:
         """Count one block of permutations (``done``: permutations seen once it is counted)."""
-        live, y, odd = self.live, self.y, self.odd
-        weights = contrast[:, self.cols[live]]
-        if odd.size * live.size <= n:  # few draws off the mode (a rare failure): gather them
-            shuffled = np.abs(np.einsum("bdl,d->bl", weights[perm[:, odd]], y[odd] - self.common))
-        else:
-            shuffled = np.abs(y[perm] @ weights)
-        self.exceed[live] += (shuffled >= self.observed[live]).sum(axis=0)
+        live = self.live
+        counts = _exceedances(contrast, perm, self.y, self.cols[live], self.observed[live], self.common,
+                              self.odd)
+        self.replay(counts, done, b, alpha)
+
+    def replay(self, counts: np.ndarray, done: int, b: int, alpha: float) -> None:
+        """Add one block's exceedances ``counts`` of the live inputs; those that can no longer be
+        significant leave."""
+        live = self.live
+        self.exceed[live] += counts
         self.seen[live] = done
         self.live = live[(self.exceed[live] + 1) / (b + 1) <= alpha]
+
+    def take(self, i: int, at_start: np.ndarray, counts: np.ndarray, done: int, b: int, alpha: float) -> None:
+        """Replay block ``i`` as counted elsewhere (``counts`` for the inputs ``at_start``), when it is
+        this result's next block and was counted as one pass would count it now."""
+        if self.at == i and self.live.size and self.gathers(at_start.size) == self.gathers(self.live.size):
+            self.replay(counts[np.searchsorted(at_start, self.live)], done, b, alpha)
+            self.at = i + 1
 
     def p_values(self, b: int) -> np.ndarray:
         """An input that left early has p > alpha for sure; its estimate from the rows it saw is shown."""

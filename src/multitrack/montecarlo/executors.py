@@ -80,6 +80,10 @@ class SerialExecutor(_Closing):
     def close(self) -> None:
         """Nothing to release."""
 
+    def share(self, value: Any) -> Any:
+        """``value`` itself: the functions run here."""
+        return value
+
 
 @contextlib.contextmanager
 def _quiet_dask(level: int = logging.WARNING) -> Iterator[None]:
@@ -166,6 +170,13 @@ class DaskExecutor(_Closing):
             warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
             return self._executor.submit(fn, *args)
 
+    def share(self, value: Any) -> Any:
+        """``value`` sent once to every worker; what comes back stands for it in :meth:`submit`'s
+        arguments, so tasks that use it carry only a reference (a run's fixed data)."""
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+            return self.client.scatter(value, broadcast=True, hash=False)
+
     def close(self) -> None:
         """Cancel what is left, then close the client and any cluster this executor started."""
         with self._quiet, _quiet_dask(logging.CRITICAL):
@@ -173,6 +184,13 @@ class DaskExecutor(_Closing):
             self.client.close()
             if self._cluster is not None:
                 self._cluster.close()
+
+
+def shared(executor: Any, value: Any) -> Any:
+    """``value`` as ``executor`` is best given it for many tasks: sent to every worker once where
+    the executor can (``share``), else ``value`` itself, sent with each task."""
+    share = getattr(executor, "share", None)
+    return share(value) if share is not None else value
 
 
 def make_executor(workers: int = 1, scheduler: str | None = None) -> SerialExecutor | DaskExecutor:

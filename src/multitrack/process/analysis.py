@@ -47,7 +47,7 @@ def compare_designs(scenario: Scenario, *, config: ProcessConfig | None = None,
     store = checkpoint(fingerprint(plan)) if checkpoint is not None else None
     arrays = run_chunks(partial(evaluate_chunk, plan), tasks, executor=executor, store=store,
                         progress=progress, task_name="process")
-    return summarise(plan, arrays, progress)
+    return summarise(plan, arrays, progress, executor)
 
 
 def fingerprint(plan: ProcessPlan) -> str:

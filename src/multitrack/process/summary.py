@@ -33,10 +33,11 @@ def design_names(plan: ProcessPlan) -> tuple[str, ...]:
     return ("parallel", "linked", *plan.sequences(), *plan.bundles())
 
 
-def summarise(plan: ProcessPlan, arrays: dict[str, np.ndarray], progress: Any = None) -> ProcessResult:
+def summarise(plan: ProcessPlan, arrays: dict[str, np.ndarray], progress: Any = None,
+              executor: Any = None) -> ProcessResult:
     """The result from every chunk's arrays. The drivers' permutation tests run here, every
-    block of permutations made once for all results (``progress`` hears of each block): shared
-    out to workers, each would have to make every block again (issue 20: slower, measured)."""
+    block of permutations made once for all results (``progress`` hears of each block); with
+    several workers in ``executor`` the blocks are shared out among them, same answers."""
     track_ids = tuple(t.id for t in plan.tracks)
     names = design_names(plan)
     designs = {name: _agreed(plan, arrays, name) for name in names}
@@ -44,7 +45,7 @@ def summarise(plan: ProcessPlan, arrays: dict[str, np.ndarray], progress: Any = 
     choices = {name: _choices(plan, arrays, name, designs[name]) for name in names}
     labels = tuple(i.label for i in plan.inputs) + tuple(f"factor: {f.title}" for f in plan.scenario.factors)
     ranked = DriverTest(np.concatenate([arrays["inputs"], arrays["factors"]], axis=1), plan.run.seed)
-    ranked.prefetch(_driver_requests(plan, designs, labels), progress=progress, task="process drivers")
+    ranked.prefetch(_driver_requests(plan, designs, labels), executor, progress, "process drivers")
     results = tuple(_design(name, designs[name], gains[name], track_ids, plan, ranked, labels, choices[name])
                     for name in names)
     full = designs.get("package", designs["parallel"])
