@@ -26,7 +26,7 @@ from ..progress import ProgressCallback, report
 from ..settlement.preferences import RULE_QUALIFIED, RULE_UNANIMITY, RULE_WEIGHTED, Preferences, tolerance
 from .joint import joint_arrays
 from .kernel_blocks import solve_unanimity
-from .leaf import beats, gains
+from .leaf import advance, beats, gains, keep
 
 
 @dataclass(frozen=True)
@@ -205,15 +205,8 @@ def _solve(tables, allowed, sizes, reservation, tol, veto, bargain, rule, min_co
                         improving = True
                     if beats(g_min, g_sum, best_min, best_sum):
                         best_min, best_sum = g_min, g_sum
-                        for j in range(i_n):
-                            choice[d, j] = vals[j, digit[j]]
-                        for a in range(a_n):
-                            utility[d, a] = part[i_n, a]
-            while k >= 0:
-                digit[k] += 1
-                if digit[k] < counts[k]:
-                    break
-                k -= 1
+                        keep(choice, utility, d, vals, digit, part, i_n)
+            k = advance(digit, counts, k)
             if k < 0:
                 break
         n_pass[d] = passed_n

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .leaf import beats
+from .leaf import advance, beats, keep
 from .leaf import gains as outcome_gains
 
 #: Unit roundoff of a float64 sum (2**-52), for the margin that keeps the whole-subtree count
@@ -143,15 +143,8 @@ def solve_unanimity(tables, allowed, sizes, reservation, tol, veto, bargain, inv
                         improving = True
                     if beats(g_min, g_sum, best_min, best_sum):
                         best_min, best_sum = g_min, g_sum
-                        for j in range(i_n):
-                            choice[d, j] = vals[j, digit[j]]
-                        for a in range(a_n):
-                            utility[d, a] = part[i_n, a]
-            while k >= 0:
-                digit[k] += 1
-                if digit[k] < counts[k]:
-                    break
-                k -= 1
+                        keep(choice, utility, d, vals, digit, part, i_n)
+            k = advance(digit, counts, k)
             if k < 0:
                 break
         n_pass[d] = passed_n

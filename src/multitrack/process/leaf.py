@@ -31,3 +31,24 @@ def gains(part, row, reservation, inv_span, tol, bargain):
 def beats(g_min, g_sum, best_min, best_sum):
     """Whether an outcome with level ``g_min`` and total ``g_sum`` replaces the best so far."""
     return g_min > best_min + 1e-12 or (g_min > best_min - 1e-12 and g_sum > best_sum + 1e-12)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def keep(choice, utility, d, vals, digit, part, i_n):
+    """Record the outcome under the odometer ``digit`` as draw ``d``'s best so far: its value index
+    per issue and its raw utilities (row ``i_n`` of the partial sums)."""
+    for j in range(i_n):
+        choice[d, j] = vals[j, digit[j]]
+    for a in range(utility.shape[1]):
+        utility[d, a] = part[i_n, a]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def advance(digit, counts, k):
+    """Turn the odometer on from position ``k``: the deepest position that moved (-1: the walk is over)."""
+    while k >= 0:
+        digit[k] += 1
+        if digit[k] < counts[k]:
+            return k
+        k -= 1
+    return k
