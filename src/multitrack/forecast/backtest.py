@@ -10,41 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
 
-from . import CONFIGS, MODELS, ChallengeConfig, CondorcetConfig, forecast
+from . import CONFIGS, MODELS, forecast
+from .grids import DEFAULT_GRIDS
 from .readers import IssueSet
 
 BASELINE = "mean"
-
-
-def _grid(cls, **axes) -> tuple[Any, ...]:
-    keys = list(axes)
-    out = []
-    for values in itertools.product(*(axes[k] for k in keys)):
-        cfg = cls(**dict(zip(keys, values, strict=True)))
-        if cfg not in out:
-            out.append(cfg)
-    return tuple(out)
-
-
-def _challenge_grid() -> tuple[ChallengeConfig, ...]:
-    grid = [c for c in _grid(ChallengeConfig, q=(1.0, 0.5), t=(1.0, 0.5), risk=(True, False),
-                             outcome=("median", "mean"))
-            if not (c.q == 1.0 and c.t != 1.0)]  # with Q = 1, T has no effect
-    return tuple(grid)
-
-
-#: Settings searched when a model is tuned (cross-validation picks one per fold).
-DEFAULT_GRIDS: dict[str, tuple[Any, ...]] = {
-    "challenge": _challenge_grid(),
-    "condorcet": _grid(CondorcetConfig, contest_power=(0.5, 1.0, 2.0, 4.0, 8.0),
-                       include_status_quo=(False, True)),
-}
 
 
 @dataclass(frozen=True)

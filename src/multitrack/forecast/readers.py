@@ -11,7 +11,8 @@ import datetime as dt
 import io
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +68,11 @@ class IssueSet:
     """Issues ready for forecasting and scoring: arrays over (issues, actors), NaN = no position.
 
     ``groups`` holds the proposal of each issue (bootstrap and cross-validation resample and
-    split whole proposals); ``outcome`` is NaN where unknown.
+    split whole proposals); ``outcome`` is NaN where unknown. ``covariates`` are facts about each
+    issue that are not positions (one array of length ``len(issues)`` per name; NaN where
+    unknown): from a DEU file ``codecision`` (1 under the ordinary legislative procedure, 0 under
+    consultation), ``unanimity`` (1 where the Council decides by unanimity, 0 by qualified
+    majority) and ``year`` (of the proposal). Models that read them say so; the rest ignore them.
     """
 
     actors: tuple[str, ...]
@@ -78,6 +83,7 @@ class IssueSet:
     capabilities: np.ndarray
     status_quo: np.ndarray
     outcome: np.ndarray
+    covariates: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.issue_ids)
@@ -87,7 +93,14 @@ class IssueSet:
         idx = np.arange(len(self))[rows]
         return IssueSet(self.actors, tuple(self.issue_ids[i] for i in idx),
                         tuple(self.groups[i] for i in idx), self.positions[idx], self.saliences[idx],
-                        self.capabilities[idx], self.status_quo[idx], self.outcome[idx])
+                        self.capabilities[idx], self.status_quo[idx], self.outcome[idx],
+                        {k: np.asarray(v)[idx] for k, v in self.covariates.items()})
+
+    def covariate(self, name: str) -> np.ndarray:
+        """The named covariate per issue, NaN throughout where the data do not give it."""
+        if name in self.covariates:
+            return np.asarray(self.covariates[name], dtype=float)
+        return np.full(len(self), np.nan)
 
 
 @dataclass(frozen=True)
@@ -159,6 +172,7 @@ def read_deu(path: Path | str) -> DeuData:
                     1) from None
     n = len(ACTORS)
     pos_rows, sal_rows, cap_rows, sq_rows, out_rows, ids, groups = [], [], [], [], [], [], []
+    cov_rows: list[tuple[float, float, float]] = []
     skipped: list[tuple[str, str]] = []
     imputed = 0
     rows = 0
@@ -237,6 +251,8 @@ def read_deu(path: Path | str) -> DeuData:
         out_rows.append(out)
         ids.append(issue)
         groups.append(proposal)
+        cov_rows.append((_procedure_code(proc), _voting_code(cell("counvte")[0] if "counvte" in col else ""),
+                         float(date.year)))
     if rows == 0:
         raise _fail(name, "no issue rows after the header", 2)
     shape = (len(ids), n)
@@ -246,8 +262,24 @@ def read_deu(path: Path | str) -> DeuData:
 
     issues = IssueSet(actors=ACTORS, issue_ids=tuple(ids), groups=tuple(groups), positions=stack(pos_rows),
                       saliences=stack(sal_rows), capabilities=stack(cap_rows),
-                      status_quo=np.array(sq_rows, dtype=float), outcome=np.array(out_rows, dtype=float))
+                      status_quo=np.array(sq_rows, dtype=float), outcome=np.array(out_rows, dtype=float),
+                      covariates=_covariates(cov_rows))
     return DeuData(file=name, issues=issues, rows=rows, skipped=tuple(skipped), imputed_saliences=imputed)
+
+
+def _procedure_code(proc: str) -> float:
+    """1 for codecision (COD), 0 for consultation (CNS), NaN for anything else."""
+    return {"COD": 1.0, "CNS": 0.0}.get(proc.strip().upper(), math.nan)
+
+
+def _voting_code(rule: str) -> float:
+    """1 for unanimity, 0 for qualified majority, NaN where the file does not say."""
+    return {"UNAN": 1.0, "QMV": 0.0}.get(rule.strip().upper(), math.nan)
+
+
+def _covariates(rows: list[tuple[float, float, float]]) -> dict[str, np.ndarray]:
+    table = np.array(rows, dtype=float).reshape(len(rows), 3)
+    return {"codecision": table[:, 0], "unanimity": table[:, 1], "year": table[:, 2]}
 
 
 #: Cells that mean "no value" in a DEU file: empty, and the missing-value marks of R and Stata.
