@@ -21,4 +21,10 @@ register(grid_search("challenge", DEFAULT_GRIDS["challenge"],
 register(grid_search("condorcet", DEFAULT_GRIDS["condorcet"], "Wise, Lester and Efird (2015)",
                      "probabilistic Condorcet election over the positions"))
 
+from . import choice as _choice  # noqa: E402,F401  (registers "choice")
+
+# the ensemble stacks the models registered above, so it comes last
+from . import ensemble as _ensemble  # noqa: E402,F401  (registers "ensemble")
+from . import lad as _lad  # noqa: E402,F401  (registers "lad")
+
 __all__ = ["TRAINABLE"]
