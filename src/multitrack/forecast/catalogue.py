@@ -20,5 +20,6 @@ register(grid_search("challenge", DEFAULT_GRIDS["challenge"],
                      "expected-utility challenge model"))
 register(grid_search("condorcet", DEFAULT_GRIDS["condorcet"], "Wise, Lester and Efird (2015)",
                      "probabilistic Condorcet election over the positions"))
+from . import exchange  # noqa: E402,F401  registers "exchange" (Stokman and Van Oosten 1994)
 
 __all__ = ["TRAINABLE"]
