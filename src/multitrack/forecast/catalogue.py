@@ -8,6 +8,8 @@ issues); the modules imported below register the models that learn from past dec
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from .grids import DEFAULT_GRIDS
 from .trainable import TRAINABLE, fixed, grid_search, register
 
@@ -20,11 +22,9 @@ register(grid_search("challenge", DEFAULT_GRIDS["challenge"],
                      "expected-utility challenge model"))
 register(grid_search("condorcet", DEFAULT_GRIDS["condorcet"], "Wise, Lester and Efird (2015)",
                      "probabilistic Condorcet election over the positions"))
-
-from . import choice as _choice  # noqa: E402,F401  (registers "choice")
-
-# the ensemble stacks the models registered above, so it comes last
-from . import ensemble as _ensemble  # noqa: E402,F401  (registers "ensemble")
-from . import lad as _lad  # noqa: E402,F401  (registers "lad")
+# the models that learn from past decisions register themselves when imported, in this order (the
+# ensemble stacks whichever of the others are registered when it is fitted)
+for _module in ("procedural", "reference", "exchange", "lad", "choice", "ensemble"):
+    import_module(f".{_module}", __package__)
 
 __all__ = ["TRAINABLE"]
