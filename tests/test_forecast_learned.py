@@ -191,3 +191,26 @@ def test_ensemble_is_a_convex_combination_of_its_members():
     assert sum(weights.values()) == pytest.approx(1.0) and all(v > 0 for v in weights.values())
     expected = sum(v * TRAINABLE[n].fit(train, seed=0).predict(test) for n, v in weights.items())
     assert fitted.predict(test) == pytest.approx(expected)
+
+
+def test_choice_exchange_places_the_compromise_at_the_exchange_forecast():
+    data = _deu_like()
+    train, test = data.subset(np.arange(60)), data.subset(np.arange(60, 90))
+    fitted = TRAINABLE["choice-exchange"].fit(train, seed=0)
+    exchange = TRAINABLE["exchange"].fit(train, seed=0).predict(test)
+    cand = choice.candidates(test, exchange)
+    assert cand.values[:, -1] == pytest.approx(exchange)
+    beta = np.array(list(fitted.parameters["coefficients"].values()))
+    assert choice.median_forecast(beta, cand) == pytest.approx(fitted.predict(test))
+    assert fitted.parameters["compromise"] == "exchange"
+
+
+def test_without_exchanges_choice_exchange_is_the_choice_model():
+    # one issue per proposal: no exchange is possible, the exchange forecast is the compromise
+    data = _deu_like()
+    single = data.subset(np.arange(0, 90, 3))
+    object.__setattr__(single, "groups", tuple(f"q{k}" for k in range(len(single))))
+    train, test = single.subset(np.arange(20)), single.subset(np.arange(20, 30))
+    a = TRAINABLE["choice"].fit(train, seed=0).predict(test)
+    b = TRAINABLE["choice-exchange"].fit(train, seed=0).predict(test)
+    assert a == pytest.approx(b)

@@ -53,7 +53,7 @@ from scipy.optimize import minimize
 from .compromise import weighted_mean
 from .folds import grouped_folds
 from .readers import IssueSet
-from .trainable import FittedForecast, TrainableModel, register
+from .trainable import TRAINABLE, FittedForecast, TrainableModel, register
 
 FEATURES = ("compromise", "support", "distance", "commission", "parliament", "reference", "extreme")
 #: L2 penalties cross-validation chooses from.
@@ -83,13 +83,15 @@ def _actor_column(issues: IssueSet, name: str) -> np.ndarray:
     return np.full(len(issues), np.nan)
 
 
-def candidates(issues: IssueSet) -> Candidates:
-    """The candidates and their features for every issue (vectorised)."""
+def candidates(issues: IssueSet, compromise: np.ndarray | None = None) -> Candidates:
+    """The candidates and their features for every issue (vectorised). ``compromise`` places the
+    compromise candidate (default: the weighted mean of the positions)."""
     pos = issues.positions
     n, m = pos.shape
     valid = ~np.isnan(pos)
     weight = np.where(valid, issues.capabilities * np.nan_to_num(issues.saliences), 0.0)
-    comp = weighted_mean(pos, issues.saliences, issues.capabilities)
+    comp = weighted_mean(pos, issues.saliences, issues.capabilities) if compromise is None \
+        else np.asarray(compromise, dtype=float)
     # distinct positions: sort, drop repeats
     srt = np.sort(np.where(valid, pos, np.inf), axis=1)
     first = np.ones_like(srt, dtype=bool)
@@ -182,34 +184,62 @@ def _cv_once(cand: Candidates, issues: IssueSet, penalty: float, seed: int) -> f
     return float(np.nanmean(errors))
 
 
-def fit(train: IssueSet, seed: int = 0) -> FittedForecast:
-    """Choose the penalty by grouped cross-validation on ``train``, refit on all of it."""
-    cand = candidates(train)
-    if len(set(train.groups)) >= 2:
+def _fit_on(name: str, base: str | None, train: IssueSet, seed: int) -> FittedForecast:
+    """Fit the choice model whose compromise candidate is ``base``'s forecast (None: the
+    weighted mean); the base model is fitted on the same training issues first."""
+    base_fit = None if base is None else TRAINABLE[base].fit(train, seed)
+
+    def compromise(issues: IssueSet) -> np.ndarray | None:
+        return None if base_fit is None else base_fit.predict(issues)
+
+    cand = candidates(train, compromise(train))
+    if len(PENALTIES) > 1 and len(set(train.groups)) >= 2:
         scores = [_cv_error(cand, train, lam, seed) for lam in PENALTIES]
         penalty = PENALTIES[int(np.argmin(scores))]
     else:
-        penalty = PENALTIES[-1]
+        penalty = PENALTIES[0]
     beta = fit_beta(cand, penalty)
 
     def predict(issues: IssueSet) -> np.ndarray:
-        return median_forecast(beta, candidates(issues))
+        return median_forecast(beta, candidates(issues, compromise(issues)))
 
-    coef = dict(zip(FEATURES, np.round(beta, 3).tolist(), strict=True))
-    chosen = f"penalty={penalty:g}; " + ", ".join(f"{k} {v:+.2f}" for k, v in coef.items())
-    return FittedForecast("choice", chosen, predict, {"penalty": penalty, "coefficients": coef})
+    coef = dict(zip(FEATURES, beta.tolist(), strict=True))
+    chosen = ", ".join(f"{k} {v:+.2f}" for k, v in coef.items())
+    if base_fit is not None:
+        chosen = f"compromise from {base} ({base_fit.chosen}); {chosen}"
+    return FittedForecast(name, chosen, predict,
+                          {"penalty": penalty, "coefficients": coef, "compromise": base or "mean"})
 
 
+def fit(train: IssueSet, seed: int = 0) -> FittedForecast:
+    """The choice model with its compromise candidate at the weighted mean."""
+    return _fit_on("choice", None, train, seed)
+
+
+def fit_on_exchange(train: IssueSet, seed: int = 0) -> FittedForecast:
+    """The choice model with its compromise candidate at the exchange model's forecast."""
+    return _fit_on("choice-exchange", "exchange", train, seed)
+
+
+_CHOICES = ("candidates: the distinct positions and one compromise candidate",
+            "seven features fixed in advance (see the module docstring)",
+            f"L2 penalty {PENALTIES[0]:g}, set by grouped cross-validation on the training file")
 MODEL = register(TrainableModel(
     name="choice",
     reference="McFadden (1974) conditional logit over the positions on the table and a compromise; "
               "median as the point forecast under absolute error (Gneiting 2011)",
     fit_fn=fit,
-    choices=("candidates: the distinct positions and one compromise at the weighted mean",
-             "seven features fixed in advance (see the module docstring)",
-             f"L2 penalty chosen from {PENALTIES} by grouped {FOLDS}-fold cross-validation on training"),
+    choices=_CHOICES,
     summary="which position (or the compromise) wins, learned; the median of that distribution",
 ))
+ON_EXCHANGE = register(TrainableModel(
+    name="choice-exchange",
+    reference="as choice, with the compromise after vote exchange (Stokman and Van Oosten 1994) as "
+              "the compromise candidate",
+    fit_fn=fit_on_exchange,
+    choices=(*_CHOICES, "the exchange model is fitted on the same training issues first"),
+    summary="choice model whose compromise is the exchange model's forecast",
+))
 
-__all__ = ["FEATURES", "MODEL", "PENALTIES", "Candidates", "candidates", "fit", "fit_beta",
-           "median_forecast", "probabilities"]
+__all__ = ["FEATURES", "MODEL", "ON_EXCHANGE", "PENALTIES", "Candidates", "candidates", "fit", "fit_beta",
+           "fit_on_exchange", "median_forecast", "probabilities"]

@@ -24,7 +24,7 @@ from .folds import grouped_folds
 from .readers import IssueSet
 from .trainable import TRAINABLE, FittedForecast, TrainableModel, register
 
-MEMBERS = ("mean", "choice", "lad", "condorcet", "exchange", "reference", "procedural")
+MEMBERS = ("mean", "choice", "choice-exchange", "lad", "condorcet", "exchange", "reference", "procedural")
 FOLDS = 5
 
 

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .folds import grouped_folds
 from .compromise import weighted_mean
+from .folds import grouped_folds
 from .readers import IssueSet
 from .trainable import FittedForecast, TrainableModel, register
 
