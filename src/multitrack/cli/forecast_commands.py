@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console, JustifyMethod
+from rich import box
+from rich.console import Console
 from rich.table import Table
 
 backtest_app = typer.Typer(no_args_is_help=True,
@@ -24,72 +25,155 @@ def _refuse(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _iv(iv, signed: bool = False) -> str:
+def _iv_cell(iv, signed: bool = False) -> str:
+    """A value over its interval, on two lines (so that the table fits 80 columns)."""
     if iv is None:
         return "-"
     fmt = "{:+.2f}" if signed else "{:.2f}"
-    return f"{fmt.format(iv.value)} [{fmt.format(iv.low)}, {fmt.format(iv.high)}]"
+    return f"{fmt.format(iv.value)}\n[{fmt.format(iv.low)}, {fmt.format(iv.high)}]"
+
+
+def _check_options(models: tuple[str, ...], known, folds: int, boot: int) -> None:
+    for m in models:
+        if m not in known:
+            _refuse(f"--model {m}: unknown model (known: {', '.join(known)})")
+    if folds < 2:
+        _refuse(f"--folds {folds}: use at least 2")
+    if boot < 1:
+        _refuse(f"--boot {boot}: use at least 1")
+
+
+def _read_scored(file: Path, folds: int | None):
+    """The DEU file read; refused without an issue of known outcome, or (``folds`` given) with
+    fewer proposals than folds."""
+    from ..errors import Problem, ScenarioError
+    from ..forecast.readers import read_deu
+
+    data = read_deu(file)
+    if len(data.issues) == 0:
+        raise ScenarioError([Problem("no issue with a known outcome to score")], str(file))
+    proposals = len(set(data.issues.groups))
+    if folds is not None and folds > proposals:
+        _refuse(f"--folds {folds}: {file} has only {proposals} proposals with a known outcome")
+    return data
+
+
+def _table(report, file: Path, train: Path | None, folds: int) -> Table:
+    """The report as a table: test scores and training CV with --train, else the one file's."""
+    if train is None:
+        title = (f"Forecast backtest on {file.name}: mean absolute error (0-100 scale), bootstrap 95% "
+                 "intervals by proposal")
+        heads = ("MAE", "MAE - mean", f"{folds}-fold CV MAE", "CV - mean")
+    else:
+        title = (f"Fitted on {train.name}, scored on {file.name}: mean absolute error (0-100), bootstrap "
+                 "95% intervals by proposal")
+        heads = ("test MAE", "test - mean", f"train {folds}-fold CV MAE", "CV - mean")
+    table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 0, 0, 1), pad_edge=False, show_edge=False)
+    table.add_column("model", min_width=max(len(r.model) for r in report.rows))
+    for k, head in enumerate(heads):
+        wide = train is None or k != 2  # the training CV MAE has no interval with --train
+        table.add_column(head, justify="right", min_width=15 if wide else 6)
+    for r in report.rows:
+        cv_mae = _iv_cell(r.cv_mae) if train is None or r.cv_mae is None else f"{r.cv_mae.value:.2f}"
+        table.add_row(r.model, _iv_cell(r.mae), _iv_cell(r.diff, True), cv_mae, _iv_cell(r.cv_diff, True))
+    return table
+
+
+def _chosen(report, fitted_on: Path, folds: int) -> list[str]:
+    """What each model with free parameters chose: in the fit behind the MAE, and in the folds."""
+    from ..forecast.catalogue import TRAINABLE
+
+    return [f"{r.model}: the fit on {fitted_on.name} chose {r.chosen.replace(',', ', ')}; the {folds} CV "
+            f"folds chose {r.cv_chosen.replace(',', ', ')}"
+            for r in report.rows if TRAINABLE[r.model].free_parameters]
+
+
+def _left_out(*counts) -> str:
+    skipped: dict[str, int] = {}
+    for c in counts:
+        for key, n in c.items():
+            skipped[key] = skipped.get(key, 0) + n
+    return "; ".join(f"{v} {k}" for k, v in skipped.items()) or "none"
+
+
+def _summary(report, data, train_data, seed: int, boot: int, folds: int) -> str:
+    from ..forecast.readers import IMPUTED_SALIENCE
+
+    used = (f"issues used: {report.issues} of {data.rows} rows ({report.proposals} proposals); "
+            f"skipped: {_left_out(data.skipped_counts(), report.skipped)}")
+    imputed = data.imputed_saliences
+    if train_data is not None:
+        used = (f"test {used}; training issues: {report.train_issues} of {train_data.rows} rows "
+                f"({report.train_proposals} proposals); skipped: "
+                f"{_left_out(train_data.skipped_counts(), report.train_skipped)}")
+        imputed += train_data.imputed_saliences
+    return (f"{used}; saliences imputed as {IMPUTED_SALIENCE:g}: {imputed}; seed {seed}, {boot} bootstrap "
+            f"replicates, {folds} folds")
+
+
+def _write(path: Path, text: str) -> None:
+    from ..errors import Problem, ScenarioError
+
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError([Problem(f"cannot write: {exc.strerror or exc}")], str(path)) from None
+    _out.print(f"wrote {path}", markup=False)
+
+
+def _run(data, train_data, settings, file: Path, train: Path | None):
+    """The backtest with progress bars on stderr; a refused pair of files in one line."""
+    from ..forecast.backtest import run_backtest
+    from .progress_view import progress_bars
+
+    with progress_bars(_err) as progress:
+        try:
+            fit_on = None if train_data is None else train_data.issues
+            return run_backtest(data.issues, settings, train=fit_on, progress=progress)
+        except ValueError as exc:
+            where = str(file) if train is None else f"--train {train} and {file}"
+            _refuse(f"{where}: {exc}")
 
 
 @backtest_app.command("deu")
 def backtest_deu(
     file: Path = typer.Argument(..., help="A DEU III issue file (tab- or comma-separated, one row per "
-                                          "issue)."),
+                                          "issue): the issues scored."),
+    train: Path | None = typer.Option(None, "--train", help="A DEU III file to fit the models on; FILE is "
+                                      "then a test set they never see (no proposal in both)."),
     model: list[str] | None = typer.Option(None, "--model", "-m",
-                                              help="Model to score (repeat for more; default: all of "
-                                              "mean, median, challenge, condorcet)."),
-    csv_out: Path | None = typer.Option(None, "--csv", help="Also write the table as CSV."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap and of the folds."),
+                                           help="Model to score (repeat for more; default: every "
+                                           "registered model)."),
+    csv_out: Path | None = typer.Option(None, "--csv", help="Also write the table as CSV (every column)."),
+    json_out: Path | None = typer.Option(None, "--json", help="Also write the whole report as JSON."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap, the folds and the fits."),
     folds: int = typer.Option(5, "--folds", help="Folds of the cross-validation grouped by proposal."),
     boot: int = typer.Option(2000, "--boot", help="Bootstrap replicates (proposals resampled)."),
 ) -> None:
     """Mean absolute error of each model on the issues with a known outcome, with bootstrap 95%
-    intervals clustered by proposal, the paired difference to the weighted mean, and the
-    cross-validated error of models whose settings are tuned."""
-    from ..errors import Problem, ScenarioError
-    from ..forecast import MODELS
-    from ..forecast.backtest import BacktestSettings, run_backtest
-    from ..forecast.readers import IMPUTED_SALIENCE, read_deu
+    intervals clustered by proposal and the paired difference to the compromise model (mean).
+    Without --train: models with free parameters are also cross-validated on FILE (folds of
+    whole proposals). With --train: every model is fitted once on TRAIN and scored on FILE, and
+    cross-validated on TRAIN."""
+    from ..forecast.backtest import BacktestSettings
+    from ..forecast.catalogue import TRAINABLE
 
-    models = tuple(dict.fromkeys(model or MODELS))
-    for m in models:
-        if m not in MODELS:
-            _refuse(f"--model {m}: unknown model (known: {', '.join(MODELS)})")
-    if folds < 2:
-        _refuse(f"--folds {folds}: use at least 2")
-    if boot < 1:
-        _refuse(f"--boot {boot}: use at least 1")
-    data = read_deu(file)
-    proposals = len(set(data.issues.groups))
-    if len(data.issues) == 0:
-        raise ScenarioError([Problem("no issue with a known outcome to score")], str(file))
-    if folds > proposals:
-        _refuse(f"--folds {folds}: {file} has only {proposals} proposals with a known outcome")
-    report = run_backtest(data.issues, BacktestSettings(models=models, n_boot=boot, folds=folds, seed=seed))
-    table = Table(title=f"Forecast backtest on {file.name}: mean absolute error (0-100 scale), "
-                  "bootstrap 95% intervals by proposal")
-    justify: JustifyMethod
-    for name, justify in (("model", "left"), ("issues", "right"), ("MAE [95% CI]", "right"),
-                          ("MAE - mean [95% CI]", "right"), (f"{folds}-fold CV MAE [95% CI]", "right"),
-                          ("CV MAE - mean [95% CI]", "right"), ("settings CV chose (folds)", "left")):
-        table.add_column(name, justify=justify)
-    for r in report.rows:
-        table.add_row(r.model, str(r.issues), _iv(r.mae), _iv(r.diff, True), _iv(r.cv_mae),
-                      _iv(r.cv_diff, True), r.chosen or "-")
-    _out.print(table)
-    skipped = dict(data.skipped_counts())
-    for key, count in report.skipped.items():
-        skipped[key] = skipped.get(key, 0) + count
-    left_out = "; ".join(f"{v} {k}" for k, v in skipped.items()) or "none"
-    _out.print(f"issues used: {report.issues} of {data.rows} rows ({report.proposals} proposals); "
-               f"skipped: {left_out}; saliences imputed as {IMPUTED_SALIENCE:g}: {data.imputed_saliences}; "
-               f"seed {seed}, {boot} bootstrap replicates, {folds} folds", markup=False)
+    models = tuple(dict.fromkeys(model or TRAINABLE))
+    _check_options(models, tuple(TRAINABLE), folds, boot)
+    train_data = None if train is None else _read_scored(train, folds)
+    data = _read_scored(file, folds if train is None else None)
+    settings = BacktestSettings(models=models, n_boot=boot, folds=folds, seed=seed)
+    report = _run(data, train_data, settings, file, train)
+    _out.print(_table(report, file, train, folds))
+    for line in _chosen(report, train or file, folds):
+        _out.print(line, markup=False)
+    _out.print(_summary(report, data, train_data, seed, boot, folds), markup=False)
     if csv_out is not None:
-        try:
-            csv_out.write_text(report.to_csv(), encoding="utf-8")
-        except OSError as exc:
-            raise ScenarioError([Problem(f"cannot write: {exc.strerror or exc}")], str(csv_out)) from None
-        _out.print(f"wrote {csv_out}", markup=False)
+        _write(csv_out, report.to_csv())
+    if json_out is not None:
+        import json
+
+        _write(json_out, json.dumps(report.to_dict(), indent=2, default=str) + "\n")
 
 
 def forecast_ktab(
