@@ -251,3 +251,19 @@ def test_cli_names_a_missing_training_file(tmp_path):
     command = [sys.executable, "-m", "multitrack", "backtest", "deu", str(test), "--train", str(missing)]
     run = subprocess.run(command, capture_output=True, text=True, check=False)
     assert run.returncode == 2 and run.stderr.strip() == f"{missing}: no such file"
+
+
+@needs_deu
+def test_cli_table_at_80_columns_cuts_no_cell(tmp_path):
+    """Every interval of every model is printed whole at 80 columns, the last column included
+    (a table title wider than the columns used to widen the table and rich cut its last column)."""
+    res = CliRunner().invoke(_app(), ["backtest", "deu", str(DEU), "-m", "mean", "-m", "procedural",
+                                      "-m", "choice-exchange", "--folds", "3", "--boot", "200"],
+                             env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert any(line.rstrip().endswith("CV - mean") for line in lines)
+    intervals = [line for line in lines if line.strip().startswith("[")]
+    assert len(intervals) == 3 and all(line.rstrip().endswith("]") for line in intervals)
+    assert lines[-1].count("[") == 0  # the summary line, not a cut table row

@@ -6,6 +6,7 @@ column), which the console entry point prints on stderr with exit status 2.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import typer
@@ -68,14 +69,21 @@ def _table(report, file: Path, train: Path | None, folds: int) -> Table:
         title = (f"Fitted on {train.name}, scored on {file.name}: mean absolute error (0-100), bootstrap "
                  "95% intervals by proposal")
         heads = ("test MAE", "test - mean", f"train {folds}-fold CV MAE", "CV - mean")
-    table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 0, 0, 1), pad_edge=False, show_edge=False)
-    table.add_column("model", min_width=max(len(r.model) for r in report.rows))
-    for k, head in enumerate(heads):
-        wide = train is None or k != 2  # the training CV MAE has no interval with --train
-        table.add_column(head, justify="right", min_width=15 if wide else 6)
+    # the title is printed above the table, wrapped: a table title wider than the columns would
+    # widen the table past 80 columns, and rich then cuts the last column
+    table = Table(box=box.SIMPLE_HEAD, padding=0, pad_edge=False, show_edge=False)  # the box divides
+    table.caption = title
+    rows = []
     for r in report.rows:
         cv_mae = _iv_cell(r.cv_mae) if train is None or r.cv_mae is None else f"{r.cv_mae.value:.2f}"
-        table.add_row(r.model, _iv_cell(r.mae), _iv_cell(r.diff, True), cv_mae, _iv_cell(r.cv_diff, True))
+        rows.append((r.model, _iv_cell(r.mae), _iv_cell(r.diff, True), cv_mae, _iv_cell(r.cv_diff, True)))
+    for k, head in enumerate(("model", *heads)):
+        # exact widths: rich otherwise pads the two-line cells and cuts the last column at 80
+        width = max(len(line) for cells in rows for line in cells[k].split("\n"))
+        table.add_column(head, justify="left" if k == 0 else "right", width=max(width, min(len(head), 9)),
+                         overflow="fold")
+    for cells in rows:
+        table.add_row(*cells)
     return table
 
 
@@ -83,8 +91,11 @@ def _chosen(report, fitted_on: Path, folds: int) -> list[str]:
     """What each model with free parameters chose: in the fit behind the MAE, and in the folds."""
     from ..forecast.catalogue import TRAINABLE
 
-    return [f"{r.model}: the fit on {fitted_on.name} chose {r.chosen.replace(',', ', ')}; the {folds} CV "
-            f"folds chose {r.cv_chosen.replace(',', ', ')}"
+    def spaced(text: str) -> str:  # "q=0.5,t=0.5" reads "q=0.5, t=0.5"; ", " stays as it is
+        return re.sub(r",(?=\S)", ", ", text)
+
+    return [f"{r.model}: the fit on {fitted_on.name} chose {spaced(r.chosen)}; the {folds} CV "
+            f"folds chose {spaced(r.cv_chosen)}"
             for r in report.rows if TRAINABLE[r.model].free_parameters]
 
 
@@ -164,7 +175,10 @@ def backtest_deu(
     data = _read_scored(file, folds if train is None else None)
     settings = BacktestSettings(models=models, n_boot=boot, folds=folds, seed=seed)
     report = _run(data, train_data, settings, file, train)
-    _out.print(_table(report, file, train, folds))
+    table = _table(report, file, train, folds)
+    _out.print(str(table.caption), markup=False)
+    table.caption = None
+    _out.print(table)
     for line in _chosen(report, train or file, folds):
         _out.print(line, markup=False)
     _out.print(_summary(report, data, train_data, seed, boot, folds), markup=False)
