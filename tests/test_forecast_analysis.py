@@ -50,7 +50,7 @@ def test_compromise_models_by_hand():
     assert f.model("mean").nominal == pytest.approx(58.0)
     assert f.model("median").nominal == pytest.approx(50.0)
     mean = f.model("mean")
-    assert mean.mean == pytest.approx(58.0) and mean.low == pytest.approx(58.0) and mean.high == pytest.approx(58.0)
+    assert (mean.mean, mean.low, mean.high) == pytest.approx((58.0, 58.0, 58.0))
     assert f.weights == pytest.approx((0.2, 0.4, 0.4))
     for m in f.forecasts:  # every model stays within the actors' positions
         assert 10 - 1e-9 <= m.nominal <= 90 + 1e-9
@@ -87,7 +87,8 @@ def test_bargaining_solutions_sit_beside_the_forecasts():
 
 def test_models_setting_is_checked():
     f = run(models="mean,median")["forecast"]
-    assert f.models == ("mean", "median") and [m.model for m in f.issue("quota").forecasts] == ["mean", "median"]
+    assert f.models == ("mean", "median")
+    assert [m.model for m in f.issue("quota").forecasts] == ["mean", "median"]
     with pytest.raises(AnalysisOptionError, match="unknown model"):
         run(models="mean,oracle")
 

@@ -100,3 +100,62 @@ def test_bargaining_power_counts_a_grouping_once():
     np.testing.assert_allclose(prefs.capability[0], [2.0, 1.0, 0.0])
     alone = scenario(5, ("a", "g"))  # b is not at the table: g keeps 5 - 2 = 3 of its weight
     np.testing.assert_allclose(track_preferences(alone, alone.tracks[0]).capability[0], [2.0, 3.0])
+
+
+# Two groupings listing one member: a (capability 2) and b (1); g lists a and b (capability 3), h
+# lists a (capability 2). On an issue where g wants 0 and h wants 10 (salience 1) and a sits out,
+# a's capability is inside both: each gives up half of it, g weighs 3 - 1 = 2 and h 2 - 1 = 1, so
+# the mean is (2*0 + 1*10) / 3 = 10/3 (counted twice it was (3*0 + 2*10) / 5 = 4).
+TWO = """\
+version: 1
+id: two
+title: Two groupings
+actors:
+  - {{id: a, name: A, kind: state, capability: 2}}
+  - {{id: b, name: B, kind: state, capability: 1}}
+  - {{id: g, name: G, kind: organisation, members: [a, b], capability: 3}}
+  - {{id: h, name: H, kind: alliance, members: [a], capability: 2}}
+tracks:
+  - id: t
+    title: T
+    participants: [{who}]
+    issues:
+      - id: q
+        kind: continuous
+        range: [0, 10]
+        status_quo: 0
+        positions:
+{positions}"""
+
+
+def two(*who: str, a_at: float = 5.0) -> multitrack.Scenario:
+    ideal = {"a": a_at, "b": 5.0, "g": 0.0, "h": 10.0}
+    return multitrack.loads(TWO.format(who=", ".join(who), positions="".join(
+        f"          {w}: {{salience: 1, ideal: {ideal[w]}}}\n" for w in who)))
+
+
+def test_a_member_of_two_groupings_that_sits_out_is_counted_once():
+    s = two("g", "h")
+    assert mean_forecast(s) == pytest.approx(10 / 3)
+    np.testing.assert_allclose(own_capability(s, ("g", "h"), np.array([3.0, 2.0])), [2.0, 1.0])
+    r = multitrack.analyze(s, only=["forecast"], draws=20, seed=1)["forecast"]
+    assert [link.sentence for link in r.links] == [
+        "Membership counts capability once on q: g weighs 2 instead of 3 (less half of a (also in h)); "
+        "h weighs 1 instead of 2 (less half of a (also in g)); the mean forecast moves from 4 to 3.33."]
+    assert r.notes == ("g and h both hold positions on q and list members in common; members that neither "
+                       "lists (and that hold no position there) may weigh in both their capabilities.",)
+
+
+def test_a_member_of_two_groupings_at_the_table_is_deducted_from_both():
+    # a at 10 beside g (0) and h (10): g weighs 3 - 2 = 1, h 2 - 2 = 0: (2*10 + 1*0) / 3
+    s = two("a", "g", "h", a_at=10.0)
+    np.testing.assert_allclose(own_capability(s, ("a", "g", "h"), np.array([2.0, 3.0, 2.0])), [2.0, 1.0, 0.0])
+    assert mean_forecast(s) == pytest.approx(20 / 3)
+
+
+def test_a_copy_of_a_member_does_not_stand_in_for_the_member():
+    # a forum's member group copies a's position with draws of its own: the grouping is cut by
+    # a's own capability (its first place), and every copy of a grouping is cut alike
+    s = scenario(3)
+    np.testing.assert_allclose(own_capability(s, ("a", "g", "a"), np.array([2.0, 3.0, 5.0])), [2.0, 1.0, 5.0])
+    np.testing.assert_allclose(own_capability(s, ("g", "a", "g"), np.array([3.0, 2.0, 3.0])), [1.0, 2.0, 1.0])

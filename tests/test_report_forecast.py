@@ -61,8 +61,8 @@ def test_html_table_has_the_exercise_notice_numbers_and_nash(scenario, result):
     # the sentence compares the compromise model with the Nash solution
     mean = issue.model("mean")
     text = _text(html)
-    assert (f"the compromise model puts the outcome at {mean.nominal:.1f} days ({mean.low:.1f}–{mean.high:.1f})"
-            in text)
+    assert (f"the compromise model puts the outcome at {mean.nominal:.1f} days "
+            f"({mean.low:.1f}–{mean.high:.1f})" in text)
     assert f"The Nash bargaining solution is at {issue.solutions['nash']:g}" in text
 
 
@@ -101,7 +101,8 @@ def test_full_report_includes_the_section_and_plotly(scenario, result):
 
 
 def test_names_from_the_scenario_are_escaped():
-    text = builtins.text("european-security").replace("    name: Russia\n", "    name: \"<i>Russia</i>\"\n", 1)
+    text = builtins.text("european-security")
+    text = text.replace("    name: Russia\n", "    name: \"<i>Russia</i>\"\n", 1)
     text = text.replace("title: Advance notice of large military exercises near the frontier",
                         "title: \"<b>Advance notice</b>\"", 1)
     scenario = multitrack.loads(text)
@@ -115,8 +116,8 @@ def test_markdown_has_the_table_sentences_and_figures(scenario, result):
     md, figures = render_markdown(scenario, {"forecast": result})
     issue = result.issue("exercise-notice")
     mean = issue.model("mean")
-    assert ("| Issue | Range | Status quo | compromise | weighted median | challenge | Condorcet | Model range "
-            "| Nash |") in md
+    assert ("| Issue | Range | Status quo | compromise | weighted median | challenge | Condorcet | "
+            "Model range | Nash |") in md
     row = next(line for line in md.splitlines() if line.startswith("| Advance notice of large military"))
     assert f"| {mean.nominal:.1f} ({mean.low:.1f}–{mean.high:.1f}) |" in row
     assert f"| {issue.solutions['nash']:g} |" in row
@@ -179,3 +180,30 @@ def test_scenario_without_numeric_issues_renders_an_empty_result():
     console = Console(record=True, width=120)
     show_result(console, "forecast", result, scenario)
     assert "No numeric issue" in console.export_text()
+
+
+def test_a_flagged_headline_says_whose_red_line_and_what_agreement_gives(scenario, result):
+    """The tripwire force: every model's forecast lies beyond Russia's ceiling of none, and
+    Ukraine's floor lies above it, so no agreement gives any value (issue 21, item 3)."""
+    issue = result.issue("tripwire-force")
+    html = str(render_section(result, scenario))
+    text = _text(html)
+    mean = issue.model("mean")
+    assert (f"puts the outcome at {mean.nominal:.1f} thousand troops ({mean.low:.1f}–{mean.high:.1f}), "
+            "beyond Russia's ceiling of 0 thousand troops (in 100% of draws), where no agreement can land"
+            ) in text
+    assert ("no value satisfies every veto player (Ukraine's floor of 5 thousand troops lies above Russia's "
+            "ceiling of 0 thousand troops), nor in any draw, so there is no forecast conditional on agreement"
+            ) in text
+    cells = _row(html, "forecast-guarantees-tripwire-force")
+    assert all(c.endswith(" †") for c in cells[3:7])  # every model's forecast is marked
+    agreed = _row(html, "forecast-guarantees-tripwire-force-agreed")
+    assert agreed[:2] == ["↳ conditional on agreement", "none"] and agreed[3:7] == ["—"] * 4
+    notice = _row(html, "forecast-confidence-building-exercise-notice-agreed")  # Russia's ceiling of 60
+    lead = result.issue("exercise-notice").on_agreement("mean")
+    assert notice[1] == "0–60" and notice[3] == f"{lead.nominal:.1f} ({lead.low:.1f}–{lead.high:.1f})"
+    console = Console(record=True, width=200)
+    show_result(console, "forecast", result, scenario)
+    out = console.export_text()
+    assert ("European force stationed in Ukraine as a tripwire: the compromise model's forecast lies beyond "
+            "Russia's ceiling of 0 thousand troops") in out

@@ -500,9 +500,19 @@ def show_self_determination(console: Console, result, scenario: Scenario) -> Non
 def show_forecast(console: Console, result, scenario: Scenario) -> None:
     """Each numeric issue, by track: the status quo, every model's central forecast and the Nash solution."""
     from ..report.forecast_section import (
+        AGREED_LABEL,
+        acceptable_text,
+        agreed_central,
+        agreed_range_text,
+        agreed_sentence,
+        agreement_words,
+        beyond_words,
+        bounded,
         by_track,
+        flag,
         headline_words,
         issue_label,
+        model_name,
         model_range_text,
         num,
         plain,
@@ -532,12 +542,24 @@ def show_forecast(console: Console, result, scenario: Scenario) -> None:
         for k, i in enumerate(issues):
             sq = [plain(i.status_quo) if i.status_quo is not None else ""] if with_sq else []
             span = [escape(model_range_text(i))] if ranged else []
+            last = k == len(issues) - 1
             table.add_row("  " + escape(issue_label(i)), *sq,
-                          *[num(i, i.model(m).nominal) for m in result.models], *span,
-                          solution_text(i, "nash"),
-                          end_section=k == len(issues) - 1)
+                          *[num(i, i.model(m).nominal) + flag(i, m) for m in result.models], *span,
+                          solution_text(i, "nash"), end_section=last and not bounded(i))
+            if bounded(i):  # the forecasts conditional on agreement, within the acceptable set
+                table.add_row(f"    ↳ {AGREED_LABEL} (acceptable: {escape(acceptable_text(i))})",
+                              *([""] if with_sq else []),
+                              *[agreed_central(i, i.on_agreement(m)) for m in result.models],
+                              *([escape(agreed_range_text(i))] if ranged else []), "", end_section=last)
     console.print(table)
-    console.print(headline_words(result), style="dim", markup=False, soft_wrap=True)
+    words = Words(scenario).actors
+    for i in result.issues:  # the headline model beyond a red line: say so, and where an agreement lands
+        beyond = beyond_words(i, result.lead, words)
+        if beyond:
+            console.print(f"{i.title}: {model_name(result.lead)}'s forecast lies {beyond}. "
+                          + agreed_sentence(i, result.lead, words), markup=False, soft_wrap=True)
+    console.print(headline_words(result) + agreement_words(result), style="dim", markup=False,
+                  soft_wrap=True)
     console.print("mean: the compromise model (capability x salience weighted mean); median: weighted "
                   "median; challenge: expected-utility challenge model; condorcet: probabilistic Condorcet "
                   "model; Nash: the Nash bargaining solution of the track's agreement space (— where the "

@@ -147,9 +147,22 @@ def _forecasts(analyses, titles):
         if not isinstance(value, (int, float)):
             continue
         unit = f" {issue['unit']}" if issue.get("unit") else ""
-        text = f"{number(value)}{unit} ({lead.get('headline_model')} model)"
+        text = f"{number(value)}{unit} ({lead.get('headline_model')} model)" + _beyond(issue, lead, unit)
         yield Finding(f"forecast:{issue['issue']}", f"Forecast of {issue.get('title') or issue['issue']}",
                       f"{number(value)} {lead.get('headline_model')}", "structural", None, text)
+
+
+def _beyond(issue, lead, unit: str) -> str:
+    """Where the headline forecast lies beyond a veto player's red line: whose, and the forecast
+    conditional on agreement ("none" where no value satisfies every veto player)."""
+    model = lead.get("headline_model")
+    actors = sorted({b.get("actor") for b in issue.get("beyond_red_lines") or [] if b.get("model") == model})
+    if not actors:
+        return ""
+    found: dict[str, Any] = next((a for a in issue.get("agreed") or [] if a.get("model") == model), {})
+    agreed = found.get("nominal")
+    given = f"{number(agreed)}{unit}" if isinstance(agreed, (int, float)) else "none"
+    return f", beyond the red line of {', '.join(actors)}; conditional on agreement: {given}"
 
 
 def _hinges(analyses, titles):

@@ -4,7 +4,9 @@ model, a probabilistic Condorcet model), with the spread over the uncertain inpu
 bargaining solutions of the agreement-space analysis (docs/forecasting.md). The models are run as
 named model variants: each issue carries the range of their central forecasts (a model range, not
 an interval) beside each model's interval over the inputs, led by the backtest-best model
-(:mod:`multitrack.forecast.variants`)."""
+(:mod:`multitrack.forecast.variants`). Each model's forecast is flagged where it lies beyond a
+veto player's red line (:mod:`multitrack.forecast.red_lines`) and given again conditional on
+agreement, inside the values every veto player accepts (:mod:`multitrack.forecast.on_agreement`)."""
 
 from __future__ import annotations
 
@@ -23,10 +25,18 @@ from ..progress import ProgressCallback
 from ..results import LinkEffect, Result, by_id, plain
 from ..scenario.model import Scenario
 from ..settlement import DrawValues, RunDraws, Settlement, settlement_of
-from ..settlement.membership import own_capability, present_members
+from ..settlement.membership import own_capability, present_members, shared_absent, shared_members
 from ..settlement.preferences import ideal_point
 from .challenge import ChallengeConfig
 from .models import MODELS, forecast
+from .on_agreement import (
+    AcceptableRange,
+    AgreedForecast,
+    acceptable_range,
+    acceptable_set,
+    agreed_position,
+    summarise,
+)
 from .red_lines import ForecastBreach, beyond, breaches, key, veto_red_lines
 from .variants import ModelRange, headline_model, model_range, structural_note
 
@@ -82,10 +92,17 @@ class IssueForecast(Result):
     forecasts: tuple[ModelForecast, ...]
     solutions: dict = field(default_factory=dict)  # bargaining solution -> its value on this issue
     beyond_red_lines: tuple[ForecastBreach, ...] = ()  # forecasts a veto player's red line forbids
+    beyond_in_some_draws: tuple[ForecastBreach, ...] = ()  # not flagged, yet beyond one in some draws
     model_range: ModelRange | None = None  # span of the models' central forecasts; None: one model
+    acceptable: AcceptableRange | None = None  # the values no veto player's red line excludes
+    agreed: tuple[AgreedForecast, ...] = ()  # each model's forecast conditional on agreement
 
     def model(self, name: str) -> ModelForecast:
         return by_id(self.forecasts, name, lambda f: f.model, "model")
+
+    def on_agreement(self, name: str) -> AgreedForecast:
+        """The named model's forecast conditional on agreement."""
+        return by_id(self.agreed, name, lambda f: f.model, "model")
 
     def breaches(self, model: str) -> tuple[ForecastBreach, ...]:
         """The veto players' red lines the named model's forecast lies beyond."""
@@ -136,9 +153,16 @@ class ForecastResult(Result):
             span = {} if r is None else {"model_range_low": r.low, "model_range_high": r.high,
                                          "model_range_low_models": ", ".join(r.low_models),
                                          "model_range_high_models": ", ".join(r.high_models)}
-            out += [{"track": i.track, "issue": i.issue, "model": f.model, "headline": f.model == self.lead,
-                     "nominal": f.nominal, "mean": f.mean, "low": f.low, "high": f.high, **span}
-                    for f in i.forecasts]
+            for f in i.forecasts:
+                agreed = next((a for a in i.agreed if a.model == f.model), None)
+                on_agreement = {} if agreed is None else {
+                    "agreed_nominal": agreed.nominal, "agreed_mean": agreed.mean, "agreed_low": agreed.low,
+                    "agreed_high": agreed.high, "agreed_share": agreed.share}
+                beyond = ", ".join(sorted({b.actor for b in i.breaches(f.model)}))
+                out.append({"track": i.track, "issue": i.issue, "model": f.model,
+                            "headline": f.model == self.lead, "nominal": f.nominal, "mean": f.mean,
+                            "low": f.low, "high": f.high, "beyond_red_lines_of": beyond, **on_agreement,
+                            **span})
         return out
 
 
@@ -197,14 +221,36 @@ def evaluate_chunk(run: RunDraws, models: tuple[str, ...], task: ChunkTask) -> d
     for item in numeric_issues(run.scenario):
         pos = np.column_stack([ideal_point(item.issue, p, values) for p in item.positions])
         sal = np.column_stack([values(s) for s in item.saliences])
-        cap = own_capability(run.scenario, item.actors, np.column_stack([caps[a] for a in item.actors]))
+        cap = own_capability(run.scenario, item.actors, np.column_stack([caps[a] for a in item.actors]),
+                             others=caps.__getitem__)
         sq = np.full(n, np.nan) if item.issue.status_quo is None else _values(item.issue.status_quo, values)
         lines = veto_red_lines(run.scenario, item.track, item.issue)
-        for m, landed in _run_models(models, pos, sal, cap, sq, _scale(item)).items():
+        unconditional = _run_models(models, pos, sal, cap, sq, _scale(item))
+        for m, landed in unconditional.items():
             out[f"{item.issue.id}/{m}"] = landed
             for number, (actor, _pos, line) in enumerate(lines):
                 out[key(item.issue.id, m, actor, number)] = beyond(item.issue, line, values, landed)
+        acc = acceptable_set(run.scenario, item.track, item.issue, values)
+        out[f"{item.issue.id}/acceptable"] = acc.open
+        agreed = _agreed(models, item, values, acc, pos, sal, cap, sq, unconditional if not lines else None)
+        for m, landed in agreed.items():
+            out[f"{item.issue.id}/{m}/agreed"] = landed
     return out
+
+
+def _agreed(models: tuple[str, ...], item: _Issue, values: DrawValues, acc, pos, sal, cap, sq,
+            unbounded: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """Every model's forecast conditional on agreement (:mod:`multitrack.forecast.on_agreement`):
+    rerun on the positions moved into the acceptable set, the outcome kept in it; NaN in the
+    draws where no value satisfies every veto player. ``unbounded``: the unconditional forecasts
+    of an issue on which no veto player holds a red line, which are then the conditional ones
+    too (nothing moves), so the models are not run again."""
+    if unbounded is not None:
+        return {m: acc.into(np.atleast_1d(landed)[:, None])[:, 0] for m, landed in unbounded.items()}
+    moved = np.column_stack([agreed_position(item.issue, p, values, acc) for p in item.positions])
+    moved = np.where(np.isnan(moved), pos, moved)  # draws without an acceptable value: dropped below
+    return {m: acc.into(np.atleast_1d(landed)[:, None])[:, 0]
+            for m, landed in _run_models(models, moved, sal, cap, sq, _scale(item)).items()}
 
 
 # --------------------------------------------------------------------------- summary
@@ -233,6 +279,13 @@ def _summarise(scenario: Scenario, item: _Issue, models: tuple[str, ...], arrays
     cap = own_capability(scenario, item.actors, _nominal_capability(scenario, item))
     sq = np.nan if item.issue.status_quo is None else item.issue.status_quo.nominal
     nominal = _run_models(models, pos[None], sal[None], cap[None], np.array([sq]), _scale(item))
+    central = DrawValues.central()
+    acc = acceptable_set(scenario, item.track, item.issue, central)
+    lines = veto_red_lines(scenario, item.track, item.issue)
+    agreed_nominal = _agreed(models, item, central, acc, pos[None], sal[None], cap[None], np.array([sq]),
+                             None if lines else nominal)
+    agreed = tuple(summarise(m, float(agreed_nominal[m][0]), arrays[f"{item.issue.id}/{m}/agreed"], level)
+                   for m in models)
     tail = (1 - level) / 2 * 100
     forecasts = []
     for m in models:
@@ -249,11 +302,40 @@ def _summarise(scenario: Scenario, item: _Issue, models: tuple[str, ...], arrays
                          forecasts=tuple(forecasts), solutions=_solutions(upstream, item),
                          beyond_red_lines=breaches(scenario, item.track, item.issue, models, nominal,
                                                            arrays),
-                         model_range=model_range({f.model: f.nominal for f in forecasts}, lead))
+                         beyond_in_some_draws=breaches(scenario, item.track, item.issue, models, nominal,
+                                                       arrays, flagged=False),
+                         model_range=model_range({f.model: f.nominal for f in forecasts}, lead),
+                         acceptable=acceptable_range(scenario, item.track, item.issue,
+                                                     arrays[f"{item.issue.id}/acceptable"]),
+                         agreed=agreed)
 
 
 def _nominal_capability(scenario: Scenario, item: _Issue) -> np.ndarray:
     return np.array([scenario.actor(a).capability.nominal for a in item.actors], dtype=float)
+
+
+def _deducted(group: str, present: dict[str, tuple[str, ...]], absent: dict[str, tuple[str, ...]]) -> str:
+    """What a grouping's weight leaves out, in words: "USA, POL; half of FRA (also in EU)"."""
+    parts = [", ".join(present.get(group, ()))] if group in present else []
+    for m, groups in absent.items():
+        if group in groups:
+            k = len(groups)
+            share = "half" if k == 2 else f"{k - 1}/{k}"
+            parts.append(f"{share} of {m} (also in {', '.join(g for g in groups if g != group)})")
+    return "; ".join(parts)
+
+
+def overlap_notes(scenario: Scenario, items: tuple[_Issue, ...]) -> tuple[str, ...]:
+    """Groupings on one issue that list a member in common may share members neither lists, whose
+    capability both weights then hold: one note per pair of groupings."""
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for item in items:
+        for pair in shared_members(scenario, item.actors):
+            pairs.setdefault(pair, []).append(item.issue.id)
+    return tuple(f"{g} and {h} both hold positions on {', '.join(issues)} and list members in common; "
+                 "members that neither lists (and that hold no position there) may weigh in both their "
+                 "capabilities."
+                 for (g, h), issues in pairs.items())
 
 
 def membership_link(scenario: Scenario, item: _Issue, model: str,
@@ -262,7 +344,10 @@ def membership_link(scenario: Scenario, item: _Issue, model: str,
     weights and the model's central forecast with and without the rule (None: no grouping sits
     beside its members here)."""
     present = present_members(scenario, item.actors)
-    if not present:
+    absent = shared_absent(scenario, item.actors)
+    groups = [g for g in dict.fromkeys(item.actors)
+              if g in present or any(g in gs for gs in absent.values())]
+    if not groups:
         return None
     pos = np.array([ideal_point(item.issue, p, DrawValues.central())[0] for p in item.positions])
     sal = np.array([s.nominal for s in item.saliences])
@@ -272,12 +357,12 @@ def membership_link(scenario: Scenario, item: _Issue, model: str,
     after = summary.model(model).nominal
     own = own_capability(scenario, item.actors, whole)
     index = {a: k for k, a in enumerate(item.actors)}
-    groups = "; ".join(f"{g} weighs {own[index[g]]:.3g} instead of {whole[index[g]]:.3g} "
-                       f"(less {', '.join(ms)})" for g, ms in present.items())
+    words = "; ".join(f"{g} weighs {own[index[g]]:.3g} instead of {whole[index[g]]:.3g} "
+                      f"(less {_deducted(g, present, absent)})" for g in groups)
     unit = f" {summary.unit}" if summary.unit else ""
-    sentence = (f"Membership counts capability once on {summary.title}: {groups}; the {model} forecast "
+    sentence = (f"Membership counts capability once on {summary.title}: {words}; the {model} forecast "
                 f"moves from {before:.3g}{unit} to {after:.3g}{unit}.")
-    return LinkEffect("membership", f"actor:{','.join(present)}/members",
+    return LinkEffect("membership", f"actor:{','.join(groups)}/members",
                       f"forecast:{summary.issue}/{model}", sentence, before, after)
 
 
@@ -299,11 +384,13 @@ def forecast_analysis(scenario: Scenario, *, config: ForecastConfig | None = Non
                    for item in items)
     links = tuple(link for item, summary in zip(items, issues, strict=True)
                   if (link := membership_link(scenario, item, lead.model, summary)) is not None)
-    notes = (structural_note(config.models[0]),) if len(config.models) == 1 else ()
+    notes = ((structural_note(config.models[0]),) if len(config.models) == 1 else ()) + \
+        overlap_notes(scenario, items)
     return ForecastResult(draws=run.draws, seed=run.seed, level=config.level, models=config.models,
                           issues=issues, per_draw=PerDraw.of(arrays, run.draws, run.seed), links=links,
                           notes=notes, headline=lead.model, headline_reason=lead.reason)
 
 
-__all__ = ["ForecastBreach", "ForecastConfig", "ForecastResult", "IssueForecast", "ModelForecast",
+__all__ = ["AcceptableRange", "AgreedForecast", "ForecastBreach",
+           "ForecastConfig", "ForecastResult", "IssueForecast", "ModelForecast",
            "ModelRange", "forecast_analysis"]

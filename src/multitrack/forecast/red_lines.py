@@ -10,7 +10,12 @@ A conditional red line (``when:``) depends on another issue's outcome, which a f
 issue does not give; it is checked when its condition holds at every value of that issue that
 the veto players of its track leave open (their unconditional red lines, central estimates) --
 no agreement can then escape it (Russia's floor on the moratorium binds while NATO's door stays
-open, and every ally rules out closing it).
+open, and every ally rules out closing it). Where that issue is on another track, that track
+may also fail and leave its issue at its status quo, so the condition must hold there too (a
+track without a status quo leaves the condition unmet when it fails).
+
+A draw in which a model gives no forecast (NaN: no actor with a positive weight) breaks no red
+line.
 """
 
 from __future__ import annotations
@@ -57,13 +62,15 @@ def veto_red_lines(scenario: Any, track: Any, issue: Any) -> list[tuple[str, Any
         if pos is None:
             continue
         out += [(actor, pos, line) for line in pos.red_lines
-                if getattr(line, "when", None) is None or inescapable(scenario, line.when)]
+                if getattr(line, "when", None) is None or inescapable(scenario, line.when, issue.id)]
     return out
 
 
-def inescapable(scenario: Any, condition: Any) -> bool:
+def inescapable(scenario: Any, condition: Any, line_issue: str | None = None) -> bool:
     """Whether ``condition`` holds at every value of its issue that the veto players of that
-    issue's track leave open (unconditional red lines at the central estimates)."""
+    issue's track leave open (unconditional red lines at the central estimates), and, where that
+    issue is on another track than ``line_issue`` (the red line's own issue), also at its status
+    quo, where that track's failure leaves it."""
     found = next(((t, i) for t, i in scenario.issues() if i.id == condition.issue), None)
     if found is None:
         return False
@@ -75,7 +82,21 @@ def inescapable(scenario: Any, condition: Any) -> bool:
         if pos is not None:
             plain = [line for line in pos.red_lines if getattr(line, "when", None) is None]
             open_ &= allowed_on(other, plain, axis)[0]
-    return bool(open_.any() and _holds(other, condition, axis)[open_].all())
+    if not (open_.any() and _holds(other, condition, axis)[open_].all()):
+        return False
+    if line_issue is None or any(i.id == line_issue for i in track.issues):
+        return True  # agreement on the line's own track settles the condition's issue too
+    return _holds_if_failed(other, condition)
+
+
+def _holds_if_failed(issue: Any, condition: Any) -> bool:
+    """Whether ``condition`` holds at ``issue``'s status quo, where its track leaves it on failing
+    (none: the condition is read as not holding, as the agreement space reads it)."""
+    sq = getattr(issue, "status_quo", None)
+    if sq is None:
+        return False
+    value = on_axis(issue, sq, DrawValues.central())
+    return bool(_holds(issue, condition, np.asarray(value, dtype=float))[0])
 
 
 def _holds(issue: Any, condition: Any, axis: np.ndarray) -> np.ndarray:
@@ -93,7 +114,8 @@ def beyond(issue: Any, line: Any, values: DrawValues, landed: np.ndarray) -> np.
     """(D,) True in the draws where ``landed`` (the forecast of each draw) breaks ``line``
     (with that draw's threshold)."""
     threshold = on_axis(issue, line.threshold, values)
-    return ~line_mask(line.relation, np.asarray(landed, dtype=float), threshold)
+    landed = np.asarray(landed, dtype=float)
+    return ~line_mask(line.relation, landed, threshold) & ~np.isnan(landed)
 
 
 def key(issue_id: str, model: str, actor: str, number: int) -> str:
@@ -102,9 +124,11 @@ def key(issue_id: str, model: str, actor: str, number: int) -> str:
 
 
 def breaches(scenario: Any, item_track: Any, issue: Any, models: tuple[str, ...],
-             nominal: dict[str, np.ndarray], arrays: dict[str, np.ndarray]) -> tuple[ForecastBreach, ...]:
+             nominal: dict[str, np.ndarray], arrays: dict[str, np.ndarray],
+             flagged: bool = True) -> tuple[ForecastBreach, ...]:
     """The flagged forecasts: beyond a veto player's red line at the central estimates, or in at
-    least :data:`FLAG_SHARE` of the draws."""
+    least :data:`FLAG_SHARE` of the draws; with ``flagged`` False the others that break one in
+    some draws (a risk the flag does not raise, which the sentences mention)."""
     central = DrawValues.central()
     out = []
     lines = veto_red_lines(scenario, item_track, issue)
@@ -113,7 +137,7 @@ def breaches(scenario: Any, item_track: Any, issue: Any, models: tuple[str, ...]
         for number, (actor, _pos, line) in enumerate(lines):
             at_centre = bool(beyond(issue, line, central, np.array([f]))[0])
             share = float(np.mean(arrays[key(issue.id, m, actor, number)]))
-            if at_centre or share >= FLAG_SHARE:
+            if (at_centre or share >= FLAG_SHARE) if flagged else (not at_centre and 0 < share < FLAG_SHARE):
                 threshold = float(on_axis(issue, line.threshold, central)[0])
                 out.append(ForecastBreach(m, actor, line.relation, threshold, f, share))
     return tuple(out)

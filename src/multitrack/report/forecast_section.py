@@ -1,7 +1,10 @@
 """Report section of the forecast analysis: per track a table of where each numeric issue lands
 under the four spatial bargaining models (with their intervals over the uncertain inputs) beside
 the agreement space's bargaining solutions, a sentence per issue on how far apart they are, and a
-dot plot of positions, status quo, forecasts and solutions on each issue's own scale."""
+dot plot of positions, status quo, forecasts and solutions on each issue's own scale. A forecast
+beyond a veto player's red line is marked and said so in its sentence, and each issue bounded by
+a veto player's red line gets a second row: the forecasts conditional on agreement, within the
+values every veto player accepts."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from markupsafe import escape
 from plotly.subplots import make_subplots
 
 from ..forecast.analysis import SOLUTION_CONCEPTS, ForecastResult, IssueForecast, ModelForecast
+from ..forecast.on_agreement import AgreedForecast
+from ..forecast.variants import model_range
 from ..scenario.model import Scenario
 from .charts import _LAYOUT, _html
 from .sections import section_renderer
@@ -36,6 +41,17 @@ SOLUTION_SYMBOLS = {"nash": "diamond", "kalai_smorodinsky": "square", "egalitari
 SOLUTION_COLOURS = {"nash": "#e45756", "kalai_smorodinsky": "#9d755d", "egalitarian": "#222222",
                     "utilitarian": "#17becf"}
 NONE = "—"
+#: The mark of a forecast beyond a veto player's red line, and what it means.
+BEYOND = "†"
+BEYOND_WORDS = (f"{BEYOND}: beyond a veto player's red line (at the central estimates or in at least half "
+                "the draws), where no agreement can land.")
+#: The label of an issue's second row: its forecasts conditional on agreement.
+AGREED_LABEL = "conditional on agreement"
+#: One sentence on what a forecast conditional on agreement is.
+AGREED_WORDS = ("Conditional on agreement: each model rerun with every actor's position moved to the value "
+                "it likes best among those no veto player's red line excludes (the acceptable set, shown "
+                "with it), so the forecast is a deal every veto player of the track can accept "
+                f"(Tsebelis 2002); {NONE} where no value satisfies every veto player.")
 
 
 def model_label(model: str) -> str:
@@ -96,6 +112,106 @@ def solution_text(i: IssueForecast, concept: str) -> str:
     return NONE if v is None else plain(v)
 
 
+def possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def line_word(relation: str) -> str:
+    return {"below": "floor", "above": "ceiling", "equals": "excluded value"}[relation]
+
+
+def flag(i: IssueForecast, model: str) -> str:
+    """The mark of a forecast beyond a veto player's red line ("" where it is not)."""
+    return f" {BEYOND}" if i.breaches(model) else ""
+
+
+def beyond_words(i: IssueForecast, model: str, names: dict[str, str] | None = None) -> str:
+    """Whose red lines the model's forecast lies beyond: "beyond Russia's ceiling of 0 thousand
+    troops (in 100% of draws)"; "" where it lies beyond none."""
+    names = names or {}
+    parts = [f"{possessive(names.get(b.actor, b.actor))} {line_word(b.relation)} of "
+             f"{with_unit(i, plain(b.threshold))} (in {b.share:.0%} of draws)" for b in i.breaches(model)]
+    return "beyond " + " and ".join(parts) if parts else ""
+
+
+def some_draws_words(i: IssueForecast, model: str, names: dict[str, str] | None = None) -> str:
+    """The red lines the model's forecast breaks in some draws but too few to flag: "Russia's floor
+    of 15 years in 23% of draws"; "" where none."""
+    names = names or {}
+    return " and ".join(f"{possessive(names.get(b.actor, b.actor))} {line_word(b.relation)} of "
+                        f"{with_unit(i, plain(b.threshold))} in {b.share:.0%} of draws"
+                        for b in i.beyond_in_some_draws if b.model == model)
+
+
+def bounded(i: IssueForecast) -> bool:
+    """Whether a veto player's red line bounds the issue, so the forecast conditional on agreement
+    can differ from the forecast (an issue without one gets no second row)."""
+    a = i.acceptable
+    return a is not None and bool(i.agreed) and (a.empty or a.share_open < 1 or a.floor_actor is not None
+                                                 or a.ceiling_actor is not None or bool(a.excluded))
+
+
+def acceptable_text(i: IssueForecast) -> str:
+    """The acceptable set at the central estimates: "15–20", "0–60 except 7", or "none"."""
+    a = i.acceptable
+    if a is None or a.low is None or a.high is None:
+        return "none"
+    text = plain(a.low) if a.low == a.high else f"{plain(a.low)}–{plain(a.high)}"
+    return text + (f" except {', '.join(map(plain, a.excluded))}" if a.excluded else "")
+
+
+def agreed_text(i: IssueForecast, a: AgreedForecast) -> str:
+    """A forecast conditional on agreement as 'central (low–high)', with the share of draws that
+    have one where it is not all; the dash where there is none."""
+    if a.low is None or a.high is None:
+        return NONE
+    spread = f"{num(i, a.low)}–{num(i, a.high)}"
+    some = "" if a.share >= 1 else f", {a.share:.0%} of draws"
+    return f"{NONE if a.nominal is None else num(i, a.nominal)} ({spread}{some})"
+
+
+def agreed_central(i: IssueForecast, a: AgreedForecast) -> str:
+    """A forecast conditional on agreement at the central estimates (the dash where there is none)."""
+    return NONE if a.nominal is None else num(i, a.nominal)
+
+
+def no_agreement_words(i: IssueForecast, names: dict[str, str] | None = None) -> str:
+    """Why no value satisfies every veto player at the central estimates."""
+    names = names or {}
+    a = i.acceptable
+    if a is not None and a.floor_actor and a.ceiling_actor and a.floor is not None and a.ceiling is not None \
+            and a.floor > a.ceiling:
+        return (f"{possessive(names.get(a.floor_actor, a.floor_actor))} floor of "
+                f"{with_unit(i, plain(a.floor))} lies above "
+                f"{possessive(names.get(a.ceiling_actor, a.ceiling_actor))} ceiling of "
+                f"{with_unit(i, plain(a.ceiling))}")
+    return "the veto players' red lines leave no value of the issue open"
+
+
+def agreed_sentence(i: IssueForecast, model: str, names: dict[str, str] | None = None) -> str:
+    """The named model's forecast conditional on agreement, in a sentence ("" where no veto
+    player's red line bounds the issue)."""
+    if not bounded(i):
+        return ""
+    a = i.on_agreement(model)
+    acc = i.acceptable
+    assert acc is not None
+    if acc.empty:
+        out = ("At the central estimates no value satisfies every veto player "
+               f"({no_agreement_words(i, names)})")
+        if a.low is None or a.high is None:
+            return out + ", nor in any draw, so there is no forecast conditional on agreement."
+        return (out + f"; in the {a.share:.0%} of draws where some value does, {model_name(model)} "
+                f"conditional on agreement gives {num(i, a.low)}–{with_unit(i, num(i, a.high))}.")
+    assert a.nominal is not None
+    spread = "" if a.low is None or a.high is None else f" ({num(i, a.low)}–{num(i, a.high)})"
+    out = (f"Conditional on agreement (within {with_unit(i, acceptable_text(i))}, the values no veto "
+           f"player's red line excludes) it is {with_unit(i, num(i, a.nominal))}{spread}")
+    if acc.share_open < 1:
+        out += f"; in {1 - acc.share_open:.0%} of draws no value satisfies every veto player"
+    return out + "."
+
+
 def headline_model(r: ForecastResult) -> str:
     """The model the sentences lead with: the result's headline model (the backtest-best where it ran)."""
     return r.lead
@@ -112,13 +228,19 @@ def model_range_text(i: IssueForecast) -> str:
             f"{num(i, m.high)} ({', '.join(map(model_label, m.high_models))})")
 
 
-def issue_sentence(r: ForecastResult, i: IssueForecast) -> str:
-    """Where the lead model puts the issue, how far apart the models are, and how the bargaining
-    solutions (Nash first) compare."""
+def issue_sentence(r: ForecastResult, i: IssueForecast, names: dict[str, str] | None = None) -> str:
+    """Where the lead model puts the issue (and whose red line that lies beyond), how far apart the
+    models are, where it lands conditional on agreement, and how the bargaining solutions (Nash
+    first) compare. ``names``: actor id -> name."""
     lead = i.model(headline_model(r))
     span = abs(i.high - i.low) or 1.0
     out = (f"On '{i.title}', {model_name(lead.model)} puts the outcome at "
            f"{with_unit(i, num(i, lead.nominal))} ({num(i, lead.low)}–{num(i, lead.high)})")
+    beyond = beyond_words(i, lead.model, names)
+    if beyond:
+        out += f", {beyond}, where no agreement can land"
+    elif some := some_draws_words(i, lead.model, names):
+        out += f"; in some draws it lies beyond a veto player's red line ({some})"
     m = i.model_range
     if m is not None:
         if num(i, m.low) == num(i, m.high):
@@ -129,6 +251,9 @@ def issue_sentence(r: ForecastResult, i: IssueForecast) -> str:
                     f"({', '.join(map(model_label, m.high_models))}), {round(100 * m.width / span)}% of the "
                     "issue's range (a model range: the span between defensible models, not an interval)")
     out += "."
+    agreed = agreed_sentence(i, lead.model, names)
+    if agreed:
+        out += " " + agreed
     if not i.solutions:
         return out + " The track has no agreeable outcome, so there is no bargaining solution to compare."
     lead_concept = "nash" if "nash" in i.solutions else next(iter(i.solutions))
@@ -162,12 +287,39 @@ def forecast_rows(r: ForecastResult, issues: list[IssueForecast]) -> list[dict[s
         row = {"Issue": issue_label(i), "Range": range_text(i)}
         if any(j.status_quo is not None for j in issues):  # a track without a status quo has no column
             row["Status quo"] = plain(i.status_quo) if i.status_quo is not None else ""
-        row.update({model_label(f.model): forecast_text(i, f) for f in i.forecasts})
-        if i.model_range is not None:
+        row.update({model_label(f.model): forecast_text(i, f) + flag(i, f.model) for f in i.forecasts})
+        if any(j.model_range is not None for j in issues):
             row["Model range"] = model_range_text(i)
         row.update({solution_name(c): solution_text(i, c) for c in SOLUTION_CONCEPTS})
         rows.append(row)
+        if bounded(i):
+            rows.append(agreed_row(i, row))
     return rows
+
+
+def agreed_row(i: IssueForecast, row: dict[str, str]) -> dict[str, str]:
+    """The issue's second row (the keys of ``row``): the acceptable set in the range column and
+    each model's forecast conditional on agreement; the bargaining solutions are agreements
+    already, so their cells stay empty."""
+    out = {k: "" for k in row}
+    out["Issue"] = f"↳ {AGREED_LABEL}"
+    out["Range"] = acceptable_text(i)
+    out.update({model_label(a.model): agreed_text(i, a) for a in i.agreed})
+    if "Model range" in out:
+        out["Model range"] = agreed_range_text(i)
+    return out
+
+
+def agreed_range_text(i: IssueForecast) -> str:
+    """The model range of the forecasts conditional on agreement ("" with fewer than two)."""
+    given = {a.model: a.nominal for a in i.agreed if a.nominal is not None}
+    m = model_range(given, next(iter(given), "")) if len(given) > 1 else None
+    if m is None:
+        return ""
+    if num(i, m.low) == num(i, m.high):
+        return f"{num(i, m.low)} (all models)"
+    return (f"{num(i, m.low)} ({', '.join(map(model_label, m.low_models))}) – "
+            f"{num(i, m.high)} ({', '.join(map(model_label, m.high_models))})")
 
 
 def intro(r: ForecastResult) -> str:
@@ -179,7 +331,17 @@ def intro(r: ForecastResult) -> str:
             f"brackets is the {level_words(r)} interval over {r.draws:,} draws of the uncertain inputs (seed "
             f"{r.seed}). Beside them, the agreement space's bargaining solutions (Nash, Kalai-Smorodinsky, "
             f"egalitarian, utilitarian) on the same issue ({NONE} where the track has no agreeable outcome). "
-            + headline_words(r))
+            + headline_words(r) + agreement_words(r))
+
+
+def agreement_words(r: ForecastResult) -> str:
+    """What the mark and the second row mean, where some issue has them ("" elsewhere)."""
+    out = ""
+    if any(bounded(i) for i in r.issues):
+        out += " " + AGREED_WORDS
+    if any(i.beyond_red_lines for i in r.issues):
+        out += " " + BEYOND_WORDS
+    return out
 
 
 def headline_words(r: ForecastResult) -> str:
@@ -208,7 +370,8 @@ def forecast_section(result: ForecastResult, scenario: Scenario) -> str:
 def _track(r: ForecastResult, track: str, issues: list[IssueForecast], words: Words) -> str:
     title = words.tracks.get(track, track)
     out = [f"<h3 id='forecast-track-{escape(track)}'>{escape(title)}</h3>", _table(r, track, issues)]
-    out.append("<ul>" + "".join(f"<li>{escape(issue_sentence(r, i))}</li>" for i in issues) + "</ul>")
+    out.append("<ul>" + "".join(f"<li>{escape(issue_sentence(r, i, words.actors))}</li>" for i in issues)
+               + "</ul>")
     out.append(_chart(r, track, title, issues, words))
     return "".join(out)
 
@@ -225,11 +388,19 @@ def _table(r: ForecastResult, track: str, issues: list[IssueForecast]) -> str:
                  + "</td>", f"<td>{escape(range_text(i))}</td>"]
         if with_sq:
             cells.append(f"<td>{escape(plain(i.status_quo)) if i.status_quo is not None else ''}</td>")
-        cells += [f"<td>{escape(forecast_text(i, i.model(m)))}</td>" for m in r.models]
+        cells += [f"<td>{escape(forecast_text(i, i.model(m)) + flag(i, m))}</td>" for m in r.models]
         if ranged:
             cells.append(f"<td>{escape(model_range_text(i))}</td>")
         cells += [f"<td>{escape(solution_text(i, c))}</td>" for c in SOLUTION_CONCEPTS]
         body.append(f"<tr id='forecast-{escape(track)}-{escape(i.issue)}'>{''.join(cells)}</tr>")
+        if bounded(i):
+            agreed = [f"<td class='meta'>↳ {escape(AGREED_LABEL)}</td>",
+                      f"<td>{escape(acceptable_text(i))}</td>"]
+            agreed += ["<td></td>"] if with_sq else []
+            agreed += [f"<td>{escape(agreed_text(i, i.on_agreement(m)))}</td>" for m in r.models]
+            agreed += [f"<td>{escape(agreed_range_text(i))}</td>"] if ranged else []
+            agreed += ["<td></td>"] * len(SOLUTION_CONCEPTS)
+            body.append(f"<tr id='forecast-{escape(track)}-{escape(i.issue)}-agreed'>{''.join(agreed)}</tr>")
     return (f"<div class='scroll'><table class='data' id='forecast-{escape(track)}'><thead><tr>"
             "<th rowspan='2'>Issue</th><th rowspan='2'>Range</th>"
             + ("<th rowspan='2'>Status quo</th>" if with_sq else "") +
@@ -296,8 +467,21 @@ def _chart(r: ForecastResult, track: str, title: str, issues: list[IssueForecast
                 showlegend=legend(f.model), marker=dict(size=11, color=MODEL_COLOURS.get(f.model, "#4c78a8")),
                 error_x=dict(type="data", symmetric=False, array=[max(0.0, f.high - f.nominal)],
                              arrayminus=[max(0.0, f.nominal - f.low)], thickness=2, width=6),
-                hovertext=[_t(f"{label}: {with_unit(i, forecast_text(i, f))}")], hoverinfo="text"),
+                hovertext=[_t(f"{label}: {with_unit(i, forecast_text(i, f) + flag(i, f.model))}"
+                              + (f", {beyond_words(i, f.model, words.actors)}" if i.breaches(f.model)
+                                 else ""))],
+                hoverinfo="text"),
             row=row, col=1)
+            agreed = next((a for a in i.agreed if a.model == f.model), None) if bounded(i) else None
+            if agreed is not None and agreed.nominal is not None:  # conditional on agreement: open marker
+                fig.add_trace(go.Scatter(
+                    x=[agreed.nominal], y=[ys[label] + 0.25], mode="markers", name=AGREED_LABEL,
+                    legendgroup="agreed", showlegend=legend("agreed"),
+                    marker=dict(size=9, symbol="circle-open", color=MODEL_COLOURS.get(f.model, "#4c78a8"),
+                                line=dict(width=2)),
+                    hovertext=[_t(f"{label}, {AGREED_LABEL}: {with_unit(i, agreed_text(i, agreed))}")],
+                    hoverinfo="text"),
+                    row=row, col=1)
         concepts = [c for c in SOLUTION_CONCEPTS if c in i.solutions]
         for k, c in enumerate(concepts):
             offset = (k - (len(concepts) - 1) / 2) * 0.18  # coinciding solutions stay visible
@@ -326,14 +510,19 @@ def _chart(r: ForecastResult, track: str, title: str, issues: list[IssueForecast
     caption = (f"{title}: each issue on its own scale (its range, in its unit). Grey circles are the actors' "
                "positions, sized by their weight (capability × salience; hover for names); each model's "
                f"forecast at the central estimates, with its {level_words(r)} interval over the uncertain "
-               "inputs as a bar; the bargaining solutions as distinct markers (side by side where they "
-               "coincide)"
+               "inputs as a bar (hover for the veto player's red line it lies beyond, if any), "
+               "and just below it, as an open circle, its forecast conditional on agreement where a veto "
+               "player's red line bounds the issue; the bargaining solutions as distinct markers (side by "
+               "side where they coincide)"
                + ("; the dashed line is the status quo." if any(i.status_quo is not None for i in issues)
                   else "."))
     return (f"<figure>{_html(fig, f'forecast-chart-{track}')}"
             f"<figcaption>{escape(caption)}</figcaption></figure>")
 
 
-__all__ = ["MODEL_WORDS", "by_track", "chart_rows", "decimals", "forecast_rows", "forecast_section",
-           "forecast_text", "grouped_positions", "headline_words", "intro", "issue_label", "issue_sentence",
-           "model_label", "model_name", "model_range_text", "num", "solution_name", "solution_text"]
+__all__ = ["AGREED_LABEL", "AGREED_WORDS", "BEYOND", "BEYOND_WORDS", "MODEL_WORDS", "acceptable_text",
+           "agreed_central", "agreed_range_text", "agreed_row", "agreed_sentence", "agreed_text",
+           "agreement_words", "beyond_words", "bounded", "by_track", "chart_rows", "decimals", "flag",
+           "forecast_rows", "forecast_section", "forecast_text", "grouped_positions", "headline_words",
+           "intro", "issue_label", "issue_sentence", "model_label", "model_name", "model_range_text",
+           "num", "solution_name", "solution_text", "some_draws_words"]

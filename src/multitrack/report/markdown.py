@@ -408,7 +408,7 @@ def _forecast(result: ForecastResult, scenario: Scenario, figures: Figures) -> s
     for track, issues in by_track(result).items():
         title = words.tracks.get(track, track)
         out += [f"### {title}", "", table(forecast_rows(result, issues)), ""]
-        out += [f"- {issue_sentence(result, i)}" for i in issues] + [""]
+        out += [f"- {issue_sentence(result, i, words.actors)}" for i in issues] + [""]
         out.append(_figure(figures, f"forecast-{track}", forecast_svg(result, issues, words.actors),
                            f"{title}: each issue on its own range, with the actors' positions (sized by "
                            "capability x salience), each model's forecast with its "
