@@ -219,7 +219,10 @@ def headline_model(r: ForecastResult) -> str:
 
 def model_range_text(i: IssueForecast) -> str:
     """An issue's model range as 'low (models) – high (models)'; "" with one model or none apart."""
-    m = i.model_range
+    return _range_text(i, i.model_range)
+
+
+def _range_text(i: IssueForecast, m) -> str:
     if m is None:
         return ""
     if num(i, m.low) == num(i, m.high):
@@ -313,13 +316,7 @@ def agreed_row(i: IssueForecast, row: dict[str, str]) -> dict[str, str]:
 def agreed_range_text(i: IssueForecast) -> str:
     """The model range of the forecasts conditional on agreement ("" with fewer than two)."""
     given = {a.model: a.nominal for a in i.agreed if a.nominal is not None}
-    m = model_range(given, next(iter(given), "")) if len(given) > 1 else None
-    if m is None:
-        return ""
-    if num(i, m.low) == num(i, m.high):
-        return f"{num(i, m.low)} (all models)"
-    return (f"{num(i, m.low)} ({', '.join(map(model_label, m.low_models))}) – "
-            f"{num(i, m.high)} ({', '.join(map(model_label, m.high_models))})")
+    return _range_text(i, model_range(given, next(iter(given), "")) if len(given) > 1 else None)
 
 
 def intro(r: ForecastResult) -> str:
