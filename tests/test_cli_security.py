@@ -57,11 +57,14 @@ def test_calibrate_prints_base_rates_and_transitions(tmp_path):
     assert "yes (icb-v14)" in out and "yes (gml-mid)" in out
 
 
-@pytest.mark.skipif(not (CHECKOUT_DATA / "conflict").is_dir(), reason="no ../shared/data beside this checkout")
-def test_calibrate_finds_the_data_from_the_checkout(tmp_path):
+def test_calibrate_reads_the_packaged_copy_unless_told(tmp_path):
+    from multitrack.datasets import PACKAGED_DATA
+
+    (tmp_path / "shared" / "data").mkdir(parents=True)  # an empty ./shared/data is not taken
     proc = run("calibrate", "--level", "0.8", cwd=tmp_path, env={})  # no --data, no environment variable
     assert proc.returncode == 0, proc.stderr
     assert "80% interval" in proc.stdout
+    assert f"Calibration from {PACKAGED_DATA} " in proc.stdout
 
 
 @needs_data
@@ -174,6 +177,7 @@ def test_calibrate_without_any_data_folder_names_what_was_tried(tmp_path, monkey
     monkeypatch.delenv("MULTITRACK_DATA", raising=False)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(security_commands, "CHECKOUT_DATA", tmp_path / "nowhere" / "shared" / "data")
+    monkeypatch.setattr(security_commands, "PACKAGED_DATA", tmp_path / "stripped" / "data")
     result = CliRunner().invoke(app, ["calibrate"])
     assert result.exit_code == 2
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]

@@ -23,9 +23,9 @@ from multitrack.calibration.mapping import (
     occupied_months,
 )
 from multitrack.calibration.readers import CalibrationDataError, read_icb, read_mid
-from multitrack.datasets import CHECKOUT_DATA, shared_data_dir
+from multitrack.datasets import conflict_data_root
 
-DEFAULT_DATA_DIR = shared_data_dir() or CHECKOUT_DATA  # $MULTITRACK_DATA or the checkout's ../shared/data
+DEFAULT_DATA_DIR = conflict_data_root()  # $MULTITRACK_DATA, else the copy shipped in the package
 SOURCES = {
     "cow": ("conflict/cow_mid_disps.csv", "COW MID v5 (Palmer et al. 2022)"),
     "gml": ("conflict/gml_mid_disps.csv", "GML MID (Gibler, Miller & Little 2016)"),

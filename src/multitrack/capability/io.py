@@ -1,7 +1,7 @@
 """Reading the Correlates of War capability files; the only module here that touches the disk.
 
-Data: Correlates of War National Material Capabilities (NMC), the copy in the project's shared data
-folder (``cow_nmc.csv``) with state names from the COW state system list (``cow_states.csv``).
+Data: Correlates of War National Material Capabilities (NMC, ``cow_nmc.csv``) with state names from
+the COW state system list (``cow_states.csv``); a copy of both ships in the package (docs/data.md).
 """
 
 from __future__ import annotations
@@ -34,13 +34,13 @@ class CapabilityData:
 
 def default_data_dir() -> Path:
     """Where the data lie unless told: $MULTITRACK_COW_DATA, else $MULTITRACK_DATA/conflict, else the
-    checkout's ../shared/data/conflict."""
-    from multitrack.datasets import CHECKOUT_DATA, shared_data_dir
+    copy shipped in the package (docs/data.md)."""
+    from multitrack.datasets import conflict_data_root
 
     env = os.environ.get(DATA_DIR_ENV)
     if env:
         return Path(env)
-    return (shared_data_dir() or CHECKOUT_DATA) / "conflict"
+    return conflict_data_root() / "conflict"
 
 
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None) -> Path:

@@ -24,10 +24,10 @@ from ..errors import MultitrackError, ScenarioError
 _out = Console(emoji=False, highlight=False)
 _err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 
-from ..datasets import CHECKOUT_DATA, DATA_ENV  # noqa: E402
+from ..datasets import CHECKOUT_DATA, DATA_ENV, PACKAGED_DATA  # noqa: E402
 
-_DATA_HELP = (f"Folder with the shared data (holding conflict/). Default: ${DATA_ENV}, else the first of "
-              "./shared/data, ../shared/data and the checkout's ../shared/data that exists.")
+_DATA_HELP = (f"Folder with the data (holding conflict/), e.g. a newer release. Default: ${DATA_ENV}, else "
+              "the copy shipped with multitrack (docs/data.md).")
 
 
 def _refuse(message: str) -> NoReturn:
@@ -36,12 +36,23 @@ def _refuse(message: str) -> NoReturn:
 
 
 def data_candidates() -> list[Path]:
-    """Where the data folder is looked for when neither --data nor the environment names one."""
-    return [Path("shared") / "data", Path("..") / "shared" / "data", CHECKOUT_DATA]
+    """Where the data folder is looked for when neither --data nor the environment names one.
+
+    The packaged copy comes first: it is the one this version's numbers were checked against, and it
+    gives the same result from any working directory. The shared folders of a checkout follow, for a
+    package whose data were stripped; a newer release of the data is chosen with --data or
+    $MULTITRACK_DATA, never picked up silently from wherever the command happens to be run.
+    """
+    return [PACKAGED_DATA, Path("shared") / "data", Path("..") / "shared" / "data", CHECKOUT_DATA]
 
 
-def resolve_data_root(given: Path | None, extra_env: tuple[str, ...] = ()) -> Path:
-    """``--data``, else $MULTITRACK_DATA (or ``extra_env``), else the first candidate that exists."""
+def resolve_data_root(given: Path | None, extra_env: tuple[str, ...] = (),
+                      needs: tuple[str, ...] = ()) -> Path:
+    """``--data``, else $MULTITRACK_DATA (or ``extra_env``), else the first candidate holding ``needs``.
+
+    A folder named by the user is taken as it is (a missing file is then reported by the reader); a
+    default candidate counts only when every file in ``needs`` (paths below it) is there.
+    """
     if given is not None:
         if not given.is_dir():
             _refuse(f"{given}: no such data folder (--data)")
@@ -54,7 +65,7 @@ def resolve_data_root(given: Path | None, extra_env: tuple[str, ...] = ()) -> Pa
             return Path(value)
     tried = data_candidates()
     for path in tried:
-        if path.is_dir():
+        if path.is_dir() and all((path / need).is_file() for need in needs):
             return path
     _refuse(f"no data folder found; tried {', '.join(str(p) for p in tried)}; give --data DIR or set "
             f"${DATA_ENV}")
@@ -115,7 +126,7 @@ def calibrate_command(
     intervals; --csv writes them as a table; --scenario with --output writes a copy of a scenario
     whose crisis and use-of-force transitions are the calibrated estimates (docs/escalation.md).
     """
-    from ..calibration import calibrate
+    from ..calibration import SOURCES, calibrate
     from ..calibration.scenario_update import (
         JUDGEMENT_ONLY,
         ScenarioUpdateError,
@@ -144,7 +155,7 @@ def calibrate_command(
             _refuse(f"{output}: give --csv and --output different files")
         if model.escalation is None:
             _refuse(f"{scenario}: the scenario has no escalation section; nothing to calibrate")
-    root = resolve_data_root(data)
+    root = resolve_data_root(data, needs=tuple(path for path, _ in SOURCES.values()))
     try:
         result = calibrate(root, level=level, seed=seed, reps=reps)
     except MultitrackError as exc:
@@ -305,7 +316,10 @@ def capabilities_command(
             model = load(scenario)
         except ScenarioError as exc:
             _refuse(exc.one_line())
-    root = resolve_data_root(data, extra_env=("MULTITRACK_COW_DATA",))
+    from ..capability.io import NMC_FILE, STATES_FILE
+
+    root = resolve_data_root(data, extra_env=("MULTITRACK_COW_DATA",),
+                             needs=(f"conflict/{NMC_FILE}", f"conflict/{STATES_FILE}"))
     try:
         loaded = load_capability_data(root)
         mapped = {a.id: a.cow_code for a in model.actors if a.cow_code is not None} if model else {}
