@@ -186,7 +186,7 @@ def test_a_position_whose_actor_the_passage_never_names_is_marked_raises(scenari
 
 def _primer(citation: str) -> str:
     text = (Path(multitrack.__file__).parent / "scenario" / "builtin" / "border-talks.yaml").read_text()
-    old = 'source: {id: primer, locator: "section 2"}'
+    old = 'source: {id: primer, locator: "border track, inspections issue"}'
     assert text.count(old) == 1
     return text.replace(old, citation)
 

@@ -421,3 +421,27 @@ def test_participants_and_veto_players_are_ticked_in_the_form():
     forged = c.post("/scenario/edit", data={"version": version(page), f"L:{sits}": "",
                                             f"m:{sits}": ["NOBODY"]}).text
     assert "edits not applied: no actor &#39;NOBODY&#39; in this scenario" in forged
+
+
+def _picked(page: str) -> list[str]:
+    """The picker's selected options, as ``value|label``."""
+    picker = re.search(r'<select name="name" id="builtin-name".*?</select>', page, re.DOTALL).group(0)
+    return [f"{value}|{label}" for value, label in
+            re.findall(r'<option value="([^"]*)"[^>]*\bselected\b[^>]*>([^<]*)</option>', picker)]
+
+
+def test_after_an_upload_the_picker_shows_the_uploaded_scenario():
+    """Issue 22: the picker showed the first built-in (border-talks) after an upload of another file."""
+    c = client()
+    assert _picked(load(c, "european-security")) == ["european-security|european-security"]
+    page = upload(c, builtins.text("european-security"), name="mine.yaml").text
+    assert _picked(page) == ["|mine.yaml"]
+    assert _picked(upload(c, BROKEN, name="broken.yaml").text) == ["|broken.yaml"]  # shown with its errors
+    assert _picked(load(c, "border-talks")) == ["border-talks|border-talks"]  # back to a built-in
+
+
+def test_load_with_the_uploaded_entry_picked_asks_for_a_built_in():
+    c = client()
+    upload(c, BROKEN)
+    page = c.post("/scenario/builtin", data={}).text  # the disabled uploaded entry sends no name
+    assert "pick a built-in scenario to load" in page and _picked(page) == ["|mine.yaml"]

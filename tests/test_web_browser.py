@@ -302,3 +302,25 @@ def test_compare_with_the_previous_run_names_the_changed_headline(browser):
         expect(changed.first).to_be_visible()
         _shot(page, "compare")
         assert page.errors == []
+
+
+_PICKED = """() => { const s = document.getElementById("builtin-name");
+  return { label: s.options[s.selectedIndex].textContent, value: s.value,
+           load: document.getElementById("load-builtin").disabled }; }"""
+
+
+def test_after_an_upload_the_picker_shows_the_uploaded_scenario(page):
+    """Issue 22: after an upload the picker kept showing the first built-in, as if it were loaded."""
+    page.select_option("#builtin-name", "european-security")
+    page.click("#load-builtin")
+    assert page.evaluate(_PICKED) == {"label": "european-security", "value": "european-security",
+                                      "load": False}
+    page.set_input_files("#upload-file", files=[{"name": "mine.yaml", "mimeType": "application/yaml",
+                                                 "buffer": builtins.text("border-talks").encode()}])
+    page.click("#upload-button")
+    sync_api.expect(page.locator(".editor > .meta")).to_contain_text("upload mine.yaml")
+    assert page.evaluate(_PICKED) == {"label": "mine.yaml", "value": "", "load": True}
+    page.select_option("#builtin-name", "european-security")  # picking a built-in makes Load usable
+    assert page.evaluate(_PICKED) == {"label": "european-security", "value": "european-security",
+                                      "load": False}
+    assert page.errors == []

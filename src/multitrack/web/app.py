@@ -127,6 +127,9 @@ async def load_builtin(request: Request) -> Response:
     session, new = _session(request)
     form = await request.form(max_files=0, max_fields=10)
     name = str(form.get("name", ""))
+    if not name:  # the picker's uploaded-file entry names no built-in
+        session.say("error", "pick a built-in scenario to load")
+        return _back(request, session, new)
     if name not in builtins.names():
         session.say("error", f"no built-in scenario called {name[:60]!r}")
         return _back(request, session, new)

@@ -63,6 +63,15 @@
     });
   }
 
+  // The picker shows an uploaded scenario as its choice; Load needs a built-in one picked.
+  const picker = document.getElementById("builtin-name");
+  const loadButton = document.getElementById("load-builtin");
+  if (picker && loadButton) {
+    const sync = () => { loadButton.disabled = !picker.value; };
+    picker.addEventListener("change", sync);
+    sync();
+  }
+
   const firstError = document.querySelector(".field-error, .message.error");
   if (firstError) firstError.scrollIntoView({ block: "center" });
   if (panel && active(panel.dataset.state)) poll();
