@@ -420,7 +420,8 @@ def test_show_describes_a_scenario_conflict(tmp_path):
 
 def test_analyze_prints_state_numbers_whole_labels_and_coalitions(tmp_path):
     _coalition_file(tmp_path)
-    proc = _cli("analyze", "alliance.gmcr", "--only", "stability", "--no-record", "--out", "o", cwd=tmp_path)
+    proc = _cli("analyze", "alliance.gmcr", "--only", "stability", "--no-record", "--verbose", "--out", "o",
+                cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "…" not in proc.stdout
     rows = [line for line in proc.stdout.splitlines() if line.startswith("│")]
@@ -437,7 +438,8 @@ def test_analyze_prints_state_numbers_whole_labels_and_coalitions(tmp_path):
 
 def test_stability_table_of_a_scenario_cuts_nothing_short_in_80_columns(tmp_path):
     """Before: "RUS,USA…" in every equilibrium cell and no state numbers."""
-    proc = _cli("analyze", "european-security", "--only", "stability", "--no-record", "--out", "o", cwd=tmp_path)
+    proc = _cli("analyze", "european-security", "--only", "stability", "--no-record", "--verbose",
+                "--out", "o", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     table = proc.stdout.split("#: GMCR+ state number")[0]
     assert "…" not in table

@@ -99,7 +99,8 @@ def test_scenario_paths_and_analysis_settings_are_told_apart():
 
 
 def test_the_cli_runs_every_analysis_on_the_changed_scenario(tmp_path):
-    args = ["analyze", "--only", "agreement", "--draws", "20", "--no-record", "-o", str(tmp_path)]
+    args = ["analyze", "--only", "agreement", "--draws", "20", "--no-record", "--verbose",
+            "-o", str(tmp_path)]
     base = runner.invoke(app, args)
     changed = runner.invoke(app, args + ["--set", f"{FLOOR}=20", "--set", "agreement.grid_points=5"])
     assert base.exit_code == 0 and changed.exit_code == 0, changed.output

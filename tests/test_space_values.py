@@ -35,7 +35,7 @@ def _run(*args: str) -> str:
 def test_negotiate_and_analyze_write_an_outcome_alike(tmp_path):
     # border-talks: zone-depth is a number of kilometres on a grid, inspections an option
     negotiated = re.search(r"outcome: (.*)", _run("negotiate", "border-talks")).group(1)
-    analyzed = _run("analyze", "border-talks", "--only", "agreement", "--no-record",
+    analyzed = _run("analyze", "border-talks", "--only", "agreement", "--no-record", "--verbose",
                     "--out", str(tmp_path / "r"))
     values = re.findall(r"zone-depth=([^;\s]+)", negotiated + " " + analyzed)
     assert len(values) == 2 and all(re.fullmatch(r"-?\d+(\.\d*[1-9])?", v) for v in values), values

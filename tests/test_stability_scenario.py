@@ -171,7 +171,8 @@ def test_no_conflicts_gives_a_note():
 
 def test_cli_analyze_european_security_shows_the_conflict(tmp_path):
     run = subprocess.run([sys.executable, "-m", "multitrack", "analyze", "european-security", "--only", "stability",
-                          "--out", str(tmp_path / "r")], capture_output=True, text=True, cwd=tmp_path)
+                          "--verbose", "--out", str(tmp_path / "r")], capture_output=True, text=True,
+                         cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "Keeping the settlement" in run.stdout
     html = (tmp_path / "r" / "report.html").read_text()

@@ -158,7 +158,7 @@ def test_a_variant_that_cannot_apply_is_refused_when_the_file_is_read(body, mess
 
 
 def test_analyze_runs_a_named_variant(hardline_file, tmp_path):
-    args = ["analyze", str(hardline_file), "--only", "agreement", "--draws", "20", "--no-record",
+    args = ["analyze", str(hardline_file), "--only", "agreement", "--draws", "20", "--no-record", "--verbose",
             "-o", str(tmp_path)]
     result = runner.invoke(app, args + ["--variant", "floor-20"])
     assert result.exit_code == 0, result.output

@@ -233,6 +233,9 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
             report_format: str = typer.Option("html", "--format", help="Report format: html (one "
                                               "self-contained file) or md (Markdown with SVG figures)."),
             quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the paths written."),
+            verbose: bool = typer.Option(False, "--verbose", "-v", help="Print every analysis's tables "
+                                         "(by default: one screen, each track's verdict and deal and each "
+                                         "analysis's headline)."),
             pdf: Path | None = typer.Option(None, "--pdf", help="Also print the HTML report (brief first) to "
                                             "this PDF file with headless Chromium (/usr/bin/chromium)."),
             db: str | None = typer.Option(None, "--db", metavar="URL", help=RUNS_DB_HELP),
@@ -252,9 +255,11 @@ def analyze(scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name
     options = _settings(analysis_sets)
     results = _run(model, only, options, (draws, seed, chunk_size), workers, scheduler, checkpoint, quiet,
                    time_limit=None if force else time_limit)
-    if not quiet:
+    if verbose and not quiet:
         for name, result in results.items():
             terminal.show_result(out, name, result, model)
+    elif not quiet:
+        _show_summary(results, model)
     try:
         paths = write_report(folder, model, results, format=report_format)
     except MultitrackError as exc:
@@ -304,6 +309,14 @@ def compare_designs(scenario: str = typer.Argument(DEFAULT_SCENARIO,
         except OSError as exc:
             _fail(f"{json_out}: cannot write: {exc.strerror or exc}")
         out.print(f"wrote {json_out}", markup=False)
+
+
+def _show_summary(results, model) -> None:
+    """The one screen ``analyze`` prints by default (see :mod:`multitrack.cli.summary_view`)."""
+    from .summary_view import summary_lines
+
+    for line in summary_lines(results, model, out.width):
+        out.print(line, soft_wrap=True)
 
 
 def _check_pdf() -> None:

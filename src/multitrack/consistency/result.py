@@ -36,6 +36,15 @@ class ConsistencyResult(Result):
     notes: tuple[str, ...] = ()
     link_effects: tuple[LinkEffect, ...] = ()
 
+    @property
+    def summary(self) -> str:
+        """In one line: the contradictions found and the variants the scenario declares."""
+        found = len(self.warnings)
+        text = f"{found} contradiction{'s' if found != 1 else ''} found" if found else "no contradiction"
+        text += " found" if not found else ""
+        n = len(self.variants)
+        return text + (f"; {n} declared variant{'s' if n != 1 else ''}" if n else "")
+
     def of_kind(self, kind: str) -> tuple[ConsistencyWarning, ...]:
         return tuple(w for w in self.warnings + self.variants if w.kind == kind)
 

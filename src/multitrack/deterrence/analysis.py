@@ -146,6 +146,15 @@ class DeterrenceResult(Result):
     def crisis(self, crisis_id: str) -> CrisisResult:
         return by_id(self.crises, crisis_id, lambda c: c.id, "crisis")
 
+    @property
+    def summary(self) -> str:
+        """In one line: per crisis, the share of draws in which the challenger is deterred."""
+        if not self.crises:
+            return "no crisis to analyse"
+        first, *rest = self.crises
+        return ", ".join([f"{first.id} deterred in {first.deterred.value:.0%} of draws"]
+                         + [f"{c.id} in {c.deterred.value:.0%}" for c in rest])
+
     def rows(self) -> list[dict]:
         return [{"crisis": c.id, "guarantee": g.id, "guarantor": g.guarantor, "p_deterred": c.deterred.value,
                  "p_respond": g.respond.value} for c in self.crises for g in c.guarantees]

@@ -37,7 +37,7 @@ from .links import CENTRAL, MAIN_DESIGN, AgreedMeasures, agreed_measures, value_
 from .model import Effect, Ladder, Measure, Theatre
 from .risk import ALL_IN_FORCE, BASELINE, COMBINED, PACKAGE, escalation_risk
 from .variants import escalation_variants, variant_ranges, variant_reach
-from .words import headline_rung, link_effects
+from .words import headline_rung, horizon_words, link_effects
 
 #: Scenario ids of the other process designs: "under-<design>".
 UNDER = "under-"
@@ -182,6 +182,16 @@ class EscalationResult(Result):
         columns = [0] + ([list(self.scenarios).index(PACKAGE)] if PACKAGE in self.scenarios else [])
         return {label: reach[:, c, -1, when, top].astype(float)
                 for label, c in zip(labels, columns, strict=True)}
+
+    @property
+    def summary(self) -> str:
+        """In one line: the chance that any theatre reaches the top rung within the longest
+        horizon, with no measures and (where there are measures) with all of them."""
+        h, top = max(self.horizons), self.rungs[-1]
+        text = f"{horizon_words(h)} chance of '{top}': {self.risk(BASELINE, COMBINED, h, top).mean:.1%}"
+        if PACKAGE not in self.scenarios:
+            return text
+        return text + f" without measures, {self.risk(PACKAGE, COMBINED, h, top).mean:.1%} with them"
 
     def measure_in_force(self, measure: str, design: str = MAIN_DESIGN) -> MeasureInForce:
         return by_key(self.in_force, (measure, design), lambda m: (m.measure, m.design),

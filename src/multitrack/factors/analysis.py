@@ -118,6 +118,15 @@ class FactorsResult(Result):
     notes: tuple[str, ...] = ()
     alpha: float = ALPHA  # family-wise error rate of the test over one headline's factors
 
+    @property
+    def summary(self) -> str:
+        """In one line: the common factors, and how many headline numbers each moves
+        significantly."""
+        if not self.factors:
+            return "no common factor"
+        moves = ", ".join(f"{f.id} {len(f.detected)}" for f in self.factors)
+        return f"headlines each common factor moves significantly: {moves}"
+
     def factor(self, factor_id: str) -> FactorEffect:
         found = [f for f in self.factors if f.id == factor_id]
         if not found:

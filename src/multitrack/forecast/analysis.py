@@ -137,6 +137,17 @@ class ForecastResult(Result):
     def issue(self, issue_id: str) -> IssueForecast:
         return by_id(self.issues, issue_id, lambda i: i.issue, "issue")
 
+    @property
+    def summary(self) -> str:
+        """In one line: the issues forecast, by how many models, which leads, and the issues on
+        which the lead model's forecast lies beyond a veto player's red line."""
+        if not self.issues:
+            return "no numeric issue to forecast"
+        n = len(self.issues)
+        text = f"{n} issue{'s' if n != 1 else ''} forecast, lead model {self.lead}"
+        beyond = [i.issue for i in self.issues if i.breaches(self.lead)]
+        return text + (f"; beyond a veto player's red line on {', '.join(beyond)}" if beyond else "")
+
     def to_dict(self) -> dict:
         """Plain data; an issue of a track without a status quo has no status-quo field."""
         data = plain(self)

@@ -73,6 +73,13 @@ class HingesResult(Result):
     hinges: tuple[Hinge, ...]
     notes: tuple[str, ...] = ()
 
+    @property
+    def summary(self) -> str:
+        """In one line: the headlines searched, and how many an estimate flips within its range."""
+        moved = sum(not h.is_steady for h in self.hinges)
+        return (f"{len(self.hinges)} headlines searched; {moved} flip within an estimate's range, "
+                f"{len(self.hinges) - moved} steady")
+
     def hinge(self, hinge_id: str) -> Hinge:
         return by_id(self.hinges, hinge_id, lambda h: h.id, "headline")
 

@@ -106,6 +106,16 @@ class NegotiationAnalysisResult(Result):
     def track(self, track_id: str) -> TrackNegotiation:
         return by_id(self.tracks, track_id, lambda t: t.track, "track")
 
+    @property
+    def summary(self) -> str:
+        """In one line: the tracks whose talks were simulated, and on how many some strategy
+        reached a deal."""
+        played = [t for t in self.tracks if not t.skipped]
+        text = (f"talks simulated on {len(played)} tracks; a deal reached on "
+                f"{sum(t.any_deal for t in played)} of them")
+        skipped = len(self.tracks) - len(played)
+        return text + (f" ({skipped} skipped)" if skipped else "")
+
     def rows(self) -> list[dict]:
         return [{"track": t.track, "strategy": s.strategy, "agreement": s.agreement.value,
                  "utility": s.utility.value} for t in self.tracks for s in t.strategies]

@@ -115,6 +115,13 @@ class OverviewResult(Result):
     def track(self, track_id: str) -> TrackOverview:
         return by_id(self.tracks, track_id, lambda t: t.track_id, "track")
 
+    @property
+    def summary(self) -> str:
+        """The verdicts counted, in one line: "7 of 11 tracks can agree; 2 blocked, 1 not known"."""
+        counts = {w: sum(t.verdict.word == w for t in self.tracks) for w in WORDS}
+        rest = ", ".join(f"{n} {w}" for w, n in counts.items() if n and w != CAN_AGREE)
+        return f"{counts[CAN_AGREE]} of {len(self.tracks)} tracks can agree" + (f"; {rest}" if rest else "")
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data; an issue of a track without a status quo has no status-quo fields."""
         return {"scenario_id": self.scenario_id, "tracks": [t.to_dict() for t in self.tracks]}

@@ -124,6 +124,19 @@ class ProcessResult(Result):
     def design(self, name: str) -> DesignResult:
         return by_id(self.designs, name, lambda d: d.design, "design")
 
+    @property
+    def summary(self) -> str:
+        """In one line: tracks agreed on average in parallel and in one package, and the design
+        that agrees the most where that is another."""
+        means = {d.design: d.mean_agreed.value for d in self.designs}
+        parts = [f"{means[k]:.2f} {words}" for k, words in (("parallel", "in parallel"),
+                                                             ("package", "in one package")) if k in means]
+        text = f"tracks agreed of {len(self.tracks)} on average: " + ", ".join(parts)
+        best = max(means, key=lambda k: means[k], default=None)
+        if best is not None and best != "parallel" and means[best] > means.get("parallel", float("-inf")):
+            text += f", {means[best]:.2f} with {best}"
+        return text
+
     def rows(self) -> list[dict[str, Any]]:
         out = []
         for d in self.designs:

@@ -33,6 +33,11 @@ class Answer(Result):
 class QuestionsResult(Result):
     answers: tuple[Answer, ...]
 
+    @property
+    def summary(self) -> str:
+        """In one line: how many of the scenario's questions the run answers."""
+        return f"{sum(a.answered for a in self.answers)} of {len(self.answers)} questions answered"
+
     def answer(self, question_id: str) -> Answer:
         return by_id(self.answers, question_id, lambda a: a.id, "question")
 

@@ -46,6 +46,13 @@ class SelfDeterminationResult(Result):
     def case(self, case_id: str) -> CaseRow:
         return by_id(self.cases, case_id, lambda c: c.case, "case")
 
+    @property
+    def summary(self) -> str:
+        """In one line: the past cases applied, and how many meet every criterion assessed."""
+        every = sum(c.assessed > 0 and c.met == c.assessed for c in self.cases)
+        return (f"{len(self.cases)} past cases on {len(self.criteria)} criteria; "
+                f"{every} meet{'s' if every == 1 else ''} every one assessed")
+
     def rows(self) -> list[dict]:
         return [{"case": c.case, "name": c.name, **c.cells, "met": c.met} for c in self.cases]
 

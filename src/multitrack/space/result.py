@@ -160,6 +160,22 @@ class TrackAgreement(Result):
     def solution(self, concept: str) -> SolutionPoint:
         return by_id(self.solutions, concept, lambda s: s.concept, "solution")
 
+    @property
+    def deal(self) -> SolutionPoint | None:
+        """The compromise summaries name as the track's deal: the Nash solution, else the first
+        solution computed; None where no deal is worth making (blocked, nothing improves on no
+        deal, deferred, or too large to tell)."""
+        if self.deferred or not self.can_agree or not self.improves or not self.solutions:
+            return None
+        return next((s for s in self.solutions if s.concept == "nash"), self.solutions[0])
+
+    @property
+    def blockers(self) -> tuple[str, ...]:
+        """The parties whose red lines or reservation values make up the minimal sets that block
+        every deal, in the order the diagnosis first names them (empty without a diagnosis)."""
+        sets = self.diagnosis.minimal_sets if self.diagnosis is not None else ()
+        return tuple(dict.fromkeys(c.actor for s in sets for c in s))
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data in which every word for what no deal means is the track's own: a track
         without a status quo says "disagreement point" and nothing about a status quo; a track
@@ -179,6 +195,15 @@ class AgreementSpaceResult(Result):
 
     def track(self, track_id: str) -> TrackAgreement:
         return by_id(self.tracks, track_id, lambda t: t.track_id, "track")
+
+    @property
+    def summary(self) -> str:
+        """In one line: on how many tracks a compromise exists, and where it leaves a party worse
+        off than no deal (the indivisible-security test)."""
+        deals = {t.track_id: t.deal for t in self.tracks if t.deal is not None}
+        text = f"a deal on {len(deals)} of {len(self.tracks)} tracks"
+        divisible = [k for k, s in deals.items() if not s.indivisible]
+        return text + (f"; below no deal for a party on: {', '.join(divisible)}" if divisible else "")
 
     def to_dict(self) -> dict[str, Any]:
         return {"scenario_id": self.scenario_id, "tracks": [t.to_dict() for t in self.tracks],

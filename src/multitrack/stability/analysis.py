@@ -146,6 +146,17 @@ class StabilityResult(Result):
     def conflict(self, conflict_id: str) -> ConflictStability:
         return by_id(self.conflicts, conflict_id, lambda c: c.id, "conflict")
 
+    @property
+    def summary(self) -> str:
+        """In one line, per conflict: the states that are equilibria under every concept run."""
+        parts = []
+        for c in self.conflicts:
+            shared = [s for s in c.equilibria.get(self.concepts[0], ())
+                      if all(s in c.equilibria.get(k, ()) for k in self.concepts)] if self.concepts else []
+            parts.append(f"{c.id}: equilibria under every concept: {', '.join(shared)}" if shared else
+                         f"{c.id}: no state is an equilibrium under every concept")
+        return "; ".join(parts) or "no conflict to analyse"
+
     def rows(self) -> list[dict[str, Any]]:
         out = []
         for c in self.conflicts:
