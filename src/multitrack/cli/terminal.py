@@ -1,12 +1,23 @@
-"""Terminal renderers: rich tables for scenarios and results."""
+"""Terminal renderers: rich tables for scenarios and results, designed for 80 columns.
+
+Every text a scenario provides (names, titles, notes, and the sentences built from them) is printed
+as plain text: control characters shown by their escape (`visible`), never parsed as rich markup
+(`safe` where a line mixes it with markup of ours). Tables have few columns; text columns wrap
+and fold long words (ids are never cut short) and number columns never wrap.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from ..overview import OverviewResult
 from ..scenario import describe
@@ -15,45 +26,136 @@ from ..scenario.model import Scenario
 #: How each verdict word is coloured (the words themselves come from the overview result).
 _VERDICT_STYLE = {"can agree": "green", "blocked": "red", "status quo only": "yellow", "not known": "dim"}
 
+#: Characters a terminal acts on rather than shows: C0 controls but tab and newline, DEL, C1
+#: controls (ESC starts the sequences that recolour, move the cursor or retitle the window), the
+#: Unicode line and paragraph separators, and the bidirectional overrides and isolates that
+#: reorder what follows them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_code(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: object) -> str:
+    """Scenario text as a terminal may show it: each control character other than newline and tab
+    replaced by its Python escape (ESC by the four characters ``\\x1b``), so that a file cannot
+    recolour, move or retitle the reader's terminal."""
+    return _CONTROL.sub(_escape_code, str(text))
+
+
+def safe(text: object) -> str:
+    """Scenario text to put inside a line of rich markup: `visible`, then its square brackets
+    escaped, so that "[draft]" prints as written and "[/]" cannot end (or break) our markup."""
+    return escape(visible(text))
+
+
+def cell(text: object, style: str = "") -> Text:
+    """A table cell, title or line of plain text: shown as written (`visible`), never read as markup."""
+    return Text(visible(text), style=style)
+
+
+def _say(console: Console, text: object, style: str = "", indent: int = 0) -> None:
+    """A paragraph of plain text wrapped at word boundaries to the terminal's width, optionally indented."""
+    body = cell(text, style)
+    console.print(Padding(body, (0, 0, 0, indent), expand=False) if indent else body)
+
+
+class _Table(Table):
+    """A table whose number columns are exactly as wide as their longest cell (or the longest word of
+    their header, which wraps): they never wrap, fold or lose a digit, and the text columns share the
+    rest of the width."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.numbers: set[int] = set()  # the indices of the number columns
+
+    def __rich_console__(self, console, options):
+        for k, column in enumerate(self.columns):
+            if k in self.numbers:
+                cells = [c.plain if isinstance(c, Text) else str(c) for c in column.cells]
+                head = column.header.plain.split() if isinstance(column.header, Text) else [""]
+                column.width = max([cell_len(line) for c in cells for line in c.splitlines()]
+                                   + [cell_len(w) for w in head] + [1])
+        yield from super().__rich_console__(console, options)
+
+
+def _table(title: object = None, *, lines: bool = False, caption: object = None, **kw: Any) -> Table:
+    """A left-titled table; its title and caption are plain text."""
+    return _Table(title=title if title is None or isinstance(title, Text) else cell(title),
+                  title_justify="left", show_lines=lines,
+                  caption=None if caption is None else cell(caption), **kw)
+
+
+def _text_column(table: Table, header: object, **kw: Any) -> None:
+    """A column of words: wrapped, and a word longer than the column (an id) folded, never cut."""
+    table.add_column(cell(header), overflow="fold", **kw)
+
+
+def _number_column(table: Table, header: object, **kw: Any) -> None:
+    """A column of numbers, as wide as its longest (see `_Table`); its header may wrap."""
+    kw.setdefault("justify", "right")
+    table.add_column(cell(header), overflow="fold", **kw)
+    if isinstance(table, _Table):
+        table.numbers.add(len(table.columns) - 1)
+
+
+def _row(table: Table, *cells: object, **kw: Any) -> None:
+    table.add_row(*[c if isinstance(c, Text) else cell(c) for c in cells], **kw)
+
+
+def _heading(title: object, note: object = "", style: str = "bold") -> Text:
+    """A title with a dim note after it: "Border security (border)"."""
+    return Text.assemble((visible(title), style), *([("  " + visible(note), "dim")] if note else []))
+
 
 def show_scenario(console: Console, scenario: Scenario) -> None:
-    """A summary table per track: who sits, who can veto, each issue and every stance on it."""
-    console.print(f"[bold]{scenario.title}[/bold]  [dim]({scenario.id}"
-                  f"{', as of ' + scenario.as_of if scenario.as_of else ''})[/dim]")
-    actors = Table(title="Actors", show_lines=False)
+    """The scenario's actors, then per track its issues, each with every participant's stance (one
+    line per participant, so that a track with many participants still fits 80 columns), then the
+    track's rule, vetoes and no-deal values; then the factors and the conflicts."""
+    as_of = f", as of {scenario.as_of}" if scenario.as_of else ""
+    console.print(_heading(scenario.title, f"({scenario.id}{as_of})"))
+    actors = _table("Actors")
     for col in ("id", "name", "kind", "capability", "members"):
-        actors.add_column(col, overflow="fold")  # ids and names whole, never cut short
+        _text_column(actors, col)
     for actor in scenario.actors:
-        actors.add_row(actor.id, actor.name, actor.kind.value, describe.estimate_text(actor.capability),
-                       ", ".join(actor.members))
+        _row(actors, actor.id, actor.name, actor.kind.value, describe.estimate_text(actor.capability),
+             ", ".join(actor.members))
     console.print(actors)
     names = {a.id: a.name for a in scenario.actors}
     for track in scenario.tracks:
-        title = f"{track.title} [dim]({track.id})[/dim]" + (
-            " [yellow]deferred[/yellow]" if track.deferred else "")
-        table = Table(title=title, show_lines=True, title_justify="left")
-        table.add_column("issue", style="bold")
-        table.add_column("values")
-        if track.has_status_quo:  # a track without one (a negotiation game, a Genius domain) shows none
-            table.add_column("status quo")
-        for a in track.participants:
-            table.add_column(names[a] + (" [red](veto)[/red]" if a in track.vetoes else ""))
-        for issue in track.issues:
-            cells = [issue.label, describe.domain_text(issue)]
-            if track.has_status_quo:
-                cells.append(describe.status_quo_text(issue))
-            for a in track.participants:
-                pos = issue.positions.get(a)
-                cells.append(describe.position_text(issue, pos) if pos else "[dim]-[/dim]")
-            table.add_row(*cells)
-        console.print(table)
+        console.print(_track_table(track, names))
         if track.forum:
-            console.print(f"  forum: {track.forum}")
+            _say(console, f"forum: {track.forum}", indent=2)
         # who must accept, who can block, what no deal is worth
         for line in describe.track_lines(track, names):
-            console.print(f"  {line}", markup=False, soft_wrap=True)
+            _say(console, line, indent=2)
     show_scenario_factors(console, scenario)
     show_conflicts(console, scenario)
+
+
+def _track_table(track, names: dict[str, str]) -> Table:
+    """One row per issue: the issue with its values and status quo, and every participant's stance."""
+    title = Text.assemble((visible(track.title), "bold"), (f" ({visible(track.id)})", "dim"),
+                          *([(" deferred", "yellow")] if track.deferred else []))
+    table = _table(title, lines=True)
+    _text_column(table, "issue (values; status quo)", ratio=2)
+    _text_column(table, "stances (veto players marked)", ratio=3)
+    for issue in track.issues:
+        about = Text(visible(issue.label), style="bold")
+        about.append(f"\n{visible(describe.domain_text(issue))}", style="dim")
+        if track.has_status_quo:  # a track without one (a negotiation game, a Genius domain) shows none
+            about.append(f"\nstatus quo: {visible(describe.status_quo_text(issue))}", style="dim")
+        stances = Text()
+        for k, a in enumerate(track.participants):
+            pos = issue.positions.get(a)
+            stances.append(("\n" if k else "") + visible(names[a]), style="bold")
+            if a in track.vetoes:
+                stances.append(" (veto)", style="red")
+            stances.append(": " + (visible(describe.position_text(issue, pos)) if pos else "-"))
+        table.add_row(about, stances)
+    return table
 
 
 def show_scenario_factors(console: Console, scenario: Scenario) -> None:
@@ -64,19 +166,21 @@ def show_scenario_factors(console: Console, scenario: Scenario) -> None:
 
     loadings = factor_loadings(scenario)
     for f in scenario.factors:
-        table = Table(title=f"Factor: {escape(f.title)} [dim]({f.id})[/dim]", title_justify="left")
-        for col in ("estimate", "loading", "moves", "field"):
-            table.add_column(col, overflow="fold")
+        table = _table(Text.assemble("Factor: ", (visible(f.title), "bold"), (f" ({visible(f.id)})", "dim")))
+        _text_column(table, "estimate", ratio=3)
+        _number_column(table, "loading")
+        _text_column(table, "moves", ratio=1)
+        _text_column(table, "field", ratio=2)
         for e in loadings[f.id]:
-            table.add_row(escape(e.label), f"{e.loading:+g}", e.moves, escape(e.field))
+            _row(table, e.label, f"{e.loading:+g}", e.moves, e.field)
         console.print(table)
         if f.note:
-            console.print(f"  {f.note.strip()}", markup=False, soft_wrap=True)
+            _say(console, f.note.strip(), indent=2)
         if f.source:
             where = f", {f.source.locator}" if f.source.locator else ""
-            console.print(f"  source: {f.source.id}{where}", markup=False, soft_wrap=True)
-        console.print(f"  {LOADINGS}" if loadings[f.id] else "  No uncertain estimate loads on this factor.",
-                      style="dim", markup=False, soft_wrap=True)
+            _say(console, f"source: {f.source.id}{where}", indent=2)
+        _say(console, LOADINGS if loadings[f.id] else "No uncertain estimate loads on this factor.",
+             style="dim", indent=2)
 
 
 def show_conflicts(console: Console, scenario: Scenario) -> None:
@@ -87,46 +191,73 @@ def show_conflicts(console: Console, scenario: Scenario) -> None:
     names = {a.id: a.name for a in scenario.actors}
     for c in scenario.conflicts:
         model = conflict_model(c)
-        table = Table(title=f"Conflict: {escape(c.title)} [dim]({c.id})[/dim]", show_lines=True,
-                      title_justify="left")
+        title = Text.assemble("Conflict: ", (visible(c.title), "bold"), (f" ({visible(c.id)})", "dim"))
+        table = _table(title, lines=True)
         for col in ("decision maker", "options (number id: title)", "preferences"):
-            table.add_column(col, overflow="fold")
+            _text_column(table, col)
         number = 0
         for dm in c.decision_makers:
             options = []
             for o in dm.options:
                 number += 1
                 options.append(f"{number} {o.id}: {o.title}")
-            table.add_row(escape(f"{names.get(dm.id, dm.id)} ({dm.id})"), escape("\n".join(options)),
-                          escape(preferences_text(c.preferences[dm.id])))
+            _row(table, f"{names.get(dm.id, dm.id)} ({dm.id})", "\n".join(options),
+                 preferences_text(c.preferences[dm.id]))
         console.print(table)
         for line in conflict_lines(c, names, model):
-            console.print(f"  {line}", markup=False, soft_wrap=True)
+            _say(console, line, indent=2)
 
 
 def show_overview(console: Console, result: OverviewResult, scenario: Scenario) -> None:
-    table = Table(title="Tracks at a glance", title_justify="left", expand=True)
-    table.add_column("track", ratio=2, overflow="fold")
+    """Each track's verdict, veto players, size and the reason for the verdict."""
+    table = _table("Tracks at a glance", expand=True)
+    _text_column(table, "track", ratio=2)
     table.add_column("verdict", no_wrap=True)
-    table.add_column("veto players", ratio=2, overflow="fold")
-    table.add_column("outcomes", justify="right", no_wrap=True)
-    table.add_column("why", ratio=5)
+    _text_column(table, "veto players", ratio=2)
+    _number_column(table, "outcomes")
+    _text_column(table, "why", ratio=5)
     for t in result.tracks:
         word = t.verdict.word
-        table.add_row(escape(t.title), f"[{_VERDICT_STYLE[word]}]{word}[/]",
-                      escape(", ".join(t.veto_players)), f"{t.n_outcomes:,}", escape(t.verdict.reason))
+        _row(table, t.title, cell(word, _VERDICT_STYLE[word]), ", ".join(t.veto_players), f"{t.n_outcomes:,}",
+             t.verdict.reason)
     console.print(table)
+
+
+#: A number as the result tables print it: "1,234", "-0.5", "62%", "100%*", "+0.40", "10.5 †", "—".
+_NUMBER = re.compile(r"^(?:[-+−~<>]?[\d.,]+(?:e[-+]?\d+)?%?\*?(?: †)?|[-—–]|n/a|nan)?$")
+
+
+def _numbers(values: list[str]) -> bool:
+    """Whether a column holds only numbers (and dashes): then it is right-aligned and never wraps."""
+    return all(_NUMBER.match(v.strip()) for v in values)
+
+
+def _rows_table(title: object, rows: list[dict[str, str]] | tuple[list[str], list[list[str]]]) -> Table:
+    """A table of words: rows as dicts of column -> text (or columns and lists of cells); a column
+    of numbers never wraps, every other one wraps and folds long words."""
+    if isinstance(rows, tuple):
+        cols, body = list(rows[0]), [list(r) for r in rows[1]]
+    else:
+        cols, body = (list(rows[0]) if rows else []), [list(r.values()) for r in rows]
+    table = _table(title)
+    for k, col in enumerate(cols):
+        values = [str(r[k]) for r in body]
+        if values and _numbers(values):
+            _number_column(table, col, justify="left")
+        else:
+            _text_column(table, col)
+    for r in body:
+        _row(table, *r)
+    return table
 
 
 def show_generic(console: Console, name: str, result: Any) -> None:
     """Fallback for results without their own terminal renderer: the result's main table."""
     frame = result.to_frame()
-    table = Table(title=name, title_justify="left")
-    for col in frame.columns:
-        table.add_column(str(col))
-    for row in frame.head(30).itertuples(index=False):
-        table.add_row(*[f"{v:.3g}" if isinstance(v, float) else str(v) for v in row])
-    console.print(table)
+    cols = [str(c) for c in frame.columns]
+    rows = [[f"{v:.3g}" if isinstance(v, float) else str(v) for v in row]
+            for row in frame.head(30).itertuples(index=False)]
+    console.print(_rows_table(name, (cols, rows)))
 
 
 def _renderers() -> dict[type, Any]:
@@ -156,11 +287,11 @@ def show_hinges(console: Console, result, scenario: Scenario) -> None:
     from ..hinges import hinge_sentence
 
     for h in result.hinges:
-        console.print(f"  - {escape(hinge_sentence(h))}", soft_wrap=True)
+        _say(console, f"- {hinge_sentence(h)}", indent=2)
         if h.note:
-            console.print(f"    [dim]{escape(h.note)}[/]", soft_wrap=True)
+            _say(console, h.note, style="dim", indent=4)
     for note in result.notes:
-        console.print(f"  [dim]{escape(note)}[/]", soft_wrap=True)
+        _say(console, note, style="dim", indent=2)
 
 
 def show_consistency(console: Console, result, scenario: Scenario) -> None:
@@ -171,16 +302,18 @@ def show_consistency(console: Console, result, scenario: Scenario) -> None:
     if result.link_effects:
         console.print("[bold]What the links between tracks and analyses changed[/]")
         for link in result.link_effects:
-            console.print(f"  - {escape(link.sentence)}", soft_wrap=True)
+            _say(console, f"- {link.sentence}", indent=2)
     found = len(result.warnings)
     head = f"{found} contradiction{'s' if found != 1 else ''} found" if found else "no contradiction found"
-    console.print(f"[bold]Consistency check[/]: {head}; checked: {escape(', '.join(result.checked))}")
+    console.print(Text.assemble(("Consistency check", "bold"), f": {head}; checked: ",
+                                visible(", ".join(result.checked))))
     for w in result.warnings + result.variants:
         style = "yellow" if w.kind != "declared-variant" else "dim"
-        console.print(f"  [{style}]{escape(CONSISTENCY_LABELS.get(w.kind, w.kind))}[/]: {escape(w.sentence)}",
-                      soft_wrap=True)
+        label = visible(CONSISTENCY_LABELS.get(w.kind, w.kind))
+        line = Text.assemble((label, style), ": ", visible(w.sentence))
+        console.print(Padding(line, (0, 0, 0, 2), expand=False))
     for note in result.notes:
-        console.print(f"  [dim]{escape(note)}[/]", soft_wrap=True)
+        _say(console, note, style="dim", indent=2)
 
 
 def show_result(console: Console, name: str, result: Any, scenario: Scenario) -> None:
@@ -200,18 +333,12 @@ def show_negotiation(console: Console, result, scenario: Scenario) -> None:
     words = Words(scenario)
     for t in result.tracks:
         if t.skipped:
-            console.print(f"[dim]{t.title}: not simulated ({t.skipped})[/dim]")
+            _say(console, f"{t.title}: not simulated ({t.skipped})", style="dim")
             continue
-        table = Table(title=f"Negotiation: {t.title}", title_justify="left")
-        cols, rows = strategy_table(t.strategies, t.any_deal)
-        for col in cols:
-            table.add_column(col)
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
+        console.print(_rows_table(f"Negotiation: {t.title}", strategy_table(t.strategies, t.any_deal)))
         for note in track_notes(t):
-            console.print(note, markup=False)
-        console.print(run_sentence(t, words), markup=False)
+            _say(console, note)
+        _say(console, run_sentence(t, words))
 
 
 def show_stability(console: Console, result, scenario: Scenario) -> None:
@@ -222,36 +349,34 @@ def show_stability(console: Console, result, scenario: Scenario) -> None:
 
     names = {a.id: a.name for a in scenario.actors}
     for note in result.notes:
-        console.print(f"[dim]{note}[/dim]")
+        _say(console, note, style="dim")
     for c in result.conflicts:
         shown = shown_states(c)
         caption = (f"{len(shown)} of {c.total_states:,} states shown (status quo, paths, equilibria)"
                    if len(shown) < c.total_states else None)
-        console.print(_stability_table(console, f"Conflict stability: {escape(c.title)}", c, shown,
+        console.print(_stability_table(console, f"Conflict stability: {c.title}", c, shown,
                                        result.concepts, c.decision_makers, c.stable, c.equilibria, caption),
                       crop=False)
-        console.print("#: GMCR+ state number; options: " + ", ".join(f"{o} ({dm})" for o, _, dm in c.options),
-                      markup=False, soft_wrap=True)
+        _say(console, "#: GMCR+ state number; options: " + ", ".join(f"{o} ({dm})" for o, _, dm in c.options))
         for dm, states in c.misperceived.items():
-            console.print(f"{names.get(dm, dm)} misperceives {', '.join(states)} (no move to or from them)",
-                          markup=False, soft_wrap=True)
-        console.print(equilibria_sentence(c), markup=False, soft_wrap=True)
+            _say(console, f"{names.get(dm, dm)} misperceives {', '.join(states)} (no move to or from them)")
+        _say(console, equilibria_sentence(c))
         for note in c.left_out:
-            console.print(note + ".", style="dim", markup=False, soft_wrap=True)
+            _say(console, note + ".", style="dim")
         for line in path_sentences(c, names):
-            console.print(f"  {line}", markup=False, soft_wrap=True)
+            _say(console, line, indent=2)
         if c.coalitions:
             concepts = tuple(k for k in result.concepts if k in c.coalition_stable)
-            console.print(_stability_table(console, f"Coalition stability: {escape(c.title)}", c, shown,
+            console.print(_stability_table(console, f"Coalition stability: {c.title}", c, shown,
                                            concepts, c.coalitions, c.coalition_stable, c.coalition_equilibria,
                                            caption),
                           crop=False)
-            console.print("Players: the coalitions analysed as one each (a coalition improves when every "
-                          "member gains), every other decision maker alone. Equilibria — " + "; ".join(
-                              f"{CONCEPT_TITLES[k]}: {', '.join(c.coalition_equilibria[k]) or 'none'}"
-                              for k in concepts) + ".", markup=False, soft_wrap=True)
+            _say(console, "Players: the coalitions analysed as one each (a coalition improves when every "
+                 "member gains), every other decision maker alone. Equilibria — " + "; ".join(
+                     f"{CONCEPT_TITLES[k]}: {', '.join(c.coalition_equilibria[k]) or 'none'}"
+                     for k in concepts) + ".")
         for note in c.coalition_notes:
-            console.print(note, style="dim", markup=False, soft_wrap=True)
+            _say(console, note, style="dim")
 
 
 def _stability_table(console: Console, title: str, c, shown, concepts, players, stable, equilibria,
@@ -260,20 +385,20 @@ def _stability_table(console: Console, title: str, c, shown, concepts, players, 
     stable ("EQ all" at an equilibrium); labels and names are never cut short."""
     from ..stability.analysis import CONCEPT_TITLES
 
-    table = Table(title=title, title_justify="left", caption=caption)
-    table.add_column("#", justify="right", no_wrap=True)
+    table = _table(title, caption=caption)
+    _number_column(table, "#")
     table.add_column("state", no_wrap=True)
     for k in concepts:
-        table.add_column(CONCEPT_TITLES[k], overflow="fold")
+        _text_column(table, CONCEPT_TITLES[k])
     index = {label: k for k, label in enumerate(c.states)}
     eq_sets = {k: set(equilibria[k]) for k in concepts}
     for label in shown:
         s = index[label]
-        cells = []
+        cells: list[object] = []
         for k in concepts:
             who = "\n".join(p for i, p in enumerate(players) if stable[k][s][i])
-            cells.append("[bold green]EQ[/] all" if label in eq_sets[k] else escape(who))
-        table.add_row(str(c.number(s)), label + (" (sq)" if label == c.status_quo else ""), *cells)
+            cells.append(Text.assemble(("EQ", "bold green"), " all") if label in eq_sets[k] else who)
+        _row(table, str(c.number(s)), label + (" (sq)" if label == c.status_quo else ""), *cells)
     longest = max((len(w) for p in players for w in p.split()), default=1)
     needed = (len(str(c.total_states)) + len(c.states[0]) + 5 + len(concepts) * longest
               + 3 * (len(concepts) + 2) + 1)
@@ -283,25 +408,27 @@ def _stability_table(console: Console, title: str, c, shown, concepts, players, 
 
 
 def show_agreement(console: Console, result, scenario: Scenario) -> None:
-    """Per track: how many outcomes pass, the Nash compromise, and what blocks (the track's verdict is
-    the overview's, printed in Tracks at a glance)."""
+    """Per track: how many outcomes pass, the Nash compromise (an issue a line), and whether it passes the
+    indivisible-security test (the track's verdict is the overview's, printed in Tracks at a glance)."""
     from ..report.wording import Words, fmt
 
     words = Words(scenario)
-    table = Table(title="Agreement space per track", title_justify="left", show_lines=True)
-    for col in ("track", "outcomes passing", "Nash compromise", "indivisible security"):
-        table.add_column(col)
+    table = _table("Agreement space per track", lines=True, expand=True)
+    _text_column(table, "track", ratio=3)
+    _text_column(table, "outcomes passing", ratio=2)
+    _text_column(table, "Nash compromise", ratio=5)
+    _text_column(table, "indivisible security", width=len("indivisible"))
     notes = []
     for t in result.tracks:
         if t.deferred:
-            table.add_row(t.title, "[dim]deferred: not analysed[/]", "", "")
+            _row(table, t.title, cell("deferred: not analysed", "dim"), "", "")
             continue
         passing = "n/a" if t.n_agreeable is None else f"{t.n_agreeable:,} of {t.n_outcomes:,}"
         nash = next((s for s in t.solutions if s.concept == "nash"), None)
-        compromise = "; ".join(f"{k}={fmt(v)}" for k, v in nash.outcome.items()) if nash else ""
+        compromise = "\n".join(f"{k} = {fmt(v)}" for k, v in nash.outcome.items()) if nash else ""
         secure = "" if nash is None else ("passes" if nash.indivisible else
                                           "fails: " + ", ".join(nash.below_baseline))
-        table.add_row(t.title, passing, compromise, secure)
+        _row(table, t.title, passing, compromise, secure)
         if words.compromise(t):
             notes.append((t.title, "the compromise against no deal", words.compromise(t)))
         if t.diagnosis is not None:
@@ -310,13 +437,14 @@ def show_agreement(console: Console, result, scenario: Scenario) -> None:
             notes.append((t.title, "note", list(t.notes)))
     console.print(table)
     for title, heading, sentences in notes:
-        console.print(f"[bold]{title}[/bold]: {heading}")
+        console.print(Text.assemble((visible(title), "bold"), f": {heading}"))
         for s in sentences:
-            console.print(f"  - {s}", markup=False)
+            _say(console, f"- {s}", indent=2)
 
 
 def show_process(console: Console, result, scenario: Scenario) -> None:
-    """Designs side by side, each track's chance under each, the forums, and the claims answered."""
+    """Designs side by side (numbered columns, keyed below, to fit 80 columns), each track's chance
+    under each, the forums, and the claims answered."""
     from ..report.process_words import (
         DESIGN_NAMES,
         SHORT_KEY,
@@ -329,35 +457,35 @@ def show_process(console: Console, result, scenario: Scenario) -> None:
     from ..report.wording import Words
 
     words = Words(scenario)
-    table = Table(title=f"Process designs over {draws_words(result.draws)} (seed {result.seed}; {SHORT_KEY})",
-                  title_justify="left")
-    table.add_column("track")
-    for d in result.designs:
-        table.add_column(DESIGN_NAMES[d.design])
+    table = _table(f"Process designs over {draws_words(result.draws)} (seed {result.seed}; {SHORT_KEY})",
+                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    _text_column(table, "track")
+    for k, _ in enumerate(result.designs, start=1):
+        _number_column(table, str(k))
     for t in result.tracks:
-        table.add_row(words.tracks.get(t, t), *[pct_short(d.p_track[t]) for d in result.designs])
+        _row(table, words.tracks.get(t, t), *[pct_short(d.p_track[t]) for d in result.designs])
     means = [f"{d.mean_agreed.value:.2f}" + "*" * d.mean_agreed.structural for d in result.designs]
-    table.add_row("[bold]tracks agreed (mean)[/]", *means)
-    table.add_row("[bold]at least one[/]", *[pct_short(d.p_any) for d in result.designs])
-    table.add_row("[bold]all[/]", *[pct_short(d.p_all) for d in result.designs])
+    _row(table, cell("tracks agreed (mean)", "bold"), *means)
+    _row(table, cell("at least one", "bold"), *[pct_short(d.p_any) for d in result.designs])
+    _row(table, cell("all", "bold"), *[pct_short(d.p_all) for d in result.designs])
     console.print(table)
+    _say(console, "Designs: " + "; ".join(f"{k} {DESIGN_NAMES[d.design]}"
+                                          for k, d in enumerate(result.designs, start=1)) + ".", style="dim")
     console.print("[bold]What each design agrees, issue by issue[/] (most frequent option or mean "
                   "where agreed)")
     for line in deal_lines(result, words):
-        console.print(line, markup=False, soft_wrap=True)
+        _say(console, line)
     for fc in result.forums:
-        ft = Table(title=f"Forums for {words.tracks.get(fc.track, fc.track)}", title_justify="left")
         ratify = any(f.p_ratified is not None for f in fc.forums)
-        for col in ("forum", "parties", "agrees", *(["agreed and ratified"] if ratify else []),
-                    "win-set (share of outcomes)"):
-            ft.add_column(col)
-        for f in fc.forums:
-            then = [pct_short(f.p_ratified) if f.p_ratified is not None else "-"] if ratify else []
-            ft.add_row(f.title, str(f.parties), pct_short(f.p_agree), *then, f"{f.winset.value:.1%}")
-        console.print(ft)
+        cols = ["forum", "parties", "agrees", *(["agreed and ratified"] if ratify else []),
+                "win-set (share of outcomes)"]
+        rows = [[f.title, str(f.parties), pct_short(f.p_agree),
+                 *([pct_short(f.p_ratified) if f.p_ratified is not None else "-"] if ratify else []),
+                 f"{f.winset.value:.1%}"] for f in fc.forums]
+        console.print(_rows_table(f"Forums for {words.tracks.get(fc.track, fc.track)}", (cols, rows)))
     for claim in result.claims:
-        console.print(f"[bold]{claim_question(result, claim, words)}[/] "
-                      f"{claim_sentence(result, claim, words)}", soft_wrap=True)
+        console.print(Text.assemble((visible(claim_question(result, claim, words)), "bold"), " ",
+                                    visible(claim_sentence(result, claim, words))))
     _show_drivers(console, result, words)
 
 
@@ -368,15 +496,9 @@ def _show_drivers(console: Console, result, words) -> None:
 
     rows = driver_rows(result, words)
     if not rows:
-        console.print(NO_DRIVERS, markup=False, soft_wrap=True)
+        _say(console, NO_DRIVERS)
         return
-    table = Table(title="What drives agreement (permutation test, Holm's correction at 1%)",
-                  title_justify="left")
-    for col in rows[0]:
-        table.add_column(escape(col))
-    for row in rows:
-        table.add_row(*[escape(v) for v in row.values()])
-    console.print(table)
+    console.print(_rows_table("What drives agreement (permutation test, Holm's correction at 1%)", rows))
 
 
 def show_deterrence(console: Console, result, scenario: Scenario) -> None:
@@ -392,45 +514,36 @@ def show_deterrence(console: Console, result, scenario: Scenario) -> None:
 
     names = {a.id: a.name for a in scenario.actors}
     for note in result.notes:
-        console.print(note, style="dim", markup=False)
+        _say(console, note, style="dim")
     for c in result.crises:
-        console.print(f"[bold]{escape(c.title)}[/bold]")
-        console.print(crisis_sentence(c, names), markup=False, soft_wrap=True)
-        console.print(nominal_sentence(c), markup=False, soft_wrap=True, style="dim")
+        console.print(cell(c.title, "bold"))
+        _say(console, crisis_sentence(c, names))
+        _say(console, nominal_sentence(c), style="dim")
         for sentence in link_sentences(c):
-            console.print(sentence, markup=False, soft_wrap=True)
+            _say(console, sentence)
         front = frontier_rows(c)
         if front:
-            ft = Table(title="Deterrence and acceptability: the best outcomes", title_justify="left")
-            for col in front[0]:
-                ft.add_column(col)
-            for row in front:
-                ft.add_row(*[escape(v) for v in row.values()])
-            console.print(ft)
+            console.print(_rows_table("Deterrence and acceptability: the best outcomes", front))
         rows = guarantee_rows(c, names)
-        table = Table(title=f"Guarantees ({draws_words(result.draws)}, seed {result.seed}; averages with "
-                      "their spread over the inputs)", title_justify="left")
-        for col in rows[0] if rows else ():
-            table.add_column(col)
-        for row in rows:
-            table.add_row(*[escape(v) for v in row.values()])
-        console.print(table)
+        if rows:
+            console.print(_rows_table(f"Guarantees ({draws_words(result.draws)}, seed {result.seed}; "
+                                      "averages with their spread over the inputs)", rows))
     _show_variants(console, result.variants, scenario)
 
 
 def show_escalation(console: Console, result, scenario: Scenario) -> None:
     """The headline risk, the risk by theatre and horizon, and what each measure takes off."""
     from ..escalation.risk import BASELINE, PACKAGE
-    from ..report.escalation_section import effect_rows, headline, shown_rungs
+    from ..report.escalation_section import effect_rows, headline, link_sentences, shown_rungs
 
-    console.print(headline(result), markup=False, soft_wrap=True, style="bold")
+    _say(console, headline(result), style="bold")
     package = PACKAGE in result.scenarios
-    risk = Table(title="Escalation risk by theatre and horizon (mean" + (
-        ": no measures → all measures)" if package else ", no measures)"), title_justify="left")
-    risk.add_column("theatre")
-    risk.add_column("months", justify="right")
+    risk = _table("Escalation risk by theatre and horizon (mean" + (
+        ": no measures → all measures)" if package else ", no measures)"))
+    _text_column(risk, "theatre")
+    _number_column(risk, "months")
     for rung in shown_rungs(result):
-        risk.add_column(escape(rung), justify="right")
+        _text_column(risk, rung, justify="right")
     for t, title in result.theatres.items():
         for k, h in enumerate(result.horizons):
             cells = []
@@ -439,27 +552,19 @@ def show_escalation(console: Console, result, scenario: Scenario) -> None:
                 if package:
                     text += f" → {100 * result.risk(PACKAGE, t, h, rung).mean:.1f}%"
                 cells.append(text)
-            risk.add_row(escape(title) if k == 0 else "", str(h), *cells,
-                         end_section=k == len(result.horizons) - 1)
+            _row(risk, title if k == 0 else "", str(h), *cells, end_section=k == len(result.horizons) - 1)
     console.print(risk)
     rows = effect_rows(result)
     if rows:
-        table = Table(title="Risk reduction by measure, any theatre, longest horizon", title_justify="left")
-        for col in rows[0]:
-            table.add_column(escape(col))
-        for row in rows:
-            table.add_row(*[escape(v) for v in row.values()])
-        console.print(table)
-    from ..report.escalation_section import link_sentences
-
+        console.print(_rows_table("Risk reduction by measure, any theatre, longest horizon", rows))
     for sentence in link_sentences(result):
-        console.print(sentence, markup=False, soft_wrap=True)
+        _say(console, sentence)
     _show_variants(console, result.variants, scenario)
-    console.print(f"Ranges are the central {round(100 * result.level)}% of each figure's spread over the "
-                  "uncertain inputs, not Monte Carlo error; a figure without one is the same in every draw "
-                  "(structural); 'any theatre' assumes the theatres escalate "
-                  "independently; the lower rungs and the measures' effects are judgement (see the "
-                  "scenario's sources).", style="dim", soft_wrap=True, markup=False)
+    _say(console, f"Ranges are the central {round(100 * result.level)}% of each figure's spread over the "
+         "uncertain inputs, not Monte Carlo error; a figure without one is the same in every draw "
+         "(structural); 'any theatre' assumes the theatres escalate "
+         "independently; the lower rungs and the measures' effects are judgement (see the "
+         "scenario's sources).", style="dim")
 
 
 def _show_variants(console: Console, ranges, scenario: Scenario | None = None) -> None:
@@ -468,37 +573,30 @@ def _show_variants(console: Console, ranges, scenario: Scenario | None = None) -
     from ..report.variant_words import range_sentence, variant_rows
 
     for v in ranges:
-        console.print(range_sentence(v), markup=False, soft_wrap=True)
-        rows = variant_rows(v, scenario)
-        table = Table(title=f"{v.headline}, by model variant", title_justify="left")
-        for col in rows[0]:
-            table.add_column(escape(col))
-        for row in rows:
-            table.add_row(*[escape(x) for x in row.values()])
-        console.print(table)
+        _say(console, range_sentence(v))
+        console.print(_rows_table(f"{v.headline}, by model variant", variant_rows(v, scenario)))
 
 
 def show_self_determination(console: Console, result, scenario: Scenario) -> None:
     """Past cases against the criteria, with symbols and the count met."""
     from ..report.selfdetermination_section import LEGEND, case_label, symbol
 
-    table = Table(title="Criteria for legitimate self-determination, applied to past cases",
-                  title_justify="left")
-    table.add_column("case", ratio=1)
+    table = _table("Criteria for legitimate self-determination, applied to past cases")
+    _text_column(table, "case", ratio=1)
     for k, _ in enumerate(result.criteria, start=1):  # numbered columns, keyed below, to fit a terminal
-        table.add_column(str(k), justify="center", no_wrap=True)
-    table.add_column("met", justify="right", no_wrap=True)
+        _number_column(table, str(k), justify="center")
+    _number_column(table, "met")
     for case in result.cases:
-        table.add_row(escape(case_label(case)), *[symbol(case, c.id) for c in result.criteria],
-                      f"{case.met} of {case.assessed}")
+        _row(table, case_label(case), *[symbol(case, c.id) for c in result.criteria],
+             f"{case.met} of {case.assessed}")
     console.print(table)
-    console.print("; ".join(f"{k} {c.label}" for k, c in enumerate(result.criteria, start=1)) + ".",
-                  markup=False, soft_wrap=True)
-    console.print(LEGEND, style="dim", markup=False, soft_wrap=True)
+    _say(console, "; ".join(f"{k} {c.label}" for k, c in enumerate(result.criteria, start=1)) + ".")
+    _say(console, LEGEND, style="dim")
 
 
 def show_forecast(console: Console, result, scenario: Scenario) -> None:
-    """Each numeric issue, by track: the status quo, every model's central forecast and the Nash solution."""
+    """Each numeric issue, by track: the status quo, every model's central forecast and the Nash
+    solution; the models' range, an issue a line, under the table (to fit 80 columns)."""
     from ..report.forecast_section import (
         AGREED_LABEL,
         acceptable_text,
@@ -521,52 +619,55 @@ def show_forecast(console: Console, result, scenario: Scenario) -> None:
     from ..report.wording import Words
 
     if not result.issues:
-        console.print("No numeric issue to forecast.", style="dim")
+        _say(console, "No numeric issue to forecast.", style="dim")
         return
     tracks = Words(scenario).tracks
-    table = Table(title=f"Forecasts of the numeric issues (central values; {round(100 * result.level)}% "
-                  f"intervals over {result.draws:,} draws in results.json)", title_justify="left")
-    table.add_column("issue", ratio=1)
+    table = _table(f"Forecasts of the numeric issues (central values; {round(100 * result.level)}% "
+                   f"intervals over {result.draws:,} draws in results.json)", box=box.SIMPLE_HEAD,
+                   pad_edge=False)
+    _text_column(table, "issue", ratio=1, min_width=16)
     with_sq = any(i.status_quo is not None for i in result.issues)  # none on games, Genius domains
     if with_sq:
-        table.add_column("status quo", justify="right", no_wrap=True)
+        _number_column(table, "status quo")
     for m in result.models:
-        table.add_column(f"{m} (lead)" if m == result.lead and len(result.models) > 1 else m,
-                         justify="right", no_wrap=True)
-    ranged = any(i.model_range is not None for i in result.issues)
-    if ranged:
-        table.add_column("model range", overflow="fold")
-    table.add_column("Nash", justify="right", no_wrap=True)
+        _number_column(table, f"{m} (lead)" if m == result.lead and len(result.models) > 1 else m)
+    _number_column(table, "Nash")
+    ranges: list[tuple[str, str]] = []
     for track, issues in by_track(result).items():
-        table.add_row(f"[bold]{escape(tracks.get(track, track))}[/bold]")
+        _row(table, cell(tracks.get(track, track), "bold"))
         for k, i in enumerate(issues):
             sq = [plain(i.status_quo) if i.status_quo is not None else ""] if with_sq else []
-            span = [escape(model_range_text(i))] if ranged else []
             last = k == len(issues) - 1
-            table.add_row("  " + escape(issue_label(i)), *sq,
-                          *[num(i, i.model(m).nominal) + flag(i, m) for m in result.models], *span,
-                          solution_text(i, "nash"), end_section=last and not bounded(i))
+            central = [num(i, i.model(m).nominal) + flag(i, m) for m in result.models]
+            _row(table, issue_label(i), *sq, *central, solution_text(i, "nash"),
+                 end_section=last and not bounded(i))
+            if model_range_text(i):
+                ranges.append((issue_label(i), model_range_text(i)))
             if bounded(i):  # the forecasts conditional on agreement, within the acceptable set
-                table.add_row(f"    ↳ {AGREED_LABEL} (acceptable: {escape(acceptable_text(i))})",
-                              *([""] if with_sq else []),
-                              *[agreed_central(i, i.on_agreement(m)) for m in result.models],
-                              *([escape(agreed_range_text(i))] if ranged else []), "", end_section=last)
+                _row(table, f"↳ {AGREED_LABEL} (acceptable: {acceptable_text(i)})",
+                     *([""] if with_sq else []),
+                     *[agreed_central(i, i.on_agreement(m)) for m in result.models], "", end_section=last)
+                if agreed_range_text(i):
+                    ranges.append((f"{issue_label(i)}, {AGREED_LABEL}", agreed_range_text(i)))
     console.print(table)
+    if ranges:
+        console.print("[bold]Model range[/] (the lowest and highest central forecast, and the models "
+                      "that give them)")
+        for label, span in ranges:
+            _say(console, f"{label}: {span}", indent=2)
     words = Words(scenario).actors
     for i in result.issues:  # the headline model beyond a red line: say so, and where an agreement lands
         beyond = beyond_words(i, result.lead, words)
         if beyond:
-            console.print(f"{i.title}: {model_name(result.lead)}'s forecast lies {beyond}. "
-                          + agreed_sentence(i, result.lead, words), markup=False, soft_wrap=True)
-    console.print(headline_words(result) + agreement_words(result), style="dim", markup=False,
-                  soft_wrap=True)
-    console.print("mean: the compromise model (capability x salience weighted mean); median: weighted "
-                  "median; challenge: expected-utility challenge model; condorcet: probabilistic Condorcet "
-                  "model; Nash: the Nash bargaining solution of the track's agreement space (— where the "
-                  "agreement space gives none).",
-                  style="dim", markup=False, soft_wrap=True)
+            _say(console, f"{i.title}: {model_name(result.lead)}'s forecast lies {beyond}. "
+                 + agreed_sentence(i, result.lead, words))
+    _say(console, headline_words(result) + agreement_words(result), style="dim")
+    _say(console, "mean: the compromise model (capability x salience weighted mean); median: weighted "
+         "median; challenge: expected-utility challenge model; condorcet: probabilistic Condorcet "
+         "model; Nash: the Nash bargaining solution of the track's agreement space (— where the "
+         "agreement space gives none).", style="dim")
     for note in result.notes:
-        console.print(note, style="dim", markup=False)
+        _say(console, note, style="dim")
 
 
 def show_factors(console: Console, result, scenario: Scenario) -> None:
@@ -583,71 +684,76 @@ def show_factors(console: Console, result, scenario: Scenario) -> None:
     )
 
     for f in result.factors:
-        console.print(f"[bold]{escape(f.title)}[/bold] [dim]({escape(f.id)})[/dim]")
+        console.print(_heading(f.title, f"({f.id})"))
         if f.note:
-            console.print(f.note.strip(), markup=False, soft_wrap=True)
+            _say(console, f.note.strip())
         if f.source:
-            console.print(f"Source: {source_text(f, scenario)}", style="dim", markup=False, soft_wrap=True)
-        console.print(strongest_sentence(f, result.draws), style="bold", markup=False, soft_wrap=True)
+            _say(console, f"Source: {source_text(f, scenario)}", style="dim")
+        _say(console, strongest_sentence(f, result.draws), style="bold")
         if f.estimates:
-            moved = Table(title="Estimates the factor moves", title_justify="left", expand=True)
-            moved.add_column("estimate", ratio=1, overflow="fold")
-            moved.add_column("loading", justify="right", no_wrap=True)
+            moved = _table("Estimates the factor moves", expand=True)
+            _text_column(moved, "estimate", ratio=1)
+            _number_column(moved, "loading")
             moved.add_column("moves", no_wrap=True)
             for e in f.estimates:
-                moved.add_row(escape(e.label), f"{e.loading:+.2g}", e.moves)
+                _row(moved, e.label, f"{e.loading:+.2g}", e.moves)
             console.print(moved)
-            console.print(LOADINGS, style="dim", markup=False, soft_wrap=True)
+            _say(console, LOADINGS, style="dim")
         shown = shown_effects(f)
         if shown:
             title = f"Headline numbers by the factor ({result.draws:,} draws, seed {result.seed})"
-            table = Table(title=title, title_justify="left", expand=True)
-            table.add_column("headline [dim](analysis)[/dim]", ratio=1, overflow="fold")
+            table = _table(title, expand=True)
+            table.add_column(Text.assemble("headline ", ("(analysis)", "dim")), ratio=1, overflow="fold")
             for col in ("rank corr.", "strength", "Holm p", "factor low", "factor high"):
-                table.add_column(col, justify="right" if col != "strength" else "left", no_wrap=True)
+                if col == "strength":
+                    _text_column(table, col)
+                else:
+                    _number_column(table, col)
             for e in shown:
-                table.add_row(f"{escape(e.label)} [dim]({e.analysis})[/dim]", f"{e.rank_correlation:+.2f}",
-                              e.strength, f"{e.p_value:.2g}", value(e, e.low_third), value(e, e.high_third))
+                _row(table, Text.assemble(visible(e.label), (f" ({visible(e.analysis)})", "dim")),
+                     f"{e.rank_correlation:+.2f}", e.strength, f"{e.p_value:.2g}", value(e, e.low_third),
+                     value(e, e.high_third))
             console.print(table)
-            console.print("factor low / high: the headline's mean when the factor is in its lowest / highest "
-                          "third of draws. " + effects_caption(f), style="dim", markup=False, soft_wrap=True)
-    console.print(intro(result), style="dim", markup=False, soft_wrap=True)
+            _say(console, "factor low / high: the headline's mean when the factor is in its lowest / highest "
+                 "third of draws. " + effects_caption(f), style="dim")
+    _say(console, intro(result), style="dim")
     for note in result.notes:
-        console.print(note, style="dim", markup=False, soft_wrap=True)
+        _say(console, note, style="dim")
 
 
 def show_evaluation(console: Console, result) -> None:
     """Proposals ranked: per track the outcome and share passing, per party the share accepting
     and why not, the effects on linked analyses and the nearest passing outcomes."""
-    console.print(f"[bold]Proposals on {escape(result.scenario)}[/bold] ({result.draws} draws, seed "
-                  f"{result.seed}); ranked by {escape(result.ranking)}")
+    console.print(f"[bold]Proposals on {safe(result.scenario)}[/bold] ({result.draws} draws, seed "
+                  f"{result.seed}); ranked by {safe(result.ranking)}")
     for p in result.proposals:
-        console.print(f"\n[bold]{p.rank}. {escape(p.id)}[/bold]: {escape(p.title)} -- every track passes in "
+        console.print(f"\n[bold]{p.rank}. {safe(p.id)}[/bold]: {safe(p.title)} -- every track passes in "
                       f"{_pct(p.joint)} of draws; mean party acceptance {_pct(p.mean_acceptance)}")
         for t in p.tracks:
             terms = ", ".join(f"{k} {v}" for k, v in t.outcome.items())
             left = f" (left open, best completion: {', '.join(t.open_issues)})" if t.open_issues else ""
-            console.print(f"  Track {escape(t.track)}: {escape(terms)}{escape(left)}; "
-                          f"passes in {_pct(t.passes)}")
-            table = Table(show_edge=False, pad_edge=False)
-            for col in ("party", "veto", "accepts", "why not (share of draws)"):
-                table.add_column(col)
+            _say(console, f"Track {t.track}: {terms}{left}; passes in {_pct(t.passes)}", indent=2)
+            table = _table(show_edge=False, pad_edge=False)
+            _text_column(table, "party")
+            table.add_column("veto", no_wrap=True)
+            _number_column(table, "accepts")
+            _text_column(table, "why not (share of draws)")
             for v in t.parties:
                 why = "; ".join(f"{r.detail} ({_pct(r.share)})" for r in v.reasons) or "-"
-                table.add_row(escape(v.party), "yes" if v.veto else "", _pct(v.accepts), escape(why))
+                _row(table, v.party, "yes" if v.veto else "", _pct(v.accepts), why)
             console.print(table)
             for r in t.blocked_by:
-                console.print(f"    blocked: {escape(r.detail)} in {_pct(r.share)} of draws")
+                _say(console, f"blocked: {r.detail} in {_pct(r.share)} of draws", indent=4)
             for n in t.nearest:
                 change = ", ".join(f"{k} {a} -> {b}" for k, (a, b) in n.changes.items())
-                console.print(f"    nearer to passing: {escape(change)} (passes in {_pct(n.passes)})")
+                _say(console, f"nearer to passing: {change} (passes in {_pct(n.passes)})", indent=4)
             if t.note:
-                console.print(f"    {escape(t.note)}")
+                _say(console, t.note, indent=4)
         for e in p.effects:
             base = "" if e.baseline is None else f" ({e.baseline_label}: {_pct(e.baseline)})"
-            console.print(f"  {escape(e.analysis)}: {escape(e.headline)}: {_pct(e.with_proposal)}{base}")
+            _say(console, f"{e.analysis}: {e.headline}: {_pct(e.with_proposal)}{base}", indent=2)
         for note in p.notes:
-            console.print(f"  [dim]{escape(note)}[/dim]")
+            _say(console, note, style="dim", indent=2)
 
 
 def _pct(v: float) -> str:
