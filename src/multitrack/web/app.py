@@ -345,7 +345,9 @@ def _refusal(text: str) -> Response:
 def _plotly_js() -> bytes:
     from plotly.offline import get_plotlyjs
 
-    return get_plotlyjs().encode()
+    from ..report.charts import draw_script
+
+    return (get_plotlyjs() + "\n" + draw_script()).encode()
 
 
 def _plotly(request: Request) -> Response:
