@@ -181,8 +181,22 @@ def test_reading_a_missing_database_creates_nothing(tmp_path):
     with pytest.raises(StoreError, match=f"no run 3 in {db}"):
         registry.get(3)
     assert not (tmp_path / "sub").exists()
-    proc = run("runs", "list", "--db", str(db))
+    proc = run("runs", "list", env={"MULTITRACK_DB": str(db)})  # the default database, not made yet
     assert proc.returncode == 0 and "no runs recorded" in proc.stdout
+    assert not (tmp_path / "sub").exists()
+
+
+@pytest.mark.parametrize("command", [("list",), ("show", "1"), ("diff", "1", "2"), ("export", "1")])
+def test_a_mistyped_db_path_is_named_not_read_as_empty(two_runs, command):
+    typo = two_runs[0].with_name("rnus.sqlite")
+    proc = run("runs", *command, "--db", str(typo))
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().splitlines() == [f"{typo}: does not exist (no run database there; "
+                                                "check the path)"]
+    assert not typo.exists()
+    with pytest.raises(StoreError, match="does not exist"):
+        RunRegistry(str(typo), must_exist=True).list()
+    assert RunRegistry(str(typo)).list() == [] and not typo.exists()
 
 
 def test_no_record_and_the_default_database(tmp_path):
@@ -229,6 +243,38 @@ def test_diff_of_results_labels_ids_sorts_and_skips_long_lists():
         ("process · parallel · p_track · ukraine-status", 0.0, 0.31),
     ]
     assert bulky == 2
+
+
+def test_diff_labels_forecasts_by_track_issue_and_model():
+    def forecast(mean_of_median):
+        def issue(track, issue, mean):
+            models = [{"model": m, "nominal": 1.0, "mean": mean if m == "median" else 2.0, "low": 0,
+                       "high": 3} for m in ("median", "mean")]
+            breaches = [{"model": "median", "actor": a, "share": mean} for a in ("north", "south")]
+            return {"track": track, "issue": issue, "title": "Depth", "forecasts": models,
+                    "agreed": [{**f, "share": 0.5} for f in models], "beyond_red_lines": breaches}
+        issues = [issue("border", "depth", 1.0), issue("border", "width", 1.0),
+                  issue("coast", "depth", mean_of_median)]
+        return {"analyses": {"forecast": {"issues": issues}}}
+    moves, _ = diff_results(forecast(1.0), forecast(1.5))
+    assert sorted(m.label for m in moves) == [
+        "forecast · coast · depth · agreed · median · mean",
+        "forecast · coast · depth · beyond_red_lines · median · north · share",
+        "forecast · coast · depth · beyond_red_lines · median · south · share",
+        "forecast · coast · depth · forecasts · median · mean",
+    ]
+    assert all(m.delta == 0.5 for m in moves)
+
+
+def test_diff_of_two_forecast_runs_names_no_row_by_its_index(tmp_path):
+    db = tmp_path / "runs.sqlite"
+    for seed in ("1", "2"):
+        proc = run("analyze", "border-talks", "--only", "forecast", "--draws", "100", "--seed", seed, "-q",
+                   "--out", str(tmp_path / seed), "--db", str(db))
+        assert proc.returncode == 0, proc.stderr
+    moved = [m.label for m in RunRegistry(str(db)).diff(1, 2).results]
+    assert "forecast · border · zone-depth · forecasts · median · mean" in moved
+    assert not [label for label in moved if "forecasts[" in label or "agreed[" in label]
 
 
 def test_estimates_read_as_written():

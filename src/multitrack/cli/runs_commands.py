@@ -29,9 +29,11 @@ DIFF_ROWS = 40
 
 
 def _registry(db: str | None):
+    """The registry ``--db`` names (a mistyped path is an error, not an empty registry), or the
+    default one."""
     from ..store import RunRegistry
 
-    return RunRegistry(db)
+    return RunRegistry(db, must_exist=db is not None)
 
 
 @runs_app.command("list")

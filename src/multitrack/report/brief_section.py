@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from ..brief import Brief
 from ..brief.sections import basis_tag
+from .md_text import md_text
 
 #: The brief's look, inline so that the section can stand in the report and on a page of its own;
 #: the type size and margins are the ones the one-page budget (brief/sections.py MAX_WORDS) is set for.
@@ -60,12 +61,12 @@ def brief_markdown(brief: Brief, *, level: int = 2) -> str:
     hashes = "#" * level
     out = [f"{hashes} Brief", ""]
     if brief.run:
-        out += [f"*{brief.run}*", ""]
+        out += [f"*{md_text(brief.run)}*", ""]
     for s in brief.sections:
-        out += [f"{hashes}# {s.heading}", ""]
+        out += [f"{hashes}# {md_text(s.heading)}", ""]
         for line in s.lines:
             tag = basis_tag(line.basis)
-            out.append(f"- {line.text}" + (f" [{tag}]" if tag else ""))
+            out.append(f"- {md_text(line.text)}" + (f" [{tag}]" if tag else ""))
         if s.more:
             out += ["", f"*{_more(s.more)}*"]
         out.append("")

@@ -28,6 +28,7 @@ from ..stability.analysis import CONCEPT_TITLES, StabilityResult
 from .agreement_section import FRONTIER_ROWS, baseline_words, raw_text
 from .brief_section import brief_markdown
 from .md_table import table
+from .md_text import Markdown, md_text
 from .process_words import (
     DESIGN_NAMES,
     INTERVAL_KINDS,
@@ -80,15 +81,15 @@ def render_markdown(scenario: Scenario, results: dict[str, Any], *,
     figures: Figures = {}
     titles = {spec.name: spec.title for spec in available()}
     when = (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    parts = [f"# {scenario.title}", "",
-             f"multitrack {__version__}, {when}"
-             + (f"; estimates as of {scenario.as_of}" if scenario.as_of else ""),
+    parts = [f"# {md_text(scenario.title)}", "",
+             md_text(f"multitrack {__version__}, {when}"
+                     + (f"; estimates as of {scenario.as_of}" if scenario.as_of else "")),
              "", brief_markdown(build_brief(scenario, results, run=brief_run(results))),
              questions_markdown(scenario, results), _summary(scenario, results)]
     for name, result in results.items():
         if name == "questions":
             continue  # placed after the brief
-        parts += [f"## {titles.get(name, name)}", "", _section(result, scenario, figures), ""]
+        parts += [f"## {md_text(titles.get(name, name))}", "", _section(result, scenario, figures), ""]
     parts += [_positions(scenario), provenance_markdown(scenario), _sources(scenario)]
     return "\n".join(parts).rstrip() + "\n", figures
 
@@ -105,6 +106,7 @@ def _figure(figures: Figures, name: str, svg: bytes | None, caption: str) -> str
         return ""
     path = f"figures/{name}.svg"
     figures[path] = svg
+    caption = md_text(caption)
     return f"![{caption}]({path})\n\n*{caption}*\n"
 
 
@@ -113,19 +115,22 @@ def _summary(scenario: Scenario, results: dict[str, Any]) -> str:
              "Main risk": s.risk} for s in summary_lines(results, scenario)]
     out = ["## Summary", "", table(rows) if rows else "No per-track results.", ""]
     if rows:
-        out += [f"_Gains and losses against {gains_against(scenario)}._", ""]
+        out += [f"_Gains and losses against {md_text(gains_against(scenario))}._", ""]
     for q, a in summary_findings(results, scenario):
-        out.append(f"- **{q}** {a}")
+        out.append(f"- **{md_text(q)}** {md_text(a)}")
     security = security_findings(results, scenario)
     if security:
-        out += ["", "What the security analyses find:", ""] + [f"- **{q}** {a}" for q, a in security]
+        out += ["", "What the security analyses find:", ""]
+        out += [f"- **{md_text(q)}** {md_text(a)}" for q, a in security]
     links = link_sentences(results)
     if links:
-        out += ["", "What the links between tracks and analyses changed:", ""] + [f"- {s}" for s in links]
+        out += ["", "What the links between tracks and analyses changed:", ""]
+        out += [f"- {md_text(s)}" for s in links]
     verdict = consistency_verdict(results)
     if verdict is not None:
-        out += ["", f"Consistency check: {verdict}", ""]
-        out += [f"- **{label}:** {sentence}" for label, sentence in consistency_lines(results)]
+        out += ["", f"Consistency check: {md_text(verdict)}", ""]
+        out += [f"- **{md_text(label)}:** {md_text(sentence)}"
+                for label, sentence in consistency_lines(results)]
     return "\n".join(out) + "\n"
 
 
@@ -141,13 +146,13 @@ def _agreement(result: AgreementSpaceResult, scenario: Scenario, figures: Figure
     words = Words(scenario)
     out = []
     for t in result.tracks:
-        out += [f"### {t.title}", ""]
+        out += [f"### {md_text(t.title)}", ""]
         if t.deferred:
             out += ["Left open on purpose; not analysed.", ""]
             continue
         counted = "not counted" if t.n_agreeable is None else f"{t.n_agreeable:,} of {t.n_outcomes:,}"
         out += [f"Outcomes that pass the decision rule: {counted}.", ""]
-        out += [words.no_deal(t), ""] if t.no_deal_stated else []
+        out += [md_text(words.no_deal(t)), ""] if t.no_deal_stated else []
         if t.solutions:
             out += [table([{"Solution": concept_name(s.concept, t),
                             "Outcome": words.outcome(s),
@@ -156,13 +161,14 @@ def _agreement(result: AgreementSpaceResult, scenario: Scenario, figures: Figure
                             "fails: " + ", ".join(words.actors.get(a, a) for a in s.below_baseline)}
                            for s in t.solutions]), "",
                     (f"_Utilities on a 0-1 scale over the track; in brackets the gain over the "
-                     f"{baseline_words(t)} and the raw utility on the scale the scenario states._"), ""]
-        out += [f"_{n}_\n" for n in t.notes]
+                     f"{md_text(baseline_words(t))} and the raw utility on the scale the scenario "
+                     "states._"), ""]
+        out += [f"_{md_text(n)}_\n" for n in t.notes]
         out += _frontier_table(t, words)
         out.append(_figure(figures, f"frontier-{t.track_id}", frontier_svg(t, words),
                            f"{t.title}: the veto players' utilities (0-1) on the Pareto frontier, with the "
                            f"{t.baseline} and the bargaining solutions."))
-        out += [f"- {s}" for s in words.diagnosis(t)] + [""]
+        out += [f"- {md_text(s)}" for s in words.diagnosis(t)] + [""]
     return "\n".join(out)
 
 
@@ -194,7 +200,7 @@ def _process(result: ProcessResult, scenario: Scenario, figures: Figures) -> str
     words = Words(scenario)
     out = [f"{draws_words(result.draws)} of every uncertain estimate (seed {result.seed}). "
            f"{INTERVAL_KINDS}", ""]
-    out += [f"- **{claim_question(result, c, words)}** {claim_sentence(result, c, words)}"
+    out += [f"- **{md_text(claim_question(result, c, words))}** {md_text(claim_sentence(result, c, words))}"
             for c in result.claims]
     rows = [{"Track": words.tracks.get(t, t),
              **{DESIGN_NAMES[d.design]: pct(d.p_track[t]) for d in result.designs}}
@@ -208,16 +214,17 @@ def _process(result: ProcessResult, scenario: Scenario, figures: Figures) -> str
         out += ["", "### What each design agrees, issue by issue", "",
                 "Where a track is agreed under a design: the most frequent option, or the mean of a number, "
                 "over the draws in which it is agreed; a dash where it is never agreed.", ""]
-        out += [f"- **{DESIGN_NAMES[d.design]}**: {d.label}" for d in result.designs if d.label]
+        out += [f"- **{md_text(DESIGN_NAMES[d.design])}**: {md_text(d.label)}"
+                for d in result.designs if d.label]
         out += ["", table(deals)]
     for fc in result.forums:
         title = words.tracks.get(fc.track, fc.track)
-        out += [f"### Forums for {title}", "",
+        out += [f"### Forums for {md_text(title)}", "",
                 table([{"Forum": f.title, "Parties": f.parties, "Agrees": pct(f.p_agree),
                         "Win-set": f"{f.winset.value:.1%}"} for f in fc.forums]), "",
                 _figure(figures, f"forums-{fc.track}", forum_svg(fc),
                         f"{title}: how often each forum agrees.")]
-        out += [f"- {s}" for s in forum_landing(fc, words)] + [""]
+        out += [f"- {md_text(s)}" for s in forum_landing(fc, words)] + [""]
     for d in result.designs:
         drivers = d.drivers.get("tracks agreed") or ()
         if drivers:
@@ -256,18 +263,18 @@ def _stability(result: StabilityResult, scenario: Scenario, figures: Figures) ->
     )
 
     names = Words(scenario).actors
-    out = [f"_{n}_" for n in result.notes]
+    out = [f"_{md_text(n)}_" for n in result.notes]
     for c in result.conflicts:
-        out += [f"### {c.title}", ""]
-        out += [line for s in misperception_sentences(c, names) for line in (s, "")]
-        out += [equilibria_sentence(c), ""]
-        out += [f"- {s}" for s in path_sentences(c, names)] + [""]
+        out += [f"### {md_text(c.title)}", ""]
+        out += [line for s in misperception_sentences(c, names) for line in (md_text(s), "")]
+        out += [md_text(equilibria_sentence(c)), ""]
+        out += [f"- {md_text(s)}" for s in path_sentences(c, names)] + [""]
         shown = shown_states(c)
         if len(shown) < c.total_states:
             out += [f"_Showing {len(shown)} of {c.total_states:,} states: the status quo, its paths and the "
                     "equilibria; " + ("every state is in results.json._" if not c.left_out else
                                       "results.json lists more of them._"), ""]
-            out += [line for n in c.left_out for line in (f"_{note_sentence(n)}_", "")]
+            out += [line for n in c.left_out for line in (f"_{md_text(note_sentence(n))}_", "")]
         players = tuple(names.get(d, d) for d in c.decision_makers)
         rows = _stability_rows(c, shown, result.concepts, players, c.stable, c.equilibria, options=True)
         out += [table(rows), "",
@@ -292,8 +299,9 @@ def _stability_rows(c, shown: tuple[str, ...], concepts: tuple[str, ...], player
         if options:
             row.update({o: ch for (o, _, _), ch in zip(c.options, label, strict=True)})
         for k in concepts:
-            row[CONCEPT_TITLES[k]] = ", ".join(p for i, p in enumerate(players) if stable[k][s][i]) + (
-                " **E**" if label in eq_sets[k] else "")
+            stable_for = md_text(", ".join(p for i, p in enumerate(players) if stable[k][s][i]),
+                                 line_start=False)
+            row[CONCEPT_TITLES[k]] = Markdown(stable_for + (" **E**" if label in eq_sets[k] else ""))
         rows.append(row)
     return rows
 
@@ -305,7 +313,7 @@ def _coalitions(c, shown: tuple[str, ...], concepts: tuple[str, ...], names: dic
     if not c.coalitions:
         return []
     out = ["#### Coalition stability", ""]
-    out += [line for s in coalition_sentences(c, names, concepts) for line in (s, "")]
+    out += [line for s in coalition_sentences(c, names, concepts) for line in (md_text(s), "")]
     computed = coalition_concepts(c, concepts)
     if computed:
         players = tuple(player_name(p, names) for p in c.coalitions)
@@ -313,7 +321,7 @@ def _coalitions(c, shown: tuple[str, ...], concepts: tuple[str, ...], names: dic
                                options=False)
         out += [table(rows), "", "Each concept column names the players of the coalition structure for which "
                 "the state is stable; **E** marks an equilibrium of the structure.", ""]
-    out += [f"_{note_sentence(n)}_" for n in c.coalition_notes]
+    out += [f"_{md_text(note_sentence(n))}_" for n in c.coalition_notes]
     return out + [""] if c.coalition_notes else out
 
 
@@ -333,10 +341,11 @@ def _deterrence(result: DeterrenceResult, scenario: Scenario, figures: Figures) 
     out = [f"{draws_words(result.draws)} of the uncertain terms (seed {result.seed}). {INTERVAL_KINDS} Where "
            "deterrence fails, it fails for lack of credibility when a sure response would have deterred, and "
            "for lack of capability when even a sure response would not.", ""]
-    out += [f"_{n}_" for n in result.notes]
+    out += [f"_{md_text(n)}_" for n in result.notes]
     for c in result.crises:
-        out += [f"### {c.title}", "", f"**{crisis_sentence(c, names)}** {nominal_sentence(c)}", ""]
-        out += [line for sentence in link_sentences(c) for line in (sentence, "")]
+        out += [f"### {md_text(c.title)}", "",
+                f"**{md_text(crisis_sentence(c, names))}** {md_text(nominal_sentence(c))}", ""]
+        out += [line for sentence in link_sentences(c) for line in (md_text(sentence), "")]
         if frontier_rows(c):
             out += [table(frontier_rows(c)), ""]
         out += [table(guarantee_rows(c, names)), ""]
@@ -356,10 +365,10 @@ def _escalation(result: EscalationResult, scenario: Scenario, figures: Figures) 
     from .escalation_section import caption_words, effect_rows, headline, months_words, risk_rows, top_rungs
 
     h = max(result.horizons)
-    out = [f"**{headline(result)}**", ""]
+    out = [f"**{md_text(headline(result))}**", ""]
     if scenario.escalation is not None and scenario.escalation.note:
-        out += [f"_{scenario.escalation.note}_", ""]
-    out += [f"_{n}_" for n in result.notes]
+        out += [f"_{md_text(scenario.escalation.note)}_", ""]
+    out += [f"_{md_text(n)}_" for n in result.notes]
     out += ["### Risk by theatre and horizon", "", table(risk_rows(result)), "",
             f"The chance that the theatre reaches the rung at least once within the horizon: mean and "
             f"the central {round(100 * result.level)}% of its spread over the uncertain inputs, in "
@@ -389,8 +398,8 @@ def _escalation(result: EscalationResult, scenario: Scenario, figures: Figures) 
         from .escalation_section import all_measures_words, in_force_rows, link_sentences
 
         out += ["### Measures in force where their tracks agree", ""]
-        out += [f"- {sentence}" for sentence in link_sentences(result)] + [""]
-        out += [table(in_force_rows(result)), "", all_measures_words(result).strip(), ""]
+        out += [f"- {md_text(sentence)}" for sentence in link_sentences(result)] + [""]
+        out += [table(in_force_rows(result)), "", md_text(all_measures_words(result)), ""]
     if escalation_inputs(scenario):
         out += ["### Inputs", ""] + inputs_markdown(escalation_inputs(scenario), scenario)
     out += variants_markdown(result.variants, scenario)
@@ -402,13 +411,13 @@ def _forecast(result: ForecastResult, scenario: Scenario, figures: Figures) -> s
     from .forecast_section import by_track, forecast_rows, intro, issue_sentence
 
     words = Words(scenario)
-    out = [intro(result), ""] + [f"_{n}_" for n in result.notes]
+    out = [md_text(intro(result)), ""] + [f"_{md_text(n)}_" for n in result.notes]
     if not result.issues:
         return "\n".join(out + ["The scenario has no numeric issue to forecast."])
     for track, issues in by_track(result).items():
         title = words.tracks.get(track, track)
-        out += [f"### {title}", "", table(forecast_rows(result, issues)), ""]
-        out += [f"- {issue_sentence(result, i, words.actors)}" for i in issues] + [""]
+        out += [f"### {md_text(title)}", "", table(forecast_rows(result, issues)), ""]
+        out += [f"- {md_text(issue_sentence(result, i, words.actors))}" for i in issues] + [""]
         out.append(_figure(figures, f"forecast-{track}", forecast_svg(result, issues, words.actors),
                            f"{title}: each issue on its own range, with the actors' positions (sized by "
                            "capability x salience), each model's forecast with its "
@@ -427,13 +436,13 @@ def _negotiation(result: NegotiationAnalysisResult, scenario: Scenario, figures:
            "assignment of strategies, once where the track's inputs are certain, else on "
            f"{result.draws} draws of the uncertain inputs (seed {result.seed})._", ""]
     for t in result.tracks:
-        out += [f"### {t.title}", ""]
+        out += [f"### {md_text(t.title)}", ""]
         if t.skipped:
-            out += [f"Not simulated: {t.skipped}", ""]
+            out += [f"Not simulated: {md_text(t.skipped)}", ""]
             continue
         cols, cells = strategy_table(t.strategies, t.any_deal)
         rows = [{c[0].upper() + c[1:]: x for c, x in zip(cols, row, strict=True)} for row in cells]
-        out += [run_sentence(t, words), "", table(rows), "", *track_notes(t), ""]
+        out += [md_text(run_sentence(t, words)), "", table(rows), "", *map(md_text, track_notes(t)), ""]
     return "\n".join(out)
 
 
@@ -449,17 +458,17 @@ def _factors(result: FactorsResult, scenario: Scenario, figures: Figures) -> str
         strongest_sentence,
     )
 
-    out = [f"_{intro(result)}_", ""] + [f"_{n}_\n" for n in result.notes]
+    out = [f"_{md_text(intro(result))}_", ""] + [f"_{md_text(n)}_\n" for n in result.notes]
     for f in result.factors:
-        out += [f"### {f.title} ({f.id})", ""]
-        out += [f.note, ""] if f.note else []
-        out += [f"Source: {source_text(f, scenario)}", ""] if f.source else []
-        out += [f"**{strongest_sentence(f, result.draws)}**", ""]
+        out += [f"### {md_text(f.title)} ({f.id})", ""]
+        out += [md_text(f.note), ""] if f.note else []
+        out += [f"Source: {md_text(source_text(f, scenario))}", ""] if f.source else []
+        out += [f"**{md_text(strongest_sentence(f, result.draws))}**", ""]
         if f.estimates:
-            out += [table(estimate_rows(f)), "", f"_{LOADINGS}_", ""]
+            out += [table(estimate_rows(f)), "", f"_{md_text(LOADINGS)}_", ""]
         rows = effect_rows(f)
         if rows:
-            out += [table(rows), "", f"_{effects_caption(f)}_", ""]
+            out += [table(rows), "", f"_{md_text(effects_caption(f))}_", ""]
     return "\n".join(out)
 
 
@@ -467,14 +476,16 @@ def _factors(result: FactorsResult, scenario: Scenario, figures: Figures) -> str
 def _self_determination(result: SelfDeterminationResult, scenario: Scenario, figures: Figures) -> str:
     from .selfdetermination_section import LEGEND, case_label, intro, symbol
 
-    out = [intro(result, scenario), "", "### Criteria", ""]
-    out += [f"- **{c.label}**: {c.description} ({c.origin})" for c in result.criteria]
+    out = [md_text(intro(result, scenario)), "", "### Criteria", ""]
+    out += [f"- **{md_text(c.label)}**: {md_text(c.description)} ({md_text(c.origin)})"
+            for c in result.criteria]
     rows = [{"Case": case_label(case), **{c.label: symbol(case, c.id) for c in result.criteria},
              "Met": f"{case.met} of {case.assessed}"} for case in result.cases]
-    out += ["", "### Past cases", "", table(rows), "", f"{LEGEND} Met: criteria met of those assessed.", "",
+    out += ["", "### Past cases", "", table(rows), "",
+            md_text(f"{LEGEND} Met: criteria met of those assessed."), "",
             "<details><summary>Sources behind the findings, by case</summary>", ""]
     for case in result.cases:
-        out += [f"**{case_label(case)}**", ""] + [f"- {s}" for s in case.sources] + [""]
+        out += [f"**{md_text(case_label(case))}**", ""] + [f"- {md_text(s)}" for s in case.sources] + [""]
     out += ["</details>", ""]
     return "\n".join(out)
 
@@ -493,18 +504,19 @@ def _positions(scenario: Scenario) -> str:
                 pos = issue.positions.get(a)
                 refs = "".join(f" [[{numbers[r.id]}]](#source-{numbers[r.id]})"
                                for r in citations(pos, issue, track)) if pos else ""
-                row[names[a] + (" (veto)" if a in track.vetoes else "")] = \
-                    (describe.position_text(issue, pos) + refs) if pos else "-"
+                text = md_text(describe.position_text(issue, pos), line_start=False) if pos else "-"
+                row[names[a] + (" (veto)" if a in track.vetoes else "")] = Markdown(text + refs)
             rows.append(row)
-        out += [f"### {track.title}", "", table(rows), ""]
+        out += [f"### {md_text(track.title)}", "", table(rows), ""]
     return "\n".join(out)
 
 
 def _sources(scenario: Scenario) -> str:
     out = ["## Sources", ""]
     for i, s in enumerate(scenario.sources, start=1):
-        out.append(f'{i}. <a id="source-{i}"></a>{s.citation()}'
-                   + (f" {s.locator}" if getattr(s, "locator", None) else ""))
+        locator = getattr(s, "locator", None)
+        out.append(f'{i}. <a id="source-{i}"></a>{md_text(s.citation())}'
+                   + (f" {md_text(locator)}" if locator else ""))
     return "\n".join(out) + "\n"
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .md_text import md_text
+
 
 def table(rows: list[dict[str, Any]]) -> str:
-    """A Markdown table of records."""
+    """A Markdown table of records; every header and cell is escaped text (see :func:`md_text`)
+    unless it is :class:`~.md_text.Markdown` already."""
     if not rows:
         return "No rows."
     head = list(rows[0])
@@ -16,5 +19,5 @@ def table(rows: list[dict[str, Any]]) -> str:
 
 
 def _cell(v: Any) -> str:
-    text = f"{v:.3g}" if isinstance(v, float) else ("" if v is None else str(v))
-    return text.replace("|", "\\|").replace("\n", " ")
+    text = f"{v:.3g}" if isinstance(v, float) else ("" if v is None else v)
+    return md_text(text, line_start=False)

@@ -22,6 +22,7 @@ from ..scenario.model import Scenario
 from ..scenario.provenance import EstimateEntry, estimate_entries, path_text
 from ..scenario.sources import SourceReference
 from .md_table import table
+from .md_text import Markdown, md_code_cell, md_text
 
 #: Parts of the scenario in the order the appendix lists them, with their headings.
 PART_TITLES = {"tracks": "Tracks", "deterrence": "Deterrence", "escalation": "Escalation",
@@ -218,9 +219,10 @@ def inputs_markdown(entries: list[EstimateEntry], scenario: Scenario) -> list[st
     for e in entries:
         _, locator = source_words(e.source, scenario)
         ref = "" if e.source is None else (f"[{numbers[e.source.id]}](#source-{numbers[e.source.id]})"
-                                           if e.source.id in numbers else e.source.id)
+                                           if e.source.id in numbers else md_text(e.source.id))
+        where = f", {md_text(locator, line_start=False)}" if locator else ""
         rows.append({"Input": e.field, "Value": estimate_text(e.estimate), "Estimated": _flag(e),
-                     "Source": ref + (f", {locator}" if locator else ""), "Note": e.note or ""})
+                     "Source": Markdown(ref + where), "Note": e.note or ""})
     return [table(rows), ""]
 
 
@@ -233,17 +235,18 @@ def provenance_markdown(scenario: Scenario) -> str:
     for g in provenance_groups(scenario):
         if g.part != part:
             part = g.part
-            out += [f"### {PART_TITLES.get(part, part)}", ""]
+            out += [f"### {md_text(PART_TITLES.get(part, part))}", ""]
         cited, locator = source_words(g.source, scenario)
-        out.append(f"**{g.label}**" + (f" \u2014 {cited}" if cited else "")
-                   + (f" ({locator})" if locator else ""))
+        out.append(f"**{md_text(g.label)}**" + (f" \u2014 {md_text(cited)}" if cited else "")
+                   + (f" ({md_text(locator)})" if locator else ""))
         if g.note:
-            out += ["", f"> {g.note}"]
+            out += ["", f"> {md_text(g.note)}"]
         rows = []
         for e in g.entries:
             own_src = g.own_source(e)
             src, loc = source_words(own_src, scenario)
-            rows.append({"Path": f"`{e.path}`", "Value": estimate_text(e.estimate), "Estimated": _flag(e),
+            rows.append({"Path": md_code_cell(e.path), "Value": estimate_text(e.estimate),
+                         "Estimated": _flag(e),
                          "Own source": src + (f", {loc}" if loc else ""), "Note": g.own_note(e) or ""})
         out += ["", table(rows), ""]
     return "\n".join(out)

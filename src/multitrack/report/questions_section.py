@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from ..questions import QuestionsResult
 from ..scenario.model import Scenario
+from .md_text import md_text
 from .sections import section_renderer
 
 HEADING = "What the documents ask, and what the model says"
@@ -60,9 +61,9 @@ def questions_markdown(scenario: Scenario, results: dict[str, Any]) -> str:
         return ""
     lines = [f"## {HEADING}", ""]
     for k, a in enumerate(found.answers, 1):
-        lines.append(f"{k}. **{a.question}** {a.answer}")
+        lines.append(f"{k}. **{md_text(a.question)}** {md_text(a.answer)}")
         if a.answered:
-            lines += [f"   - Hinges on: {a.hinges_on}", f"   - Robustness: {a.robustness}"]
+            lines += [f"   - Hinges on: {md_text(a.hinges_on)}", f"   - Robustness: {md_text(a.robustness)}"]
         if a.raised_by:
-            lines.append(f"   - Raised by: {_raised(scenario, a.raised_by)}")
+            lines.append(f"   - Raised by: {md_text(_raised(scenario, a.raised_by))}")
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from ..scenario.model import Scenario
 from ..scenario.variants import BASE, ModelVariant
 from ..settlement.variants import VariantRange
 from .md_table import table
+from .md_text import md_text
 
 #: What the range across the variants is, and what it is not (a caption under the tables).
 VARIANTS_CAPTION = ("Each variant is a defensible alternative model (another calibration, a judgement "
@@ -102,7 +103,7 @@ def variants_markdown(ranges: tuple[VariantRange, ...], scenario: Scenario | Non
     """The ranges as Markdown lines: a heading, a sentence per headline, a table per headline."""
     if not ranges:
         return []
-    out = ["### Across model variants", ""] + [f"- {range_sentence(v)}" for v in ranges] + [""]
+    out = ["### Across model variants", ""] + [f"- {md_text(range_sentence(v))}" for v in ranges] + [""]
     for v in ranges:
-        out += [f"**{v.headline}, by model variant**", "", table(variant_rows(v, scenario)), ""]
-    return out + [f"_{VARIANTS_CAPTION}_", ""]
+        out += [f"**{md_text(v.headline)}, by model variant**", "", table(variant_rows(v, scenario)), ""]
+    return out + [f"_{md_text(VARIANTS_CAPTION)}_", ""]

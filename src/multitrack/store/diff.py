@@ -20,7 +20,8 @@ from .records import RunRecord, RunSummary
 BULKY = 20
 SEP = " · "
 _ESTIMATE_META = ("source", "estimated", "note")
-_IDENTITY = ("id", "design", "track", "forum", "concept", "claim", "name", "actor", "issue", "driver")
+_IDENTITY = ("id", "design", "track", "forum", "concept", "claim", "name", "actor", "issue", "driver",
+             "model")
 _TEXT_WIDTH = 80
 #: Shown for a result leaf that only one of the two runs has.
 ABSENT = "(absent)"
@@ -295,10 +296,15 @@ def _flatten_list(node: list, key: Key, label: tuple[str, ...], leaves: dict, bu
         bulky[key] = node
         return
     ident = _identity(node)
-    if ident is not None:  # items named by their id replace the list's name in the label
+    if ident:  # items are named by their ids: the list's name gives way to them at an analysis's
+        # top level (``process · parallel``) and stays before them deeper in, where two lists of one
+        # item may name their items alike (``forecast · border · depth · agreed · dcm``)
+        named = label[:-1] if len(label) == 2 else label
         for item in node:
-            rest = {k: v for k, v in item.items() if k != ident}
-            _flatten(rest, key + ((ident, item[ident]),), label[:-1] + (str(item[ident]),), leaves, bulky)
+            rest = {k: v for k, v in item.items() if k not in ident}
+            values = tuple(item[f] for f in ident)
+            _flatten(rest, key + tuple(zip(ident, values, strict=True)), named + tuple(map(str, values)),
+                     leaves, bulky)
     elif all(_is_number(x) for x in node) or any(isinstance(x, dict) for x in node):
         for i, item in enumerate(node):
             _flatten(item, key + (i,), label[:-1] + (f"{label[-1]}[{i}]",), leaves, bulky)
@@ -306,16 +312,33 @@ def _flatten_list(node: list, key: Key, label: tuple[str, ...], leaves: dict, bu
         leaves[key] = (SEP.join(label), render(node))
 
 
-def _identity(items: list) -> str | None:
-    """The field naming each item (``track_id``, ``design``, ``concept``...), if the items have one."""
+def _identity(items: list) -> tuple[str, ...]:
+    """The fields naming each item (``track_id``, ``design``, ``track`` and ``issue``, ``model``...):
+    a single field that tells the items apart, else every naming field together (a forecast is one
+    model's on one issue of one track); () when they do not tell the items apart."""
     if not items or not all(isinstance(x, dict) for x in items):
-        return None
-    for field in items[0]:
-        if field in _IDENTITY or field.endswith("_id"):
-            values = [x.get(field) for x in items]
-            if all(isinstance(v, str) for v in values) and len(set(values)) == len(values):
-                return field
-    return None
+        return ()
+    fields = tuple(f for f in items[0] if (f in _IDENTITY or f.endswith("_id"))
+                   and all(isinstance(x.get(f), str) for x in items))
+    if "id" in fields and "name" in fields:
+        fields = tuple(f for f in fields if f != "name")  # the id names it; the name is its title
+    named: tuple[str, ...] = ()
+    if "issue" in fields:  # an issue's id is unique only within its track: name the track too
+        named += tuple(f for f in fields if f in ("track", "track_id", "issue"))
+    if "model" in fields:  # a forecast is always named by its model
+        named += ("model",)
+    if named:
+        extra = [()] + [(f,) for f in fields if f not in named]
+        return next((named + e for e in extra if _distinct(items, named + e)), ())
+    for field in fields:
+        if _distinct(items, (field,)):
+            return (field,)
+    return fields if fields and _distinct(items, fields) else ()
+
+
+def _distinct(items: list[dict], fields: tuple[str, ...]) -> bool:
+    values = [tuple(x[f] for f in fields) for x in items]
+    return len(set(values)) == len(values)
 
 
 def _same_json(a: Any, b: Any) -> bool:

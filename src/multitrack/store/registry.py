@@ -91,10 +91,15 @@ def scenario_hash(scenario_json: dict[str, Any]) -> str:
 
 
 class RunRegistry:
-    """The recorded runs in one database (``url``: SQLAlchemy URL or file path; None: the default)."""
+    """The recorded runs in one database (``url``: SQLAlchemy URL or file path; None: the default).
 
-    def __init__(self, url: str | None = None) -> None:
+    ``must_exist``: reading a database file that is not there is an error naming the path (for a
+    path the user typed, where a typo should not read as "no runs"); otherwise it holds no runs.
+    Recording always creates the file."""
+
+    def __init__(self, url: str | None = None, *, must_exist: bool = False) -> None:
         self.url = normalize_url(url) if url else default_url()
+        self.must_exist = must_exist
         try:
             self._url = sa.make_url(self.url)
         except sa.exc.ArgumentError:
@@ -181,6 +186,8 @@ class RunRegistry:
             return self._engine
         path = _sqlite_file(self._url)
         if path is not None:
+            if not create and not path.exists() and self.must_exist:
+                raise StoreError(f"{self.name}: does not exist (no run database there; check the path)")
             if not create and (not path.exists() or (path.is_file() and not path.stat().st_size)):
                 return None  # reading never creates or touches a file
             self._prepare_file(path)
