@@ -140,7 +140,8 @@ def _track_table(track, names: dict[str, str]) -> Table:
     title = Text.assemble((visible(track.title), "bold"), (f" ({visible(track.id)})", "dim"),
                           *([(" deferred", "yellow")] if track.deferred else []))
     table = _table(title, lines=True)
-    _text_column(table, "issue (values; status quo)", ratio=2)
+    # a track without a status quo (a negotiation game, a Genius domain) names none, not even here
+    _text_column(table, "issue (values; status quo)" if track.has_status_quo else "issue (values)", ratio=2)
     _text_column(table, "stances (veto players marked)", ratio=3)
     for issue in track.issues:
         about = Text(visible(issue.label), style="bold")
@@ -425,7 +426,8 @@ def show_agreement(console: Console, result, scenario: Scenario) -> None:
             continue
         passing = "n/a" if t.n_agreeable is None else f"{t.n_agreeable:,} of {t.n_outcomes:,}"
         nash = next((s for s in t.solutions if s.concept == "nash"), None)
-        compromise = "\n".join(f"{k} = {fmt(v)}" for k, v in nash.outcome.items()) if nash else ""
+        # issue=value as negotiate writes an outcome, one issue per line
+        compromise = "\n".join(f"{k}={fmt(v)}" for k, v in nash.outcome.items()) if nash else ""
         secure = "" if nash is None else ("passes" if nash.indivisible else
                                           "fails: " + ", ".join(nash.below_baseline))
         _row(table, t.title, passing, compromise, secure)
