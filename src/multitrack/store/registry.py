@@ -24,6 +24,7 @@ from sqlalchemy.engine import URL, Engine
 
 from .._version import __version__
 from ..results import results_document
+from .connection import INSTALL_HINT, Timeouts, connect_args, driver_url, is_postgres, timeout_hint
 from .records import RunRecord, RunSummary, StoreError
 
 if TYPE_CHECKING:
@@ -95,9 +96,13 @@ class RunRegistry:
 
     ``must_exist``: reading a database file that is not there is an error naming the path (for a
     path the user typed, where a typo should not read as "no runs"); otherwise it holds no runs.
-    Recording always creates the file."""
+    Recording always creates the file.
 
-    def __init__(self, url: str | None = None, *, must_exist: bool = False) -> None:
+    ``timeouts``: how long a database server may take to accept a connection and to run one
+    statement (default: :meth:`Timeouts.from_env`); see :mod:`multitrack.store.connection`."""
+
+    def __init__(self, url: str | None = None, *, must_exist: bool = False,
+                 timeouts: Timeouts | None = None) -> None:
         self.url = normalize_url(url) if url else default_url()
         self.must_exist = must_exist
         try:
@@ -105,6 +110,10 @@ class RunRegistry:
         except sa.exc.ArgumentError:
             raise StoreError(f"{self.url}: not a database URL or file path") from None
         self.name = _display_name(self._url)
+        try:
+            self.timeouts = _effective(self._url, timeouts or Timeouts.from_env())
+        except StoreError as exc:
+            raise StoreError(f"{self.name}: {exc}") from None
         self._engine: Engine | None = None
         self._ready = False
 
@@ -116,6 +125,7 @@ class RunRegistry:
         content = _scenario_json(self.name, scenario)
         document = _results_json(self.name, scenario, results)
         row = _run_row(scenario, content, results, parameters)
+        _refuse_nul(self.name, scenario_text, row["scenario_title"])
         row["checksum"] = _checksum(content, scenario_text, document, row["parameters"])
         engine = self._open(create=True)
         assert engine is not None  # create=True makes the database when it is missing
@@ -218,10 +228,12 @@ class RunRegistry:
                 sa.event.listen(engine, "connect", _sqlite_pragmas)
                 sa.event.listen(engine, "begin", _sqlite_begin)
             else:
-                engine = sa.create_engine(self._url, pool_pre_ping=True)
+                url = driver_url(self._url)
+                engine = sa.create_engine(url, pool_pre_ping=True,
+                                          connect_args=connect_args(url, self.timeouts))
         except ImportError as exc:
-            raise StoreError(f"{self.name}: cannot open the run database ({_reason(exc)}; install the "
-                             "database's Python driver)") from None
+            hint = INSTALL_HINT if is_postgres(self._url) else "install the database's Python driver"
+            raise StoreError(f"{self.name}: cannot open the run database ({_reason(exc)}; {hint})") from None
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"{self.name}: cannot open the run database ({_reason(exc)})") from None
         self._engine = engine
@@ -265,7 +277,8 @@ class RunRegistry:
             if "malformed" in reason or "corrupt" in reason or "decode" in reason:
                 reason = reason.split(" with text")[0]  # a decoding error quotes the damaged text
                 raise StoreError(f"{self.name}: the run database is damaged ({reason})") from None
-            raise StoreError(f"{self.name}: {what} ({reason})") from None
+            hint = timeout_hint(reason, self.timeouts, self._url)
+            raise StoreError(f"{self.name}: {what} ({reason}{'; ' + hint if hint else ''})") from None
 
     def _record_of(self, row) -> RunRecord:
         if _checksum(row["content"], row["yaml"], row["document"], row["parameters"]) != row["checksum"]:
@@ -291,6 +304,27 @@ def _display_name(url: URL) -> str:
     if url.get_backend_name() == "sqlite":
         return url.database or ":memory:"
     return url.render_as_string(hide_password=True)
+
+
+def _effective(url: URL, timeouts: Timeouts) -> Timeouts:
+    """The limits in force: a ``connect_timeout`` written in the URL wins (for messages)."""
+    given = url.query.get("connect_timeout")
+    if isinstance(given, str) and is_postgres(url):
+        try:
+            return Timeouts(connect=float(given), statement=timeouts.statement)
+        except (ValueError, StoreError):
+            raise StoreError(f"connect_timeout={given!r} in the URL: expected a number of seconds") from None
+    return timeouts
+
+
+def _refuse_nul(name: str, scenario_text: str | None, title: str) -> None:
+    """No database is given a NUL character (PostgreSQL refuses them in text; SQLite would keep
+    them and then differ from the team's server). Validation refuses them in scenario files."""
+    for what, text in (("scenario text", scenario_text), ("scenario title", title)):
+        if text and "\x00" in text:
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            raise StoreError(f"{name}: cannot record the run (the {what} holds a NUL character, line {line}; "
+                             "no database stores one)")
 
 
 def _sqlite_file(url: URL) -> Path | None:
