@@ -457,3 +457,23 @@ def test_the_documented_grants_let_a_team_member_record_and_read(cluster, db, tm
 
     with pytest.raises(psycopg.errors.InsufficientPrivilege):  # members add runs; they change none
         cluster.sql("DELETE FROM multitrack_runs", name, member)
+
+
+def test_the_web_app_records_its_runs_on_the_server(db):
+    import warnings
+
+    with warnings.catch_warnings():  # newer Starlette prefers httpx2; httpx still works
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    from multitrack.web import WebSettings, create_app
+
+    c = TestClient(create_app(WebSettings(db=db)), base_url="http://127.0.0.1")
+    assert c.post("/scenario/builtin", data={"name": "border-talks"}).status_code == 200
+    c.post("/run", data={"draws": "100", "seed": "1"})
+    deadline = time.monotonic() + HANG
+    while (status := c.get("/progress").json())["state"] in ("queued", "running"):
+        assert time.monotonic() < deadline, "the web run did not finish"
+        time.sleep(0.1)
+    assert status["state"] == "done" and status["message"].endswith("recorded as run 1"), status
+    (recorded,) = RunRegistry(db).list()
+    assert recorded.scenario_id == "border-talks" and recorded.parameters["source"] == "web: built-in border-talks"

@@ -229,7 +229,9 @@ class RunRegistry:
                 sa.event.listen(engine, "begin", _sqlite_begin)
             else:
                 url = driver_url(self._url)
-                engine = sa.create_engine(url, pool_pre_ping=True,
+                # no pool: every use connects afresh, so the connect timeout guards each one, and a
+                # long-lived process (serve) never waits on a connection that went stale
+                engine = sa.create_engine(url, poolclass=sa.pool.NullPool,
                                           connect_args=connect_args(url, self.timeouts))
         except ImportError as exc:
             hint = INSTALL_HINT if is_postgres(self._url) else "install the database's Python driver"
