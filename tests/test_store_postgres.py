@@ -476,4 +476,5 @@ def test_the_web_app_records_its_runs_on_the_server(db):
         time.sleep(0.1)
     assert status["state"] == "done" and status["message"].endswith("recorded as run 1"), status
     (recorded,) = RunRegistry(db).list()
-    assert recorded.scenario_id == "border-talks" and recorded.parameters["source"] == "web: built-in border-talks"
+    assert recorded.scenario_id == "border-talks"
+    assert recorded.parameters["source"] == "web: built-in border-talks"
