@@ -6,9 +6,10 @@
 []
 """
 
+from .connection import Timeouts
 from .diff import Change, ResultMove, RunDiff
 from .records import RunRecord, RunSummary, StoreError
 from .registry import RunRegistry, default_url, normalize_url, scenario_hash
 
 __all__ = ["Change", "ResultMove", "RunDiff", "RunRecord", "RunRegistry", "RunSummary", "StoreError",
-           "default_url", "normalize_url", "scenario_hash"]
+           "Timeouts", "default_url", "normalize_url", "scenario_hash"]
