@@ -16,6 +16,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from ..errors import Problem, ScenarioError
+from ..scenario.control_chars import document_problems
 from ..scenario.issues import OptionIssue
 from ..scenario.model import Scenario
 from ..scenario.yaml_source import SourceMap, read_yaml
@@ -132,6 +133,9 @@ def proposals_from_text(text: str, scenario: Scenario, file: str | None = None) 
     """The proposals of a proposal file's text, checked against ``scenario`` (a
     :class:`~multitrack.errors.ScenarioError` naming file, line and field otherwise)."""
     doc = read_yaml(text, file)
+    refused = document_problems(doc)  # free text (titles, notes) holds no control character either
+    if refused:
+        raise ScenarioError(refused, file)
     reader = _Reader(scenario, doc.source_map, file)
     data = doc.data
     if not isinstance(data, dict) or "proposals" not in data:

@@ -11,6 +11,7 @@ from pydantic_core import ErrorDetails
 
 from ..errors import LocatedValueError, Problem, ScenarioError
 from . import builtins
+from .control_chars import ControlCharacterError, located
 from .model import Scenario
 from .warnings import scenario_warnings
 from .yaml_source import SourceMap, YamlDocument, read_yaml
@@ -56,7 +57,7 @@ def from_document(doc: YamlDocument) -> Scenario:
     try:
         return Scenario.model_validate(doc.data)
     except ValidationError as exc:
-        problems = [_problem(err, doc.data, doc.source_map) for err in exc.errors()]
+        problems = [p for err in exc.errors() for p in _problems(err, doc.data, doc.source_map)]
         raise ScenarioError(_dedupe(problems), doc.file) from None
     except RecursionError:
         raise ScenarioError([Problem("scenario nested too deeply")], doc.file) from None
@@ -82,6 +83,14 @@ def _read(path_or_name: str | FsPath) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ScenarioError([Problem("the file is not UTF-8 text", (), line)], name) from None
+
+
+def _problems(err: ErrorDetails, data: Any, source_map: SourceMap) -> list[Problem]:
+    """The problems of one pydantic error: one per text for control characters, else one."""
+    cause = err.get("ctx", {}).get("error")
+    if isinstance(cause, ControlCharacterError):
+        return located(cause.found, source_map, _real_path(tuple(err["loc"]), data))
+    return [_problem(err, data, source_map)]
 
 
 def _problem(err: ErrorDetails, data: Any, source_map: SourceMap) -> Problem:

@@ -13,6 +13,7 @@ from ..results import by_id
 from .actors import Actor, ActorKind
 from .conditions import check_red_line_conditions
 from .conflicts import Conflict, check_conflicts
+from .control_chars import check_text
 from .effects import CrossTrackEffect, check_cross_track
 from .empty import empty_list
 from .estimates import EstimateModel, Factor
@@ -88,6 +89,14 @@ class Scenario(BaseModel):
     def active_tracks(self) -> list[Track]:
         """Tracks that are negotiated now (not deferred)."""
         return [t for t in self.tracks if not t.deferred]
+
+    # ---- text, before any field -------------------------------------------------
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        """Refuse control characters in every text of the input (see :mod:`.control_chars`)."""
+        check_text(data)
+        return data
 
     # ---- cross-references -----------------------------------------------------
     @model_validator(mode="after")

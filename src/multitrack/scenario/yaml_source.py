@@ -193,10 +193,13 @@ def read_yaml_reference(text: str, file: str | None = None) -> YamlDocument:
     every error and every text the fast reader leaves (the size limit is checked by the caller)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
     yaml = YAML(typ="safe", pure=True)
     try:
         nodes = list(yaml.compose_all(text))
+    except ReaderError as exc:  # a character YAML does not allow anywhere: say which, and where
+        raise ScenarioError([_unacceptable(text, exc)], file) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -219,6 +222,26 @@ def read_yaml_reference(text: str, file: str | None = None) -> YamlDocument:
     except RecursionError:
         raise ScenarioError([Problem("YAML nested too deeply")], file) from None
     return YamlDocument(data, SourceMap(builder.values, builder.keys), file)
+
+
+#: Line breaks as ruamel.yaml's reader counts lines (CR LF is one break).
+_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _unacceptable(text: str, exc: Any) -> Problem:
+    """The problem of a character the YAML reader refuses (a raw NUL or ESC, DEL, a C1 control,
+    U+FFFE): the character as U+XXXX at its line and column, counted as the reader counts them."""
+    code = exc.character if isinstance(exc.character, int) else None
+    at = exc.position if isinstance(exc.position, int) else -1
+    if code is not None and not (0 <= at < len(text) and ord(text[at]) == code):
+        at = text.find(chr(code))  # where the reader's own count is off, the first such character
+    if code is None or at < 0:
+        return Problem(f"YAML syntax error: {' '.join(str(exc).split())}")
+    breaks = list(_BREAK.finditer(text, 0, at))
+    start = breaks[-1].end() if breaks else 0
+    column = at - start - text.count("\ufeff", start, at) + 1  # the reader does not count a BOM
+    kind = "control character" if code < 0x20 or 0x7F <= code <= 0x9F else "character"
+    return Problem(f"{kind} U+{code:04X} is not allowed in a scenario file", (), len(breaks) + 1, column)
 
 
 class _Refer(Exception):

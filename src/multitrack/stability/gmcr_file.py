@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from multitrack.errors import Problem, ScenarioError
+from multitrack.errors import LocatedValueError, Problem, ScenarioError
 from multitrack.scenario.option_form import Conflict
 from multitrack.stability.gmcr_plus import MAX_FILE_CHARS, gmcr_state, read_gmcr_plus
 from multitrack.stability.to_scenario import conflict_scenario
@@ -87,6 +87,9 @@ def validate_scenario(data: dict, file: str):
     except ValidationError as exc:
         first = exc.errors()[0]
         path = tuple(p for p in first["loc"] if isinstance(p, (str, int)))
+        cause = first.get("ctx", {}).get("error")
+        if isinstance(cause, LocatedValueError):  # a control character in a name, say: its own words
+            raise ScenarioError([Problem(cause.message, path + cause.path)], file) from None
         raise ScenarioError([Problem(first["msg"], path)], file) from None
 
 
