@@ -196,3 +196,14 @@ def test_only_what_the_parameters_say_counts_as_every_analysis():
     assert _ran_every_analysis({"only": None}, ("overview",))
     assert not _ran_every_analysis({"only": ["overview"]}, ("overview",))
     assert not _ran_every_analysis({}, tuple(full_run_names()))  # not recorded: listed, not guessed
+
+
+def test_runs_show_prints_stored_text_as_written_never_as_markup_or_terminal_codes(registry):
+    """A shared database may hold a title written by an older version or another program."""
+    run_id = copy_run(registry, 1, scenario_title="Draft [bold]terms[/] \x1b[2J\u202e")
+    env = {**os.environ, "COLUMNS": "200"}
+    proc = subprocess.run([sys.executable, "-m", "multitrack", "runs", "show", str(run_id), "--db",
+                           str(registry)], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "Draft [bold]terms[/] \\x1b[2J\\u202e" in proc.stdout
+    assert "\x1b" not in proc.stdout and "\u202e" not in proc.stdout

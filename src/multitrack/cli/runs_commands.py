@@ -222,6 +222,8 @@ def _run_json(run) -> dict[str, Any]:
 def show_run(run_id: int = typer.Argument(..., metavar="ID", help="Run id (see multitrack runs list)."),
              db: str | None = _DB) -> None:
     """Show one recorded run: scenario, parameters, version and the analyses it ran."""
+    from .terminal import cell
+
     record = _registry(db).get(run_id)
     table = Table(title=f"Run {record.id}", title_justify="left", show_header=False)
     table.add_column("field", style="bold")
@@ -239,7 +241,7 @@ def show_run(run_id: int = typer.Argument(..., metavar="ID", help="Run id (see m
         ("multitrack", record.software_version),
         ("results", f"{len(json.dumps(record.results)):,} characters of JSON"),
     ]:
-        table.add_row(name, value)
+        table.add_row(name, cell(value))  # stored text is shown as written, never read as markup
     _out.print(table)
     _out.print(f"the whole record: multitrack runs export {record.id}", markup=False)
 
@@ -357,16 +359,19 @@ def _settings_parts(parameters: dict[str, Any]) -> list[str]:
 
 
 def _changes_table(title: str, changes, a: int, b: int) -> None:
+    from .terminal import cell
+
     table = Table(title=title, title_justify="left")
     for column in ("field", "change", f"run {a}", f"run {b}"):
         table.add_column(column)
     for change in changes:
-        table.add_row(change.path, change.kind, change.old or "", change.new or "")
+        table.add_row(*(cell(x) for x in (change.path, change.kind, change.old or "", change.new or "")))
     _out.print(table)
 
 
 def _moves_table(diff) -> None:
     from ..store.diff import render
+    from .terminal import cell
 
     if not diff.results:
         _out.print("results: none moved" + _bulky_note(diff.bulky_changed), markup=False)
@@ -376,7 +381,7 @@ def _moves_table(diff) -> None:
         table.add_column(column, justify="left" if column == "result" else "right")
     for move in diff.results[:DIFF_ROWS]:
         change = f"{move.delta:+.4g}" if move.numeric else ""
-        table.add_row(move.label, render(move.old), render(move.new), change)
+        table.add_row(*(cell(x) for x in (move.label, render(move.old), render(move.new), change)))
     _out.print(table)
     rest = len(diff.results) - DIFF_ROWS
     if rest > 0:
