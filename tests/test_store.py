@@ -332,3 +332,25 @@ def test_a_run_killed_while_recording_leaves_no_trace_and_loses_nothing(tmp_path
         for table in ("multitrack_runs", "multitrack_run_scenarios", "multitrack_run_results"):
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (2,)
     assert RunRegistry(str(db)).record(primer, multitrack.analyze(primer, only=["overview"])) == 3
+
+
+def test_an_sqlite_registry_from_before_recorded_by_reads_and_gains_the_column(tmp_path, primer):
+    db = tmp_path / "runs.sqlite"
+    results = multitrack.analyze(primer, only=["overview"])
+    assert RunRegistry(str(db)).record(primer, results, recorded_by="ana") == 1
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("ALTER TABLE multitrack_runs DROP COLUMN recorded_by")  # as an older version made it
+    assert [(r.id, r.recorded_by) for r in RunRegistry(str(db)).list()] == [(1, None)]
+    assert RunRegistry(str(db)).record(primer, results, recorded_by="ben\x1b[2J  x") == 2
+    assert [(r.id, r.recorded_by) for r in RunRegistry(str(db)).list()] == [(2, "ben [2J x"), (1, None)]
+    assert RunRegistry(str(db)).get(2).to_dict()["recorded_by"] == "ben [2J x"
+
+
+def test_the_recorder_is_multitrack_user_else_the_login_name(monkeypatch):
+    from multitrack.store.registry import recorder
+
+    monkeypatch.setenv("MULTITRACK_USER", "  team lead ")
+    assert recorder() == "team lead"
+    monkeypatch.delenv("MULTITRACK_USER")
+    monkeypatch.setenv("LOGNAME", "login-name")  # getpass reads LOGNAME first
+    assert recorder() == "login-name"

@@ -418,7 +418,9 @@ def test_a_statement_stuck_behind_a_lock_fails_at_the_statement_timeout(cluster,
         listed = run("runs", "list", "--db", db, env={"MULTITRACK_DB_STATEMENT_TIMEOUT": "1"}, timeout=60)
         assert listed.returncode == 2
         line = one_line(listed)
-        assert line.startswith(f"{db}: cannot read the runs (canceling statement due to statement timeout")
+        # opening reads the table's columns, so the lock stops it there
+        assert line.startswith(f"{db}: cannot open the run database (canceling statement due to statement "
+                               "timeout")
         assert "statement timeout of 1 s; set $MULTITRACK_DB_STATEMENT_TIMEOUT" in line
     assert run("runs", "list", "--db", db).returncode == 0  # the lock gone, the same command works
 
@@ -478,3 +480,47 @@ def test_the_web_app_records_its_runs_on_the_server(db):
     (recorded,) = RunRegistry(db).list()
     assert recorded.scenario_id == "border-talks"
     assert recorded.parameters["source"] == "web: built-in border-talks"
+
+
+def test_who_recorded_each_run_is_kept_shown_and_filtered(db, tmp_path):
+    for who in ("alice", "bob"):
+        proc = run("analyze", "border-talks", *FAST, "--quiet", "--out", str(tmp_path / who), "--db", db,
+                   env={"MULTITRACK_USER": who})
+        assert proc.returncode == 0, proc.stderr
+    assert [(r.id, r.recorded_by) for r in RunRegistry(db).list()] == [(2, "bob"), (1, "alice")]
+
+    listed = run("runs", "list", "--db", db, env={"COLUMNS": "80"})
+    rows = [line.split() for line in listed.stdout.splitlines() if line.split()[:1] in (["1"], ["2"])]
+    assert [row[3] for row in rows] == ["bob", "alice"]  # id, day, minute, by, scenario, ...
+    assert all(len(line) <= 80 for line in listed.stdout.splitlines())
+    mine = run("runs", "list", "--db", db, "--by", "alice", "--json")
+    assert [(r["id"], r["recorded_by"]) for r in json.loads(mine.stdout)] == [(1, "alice")]
+    nobody = run("runs", "list", "--db", db, "--by", "carol", "--scenario", "border-talks")
+    assert nobody.stdout.startswith("no runs of border-talks by carol recorded in")
+    shown = " ".join(run("runs", "show", "1", "--db", db).stdout.replace("│", " ").split())
+    assert "recorded by alice" in shown
+    assert RunRegistry(db).export(2)["recorded_by"] == "bob"
+    diff = run("runs", "diff", "1", "2", "--db", db)
+    assert "border-talks, by alice) -> run 2 (" in diff.stdout and "border-talks, by bob)" in diff.stdout
+
+
+def test_a_database_from_before_recorded_by_gets_the_column_where_the_role_may(cluster, db, results):
+    """An older registry lacks the column: members (no ALTER right) record without it, the
+    owner's next run adds it; nothing is refused or lost."""
+    scenario, analysed = results
+    assert RunRegistry(db).record(scenario, analysed, recorded_by="owner") == 1
+    name = db.rsplit("/", 1)[1]
+    cluster.sql("ALTER TABLE multitrack_runs DROP COLUMN recorded_by", name)  # as an older version made it
+    member = f"bob_{name}"
+    cluster.sql(f"CREATE ROLE {member} LOGIN", name)
+    for statement in filter(None, (s.strip() for s in re.sub(r"--[^\n]*", "", _grant_sql()
+                                                             .replace("alice, bob", member)).split(";"))):
+        cluster.sql(statement, name)
+    team = RunRegistry(cluster.url(name, member))
+    assert team.record(scenario, analysed, recorded_by=member) == 2
+    assert [(r.id, r.recorded_by) for r in team.list()] == [(2, None), (1, None)]
+    assert team.list(recorded_by=member) == []
+    owner = RunRegistry(db)
+    assert owner.record(scenario, analysed, recorded_by="owner") == 3
+    assert [(r.id, r.recorded_by) for r in RunRegistry(db).list()] == [(3, "owner"), (2, None), (1, None)]
+    assert RunRegistry(cluster.url(name, member)).get(3).recorded_by == "owner"

@@ -50,18 +50,24 @@ def list_runs(db: str | None = _DB,
                                            "sha256, the time to the second, the version (by default: one "
                                            "line per run)."),
               as_json: bool = typer.Option(False, "--json", help="Print the runs as JSON (every field, "
-                                           "the parameters as recorded).")) -> None:
+                                           "the parameters as recorded)."),
+              scenario: str | None = typer.Option(None, "--scenario", metavar="ID",
+                                                  help="Only the runs of this scenario (its id)."),
+              by: str | None = typer.Option(None, "--by", metavar="NAME",
+                                            help="Only the runs recorded by NAME (see the 'by' column).")
+              ) -> None:
     """List the recorded runs, newest first: one line each (the whole run: multitrack runs show ID)."""
     from .terminal import cell  # the scenario models it imports take a while: only when listing
 
     registry = _registry(db)
-    runs = registry.list(limit)
+    runs = registry.list(limit, scenario_id=scenario, recorded_by=by)
     if as_json:
         # ASCII: a control character in a name reaches the terminal as its \u escape, not raw
         sys.stdout.write(json.dumps([_run_json(run) for run in runs], indent=2) + "\n")
         return
     if not runs:
-        _out.print(cell(f"no runs recorded in {registry.name}"))
+        which = "".join(f" {what} {value}" for what, value in (("of", scenario), ("by", by)) if value)
+        _out.print(cell(f"no runs{which} recorded in {registry.name}"))
         return
     _out.print(cell(f"Runs in {registry.name}, newest first"))
     lines = None if verbose else _line_table([_ListRow.of(run, False) for run in runs], _out.width)
@@ -90,6 +96,7 @@ class _ListRow:
     options: tuple[str, ...]  # per-analysis options (``agreement.grid_points=21``), workers
     inputs: str
     version: str
+    by: str = ""  # who recorded it ("" when not known)
 
     @classmethod
     def of(cls, run, verbose: bool) -> _ListRow:
@@ -107,7 +114,7 @@ class _ListRow:
                    str(draws) if isinstance(draws, int) else "", str(seed) if isinstance(seed, int) else "",
                    tuple(visible(part) for part in parts),
                    visible(run.scenario_hash if verbose else run.scenario_hash[:7]),
-                   visible(run.software_version))
+                   visible(run.software_version), visible(run.recorded_by or ""))
 
 
 def _ran_every_analysis(parameters: dict[str, Any], analyses: tuple[str, ...]) -> bool:
@@ -121,8 +128,9 @@ def _line_table(rows: list[_ListRow], width: int) -> tuple[Table, str] | None:
     """One line per run, and the notes on its short forms. The scenario id and the analyses share
     what the other columns leave of ``width`` (the id half of it, or what it needs): the analyses
     are shortened to names and ``+N more``, the id cut with "…". Per-analysis options and workers
-    are counted, in a column only when a run has some. None when ``width`` cannot hold the other
-    columns and the two headers."""
+    are counted, in a column only when a run has some; the version and who recorded each run get a
+    column only when they differ between the listed runs. None when ``width`` cannot hold the
+    other columns and the two headers."""
     cells: dict[str, list[str]] = {
         "id": [row.id for row in rows], "recorded (UTC)": [row.recorded for row in rows],
         "draws": [row.draws for row in rows], "seed": [row.seed for row in rows],
@@ -131,6 +139,8 @@ def _line_table(rows: list[_ListRow], width: int) -> tuple[Table, str] | None:
         cells["options"] = [str(len(row.options)) if row.options else "" for row in rows]
     if len({row.version for row in rows}) > 1:  # a column only when they differ
         cells["version"] = [row.version for row in rows]
+    if len({row.by for row in rows}) > 1:  # a shared database: who recorded each run, when they differ
+        cells["by"] = [row.by for row in rows]
     widths = {head: max(len(head), *(cell_len(text) for text in texts)) for head, texts in cells.items()}
     room = width - sum(widths.values()) - len(cells) - 1  # one space between columns
     if room < len("scenario") + len("analyses"):
@@ -143,8 +153,8 @@ def _line_table(rows: list[_ListRow], width: int) -> tuple[Table, str] | None:
     widths["analyses"] = max(len("analyses"), *(cell_len(text) for text in cells["analyses"]))
     widths["scenario"] = min(scenario_width, room - widths["analyses"])
     cells["scenario"] = [row.scenario for row in rows]
-    heads = [head for head in ("id", "recorded (UTC)", "scenario", "analyses", "draws", "seed", "options",
-                               "inputs", "version") if head in cells]
+    heads = [head for head in ("id", "recorded (UTC)", "by", "scenario", "analyses", "draws", "seed",
+                               "options", "inputs", "version") if head in cells]
     table = Table(box=box.SIMPLE_HEAD, padding=0, pad_edge=False, show_edge=False)  # the box divides
     for head in heads:
         table.add_column(head, width=widths[head], no_wrap=True, overflow="ellipsis",
@@ -165,7 +175,8 @@ def _run_blocks(rows: list[_ListRow]) -> Group:
         analyses = ((f"all {len(row.analyses)}: " if row.every else "") + (", ".join(row.analyses) or "none")
                     + (" (--only)" if row.only else ""))
         settings = [f"{key}={value}" for key, value in (("draws", row.draws), ("seed", row.seed)) if value]
-        for name, value in (("run", row.id), ("recorded", f"{row.recorded} UTC, multitrack {row.version}"),
+        recorded = f"{row.recorded} UTC" + (f" by {row.by}" if row.by else "") + f", multitrack {row.version}"
+        for name, value in (("run", row.id), ("recorded", recorded),
                             ("scenario", row.scenario + (f": {row.title}" if row.title else "")),
                             ("sha256", row.inputs), ("analyses", analyses),
                             ("settings", " ".join(settings + list(row.options)) or "defaults")):
@@ -213,7 +224,8 @@ def _list_notes(rows: list[_ListRow], analyses: list[str]) -> str:
 
 def _run_json(run) -> dict[str, Any]:
     """One listed run as JSON: what the registry keeps of it, but the scenario and the results."""
-    return {"id": run.id, "created_at": run.created_at, "software_version": run.software_version,
+    return {"id": run.id, "created_at": run.created_at, "recorded_by": run.recorded_by,
+            "software_version": run.software_version,
             "scenario": {"id": run.scenario_id, "title": run.scenario_title, "sha256": run.scenario_hash},
             "analyses": list(run.analyses), "parameters": run.parameters}
 
@@ -231,6 +243,7 @@ def show_run(run_id: int = typer.Argument(..., metavar="ID", help="Run id (see m
     lines = len(record.scenario_text.splitlines()) if record.scenario_text else 0
     for name, value in [
         ("recorded (UTC)", _when(record.created_at)),
+        ("recorded by", record.recorded_by or "not known"),
         ("scenario", f"{record.scenario_id}: {record.scenario_title}"),
         ("scenario sha256", record.scenario_hash),
         ("scenario file", f"kept ({lines} lines of YAML)" if record.scenario_text
@@ -254,6 +267,7 @@ def diff_runs(a: int = typer.Argument(..., metavar="ID1", help="The earlier run.
     first, then input fields, parameters, and the results that moved."""
     from ..compare import compare_documents
     from .compare_commands import show_comparison
+    from .terminal import cell
 
     registry = _registry(db)
     diff = registry.diff(a, b)
@@ -261,9 +275,7 @@ def diff_runs(a: int = typer.Argument(..., metavar="ID1", help="The earlier run.
     headline = compare_documents(ra.results.get("analyses") or {}, rb.results.get("analyses") or {},
                                  f"run {a}", f"run {b}", ra.scenario, rb.scenario)
     show_comparison(_out, headline, table=False)  # the headline changes before the detailed rows
-    _out.print(f"run {diff.a.id} ({_when(diff.a.created_at)}, {diff.a.scenario_id}) -> "
-               f"run {diff.b.id} ({_when(diff.b.created_at)}, {diff.b.scenario_id})", markup=False,
-               soft_wrap=True)
+    _out.print(cell(f"run {_heading(diff.a)} -> run {_heading(diff.b)}"), soft_wrap=True)
     if diff.same_scenario:
         _out.print(f"inputs: the same scenario (sha256 {diff.a.scenario_hash[:12]})", markup=False)
     else:
@@ -273,6 +285,12 @@ def diff_runs(a: int = typer.Argument(..., metavar="ID1", help="The earlier run.
     else:
         _out.print("parameters: the same", markup=False)
     _moves_table(diff)
+
+
+def _heading(run) -> str:
+    """A run as the diff's first line names it: id, time, scenario, and who recorded it."""
+    by = f", by {run.recorded_by}" if run.recorded_by else ""
+    return f"{run.id} ({_when(run.created_at)}, {run.scenario_id}{by})"
 
 
 @runs_app.command("export")

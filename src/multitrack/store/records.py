@@ -27,6 +27,7 @@ class RunSummary:
     analyses: tuple[str, ...]
     parameters: dict[str, Any]
     software_version: str
+    recorded_by: str | None = None  # who recorded it, as they named themselves (None: not known)
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,12 @@ class RunRecord:
     scenario_text: str | None  # the YAML as written, when known
     parameters: dict[str, Any]
     results: dict[str, Any]  # multitrack.results.results_document(...)
+    recorded_by: str | None = None
 
     def summary(self) -> RunSummary:
         return RunSummary(self.id, self.created_at, self.scenario_id, self.scenario_title,
-                          self.scenario_hash, self.analyses, self.parameters, self.software_version)
+                          self.scenario_hash, self.analyses, self.parameters, self.software_version,
+                          self.recorded_by)
 
     def to_dict(self) -> dict[str, Any]:
         """The whole record as one JSON-ready document (what ``runs export`` writes)."""
@@ -55,6 +58,7 @@ class RunRecord:
             "multitrack_run": EXPORT_FORMAT,
             "id": self.id,
             "created_at": self.created_at,
+            "recorded_by": self.recorded_by,
             "software_version": self.software_version,
             "scenario": {"id": self.scenario_id, "title": self.scenario_title, "sha256": self.scenario_hash,
                          "content": self.scenario, "yaml": self.scenario_text},

@@ -7,9 +7,11 @@ not a multitrack run database is refused before anything writes to it.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -37,6 +39,11 @@ PAUSE_ENV = "MULTITRACK_STORE_PAUSE_BEFORE_COMMIT"
 #: With the pause: a file written when the pause starts, so a test knows when to kill.
 PAUSE_MARKER_ENV = "MULTITRACK_STORE_PAUSE_MARKER"
 
+#: The optional column of who recorded a run, and the longest name it keeps.
+AUTHOR, MAX_AUTHOR = "recorded_by", 200
+#: Who records: this variable, else the login name.
+AUTHOR_ENV = "MULTITRACK_USER"
+
 _metadata = sa.MetaData()
 _meta = sa.Table("multitrack_meta", _metadata,
                  sa.Column("key", sa.String(64), primary_key=True),
@@ -51,6 +58,9 @@ _runs = sa.Table("multitrack_runs", _metadata,
                  sa.Column("parameters", sa.Text, nullable=False),  # JSON object
                  sa.Column("software_version", sa.String(64), nullable=False),
                  sa.Column("checksum", sa.String(64), nullable=False),  # sha256 of the stored payload
+                 # who recorded the run (a label, not an authentication); added after schema 1 was
+                 # first released, so a database may lack it: it is added when the role may
+                 sa.Column(AUTHOR, sa.String(MAX_AUTHOR), nullable=True),
                  sqlite_autoincrement=True)
 _scenarios = sa.Table("multitrack_run_scenarios", _metadata,
                       sa.Column("run_id", sa.Integer, sa.ForeignKey(_runs.c.id, ondelete="CASCADE"),
@@ -116,12 +126,16 @@ class RunRegistry:
             raise StoreError(f"{self.name}: {exc}") from None
         self._engine: Engine | None = None
         self._ready = False
+        self._authors = False  # whether the runs table has the recorded_by column
 
     # -- public API -------------------------------------------------------------------------
 
     def record(self, scenario, results: dict[str, Any], *, scenario_text: str | None = None,
-               parameters: dict[str, Any] | None = None) -> int:
-        """Record one run (scenario, parameters, results document) in one transaction; its id."""
+               parameters: dict[str, Any] | None = None, recorded_by: str | None = None) -> int:
+        """Record one run (scenario, parameters, results document) in one transaction; its id.
+
+        ``recorded_by``: who records it (default: :func:`recorder`, ``$MULTITRACK_USER`` or the
+        login name); kept where the database has the column (see :meth:`_add_author_column`)."""
         content = _scenario_json(self.name, scenario)
         document = _results_json(self.name, scenario, results)
         row = _run_row(scenario, content, results, parameters)
@@ -129,6 +143,8 @@ class RunRegistry:
         row["checksum"] = _checksum(content, scenario_text, document, row["parameters"])
         engine = self._open(create=True)
         assert engine is not None  # create=True makes the database when it is missing
+        if self._add_author_column(engine):
+            row[AUTHOR] = _author(recorded_by if recorded_by is not None else recorder())
         with self._errors("cannot record the run"), engine.begin() as conn:
             key = conn.execute(_runs.insert().values(**row)).inserted_primary_key
             assert key is not None
@@ -138,12 +154,20 @@ class RunRegistry:
             _pause_before_commit()
         return run_id
 
-    def list(self, limit: int = 50) -> list[RunSummary]:
-        """The latest ``limit`` runs, newest first (none when the database does not exist yet)."""
+    def list(self, limit: int = 50, *, scenario_id: str | None = None,
+             recorded_by: str | None = None) -> list[RunSummary]:
+        """The latest ``limit`` runs, newest first (none when the database does not exist yet);
+        only those of one scenario, or recorded by one person, when asked."""
         engine = self._open(create=False)
         if engine is None:
             return []
-        query = sa.select(_runs).order_by(_runs.c.id.desc()).limit(max(0, int(limit)))
+        query = sa.select(*self._run_columns()).order_by(_runs.c.id.desc()).limit(max(0, int(limit)))
+        if scenario_id is not None:
+            query = query.where(_runs.c.scenario_id == scenario_id)
+        if recorded_by is not None:
+            if not self._authors:
+                return []
+            query = query.where(_runs.c.recorded_by == recorded_by)
         with self._errors("cannot read the runs"), engine.connect() as conn:
             return [_summary(row) for row in conn.execute(query).mappings()]
 
@@ -152,7 +176,8 @@ class RunRegistry:
         engine = self._open(create=False)
         row = None
         if engine is not None:
-            query = (sa.select(_runs, _scenarios.c.content, _scenarios.c.yaml, _results.c.document)
+            query = (sa.select(*self._run_columns(), _scenarios.c.content, _scenarios.c.yaml,
+                               _results.c.document)
                      .join(_scenarios, _scenarios.c.run_id == _runs.c.id)
                      .join(_results, _results.c.run_id == _runs.c.id)
                      .where(_runs.c.id == int(run_id)))
@@ -255,15 +280,37 @@ class RunRegistry:
         except (sa.exc.OperationalError, sa.exc.IntegrityError, sa.exc.ProgrammingError):
             if not self._has_schema(engine):  # another process may have created the tables meanwhile
                 raise
-        return True
+        return self._has_schema(engine)  # and learn which columns it has
 
     def _has_schema(self, engine: Engine) -> bool:
         """True when the registry's tables exist (and belong to a schema this version reads)."""
         with engine.connect() as conn:
-            if _meta.name not in sa.inspect(conn).get_table_names():
+            inspector = sa.inspect(conn)
+            if _meta.name not in inspector.get_table_names():
                 return False
             _check_meta(_meta_rows(conn), self.name)
+            self._authors = AUTHOR in {c["name"] for c in inspector.get_columns(_runs.name)}
         return True
+
+    def _run_columns(self) -> tuple[sa.Column, ...]:
+        """The runs table's columns this database has (without recorded_by where it lacks it)."""
+        return tuple(c for c in _runs.columns if self._authors or c.name != AUTHOR)
+
+    def _add_author_column(self, engine: Engine) -> bool:
+        """Whether runs can keep who recorded them: a database made before the column existed
+        gets it now, where this role may change the table (its owner); else runs are recorded
+        without it. Nothing else about the database changes."""
+        if self._authors:
+            return True
+        column = _runs.c.recorded_by.type.compile(engine.dialect)
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f"ALTER TABLE {_runs.name} ADD COLUMN {AUTHOR} {column}")
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.InternalError):
+            pass  # not the owner, or another process added it meanwhile
+        with self._errors("cannot open the run database"):
+            self._has_schema(engine)
+        return self._authors
 
     @contextmanager
     def _errors(self, what: str) -> Iterator[None]:
@@ -292,7 +339,8 @@ class RunRegistry:
             raise StoreError(f"{self.name}: run {row['id']} is damaged (its JSON does not parse)") from None
         s = _summary(row)
         return RunRecord(s.id, s.created_at, s.scenario_id, s.scenario_title, s.scenario_hash,
-                         s.software_version, s.analyses, scenario, row["yaml"], s.parameters, results)
+                         s.software_version, s.analyses, scenario, row["yaml"], s.parameters, results,
+                         s.recorded_by)
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -445,7 +493,28 @@ def _summary(row) -> RunSummary:
     return RunSummary(id=int(row["id"]), created_at=row["created_at"], scenario_id=row["scenario_id"],
                       scenario_title=row["scenario_title"], scenario_hash=row["scenario_hash"],
                       analyses=tuple(_loads(row["analyses"], [])), parameters=_loads(row["parameters"], {}),
-                      software_version=row["software_version"])
+                      software_version=row["software_version"], recorded_by=row.get(AUTHOR))
+
+
+def recorder() -> str | None:
+    """Who is recording: ``$MULTITRACK_USER``, else the login name (None when neither is known).
+    A label people read in ``runs list``, not an identity the registry checks: on a shared
+    server the database's own roles and GRANTs say who may record."""
+    name = os.environ.get(AUTHOR_ENV, "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name in this environment
+        return None
+
+
+def _author(name: str | None) -> str | None:
+    """The name as stored: one line of visible text, at most MAX_AUTHOR characters (None: empty)."""
+    if name is None:
+        return None
+    text = " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", name).split())[:MAX_AUTHOR]
+    return text or None
 
 
 def _loads(text: str | None, default: Any) -> Any:
