@@ -432,6 +432,14 @@ def _grant_sql() -> str:
     return blocks[0]
 
 
+def _grant(cluster, database: str, member: str) -> None:
+    """Run the documented GRANTs in ``database`` for ``member`` (roles are the cluster's, so the
+    team role is named after the database: each test makes its own)."""
+    sql = _grant_sql().replace("alice, bob", member).replace("multitrack_team", f"team_{database}")
+    for statement in filter(None, (s.strip() for s in re.sub(r"--[^\n]*", "", sql).split(";"))):
+        cluster.sql(statement, database)
+
+
 def test_the_documented_grants_let_a_team_member_record_and_read(cluster, db, tmp_path, results):
     scenario, analysed = results
     owner = RunRegistry(db)
@@ -447,9 +455,7 @@ def test_the_documented_grants_let_a_team_member_record_and_read(cluster, db, tm
         refused.list()
     refused.close()
 
-    statements = _grant_sql().replace("alice, bob", member)
-    for statement in filter(None, (s.strip() for s in re.sub(r"--[^\n]*", "", statements).split(";"))):
-        cluster.sql(statement, name)
+    _grant(cluster, name, member)
     team = RunRegistry(as_member)
     assert team.record(scenario, analysed, parameters={"who": member}) == 2
     assert [r.id for r in team.list()] == [2, 1]
@@ -513,9 +519,7 @@ def test_a_database_from_before_recorded_by_gets_the_column_where_the_role_may(c
     cluster.sql("ALTER TABLE multitrack_runs DROP COLUMN recorded_by", name)  # as an older version made it
     member = f"bob_{name}"
     cluster.sql(f"CREATE ROLE {member} LOGIN", name)
-    for statement in filter(None, (s.strip() for s in re.sub(r"--[^\n]*", "", _grant_sql()
-                                                             .replace("alice, bob", member)).split(";"))):
-        cluster.sql(statement, name)
+    _grant(cluster, name, member)
     team = RunRegistry(cluster.url(name, member))
     assert team.record(scenario, analysed, recorded_by=member) == 2
     assert [(r.id, r.recorded_by) for r in team.list()] == [(2, None), (1, None)]
