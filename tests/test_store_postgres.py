@@ -528,3 +528,42 @@ def test_a_database_from_before_recorded_by_gets_the_column_where_the_role_may(c
     assert owner.record(scenario, analysed, recorded_by="owner") == 3
     assert [(r.id, r.recorded_by) for r in RunRegistry(db).list()] == [(3, "owner"), (2, None), (1, None)]
     assert RunRegistry(cluster.url(name, member)).get(3).recorded_by == "owner"
+
+
+def test_a_server_that_hangs_after_connecting_is_given_up_by_the_client(cluster, db, results):
+    """The server process stops (SIGSTOP) once the connection is made: its kernel keeps the
+    connection alive, so neither the server's statement timeout nor TCP's ends the wait; the
+    client's own deadline (statement timeout + grace) does."""
+    scenario, analysed = results
+    assert RunRegistry(db).record(scenario, analysed) == 1
+    stopped: list[int] = []
+    rescued = threading.Event()
+
+    def stop_the_backend(dbapi, _record):
+        if dbapi.info.dbname == db.rsplit("/", 1)[1] and not rescued.is_set():
+            stopped.append(dbapi.info.backend_pid)
+            os.kill(stopped[-1], signal.SIGSTOP)
+
+    def rescue_the_backends():
+        rescued.set()
+        for pid in stopped:
+            os.kill(pid, signal.SIGCONT)
+
+    sa.event.listen(sa.pool.Pool, "connect", stop_the_backend)
+    registry = RunRegistry(db, timeouts=Timeouts(connect=5, statement=1))
+    # without the client's deadline the call would wait for ever: wake the server after 60 s, so
+    # that such a failure fails this test instead of stalling the suite
+    rescue = threading.Timer(60, rescue_the_backends)
+    rescue.start()
+    try:
+        with pytest.raises(StoreError) as caught:
+            registry.list()
+    finally:
+        rescue.cancel()
+        sa.event.remove(sa.pool.Pool, "connect", stop_the_backend)
+        rescue_the_backends()
+    assert stopped
+    assert str(caught.value) == (
+        f"{db}: cannot open the run database (no answer from the server for 6 s, the statement timeout of "
+        "1 s and 5 s of grace: it may be hung; set $MULTITRACK_DB_STATEMENT_TIMEOUT to wait longer)")
+    assert [r.id for r in RunRegistry(db).list()] == [1]  # the server answers again: nothing lost

@@ -16,14 +16,18 @@ Two things a team meets on a shared PostgreSQL registry are settled here, once:
   :class:`Timeouts`: by default 10 s to connect and 60 s per statement, changed with the
   environment variables ``MULTITRACK_DB_CONNECT_TIMEOUT`` and ``MULTITRACK_DB_STATEMENT_TIMEOUT``
   (seconds; 0 means no limit), or in Python. A ``connect_timeout`` or ``options`` written in the
-  URL's query wins over them. The limits are libpq's, so they hold with psycopg 3 and psycopg2;
-  another driver named in the URL (``postgresql+pg8000://``) gets none of them.
+  URL's query wins over them. A server that stops answering altogether (its process hangs while
+  its kernel keeps the connection up) is given up by the client itself, by :class:`Watchdog`.
+  The limits are libpq's, so they hold with psycopg 3 and psycopg2; another driver named in the
+  URL (``postgresql+pg8000://``) gets none of them.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import socket
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,3 +138,89 @@ def timeout_hint(reason: str, timeouts: Timeouts, url: URL) -> str:
         return (f"no answer within the connect timeout of {_shown(timeouts.connect)}; "
                 f"set ${CONNECT_ENV} to wait longer")
     return ""
+
+
+def grace(timeouts: Timeouts) -> float:
+    """How long past the statement timeout the client still waits for a server's answer (half the
+    timeout again, at least 5 s) before it decides the server stopped answering."""
+    return max(5.0, timeouts.statement / 2)
+
+
+class Watchdog:
+    """A client-side deadline for a server that stops answering altogether.
+
+    ``statement_timeout`` is enforced by the server and TCP's timeouts need a peer that stops
+    acknowledging, so a server process that hangs while its kernel keeps the connection alive
+    would hold a client for ever. The watchdog watches each connection while it is checked out:
+    every statement, commit and rollback restarts its clock, and when a connection has made no
+    progress for the statement timeout plus :func:`grace`, the watchdog shuts its socket down.
+    The waiting driver call then fails at once ("server closed the connection"), and the
+    registry reports the deadline. It shuts the socket down but does not close it, so no file
+    descriptor is reused. Only for libpq drivers (their socket is known) and a statement limit.
+    """
+
+    def __init__(self, timeouts: Timeouts) -> None:
+        self.limit = timeouts.statement + grace(timeouts)
+        self.fired = False
+        self._timers: dict[int, threading.Timer] = {}
+        self._lock = threading.Lock()
+
+    def install(self, engine: Any) -> None:
+        from sqlalchemy import event
+
+        # from the moment a connection exists: the dialect's first queries run before checkout
+        event.listen(engine, "connect", lambda dbapi, _record: self.kick(dbapi), insert=True)
+        event.listen(engine, "checkout", lambda dbapi, _record, _proxy: self.kick(dbapi))
+        event.listen(engine, "checkin", lambda dbapi, _record: self.stop(dbapi))
+        event.listen(engine, "close", lambda dbapi, _record: self.stop(dbapi))
+        for name in ("before_cursor_execute", "after_cursor_execute"):
+            event.listen(engine, name, lambda conn, *_args: self._kick_connection(conn))
+        for name in ("commit", "rollback", "begin"):
+            event.listen(engine, name, lambda conn, *_args: self._kick_connection(conn))
+
+    def _kick_connection(self, conn: Any) -> None:
+        dbapi = getattr(conn.connection, "dbapi_connection", None)
+        if dbapi is not None:
+            self.kick(dbapi)
+
+    def kick(self, dbapi: Any) -> None:
+        """Progress on ``dbapi``: its clock starts again."""
+        fd = _socket_of(dbapi)
+        if fd is None:
+            return
+        timer = threading.Timer(self.limit, self._shut, (dbapi, fd))
+        timer.daemon = True
+        with self._lock:
+            old = self._timers.pop(id(dbapi), None)
+            self._timers[id(dbapi)] = timer
+        if old is not None:
+            old.cancel()
+        timer.start()
+
+    def stop(self, dbapi: Any) -> None:
+        """``dbapi`` is back (or closed): nothing to watch."""
+        with self._lock:
+            timer = self._timers.pop(id(dbapi), None)
+        if timer is not None:
+            timer.cancel()
+
+    def _shut(self, dbapi: Any, fd: int) -> None:
+        with self._lock:
+            if self._timers.get(id(dbapi)) is None or _socket_of(dbapi) != fd:
+                return  # handed back meanwhile
+            self._timers.pop(id(dbapi))
+            self.fired = True
+        try:
+            with socket.socket(fileno=os.dup(fd)) as sock:
+                sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _socket_of(dbapi: Any) -> int | None:
+    """The file descriptor of a psycopg 3 or psycopg2 connection (None when it has none)."""
+    try:
+        fd = dbapi.fileno()
+    except Exception:  # noqa: BLE001 - a closed connection, or a driver without fileno()
+        return None
+    return fd if isinstance(fd, int) and fd >= 0 else None

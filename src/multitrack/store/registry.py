@@ -26,7 +26,17 @@ from sqlalchemy.engine import URL, Engine
 
 from .._version import __version__
 from ..results import results_document
-from .connection import INSTALL_HINT, Timeouts, connect_args, driver_url, is_postgres, timeout_hint
+from .connection import (
+    INSTALL_HINT,
+    LIBPQ_DRIVERS,
+    STATEMENT_ENV,
+    Timeouts,
+    Watchdog,
+    connect_args,
+    driver_url,
+    is_postgres,
+    timeout_hint,
+)
 from .records import RunRecord, RunSummary, StoreError
 
 if TYPE_CHECKING:
@@ -127,6 +137,7 @@ class RunRegistry:
         self._engine: Engine | None = None
         self._ready = False
         self._authors = False  # whether the runs table has the recorded_by column
+        self._watchdog: Watchdog | None = None  # a server's client-side deadline (see connection.py)
 
     # -- public API -------------------------------------------------------------------------
 
@@ -258,6 +269,9 @@ class RunRegistry:
                 # long-lived process (serve) never waits on a connection that went stale
                 engine = sa.create_engine(url, poolclass=sa.pool.NullPool,
                                           connect_args=connect_args(url, self.timeouts))
+                if is_postgres(url) and url.get_driver_name() in LIBPQ_DRIVERS and self.timeouts.statement:
+                    self._watchdog = Watchdog(self.timeouts)
+                    self._watchdog.install(engine)
         except ImportError as exc:
             hint = INSTALL_HINT if is_postgres(self._url) else "install the database's Python driver"
             raise StoreError(f"{self.name}: cannot open the run database ({_reason(exc)}; {hint})") from None
@@ -326,6 +340,13 @@ class RunRegistry:
             if "malformed" in reason or "corrupt" in reason or "decode" in reason:
                 reason = reason.split(" with text")[0]  # a decoding error quotes the damaged text
                 raise StoreError(f"{self.name}: the run database is damaged ({reason})") from None
+            if self._watchdog is not None and self._watchdog.fired:
+                self._watchdog.fired = False
+                limit, statement = self._watchdog.limit, self.timeouts.statement
+                raise StoreError(
+                    f"{self.name}: {what} (no answer from the server for {limit:g} s, the statement timeout "
+                    f"of {statement:g} s and {limit - statement:g} s of grace: it may be hung; set "
+                    f"${STATEMENT_ENV} to wait longer)") from None
             hint = timeout_hint(reason, self.timeouts, self._url)
             raise StoreError(f"{self.name}: {what} ({reason}{'; ' + hint if hint else ''})") from None
 
