@@ -15,14 +15,14 @@ import re
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 
 import multitrack
 from multitrack.brief.basis import pre_invasion_line, pre_invasion_sources
-from multitrack.errors import ScenarioError
+from multitrack.errors import ScenarioError, format_path
 from multitrack.report.provenance_section import provenance_groups, source_words
 from multitrack.scenario import Source, SourceReference
 from multitrack.scenario.load import loads
+from multitrack.scenario.model import _source_refs
 
 #: The seed texts beside the checkout, or where $MULTITRACK_SEEDS says (.ci/run sets it from a fresh
 #: clone elsewhere, so that these checks run in CI too).
@@ -39,17 +39,9 @@ def scenario():
     return multitrack.load("european-security")
 
 
-def _refs(node: object, path: str = "") -> list[tuple[str, SourceReference]]:
-    """Every citation inside ``node`` with its path, by a walk of the model."""
-    if isinstance(node, SourceReference):
-        return [(path, node)]
-    if isinstance(node, BaseModel):
-        return [r for name in type(node).model_fields for r in _refs(getattr(node, name), f"{path}.{name}")]
-    if isinstance(node, dict):
-        return [r for k, v in node.items() for r in _refs(v, f"{path}.{k}")]
-    if isinstance(node, (list, tuple)):
-        return [r for i, v in enumerate(node) for r in _refs(v, f"{path}[{i}]")]
-    return []
+def _refs(node: object) -> list[tuple[str, SourceReference]]:
+    """Every citation inside ``node`` with its field path, by the scenario model's own walk."""
+    return [(format_path(path), ref) for path, ref in _source_refs(node, ())]
 
 
 def _paragraphs(text: str) -> list[str]:
